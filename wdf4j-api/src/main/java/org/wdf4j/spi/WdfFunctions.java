@@ -1,0 +1,57 @@
+package org.wdf4j.spi;
+
+import java.util.ServiceLoader;
+import org.wdf4j.Irql;
+import org.wdf4j.NtResult;
+import org.wdf4j.driver.DriverObject;
+import org.wdf4j.driver.WdfDriver;
+import org.wdf4j.driver.WdfDriverConfig;
+import org.wdf4j.object.WdfObject;
+import org.wdf4j.object.WdfObjectAttributes;
+
+/**
+ * The function table that binds the API to the framework, as KMDF's {@code WdfFunctions} table
+ * binds a driver's stub to the framework library. <strong>Not for drivers:</strong> drivers call
+ * the static methods of the API types, which forward here. The host's class-loader isolation does
+ * not show this package to drivers.
+ *
+ * <p>The implementation is found once, with {@link ServiceLoader}, on the class path of the API.
+ */
+public interface WdfFunctions {
+
+    /** Finds the class that called an API method, to tell which driver is calling. */
+    StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    NtResult<WdfDriver> driverCreate(DriverObject driverObject, String registryPath,
+                                     WdfObjectAttributes attributes, WdfDriverConfig config);
+
+    WdfDriver driverGet(Class<?> caller);
+
+    NtResult<WdfObject> objectCreate(WdfObjectAttributes attributes);
+
+    Irql currentIrql();
+
+    /** Raises the calling thread's level; answers the previous one. */
+    Irql raiseIrql(Irql level);
+
+    void lowerIrql(Irql previous);
+
+    void dbgPrint(String line);
+
+    /** The bound implementation. */
+    static WdfFunctions get() {
+        return Binding.FUNCTIONS;
+    }
+
+    /** Lazy holder: the table is looked up the first time a driver calls the framework. */
+    final class Binding {
+        static final WdfFunctions FUNCTIONS = ServiceLoader.load(WdfFunctions.class, WdfFunctions.class.getClassLoader())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "wdf4j: no framework is bound (wdf4j-framework is not on the class path of wdf4j-api); "
+                                + "drivers run inside a wdf4j host"));
+
+        private Binding() {
+        }
+    }
+}

@@ -1,0 +1,597 @@
+package org.wdf4j.framework;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.wdf4j.Irql;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.WdfBugCheck;
+import org.wdf4j.WdfBugCheckCode;
+import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.driver.EvtDriverUnload;
+import org.wdf4j.driver.WdfDriverConfig;
+import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.framework.trace.Trace;
+
+/**
+ * Everything the framework keeps for one loaded driver (WDF's {@code FX_DRIVER_GLOBALS}): its name,
+ * verifier settings, passive worker, journal and findings, its driver object, and its lifecycle:
+ * {@link #callDriverEntry} and {@link #stop}.
+ *
+ * <p>The host creates one per driver with {@link #create}, calls DriverEntry, later stops it, and
+ * reads the journal and findings for the unload report. Nothing here holds a driver's exceptions
+ * or classes after unload: findings and journal entries are text.
+ */
+public final class FxDriverGlobals {
+
+    /** Told when a driver fails (a bug check), so that the host can stop it. */
+    @FunctionalInterface
+    public interface FailureListener {
+        void driverFailed(FxDriverGlobals driver, WdfBugCheck bugCheck);
+    }
+
+    /** What DriverEntry did. */
+    public record EntryOutcome(NtStatus status, String exception, boolean driverObjectCreated, boolean hung) {
+    }
+
+    /** What a stop did: refused (with why), hung, or done. */
+    public record StopOutcome(boolean refused, String refusal, boolean hung) {
+    }
+
+    /** One line of the object tree: an object at a depth, with its state and references. */
+    public record TreeLine(int depth, String name, FxObjectState state, int references, List<String> contexts) {
+    }
+
+    private static final int JOURNAL_LIMIT = 10_000;
+
+    private final String name;
+    private final String registryPath;
+    private final ClassLoader loader;
+    private final VerifierSettings verifier;
+    private final FailureListener listener;
+    private final FxPassiveWorker passive;
+    private final FxDriverObject wdmDriverObject;
+    private final AtomicLong objectIds = new AtomicLong();
+    private final AtomicLong creationCalls = new AtomicLong();
+    private final AtomicInteger liveObjects = new AtomicInteger();
+    private final List<JournalEntry> journal = new ArrayList<>();
+    private int journalDropped;
+    private final List<Finding> findings = new ArrayList<>();
+    private volatile FxDriver driver;
+    private volatile FxDriverState state = FxDriverState.LOADED;
+    private volatile WdfBugCheck failure;
+    private volatile boolean evtDriverUnloadCalled;
+    private volatile NtStatus entryStatus;
+
+    private FxDriverGlobals(String name, String registryPath, ClassLoader loader, VerifierSettings verifier,
+                            FailureListener listener) {
+        this.name = name;
+        this.registryPath = registryPath;
+        this.loader = loader;
+        this.verifier = verifier;
+        this.listener = listener;
+        this.wdmDriverObject = new FxDriverObject(this);
+        this.passive = new FxPassiveWorker(name, loader);
+    }
+
+    /**
+     * Makes the framework's state for a driver about to be loaded.
+     *
+     * @param loader the driver's class loader; when {@code exclusiveLoader}, calls from classes of
+     *     that loader are attributed to this driver wherever they come from (the driver's own
+     *     threads included)
+     */
+    public static FxDriverGlobals create(String name, String registryPath, ClassLoader loader, boolean exclusiveLoader,
+                                         VerifierSettings verifier, FailureListener listener) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(registryPath, "registryPath");
+        Objects.requireNonNull(loader, "loader");
+        Objects.requireNonNull(verifier, "verifier");
+        FxDriverGlobals globals = new FxDriverGlobals(name, registryPath, loader, verifier,
+                listener == null ? (d, b) -> { } : listener);
+        if (exclusiveLoader) {
+            FxDriverRegistry.register(loader, globals);
+        }
+        return globals;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Lifecycle
+
+    /**
+     * Calls DriverEntry on the driver's passive worker, at PASSIVE_LEVEL, and waits for it, bounded
+     * by the verifier wait timeout. When it fails (an error status, a null return, an exception) the
+     * objects it created are cleaned up and destroyed (U3) and the driver is UNLOADED.
+     */
+    public EntryOutcome callDriverEntry(DriverEntry entry) {
+        transition(FxDriverState.Event.ENTRY_CALLED);
+        return await(passive.submit(() -> runDriverEntry(entry)), "DriverEntry",
+                () -> new EntryOutcome(NtStatus.STATUS_UNSUCCESSFUL, "DriverEntry did not return within "
+                        + verifier.waitTimeout(), driver != null, true));
+    }
+
+    private EntryOutcome runDriverEntry(DriverEntry entry) {
+        journal(JournalEntry.Kind.DRIVER_ENTRY, registryPath, "");
+        Trace.driverEntryCalled(name, registryPath);
+        NtStatus status;
+        String exception = null;
+        try {
+            status = callDriver(() -> entry.driverEntry(wdmDriverObject, registryPath));
+            if (status == null) {
+                status = NtStatus.STATUS_UNSUCCESSFUL;
+                finding(Finding.Kind.EXCEPTION, "D1", "", "DriverEntry returned null; counted as STATUS_UNSUCCESSFUL", "");
+            }
+        } catch (Throwable t) {
+            status = NtStatus.STATUS_UNSUCCESSFUL;
+            exception = Stacks.of(t);
+            if (!(t instanceof WdfBugCheck)) {
+                exceptionFinding("DriverEntry", t);
+            }
+        }
+        if (status.isSuccess() && failure != null) {
+            status = NtStatus.STATUS_UNSUCCESSFUL;
+            exception = "the driver was stopped by a bug check during DriverEntry: " + failure.getMessage();
+        }
+        entryStatus = status;
+        journal(JournalEntry.Kind.DRIVER_ENTRY_RETURNED, registryPath,
+                exception == null ? status.toString() : status + " (threw " + firstLine(exception) + ")");
+        Trace.driverEntryReturned(name, registryPath, status.toString());
+        if (status.isSuccess()) {
+            if (driver == null) {
+                violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "D7", null,
+                        "DriverEntry returned success without creating its driver object (WdfDriver.create); "
+                                + "the driver has no framework object and no framework callback will run", false);
+            }
+            transition(FxDriverState.Event.ENTRY_SUCCEEDED);
+        } else {
+            transition(FxDriverState.Event.ENTRY_FAILED);
+            teardown();
+            transition(FxDriverState.Event.TORN_DOWN);
+        }
+        return new EntryOutcome(status, exception, driver != null, false);
+    }
+
+    /**
+     * Unloads the driver in the order of U6: EvtDriverUnload (unless the driver failed), the
+     * cleanup of the object tree children first, the destroy callbacks, the framework's pending
+     * work, then the passive worker ends. A non-PnP driver without EvtDriverUnload is refused and
+     * keeps running (U7).
+     */
+    public StopOutcome stop() {
+        FxDriver d = driver;
+        if (state != FxDriverState.STARTED) {
+            return new StopOutcome(true, "driver " + name + " is " + state + ", not STARTED", false);
+        }
+        if (failure == null && d != null && d.configInternal().isNonPnp() && d.configInternal().evtDriverUnload() == null) {
+            String why = "driver " + name + " is a non-PnP driver (NON_PNP_DRIVER) without EvtDriverUnload, so it "
+                    + "cannot be unloaded; it keeps running. Set WdfDriverConfig.withUnload(...) to make it stoppable.";
+            Trace.driverState(name, "stop refused: " + why);
+            return new StopOutcome(true, why, false);
+        }
+        StopOutcome outcome = await(passive.submit(() -> {
+            runStop();
+            return new StopOutcome(false, null, false);
+        }), "the unload", () -> new StopOutcome(false, null, true));
+        if (!outcome.hung()) {
+            endWorker();
+        }
+        return outcome;
+    }
+
+    private void runStop() {
+        FxDriver d = driver;
+        if (failure != null) {
+            transition(FxDriverState.Event.STOP_FAILED);
+        } else {
+            transition(FxDriverState.Event.STOP);
+            EvtDriverUnload unload = d == null ? null : d.configInternal().evtDriverUnload();
+            if (unload != null) {
+                evtDriverUnloadCalled = true;
+                journal(JournalEntry.Kind.EVT_DRIVER_UNLOAD, d.toString(), "");
+                String outcome = "returned";
+                try {
+                    callDriver(() -> {
+                        unload.unload(d);
+                        return null;
+                    });
+                } catch (Throwable t) {
+                    outcome = "threw " + t;
+                    if (!(t instanceof WdfBugCheck)) {
+                        exceptionFinding("EvtDriverUnload", t);
+                    }
+                }
+                Trace.driverUnload(name, outcome);
+            }
+            transition(FxDriverState.Event.UNLOAD_RETURNED);
+        }
+        teardown();
+        transition(FxDriverState.Event.TORN_DOWN);
+    }
+
+    /**
+     * U6 steps 2 to 5: deletes the driver object's tree (cleanup children first, then destroy as
+     * references reach zero), runs the framework's pending passive work, and abandons what the
+     * driver still references, reporting each as a leak, so that the driver object is destroyed
+     * last. Runs on the passive worker.
+     */
+    private void teardown() {
+        FxDriver d = driver;
+        if (d == null) {
+            passive.runPending();
+            return;
+        }
+        d.deleteInternal();
+        passive.runPending();
+        // Whatever is still in the tree is referenced by the driver: report it, then give up on it,
+        // children first, so that its ancestors and finally the driver object are destroyed.
+        List<FxObject> postorder = postorder(d);
+        for (FxObject o : postorder) {
+            if (o.state() == FxObjectState.DISPOSED && o.referenceCount() > 0) {
+                reportLeak(o);
+                FxObject.destroyIfUnused(o.abandon());
+            }
+        }
+        passive.runPending();
+    }
+
+    private void reportLeak(FxObject o) {
+        String held = o.tracker == null ? "" : o.tracker.heldTags();
+        String description = o + " is still referenced (" + o.referenceCount() + " reference"
+                + (o.referenceCount() == 1 ? "" : "s") + (held.isEmpty() ? "" : ": " + held) + ") after its driver unloaded";
+        String allocatedAt = o.tracker == null
+                ? "(not recorded: turn the verifier on to record where objects are created)"
+                : o.tracker.createdAt;
+        String history = o.tracker == null ? "" : o.tracker.history();
+        if (!history.isEmpty()) {
+            description += "\n  reference history (oldest first):\n" + history;
+        }
+        finding(Finding.Kind.LEAK, "framework object", o.toString(), description, allocatedAt);
+        journal(JournalEntry.Kind.LEAK, o.toString(), "still referenced" + (held.isEmpty() ? "" : " (" + held + ")"));
+        Trace.leak(name, "framework object", description, allocatedAt);
+    }
+
+    /** Every object in the tree of {@code root}, children before parents; iterative. */
+    private static List<FxObject> postorder(FxObject root) {
+        List<FxObject> preorder = new ArrayList<>();
+        ArrayDeque<FxObject> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            FxObject node = stack.pop();
+            preorder.add(node);
+            List<FxObject> children = node.children();
+            for (int i = children.size() - 1; i >= 0; i--) {
+                stack.push(children.get(i));
+            }
+        }
+        return preorder.reversed();
+    }
+
+    private <T> T await(Future<T> future, String what, Supplier<T> onHang) {
+        try {
+            return future.get(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            transition(FxDriverState.Event.HUNG);
+            String stack = Stacks.threadStack(passive.thread());
+            finding(Finding.Kind.VIOLATION, "HUNG", "", what + " of driver " + name + " did not finish within "
+                    + verifier.waitTimeout() + "; the driver is abandoned and its thread left running", stack);
+            Trace.violation(name, "HUNG", "", what + " did not finish within " + verifier.waitTimeout(), stack);
+            FxDriverRegistry.unregister(loader, this);
+            return onHang.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what + " of driver " + name, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("framework failure in " + what + " of driver " + name, e.getCause());
+        }
+    }
+
+    private void endWorker() {
+        try {
+            if (!passive.shutdown(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                finding(Finding.Kind.VIOLATION, "HUNG", "", "the passive worker of driver " + name
+                        + " did not end within " + verifier.waitTimeout(), Stacks.threadStack(passive.thread()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            FxDriverRegistry.unregister(loader, this);
+        }
+    }
+
+    private synchronized void transition(FxDriverState.Event event) {
+        FxDriverState next = state.next(event);
+        if (next == null) {
+            throw new IllegalStateException("driver " + name + ": illegal transition " + state + " --" + event + "-->");
+        }
+        Trace.driverState(name, state + " --" + event + "--> " + next);
+        state = next;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Objects
+
+    /**
+     * Creates a framework object: verifier checks (IRQL, fault injection, leak limit), then
+     * construction and linking under the parent.
+     */
+    <T extends FxObject> NtResult<T> createObject(String function, FxObject parent, WdfObjectAttributes attributes,
+                                                   Supplier<T> constructor) {
+        checkIrql(function, Irql.DISPATCH_LEVEL, parent);
+        if (!allocationAllowed(function)) {
+            return NtResult.failure(NtStatus.STATUS_INSUFFICIENT_RESOURCES);
+        }
+        T object = constructor.get();
+        NtStatus linked = object.attach();
+        if (!linked.isSuccess()) {
+            return NtResult.failure(linked);
+        }
+        int live = liveObjects.incrementAndGet();
+        if (verifier.enabled() && verifier.objectLeakLimit() > 0 && live > verifier.objectLeakLimit()) {
+            violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "ObjectLeakLimit", object, "driver has " + live
+                    + " framework objects alive, more than its object leak limit of " + verifier.objectLeakLimit());
+        }
+        return NtResult.success(object);
+    }
+
+    /** Counts a creation call against the verifier's fault injection; false when it must fail. */
+    boolean allocationAllowed(String function) {
+        long call = creationCalls.incrementAndGet();
+        if (verifier.allocateFail().fails(call)) {
+            Trace.driverState(name, "verifier: failing " + function + " (creation call " + call + ") with STATUS_INSUFFICIENT_RESOURCES");
+            return false;
+        }
+        return true;
+    }
+
+    long nextObjectId() {
+        return objectIds.incrementAndGet();
+    }
+
+    void objectGone() {
+        liveObjects.decrementAndGet();
+    }
+
+    /** Sets the driver object; false when the driver already has one (a second WdfDriverCreate). */
+    synchronized boolean setDriver(FxDriver created) {
+        if (driver != null) {
+            return false;
+        }
+        driver = created;
+        liveObjects.incrementAndGet();
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Calling the driver
+
+    /** Runs driver code with this driver as the current driver of the thread. */
+    <T> T callDriver(Supplier<T> code) {
+        if (FxThreadState.currentDriver() == this) {
+            return code.get();
+        }
+        return ScopedValue.where(FxThreadState.CURRENT_DRIVER, this).call(code::get);
+    }
+
+    /** Calls an object's cleanup or destroy callback; an exception is reported and deletion goes on. */
+    void invokeObjectCallback(JournalEntry.Kind kind, FxObject object, Runnable callback) {
+        journal(kind, object.toString(), "");
+        try {
+            callDriver(() -> {
+                callback.run();
+                return null;
+            });
+        } catch (WdfBugCheck alreadyReported) {
+            // recorded when raised; the driver is failed and will be stopped
+        } catch (Throwable t) {
+            exceptionFinding((kind == JournalEntry.Kind.CLEANUP ? "EvtCleanupCallback(" : "EvtDestroyCallback(")
+                    + object + ")", t);
+        }
+    }
+
+    /** Runs {@code task} on the passive worker (O8); when the driver is gone, records that it could not. */
+    void deferToPassive(Runnable task, String what) {
+        if (!passive.execute(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                exceptionFinding(what, t);
+            }
+        })) {
+            finding(Finding.Kind.VIOLATION, "WDF_OBJECT_ERROR", "", what + " was requested after the driver unloaded", Stacks.here());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Verifier
+
+    /** O9: reports a call above the function's highest IRQL when the verifier is on. */
+    void checkIrql(String function, Irql maxIrql, FxObject object) {
+        if (!verifier.enabled()) {
+            return;
+        }
+        Irql current = FxThreadState.currentIrql();
+        if (current.value() > maxIrql.value()) {
+            violation(WdfBugCheckCode.WDF_VERIFIER_IRQL_MISMATCH, "IRQL", object,
+                    function + " called at " + current + "; it may be called at " + maxIrql + " or below");
+        }
+    }
+
+    /** A rule broken: reported, and a bug check when the verifier is on and breaks on errors. */
+    void violation(WdfBugCheckCode code, String rule, FxObject object, String message) {
+        violation(code, rule, object, message, true);
+    }
+
+    void violation(WdfBugCheckCode code, String rule, FxObject object, String message, boolean breakable) {
+        String subject = object == null ? "" : object.toString();
+        String stack = Stacks.here();
+        finding(Finding.Kind.VIOLATION, rule, subject, message, stack);
+        journal(JournalEntry.Kind.VIOLATION, subject, rule + ": " + message);
+        Trace.violation(name, rule, subject, message, stack);
+        if (breakable && verifier.enabled() && verifier.breakOnError()) {
+            throw bugCheck(code, rule + ": " + message);
+        }
+    }
+
+    /**
+     * The driver broke a contract: records the bug check, marks the driver failed and tells the
+     * host; answers the exception for the caller to throw.
+     */
+    WdfBugCheck bugCheck(WdfBugCheckCode code, String message) {
+        WdfBugCheck bugCheck = new WdfBugCheck(code, name, message);
+        String stack = Stacks.here();
+        finding(Finding.Kind.BUG_CHECK, code.name(), "", message, stack);
+        journal(JournalEntry.Kind.BUG_CHECK, "", code + ": " + message);
+        Trace.bugCheck(name, code.name(), message, stack);
+        boolean first;
+        synchronized (this) {
+            first = failure == null;
+            if (first) {
+                failure = bugCheck;
+            }
+        }
+        if (first) {
+            listener.driverFailed(this, bugCheck);
+        }
+        return bugCheck;
+    }
+
+    private void exceptionFinding(String where, Throwable t) {
+        String stack = Stacks.of(t);
+        finding(Finding.Kind.EXCEPTION, t.getClass().getName(), "", where + " threw " + t, stack);
+        journal(JournalEntry.Kind.EXCEPTION, where, t.toString());
+        Trace.exception(name, where, stack);
+    }
+
+    private synchronized void finding(Finding.Kind kind, String rule, String object, String message, String stack) {
+        findings.add(new Finding(kind, rule, object, message, stack));
+    }
+
+    synchronized void journal(JournalEntry.Kind kind, String subject, String detail) {
+        if (journal.size() >= JOURNAL_LIMIT) {
+            journalDropped++;
+            return;
+        }
+        journal.add(new JournalEntry(kind, subject, detail, FxThreadState.currentIrql(), Thread.currentThread().getName()));
+    }
+
+    void dbgPrint(String line) {
+        journal(JournalEntry.Kind.DBG_PRINT, "", line);
+        Trace.dbgPrint(name, line);
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Queries
+
+    public String name() {
+        return name;
+    }
+
+    public String registryPath() {
+        return registryPath;
+    }
+
+    public VerifierSettings verifier() {
+        return verifier;
+    }
+
+    public FxDriverState state() {
+        return state;
+    }
+
+    /** The bug check that stopped the driver, or null. */
+    public WdfBugCheck failure() {
+        return failure;
+    }
+
+    public boolean evtDriverUnloadCalled() {
+        return evtDriverUnloadCalled;
+    }
+
+    /** What DriverEntry returned, or null before it returned. */
+    public NtStatus entryStatus() {
+        return entryStatus;
+    }
+
+    /** The driver object, or null when the driver has not created one. */
+    public FxObject driverObject() {
+        return driver;
+    }
+
+    /** The driver's configuration, or null without a driver object. */
+    public WdfDriverConfig driverConfig() {
+        FxDriver d = driver;
+        return d == null ? null : d.configInternal();
+    }
+
+    FxDriverObject wdmDriverObject() {
+        return wdmDriverObject;
+    }
+
+    public int liveObjects() {
+        return liveObjects.get();
+    }
+
+    public synchronized List<JournalEntry> journal() {
+        return List.copyOf(journal);
+    }
+
+    /** How many journal entries were dropped past the journal's limit. */
+    public synchronized int journalDropped() {
+        return journalDropped;
+    }
+
+    public synchronized List<Finding> findings() {
+        return List.copyOf(findings);
+    }
+
+    /** The passive worker's thread, for the host's checks. */
+    public Thread passiveThread() {
+        return passive.thread();
+    }
+
+    /** The driver's object tree, depth first, parents before children; empty without a driver object. */
+    public List<TreeLine> objectTree() {
+        List<TreeLine> lines = new ArrayList<>();
+        FxDriver d = driver;
+        if (d == null) {
+            return lines;
+        }
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {d, 0});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.pop();
+            FxObject o = (FxObject) top[0];
+            int depth = (Integer) top[1];
+            lines.add(new TreeLine(depth, o.toString(), o.state(), o.referenceCount(), o.contextNames()));
+            List<FxObject> children = o.children();
+            for (int i = children.size() - 1; i >= 0; i--) {
+                stack.push(new Object[] {children.get(i), depth + 1});
+            }
+        }
+        return lines;
+    }
+
+    /** Runs {@code code} as this driver's code on the calling thread (for embedding hosts and tests). */
+    public <T> T runAsDriver(Supplier<T> code) {
+        return callDriver(code);
+    }
+
+    @Override
+    public String toString() {
+        return "driver " + name + " (" + state + ")";
+    }
+}

@@ -1,0 +1,532 @@
+package org.wdf4j.framework;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.wdf4j.Irql;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.WdfBugCheckCode;
+import org.wdf4j.object.ContextType;
+import org.wdf4j.object.EvtCleanupCallback;
+import org.wdf4j.object.EvtDestroyCallback;
+import org.wdf4j.object.WdfExecutionLevel;
+import org.wdf4j.object.WdfObject;
+import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.object.WdfSynchronizationScope;
+import org.wdf4j.framework.trace.Trace;
+
+/**
+ * The framework side of every object: its place in the tree, its state, its references and its
+ * contexts.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ *   <li>{@code state} changes only through {@link FxObjectStateMachine}, under {@code this}'s lock.</li>
+ *   <li>The child list of an object ({@code firstChild}, {@code lastChild} and the children's
+ *       sibling links) is changed only under that object's lock. A child is linked while its parent
+ *       is CREATED and unlinked when it is destroyed or abandoned.</li>
+ *   <li>An object is destroyed exactly once, when it is DISPOSED, its reference count is zero and
+ *       it has no children; {@code destroyScheduled} makes the decision once.</li>
+ *   <li>The creation reference is part of {@code refs} and is given up at CLEANUP_DONE.</li>
+ *   <li>Deletion never recurses per level: the subtree is collected with an explicit stack and
+ *       destruction climbs the tree in a loop, so a tree of any depth is deleted in linear time.</li>
+ * </ul>
+ */
+public abstract class FxObject implements WdfObject {
+
+    private static final VarHandle REFS;
+
+    static {
+        try {
+            REFS = MethodHandles.lookup().findVarHandle(FxObject.class, "refs", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final FxDriverGlobals globals;
+    private final long id;
+    private FxObject parent;
+    private FxObject firstChild;
+    private FxObject lastChild;
+    private FxObject prevSibling;
+    private FxObject nextSibling;
+    private volatile FxObjectState state = FxObjectState.CREATED;
+    @SuppressWarnings("unused") // accessed through REFS
+    private volatile int refs = 1;
+    private final boolean passiveLevel;
+    private final WdfSynchronizationScope synchronizationScope;
+    /** Some descendant must be cleaned up at PASSIVE_LEVEL; set when such a descendant is created, never cleared. */
+    private volatile boolean passiveInSubtree;
+    private boolean destroyScheduled;
+    private FxContext contexts;
+    final FxTracker tracker;
+
+    /**
+     * @param parent the parent, or null for the driver object; linking happens in {@link #attach}
+     */
+    FxObject(FxDriverGlobals globals, FxObject parent, WdfObjectAttributes attributes) {
+        this.globals = globals;
+        this.id = globals.nextObjectId();
+        this.parent = parent;
+        WdfExecutionLevel level = attributes.executionLevel();
+        this.passiveLevel = level == WdfExecutionLevel.INHERIT_FROM_PARENT
+                ? parent != null && parent.passiveLevel
+                : level == WdfExecutionLevel.PASSIVE;
+        WdfSynchronizationScope scope = attributes.synchronizationScope();
+        this.synchronizationScope = scope == WdfSynchronizationScope.INHERIT_FROM_PARENT
+                ? (parent == null ? WdfSynchronizationScope.NONE : parent.synchronizationScope)
+                : scope;
+        if (attributes.evtCleanupCallback() != null || attributes.evtDestroyCallback() != null
+                || attributes.contextType() != null) {
+            ContextType<?> type = attributes.contextType();
+            this.contexts = new FxContext(type, type == null ? null : type.newInstance(),
+                    attributes.evtCleanupCallback(), attributes.evtDestroyCallback());
+        }
+        this.tracker = globals.verifier().enabled() ? new FxTracker(globals.verifier().tracks(objectType())
+                ? globals.verifier().referenceHistory() : 0) : null;
+    }
+
+    /** The WDF type name, e.g. {@code WDFOBJECT}, {@code WDFDRIVER}. */
+    public abstract String objectType();
+
+    /** Whether the driver may delete this object; the framework always may. */
+    boolean canBeDeletedByDriver() {
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Creation
+
+    /** Links this new object under its parent; fails when the parent is being deleted. */
+    final NtStatus attach() {
+        FxObject p = parent;
+        if (p == null) {
+            return NtStatus.STATUS_SUCCESS;
+        }
+        synchronized (p) {
+            if (p.state != FxObjectState.CREATED) {
+                return NtStatus.STATUS_DELETE_PENDING;
+            }
+            prevSibling = p.lastChild;
+            if (p.lastChild == null) {
+                p.firstChild = this;
+            } else {
+                p.lastChild.nextSibling = this;
+            }
+            p.lastChild = this;
+        }
+        if (passiveLevel) {
+            // Deletion above PASSIVE_LEVEL must defer when any object below the deleted one is passive.
+            for (FxObject a = p; a != null && !a.passiveInSubtree; a = a.parent) {
+                a.passiveInSubtree = true;
+            }
+        }
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Handle checks
+
+    /** Bug check (WDF_INVALID_HANDLE) unless this handle is valid; also checks the caller's IRQL. */
+    final void checkHandle(String function, Irql maxIrql) {
+        FxObjectState s = state;
+        if (s.isInvalidHandle() || s == FxObjectState.DESTROYING) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
+                    function + " called on " + this + ", which is " + describeInvalid(s));
+        }
+        globals.checkIrql(function, maxIrql, this);
+    }
+
+    private static String describeInvalid(FxObjectState s) {
+        return switch (s) {
+            case DESTROYING -> "being destroyed (a destroy callback may read contexts only)";
+            case DESTROYED -> "destroyed";
+            case ABANDONED -> "abandoned: its driver unloaded while it was still referenced";
+            default -> s.name();
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // WdfObject
+
+    @Override
+    public NtStatus delete() {
+        checkHandle("WdfObjectDelete", Irql.DISPATCH_LEVEL);
+        if (!canBeDeletedByDriver()) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_CANNOT_DELETE", this,
+                    "the driver may not delete " + objectType() + " objects; the framework deletes it");
+            return NtStatus.STATUS_CANNOT_DELETE;
+        }
+        return deleteInternal();
+    }
+
+    /**
+     * Starts the deletion of this object and its subtree. The subtree is marked DISPOSING at once,
+     * so nothing new can be attached below it; the callbacks run now, or on the driver's passive
+     * framework thread when the caller is above PASSIVE_LEVEL and some object in the subtree must
+     * be cleaned up at PASSIVE_LEVEL.
+     */
+    final NtStatus deleteInternal() {
+        List<FxObject> preorder = markSubtreeForDisposal();
+        if (preorder == null) {
+            return NtStatus.STATUS_DELETE_PENDING;
+        }
+        if (FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL && (passiveLevel || passiveInSubtree)) {
+            globals.deferToPassive(() -> dispose(preorder), "deferred deletion of " + this);
+        } else {
+            dispose(preorder);
+        }
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    /**
+     * Marks this object and every descendant not already being deleted DISPOSING, and answers them
+     * in pre-order (parents before children, siblings in creation order); null when this object is
+     * already being deleted.
+     */
+    private List<FxObject> markSubtreeForDisposal() {
+        if (!transition(FxObjectEvent.DELETE)) {
+            return null;
+        }
+        List<FxObject> preorder = new ArrayList<>();
+        ArrayDeque<FxObject> stack = new ArrayDeque<>();
+        stack.push(this);
+        List<FxObject> children = new ArrayList<>();
+        while (!stack.isEmpty()) {
+            FxObject node = stack.pop();
+            preorder.add(node);
+            children.clear();
+            synchronized (node) {
+                for (FxObject c = node.firstChild; c != null; c = c.nextSibling) {
+                    children.add(c);
+                }
+            }
+            // Push in reverse so the first-created child is visited first.
+            for (int i = children.size() - 1; i >= 0; i--) {
+                FxObject child = children.get(i);
+                if (child.transition(FxObjectEvent.DELETE)) {
+                    stack.push(child);
+                }
+                // A child already being deleted belongs to the deletion that marked it.
+            }
+        }
+        return preorder;
+    }
+
+    /**
+     * Runs the cleanup callbacks of the marked objects in reverse pre-order (children before
+     * parents, the last-created child first), then gives up their creation references in the same
+     * order, which destroys every object nothing else references.
+     */
+    private static void dispose(List<FxObject> preorder) {
+        for (int i = preorder.size() - 1; i >= 0; i--) {
+            preorder.get(i).runCleanupCallbacks();
+        }
+        for (int i = preorder.size() - 1; i >= 0; i--) {
+            FxObject o = preorder.get(i);
+            o.transition(FxObjectEvent.CLEANUP_DONE);
+            o.release(null, true);
+        }
+    }
+
+    @Override
+    public void reference(Object tag) {
+        checkHandle("WdfObjectReference", Irql.DISPATCH_LEVEL);
+        int c;
+        do {
+            c = refs;
+            if (c == 0) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
+                        "WdfObjectReference called on " + this + ", whose reference count already reached zero");
+            }
+        } while (!REFS.compareAndSet(this, c, c + 1));
+        if (tracker != null) {
+            tracker.referenced(tag);
+        }
+    }
+
+    @Override
+    public void dereference(Object tag) {
+        checkHandle("WdfObjectDereference", Irql.DISPATCH_LEVEL);
+        if (tracker != null && !tracker.dereferenced(tag)) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WDF_OBJECT_ERROR", this,
+                    "dereference with tag " + FxTracker.tagName(tag) + ", which holds no reference on it"
+                            + tracker.describeHeld());
+        }
+        release(tag, false);
+    }
+
+    /**
+     * Gives up one reference. {@code creationReference} is true for the reference the object was
+     * created with (given up by deletion); dropping the count to zero any other way while that
+     * reference is still held is a bug check.
+     */
+    private void release(Object tag, boolean creationReference) {
+        int c;
+        do {
+            c = refs;
+            if (c == 1 && !creationReference && state.compareTo(FxObjectState.DISPOSED) < 0) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_OBJECT_ERROR, "dereference of " + this
+                        + " would drop its reference count to zero while it is not deleted; "
+                        + "delete the object instead of releasing its creation reference");
+            }
+            if (c == 0) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_OBJECT_ERROR,
+                        "dereference of " + this + ", whose reference count is already zero");
+            }
+        } while (!REFS.compareAndSet(this, c, c - 1));
+        if (c == 1) {
+            destroyIfUnused(this);
+        }
+    }
+
+    /**
+     * Destroys {@code start} when it is unused (DISPOSED, no references, no children), then climbs:
+     * a destroyed object unlinks from its parent, which may then be unused in turn. A loop, not a
+     * recursion, so any depth is fine.
+     */
+    static void destroyIfUnused(FxObject start) {
+        FxObject o = start;
+        while (o != null && o.claimDestroy()) {
+            if (o.passiveLevel && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL) {
+                FxObject deferred = o;
+                o.globals.deferToPassive(() -> destroyIfUnused(deferred.destroyNow()), "deferred destroy of " + o);
+                return;
+            }
+            o = o.destroyNow();
+        }
+    }
+
+    private synchronized boolean claimDestroy() {
+        if (destroyScheduled || state != FxObjectState.DISPOSED || refs != 0 || firstChild != null) {
+            return false;
+        }
+        destroyScheduled = true;
+        return true;
+    }
+
+    /** Runs the destroy callbacks, releases the contexts, unlinks; answers the parent to check next. */
+    private FxObject destroyNow() {
+        transition(FxObjectEvent.LAST_RELEASE);
+        int callbacks = 0;
+        for (FxContext c = contexts; c != null; c = c.next) {
+            EvtDestroyCallback cb = c.destroy;
+            if (cb != null) {
+                callbacks++;
+                globals.invokeObjectCallback(JournalEntry.Kind.DESTROY, this, () -> cb.destroy(this));
+            }
+        }
+        synchronized (this) {
+            contexts = null;
+        }
+        if (tracker != null) {
+            String held = tracker.heldTags();
+            if (!held.isEmpty()) {
+                globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WDF_OBJECT_ERROR", this,
+                        "destroyed with references still held under other tags: " + held, false);
+            }
+        }
+        transition(FxObjectEvent.DESTROY_DONE);
+        Trace.objectDestroy(globals.name(), this, callbacks);
+        globals.objectGone();
+        return unlinkFromParent();
+    }
+
+    /** Removes this object from its parent's child list; answers the parent. */
+    private FxObject unlinkFromParent() {
+        FxObject p = parent;
+        if (p == null) {
+            return null;
+        }
+        synchronized (p) {
+            if (prevSibling == null) {
+                p.firstChild = nextSibling;
+            } else {
+                prevSibling.nextSibling = nextSibling;
+            }
+            if (nextSibling == null) {
+                p.lastChild = prevSibling;
+            } else {
+                nextSibling.prevSibling = prevSibling;
+            }
+            prevSibling = null;
+            nextSibling = null;
+        }
+        return p;
+    }
+
+    private void runCleanupCallbacks() {
+        int callbacks = 0;
+        for (FxContext c = contexts; c != null; c = c.next) {
+            EvtCleanupCallback cb = c.cleanup;
+            if (cb != null) {
+                callbacks++;
+                globals.invokeObjectCallback(JournalEntry.Kind.CLEANUP, this, () -> cb.cleanup(this));
+            }
+        }
+        Trace.objectCleanup(globals.name(), this, callbacks);
+    }
+
+    /**
+     * The framework gives up on a leaked object at unload: it is never destroyed (no destroy
+     * callback runs), its contexts are released, and it leaves the tree so that its ancestors can
+     * be destroyed. Answers the parent to check next.
+     */
+    final FxObject abandon() {
+        transition(FxObjectEvent.ABANDON);
+        synchronized (this) {
+            contexts = null;
+        }
+        globals.objectGone();
+        return unlinkFromParent();
+    }
+
+    /** Applies {@code event}; false when the object is not in a state the event applies to. */
+    private boolean transition(FxObjectEvent event) {
+        synchronized (this) {
+            FxObjectState next = FxObjectStateMachine.next(state, event);
+            if (next == null) {
+                if (event == FxObjectEvent.DELETE) {
+                    return false;
+                }
+                throw new IllegalStateException("illegal object transition " + state + " --" + event + "--> for " + this);
+            }
+            state = next;
+            return true;
+        }
+    }
+
+    @Override
+    public <T> T getContext(ContextType<T> type) {
+        FxObjectState s = state;
+        if (s.isInvalidHandle()) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
+                    "WdfObjectGetTypedContext called on " + this + ", which is " + describeInvalid(s));
+        }
+        for (FxContext c = contexts; c != null; c = c.next) {
+            if (c.type == type) {
+                return type.type().cast(c.value);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public <T> NtResult<T> allocateContext(ContextType<T> type, WdfObjectAttributes attributes) {
+        checkHandle("WdfObjectAllocateContext", Irql.DISPATCH_LEVEL);
+        if (type == null || attributes == null) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL,
+                    "WdfObjectAllocateContext needs a context type and attributes (use WdfObjectAttributes.NONE)");
+        }
+        if (attributes.parent() != null
+                || attributes.executionLevel() != WdfExecutionLevel.INHERIT_FROM_PARENT
+                || attributes.synchronizationScope() != WdfSynchronizationScope.INHERIT_FROM_PARENT
+                || (attributes.contextType() != null && attributes.contextType() != type)) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_INVALID_PARAMETER", this,
+                    "WdfObjectAllocateContext takes a context type and its cleanup and destroy callbacks only; "
+                            + "the attributes named a parent, a level, a scope or another context type", false);
+            return NtResult.failure(NtStatus.STATUS_INVALID_PARAMETER);
+        }
+        T value = type.newInstance();
+        synchronized (this) {
+            if (state != FxObjectState.CREATED) {
+                return NtResult.failure(NtStatus.STATUS_DELETE_PENDING);
+            }
+            FxContext last = null;
+            for (FxContext c = contexts; c != null; c = c.next) {
+                if (c.type == type) {
+                    return new NtResult<>(NtStatus.STATUS_OBJECT_NAME_EXISTS, type.type().cast(c.value));
+                }
+                last = c;
+            }
+            FxContext added = new FxContext(type, value, attributes.evtCleanupCallback(), attributes.evtDestroyCallback());
+            if (last == null) {
+                contexts = added;
+            } else {
+                last.next = added;
+            }
+        }
+        return NtResult.success(value);
+    }
+
+    @Override
+    public String handleName() {
+        return objectType() + "#" + id;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Framework queries
+
+    public final FxObjectState state() {
+        return state;
+    }
+
+    public final int referenceCount() {
+        return refs;
+    }
+
+    public final FxObject parent() {
+        return parent;
+    }
+
+    /** The effective execution level: PASSIVE or DISPATCH, never inherit. */
+    public final WdfExecutionLevel executionLevel() {
+        return passiveLevel ? WdfExecutionLevel.PASSIVE : WdfExecutionLevel.DISPATCH;
+    }
+
+    /** The effective synchronization scope, never inherit. */
+    public final WdfSynchronizationScope synchronizationScope() {
+        return synchronizationScope;
+    }
+
+    /** The children, in creation order (a snapshot). */
+    public final List<FxObject> children() {
+        List<FxObject> list = new ArrayList<>();
+        synchronized (this) {
+            for (FxObject c = firstChild; c != null; c = c.nextSibling) {
+                list.add(c);
+            }
+        }
+        return list;
+    }
+
+    /** The names of the attached context types, in attachment order. */
+    final List<String> contextNames() {
+        List<String> names = new ArrayList<>();
+        synchronized (this) {
+            for (FxContext c = contexts; c != null; c = c.next) {
+                if (c.type != null) {
+                    names.add(c.type.name());
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The object's name with its context types, for journals and reports. */
+    @Override
+    public String toString() {
+        FxContext head = contexts;
+        return head == null || head.type == null ? handleName() : handleName() + " [" + head.type.name() + "]";
+    }
+
+    /** A context attached to an object, with its own callbacks; the first one comes from the creation attributes. */
+    private static final class FxContext {
+        final ContextType<?> type;
+        final Object value;
+        final EvtCleanupCallback cleanup;
+        final EvtDestroyCallback destroy;
+        FxContext next;
+
+        FxContext(ContextType<?> type, Object value, EvtCleanupCallback cleanup, EvtDestroyCallback destroy) {
+            this.type = type;
+            this.value = value;
+            this.cleanup = cleanup;
+            this.destroy = destroy;
+        }
+    }
+}

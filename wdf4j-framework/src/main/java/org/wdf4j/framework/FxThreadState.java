@@ -1,0 +1,55 @@
+package org.wdf4j.framework;
+
+import org.wdf4j.Irql;
+
+/**
+ * What the framework knows about the calling thread: its execution level (IRQL), and which driver
+ * it is running a callback for.
+ *
+ * <p>The level lives in a field of {@link FxThread} for framework threads and in a thread-local for
+ * every other thread. The current driver is a scoped value bound for the duration of each call the
+ * framework makes into a driver, so it can never leak from one call to the next.
+ */
+public final class FxThreadState {
+
+    /** The driver whose code the framework is running on this thread, if any. */
+    static final ScopedValue<FxDriverGlobals> CURRENT_DRIVER = ScopedValue.newInstance();
+
+    private static final ThreadLocal<FxThreadState> OTHER_THREADS = ThreadLocal.withInitial(FxThreadState::new);
+
+    Irql irql = Irql.PASSIVE_LEVEL;
+
+    static FxThreadState current() {
+        return Thread.currentThread() instanceof FxThread t ? t.state : OTHER_THREADS.get();
+    }
+
+    /** The calling thread's execution level. */
+    public static Irql currentIrql() {
+        return current().irql;
+    }
+
+    static Irql raise(Irql level) {
+        FxThreadState state = current();
+        Irql old = state.irql;
+        if (level.value() < old.value()) {
+            throw new IllegalStateException("KeRaiseIrql to " + level + " from " + old
+                    + ": the new level must not be below the current one (IRQL_NOT_GREATER_OR_EQUAL)");
+        }
+        state.irql = level;
+        return old;
+    }
+
+    static void lower(Irql previous) {
+        FxThreadState state = current();
+        if (previous.value() > state.irql.value()) {
+            throw new IllegalStateException("KeLowerIrql to " + previous + " from " + state.irql
+                    + ": the new level must not be above the current one (IRQL_NOT_LESS_OR_EQUAL)");
+        }
+        state.irql = previous;
+    }
+
+    /** The driver the framework is calling on this thread, or null. */
+    static FxDriverGlobals currentDriver() {
+        return CURRENT_DRIVER.isBound() ? CURRENT_DRIVER.get() : null;
+    }
+}

@@ -1,0 +1,123 @@
+package org.wdf4j.framework.trace;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every lifecycle event as a JFR event and an SLF4J line, so that an unload can be watched with
+ * {@code jfr print --categories wdf4j} or in the log. Per-object events (cleanup, destroy) log at
+ * DEBUG; driver-level events at INFO; problems at WARN and ERROR.
+ *
+ * <p>Loggers: {@code org.wdf4j.driver} (driver lifecycle), {@code org.wdf4j.object} (object
+ * cleanup and destroy), {@code org.wdf4j.verifier} (violations, bug checks, leaks),
+ * {@code org.wdf4j.dbgprint} (the drivers' own trace lines).
+ */
+public final class Trace {
+
+    private static final Logger DRIVER = LoggerFactory.getLogger("org.wdf4j.driver");
+    private static final Logger OBJECT = LoggerFactory.getLogger("org.wdf4j.object");
+    private static final Logger VERIFIER = LoggerFactory.getLogger("org.wdf4j.verifier");
+    private static final Logger DBGPRINT = LoggerFactory.getLogger("org.wdf4j.dbgprint");
+
+    private Trace() {
+    }
+
+    public static void driverEntryCalled(String driver, String registryPath) {
+        DRIVER.info("[{}] DriverEntry({})", driver, registryPath);
+    }
+
+    public static void driverEntryReturned(String driver, String registryPath, String status) {
+        DRIVER.info("[{}] DriverEntry returned {}", driver, status);
+        DriverEntryEvent e = new DriverEntryEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.registryPath = registryPath;
+            e.status = status;
+            e.commit();
+        }
+    }
+
+    public static void driverUnload(String driver, String outcome) {
+        DRIVER.info("[{}] EvtDriverUnload: {}", driver, outcome);
+        DriverUnloadEvent e = new DriverUnloadEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.outcome = outcome;
+            e.commit();
+        }
+    }
+
+    public static void driverState(String driver, String message) {
+        DRIVER.info("[{}] {}", driver, message);
+    }
+
+    public static void objectCleanup(String driver, Object object, int callbacks) {
+        if (OBJECT.isDebugEnabled()) {
+            OBJECT.debug("[{}] cleanup {} ({} callbacks)", driver, object, callbacks);
+        }
+        ObjectCleanupEvent e = new ObjectCleanupEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.object = String.valueOf(object);
+            e.callbacks = Integer.toString(callbacks);
+            e.commit();
+        }
+    }
+
+    public static void objectDestroy(String driver, Object object, int callbacks) {
+        if (OBJECT.isDebugEnabled()) {
+            OBJECT.debug("[{}] destroy {} ({} callbacks)", driver, object, callbacks);
+        }
+        ObjectDestroyEvent e = new ObjectDestroyEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.object = String.valueOf(object);
+            e.callbacks = Integer.toString(callbacks);
+            e.commit();
+        }
+    }
+
+    public static void bugCheck(String driver, String subCode, String message, String stack) {
+        VERIFIER.error("[{}] bug check {}: {}\n{}", driver, subCode, message, stack);
+        BugCheckEvent e = new BugCheckEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.subCode = subCode;
+            e.message = message;
+            e.commit();
+        }
+    }
+
+    public static void violation(String driver, String rule, String object, String message, String stack) {
+        VERIFIER.warn("[{}] {} on {}: {}\n{}", driver, rule, object, message, stack);
+        VerifierViolationEvent e = new VerifierViolationEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.rule = rule;
+            e.object = object;
+            e.message = message;
+            e.commit();
+        }
+    }
+
+    public static void exception(String driver, String where, String stack) {
+        VERIFIER.warn("[{}] {} threw:\n{}", driver, where, stack);
+    }
+
+    public static void leak(String driver, String kind, String description, String allocatedAt) {
+        VERIFIER.warn("[{}] leaked {}: {}{}", driver, kind, description,
+                allocatedAt.isEmpty() ? "" : "\n  allocated at:\n" + allocatedAt);
+        LeakEvent e = new LeakEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.kind = kind;
+            e.description = description;
+            e.allocatedAt = allocatedAt;
+            e.commit();
+        }
+    }
+
+    public static void dbgPrint(String driver, String line) {
+        DBGPRINT.info("[{}] {}", driver, line);
+    }
+}
