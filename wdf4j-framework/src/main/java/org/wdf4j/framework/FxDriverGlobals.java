@@ -71,6 +71,7 @@ public final class FxDriverGlobals {
     private volatile WdfBugCheck failure;
     private volatile boolean evtDriverUnloadCalled;
     private volatile NtStatus entryStatus;
+    private volatile String entryException;
 
     private FxDriverGlobals(String name, String registryPath, ClassLoader loader, VerifierSettings verifier,
                             FailureListener listener) {
@@ -142,6 +143,7 @@ public final class FxDriverGlobals {
             exception = "the driver was stopped by a bug check during DriverEntry: " + failure.getMessage();
         }
         entryStatus = status;
+        entryException = exception;
         journal(JournalEntry.Kind.DRIVER_ENTRY_RETURNED, registryPath,
                 exception == null ? status.toString() : status + " (threw " + firstLine(exception) + ")");
         Trace.driverEntryReturned(name, registryPath, status.toString());
@@ -524,6 +526,11 @@ public final class FxDriverGlobals {
     /** What DriverEntry returned, or null before it returned. */
     public NtStatus entryStatus() {
         return entryStatus;
+    }
+
+    /** The exception DriverEntry threw (or the bug check that failed it), with its stack; null when it returned. */
+    public String entryException() {
+        return entryException;
     }
 
     /** The driver object, or null when the driver has not created one. */

@@ -34,6 +34,9 @@ final class FxPassiveWorker {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // A terminated thread still holds its context loader; let it go with the driver.
+            Thread.currentThread().setContextClassLoader(null);
         }
     }
 

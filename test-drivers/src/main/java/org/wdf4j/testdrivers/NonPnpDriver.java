@@ -1,0 +1,21 @@
+package org.wdf4j.testdrivers;
+
+import org.wdf4j.DbgPrint;
+import org.wdf4j.NtStatus;
+import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.driver.DriverObject;
+import org.wdf4j.driver.WdfDriverConfig;
+import org.wdf4j.driver.WdfDriverInitFlag;
+
+/** U7: a non-PnP driver with EvtDriverUnload: it can be stopped. */
+public final class NonPnpDriver implements DriverEntry {
+
+    @Override
+    public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
+        Drivers.create(driverObject, registryPath, WdfDriverConfig.init(null)
+                .withFlags(WdfDriverInitFlag.NON_PNP_DRIVER)
+                .withUnload(d -> DbgPrint.print("non-PnP unload")));
+        Tree.build();
+        return NtStatus.STATUS_SUCCESS;
+    }
+}

@@ -1,0 +1,323 @@
+package org.wdf4j.host;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wdf4j.WdfBugCheck;
+import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.framework.Finding;
+import org.wdf4j.framework.FxDriverGlobals;
+import org.wdf4j.framework.FxDriverState;
+import org.wdf4j.framework.JournalEntry;
+import org.wdf4j.framework.VerifierSettings;
+
+/**
+ * Loads drivers into isolated class loaders inside this process (the KMDF model), calls their
+ * DriverEntry, unloads them, and proves each unload with an {@link UnloadReport}.
+ *
+ * <pre>{@code
+ * try (DriverHost host = DriverHost.create()) {
+ *     HostedDriver hello = host.start(DriverPackage.open(Path.of("hello.jar")), VerifierSettings.on());
+ *     UnloadReport report = host.stop(hello);
+ *     System.out.print(report.render());
+ * }
+ * }</pre>
+ *
+ * <p>A driver that breaks a contract (a bug check) is stopped without its EvtDriverUnload; its
+ * objects are still cleaned up and destroyed. A driver whose callback hangs past the verifier wait
+ * timeout is abandoned. Neither affects the host or the other drivers.
+ */
+public final class DriverHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverHost.class);
+    private static final String REGISTRY_ROOT = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
+
+    private final Map<String, HostedDriver> drivers = new LinkedHashMap<>();
+    private final ExecutorService failedDriverStopper = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wdf4j-host-failed-driver-stopper");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    private DriverHost() {
+    }
+
+    public static DriverHost create() {
+        return new DriverHost();
+    }
+
+    /** Loads and starts a driver with the verifier off. */
+    public HostedDriver start(DriverPackage driverPackage) throws DriverPackageException {
+        return start(driverPackage, VerifierSettings.OFF);
+    }
+
+    /**
+     * Loads the package into its own class loader and calls DriverEntry. When DriverEntry fails the
+     * driver is unloaded at once and the returned driver's {@link HostedDriver#report()} says why.
+     *
+     * @throws DriverPackageException when the package cannot be loaded (nothing is changed)
+     */
+    public HostedDriver start(DriverPackage driverPackage, VerifierSettings verifier) throws DriverPackageException {
+        String name = driverPackage.name();
+        synchronized (drivers) {
+            if (closed) {
+                throw new IllegalStateException("the host is closed");
+            }
+            if (drivers.containsKey(name)) {
+                throw new IllegalArgumentException("a driver named " + name + " is already loaded; stop it first or give "
+                        + "this package another name");
+            }
+        }
+        HostedDriver hosted = load(driverPackage, verifier);
+        FxDriverGlobals.EntryOutcome outcome = callDriverEntry(hosted);
+        if (!outcome.status().isSuccess() || outcome.hung()) {
+            finish(hosted);
+        }
+        return hosted;
+    }
+
+    /** Creates the driver's loader and globals; only the returned driver references them. */
+    private HostedDriver load(DriverPackage driverPackage, VerifierSettings verifier) throws DriverPackageException {
+        String name = driverPackage.name();
+        DriverClassLoader loader;
+        try {
+            loader = new DriverClassLoader(name, driverPackage.jar());
+        } catch (IOException e) {
+            throw new DriverPackageException("cannot open " + driverPackage.jar() + ": " + e.getMessage(), e);
+        }
+        DriverEntry entry;
+        try {
+            entry = instantiate(driverPackage, loader);
+        } catch (DriverPackageException e) {
+            closeQuietly(loader);
+            throw e;
+        }
+        FxDriverGlobals globals = FxDriverGlobals.create(name, REGISTRY_ROOT + name, loader, true, verifier,
+                this::driverFailed);
+        HostedDriver hosted = new HostedDriver(driverPackage, globals, LoaderCollection.watch(loader), entry);
+        synchronized (drivers) {
+            drivers.put(name, hosted);
+        }
+        return hosted;
+    }
+
+    /** Creates the entry class's instance and calls DriverEntry; nothing of the driver stays in this frame. */
+    private static FxDriverGlobals.EntryOutcome callDriverEntry(HostedDriver hosted) {
+        return hosted.globals().callDriverEntry(hosted.takeEntry());
+    }
+
+    private static DriverEntry instantiate(DriverPackage pkg, ClassLoader loader) throws DriverPackageException {
+        Class<?> type;
+        try {
+            type = Class.forName(pkg.entryClass(), false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new DriverPackageException(pkg.jar() + ": the entry class " + pkg.entryClass()
+                    + " named by " + DriverPackage.ENTRY_ATTRIBUTE + " cannot be loaded (" + e + ")", e);
+        }
+        if (!DriverEntry.class.isAssignableFrom(type)) {
+            throw new DriverPackageException(pkg.jar() + ": the entry class " + pkg.entryClass()
+                    + " does not implement org.wdf4j.driver.DriverEntry");
+        }
+        if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
+            throw new DriverPackageException(pkg.jar() + ": the entry class " + pkg.entryClass()
+                    + " must be a public, concrete class");
+        }
+        Constructor<?> constructor;
+        try {
+            constructor = type.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new DriverPackageException(pkg.jar() + ": the entry class " + pkg.entryClass()
+                    + " has no public constructor without arguments", e);
+        }
+        try {
+            return (DriverEntry) constructor.newInstance();
+        } catch (InvocationTargetException e) {
+            throw new DriverPackageException(pkg.jar() + ": the constructor of " + pkg.entryClass() + " threw "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new DriverPackageException(pkg.jar() + ": cannot create " + pkg.entryClass() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Stops a driver and answers its unload report. A driver already unloaded (DriverEntry failed,
+     * or a bug check stopped it) answers the report it has.
+     *
+     * @throws DriverStopRefusedException when the framework refuses (a non-PnP driver without
+     *     EvtDriverUnload); the driver keeps running
+     */
+    public UnloadReport stop(HostedDriver hosted) {
+        synchronized (hosted) {
+            if (hosted.report() != null) {
+                return hosted.report();
+            }
+            stopFramework(hosted);
+            return finish(hosted);
+        }
+    }
+
+    /**
+     * Runs the framework's unload; throws when it refuses. A method of its own so that no frame
+     * that later awaits the loader's collection holds the driver's globals.
+     */
+    private static void stopFramework(HostedDriver hosted) {
+        FxDriverGlobals globals = hosted.globals();
+        FxDriverGlobals.StopOutcome outcome = globals.stop();
+        if (outcome.refused() && globals.state() == FxDriverState.STARTED) {
+            throw new DriverStopRefusedException(outcome.refusal());
+        }
+    }
+
+    /** Stops the driver with this name; see {@link #stop(HostedDriver)}. */
+    public UnloadReport stop(String name) {
+        HostedDriver hosted;
+        synchronized (drivers) {
+            hosted = drivers.get(name);
+        }
+        if (hosted == null) {
+            throw new IllegalArgumentException("no driver named " + name + " is loaded");
+        }
+        return stop(hosted);
+    }
+
+    /** The drivers loaded now, in load order. */
+    public List<HostedDriver> drivers() {
+        synchronized (drivers) {
+            return new ArrayList<>(drivers.values());
+        }
+    }
+
+    /** Builds the report, forgets the driver and checks that its class loader is collected (U6 step 6). */
+    private UnloadReport finish(HostedDriver hosted) {
+        FxDriverGlobals globals = hosted.globals();
+        LoaderCollection.Watch watch = hosted.loaderWatch();
+        List<UnloadReport.Leak> leaks = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : globals.findings()) {
+            if (f.kind() == Finding.Kind.LEAK) {
+                leaks.add(new UnloadReport.Leak(f.rule(), f.message(), f.stack()));
+            } else {
+                findings.add(f);
+            }
+        }
+        List<String> callbacks = new ArrayList<>(globals.journal().stream().map(JournalEntry::toString).toList());
+        if (globals.journalDropped() > 0) {
+            callbacks.add("... " + globals.journalDropped() + " more entries not kept");
+        }
+        boolean hung = globals.state() == FxDriverState.ABANDONED;
+        String entryStatus = globals.entryStatus() == null ? "(did not return)" : globals.entryStatus().toString();
+        String entryException = globals.entryException();
+        boolean unloadCalled = globals.evtDriverUnloadCalled();
+        WdfBugCheck failure = globals.failure();
+        String failureText = failure == null ? null : failure.getMessage();
+        synchronized (drivers) {
+            drivers.remove(hosted.name(), hosted);
+        }
+        String passiveThread = hung ? globals.passiveThread().getName() : null;
+        globals = null;
+        hosted.forget();
+        closeLoader(watch);
+        Boolean collected;
+        String note;
+        if (hung) {
+            collected = Boolean.FALSE;
+            note = "not collectable: the hung callback's thread \"" + passiveThread + "\" still runs driver code";
+        } else {
+            int attempts;
+            try {
+                attempts = watch.awaitCollected();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                attempts = -1;
+            }
+            collected = attempts >= 0;
+            note = attempts >= 0 ? "after " + attempts + " GC" + (attempts == 1 ? "" : "s")
+                    : "still reachable after " + LoaderCollection.MAX_GC_ATTEMPTS + " GCs";
+            if (attempts < 0) {
+                for (Thread t : watch.threadsOfDriver()) {
+                    leaks.add(new UnloadReport.Leak("thread", "thread \"" + t.getName() + "\" (" + t.getState()
+                            + ") runs with the driver's class loader and keeps it alive", stackOf(t)));
+                }
+                leaks.add(new UnloadReport.Leak("class loader", "the driver's class loader is still reachable: "
+                        + "something outside the driver still references one of its classes or objects", ""));
+            }
+        }
+        UnloadReport report = new UnloadReport(hosted.name(), entryStatus, entryException, unloadCalled, callbacks,
+                leaks, findings, failureText, hung, collected, note);
+        hosted.unloaded(report);
+        LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");
+        return report;
+    }
+
+    private static String stackOf(Thread t) {
+        StringBuilder out = new StringBuilder();
+        for (StackTraceElement e : t.getStackTrace()) {
+            out.append("\tat ").append(e).append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
+    /** A bug check stopped a driver: stop it (no EvtDriverUnload) unless the host is already doing so. */
+    private void driverFailed(FxDriverGlobals globals, WdfBugCheck bugCheck) {
+        HostedDriver hosted;
+        synchronized (drivers) {
+            hosted = drivers.get(globals.name());
+        }
+        if (hosted == null || closed) {
+            return;
+        }
+        failedDriverStopper.execute(() -> {
+            synchronized (hosted) {
+                if (hosted.report() == null && hosted.state() == FxDriverState.STARTED) {
+                    LOG.warn("[{}] stopping the driver after its bug check", hosted.name());
+                    stop(hosted);
+                }
+            }
+        });
+    }
+
+    /**
+     * Closes the driver's loader (releasing its JAR file). A method of its own, so that no local
+     * slot of the caller keeps the loader reachable while its collection is awaited.
+     */
+    private static void closeLoader(LoaderCollection.Watch watch) {
+        if (watch.ref().get() instanceof URLClassLoader loader) {
+            closeQuietly(loader);
+        }
+    }
+
+    private static void closeQuietly(URLClassLoader loader) {
+        try {
+            loader.close();
+        } catch (IOException e) {
+            LOG.warn("closing {}: {}", loader.getName(), e.toString());
+        }
+    }
+
+    /** Stops every driver that can be stopped; those that cannot are reported and left. */
+    @Override
+    public void close() {
+        closed = true;
+        for (HostedDriver hosted : drivers().reversed()) {
+            try {
+                stop(hosted);
+            } catch (DriverStopRefusedException e) {
+                LOG.warn("[{}] left loaded at host shutdown: {}", hosted.name(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("[{}] failed to stop at host shutdown", hosted.name(), e);
+            }
+        }
+        failedDriverStopper.shutdown();
+    }
+}

@@ -1,0 +1,114 @@
+package org.wdf4j.host;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A driver package: a JAR holding a driver's classes, whose manifest names its entry class.
+ *
+ * <pre>
+ * Wdf4j-Driver-Entry: com.example.MyDriver      (required: a public class implementing DriverEntry)
+ * Wdf4j-Driver-Name: mydriver                    (optional: defaults to the JAR's file name)
+ * Wdf4j-Version: 1.0                             (optional: the framework version it was built for)
+ * </pre>
+ *
+ * @param jar the JAR file
+ * @param name the driver's name (its service name; the last component of its registry path)
+ * @param entryClass the fully qualified name of the class implementing {@code DriverEntry}
+ * @param frameworkVersion the framework version it was built for, e.g. {@code 1.0}
+ */
+public record DriverPackage(Path jar, String name, String entryClass, String frameworkVersion) {
+
+    public static final String ENTRY_ATTRIBUTE = "Wdf4j-Driver-Entry";
+    public static final String NAME_ATTRIBUTE = "Wdf4j-Driver-Name";
+    public static final String VERSION_ATTRIBUTE = "Wdf4j-Version";
+    /** The framework version this host implements. */
+    public static final String FRAMEWORK_VERSION = "1.0";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
+
+    public DriverPackage {
+        Objects.requireNonNull(jar, "jar");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(entryClass, "entryClass");
+        Objects.requireNonNull(frameworkVersion, "frameworkVersion");
+    }
+
+    /** Reads a driver package's manifest; the error names the file and what to fix. */
+    public static DriverPackage open(Path jar) throws DriverPackageException {
+        Manifest manifest = readManifest(jar);
+        Attributes main = manifest.getMainAttributes();
+        String entry = main.getValue(ENTRY_ATTRIBUTE);
+        if (entry == null || entry.isBlank()) {
+            throw new DriverPackageException(jar + " is not a driver package: its manifest has no " + ENTRY_ATTRIBUTE
+                    + " attribute. Add one naming the class that implements org.wdf4j.driver.DriverEntry.");
+        }
+        String name = main.getValue(NAME_ATTRIBUTE);
+        if (name == null || name.isBlank()) {
+            String file = jar.getFileName().toString();
+            name = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
+        }
+        String version = main.getValue(VERSION_ATTRIBUTE);
+        return of(jar, entry.strip(), name.strip(), version == null ? FRAMEWORK_VERSION : version.strip());
+    }
+
+    /** A package whose entry class and name are given by the caller (a JAR with several drivers). */
+    public static DriverPackage of(Path jar, String entryClass, String name, String frameworkVersion)
+            throws DriverPackageException {
+        if (!NAME.matcher(name).matches()) {
+            throw new DriverPackageException("driver name '" + name + "' of " + jar
+                    + " is not valid: use 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        checkVersion(jar, frameworkVersion);
+        if (!Files.isRegularFile(jar)) {
+            throw new DriverPackageException(jar + " does not exist or is not a file");
+        }
+        return new DriverPackage(jar, name, entryClass, frameworkVersion);
+    }
+
+    /**
+     * WDF's version binding: a driver built for the same major version and an older or equal minor
+     * version runs; a newer minor or another major is refused.
+     */
+    static void checkVersion(Path jar, String version) throws DriverPackageException {
+        Matcher m = VERSION.matcher(version);
+        Matcher host = VERSION.matcher(FRAMEWORK_VERSION);
+        if (!m.matches() || !host.matches()) {
+            throw new DriverPackageException(jar + ": " + VERSION_ATTRIBUTE + " '" + version
+                    + "' is not a MAJOR.MINOR version such as " + FRAMEWORK_VERSION);
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        int hostMajor = Integer.parseInt(host.group(1));
+        int hostMinor = Integer.parseInt(host.group(2));
+        if (major != hostMajor || minor > hostMinor) {
+            throw new DriverPackageException(jar + " was built for wdf4j framework " + version + ", but this host is "
+                    + FRAMEWORK_VERSION + ": a driver runs on the same major version with an equal or newer minor. "
+                    + "Rebuild the driver against wdf4j-api " + FRAMEWORK_VERSION + " or run a newer host.");
+        }
+    }
+
+    private static Manifest readManifest(Path jar) throws DriverPackageException {
+        if (!Files.isRegularFile(jar)) {
+            throw new DriverPackageException(jar + " does not exist or is not a file; give the path of a driver JAR");
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            if (manifest == null) {
+                throw new DriverPackageException(jar + " has no META-INF/MANIFEST.MF; a driver package's manifest names its "
+                        + ENTRY_ATTRIBUTE);
+            }
+            return manifest;
+        } catch (IOException e) {
+            throw new DriverPackageException(jar + " is not a JAR file (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.wdf4j.host;
+
+import java.util.List;
+import org.wdf4j.framework.Finding;
+
+/**
+ * What a driver's unload left behind (U9): the status DriverEntry returned, whether
+ * EvtDriverUnload ran, every callback in order, what leaked, what the verifier found, and whether
+ * the driver's class loader was collected. Holds text only, never the driver's objects or classes.
+ *
+ * @param driver the driver's name
+ * @param driverEntryStatus what DriverEntry returned, e.g. {@code STATUS_SUCCESS (0x00000000)}
+ * @param driverEntryException the exception DriverEntry threw, with its stack, or null
+ * @param evtDriverUnloadCalled whether EvtDriverUnload ran
+ * @param callbacks the driver's journal in order: DriverEntry, EvtDriverUnload, every cleanup and
+ *     destroy callback, the driver's trace lines, exceptions and violations
+ * @param leaks what the driver left behind
+ * @param findings verifier violations, bug checks and exceptions thrown by callbacks
+ * @param failure the bug check that stopped the driver, or null
+ * @param hung true when a driver callback did not return within the verifier wait timeout
+ * @param classLoaderCollected whether the driver's class loader was collected; null when not checked
+ * @param collectionNote how the collection check went, in words
+ */
+public record UnloadReport(
+        String driver,
+        String driverEntryStatus,
+        String driverEntryException,
+        boolean evtDriverUnloadCalled,
+        List<String> callbacks,
+        List<Leak> leaks,
+        List<Finding> findings,
+        String failure,
+        boolean hung,
+        Boolean classLoaderCollected,
+        String collectionNote) {
+
+    /**
+     * Something left behind.
+     *
+     * @param kind {@code framework object}, {@code thread}, {@code class loader}
+     * @param description what it is and what holds it
+     * @param allocatedAt where it was made (a stack), or a note saying why that is unknown
+     */
+    public record Leak(String kind, String description, String allocatedAt) {
+    }
+
+    public UnloadReport {
+        callbacks = List.copyOf(callbacks);
+        leaks = List.copyOf(leaks);
+        findings = List.copyOf(findings);
+    }
+
+    /** Clean: DriverEntry succeeded, nothing leaked, nothing found, the loader was collected. */
+    public boolean clean() {
+        return driverEntryStatus.startsWith("STATUS_SUCCESS") && leaks.isEmpty() && findings.isEmpty()
+                && failure == null && !hung && !Boolean.FALSE.equals(classLoaderCollected);
+    }
+
+    /** The report as text, for people. */
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("Unload report for driver ").append(driver).append('\n');
+        out.append("  DriverEntry returned:   ").append(driverEntryStatus).append('\n');
+        if (driverEntryException != null) {
+            out.append("  DriverEntry threw:\n").append(indent(driverEntryException, "      ")).append('\n');
+        }
+        out.append("  EvtDriverUnload called: ").append(evtDriverUnloadCalled ? "yes" : "no").append('\n');
+        if (failure != null) {
+            out.append("  Stopped by bug check:   ").append(failure).append('\n');
+        }
+        if (hung) {
+            out.append("  Hung:                   yes, a callback did not return within the verifier wait timeout\n");
+        }
+        out.append("  Callbacks, in order:\n");
+        for (int i = 0; i < callbacks.size(); i++) {
+            out.append(String.format("    %3d. %s%n", i + 1, callbacks.get(i)));
+        }
+        if (callbacks.isEmpty()) {
+            out.append("    (none)\n");
+        }
+        out.append("  Leaks: ").append(leaks.isEmpty() ? "none" : leaks.size()).append('\n');
+        for (Leak leak : leaks) {
+            out.append("    - ").append(leak.kind()).append(": ").append(leak.description().replace("\n", "\n      ")).append('\n');
+            if (!leak.allocatedAt().isEmpty()) {
+                out.append("      allocated at:\n").append(indent(leak.allocatedAt(), "        ")).append('\n');
+            }
+        }
+        out.append("  Findings: ").append(findings.isEmpty() ? "none" : findings.size()).append('\n');
+        for (Finding f : findings) {
+            out.append("    - ").append(f.kind()).append(' ').append(f.rule())
+                    .append(f.object().isEmpty() ? "" : " on " + f.object()).append(": ").append(f.message()).append('\n');
+            if (!f.stack().isEmpty()) {
+                out.append(indent(f.stack(), "        ")).append('\n');
+            }
+        }
+        out.append("  Class loader collected: ").append(classLoaderCollected == null ? "not checked"
+                : classLoaderCollected ? "yes" : "NO").append(" (").append(collectionNote).append(")\n");
+        out.append("  Verdict: ").append(clean() ? "clean" : "NOT clean").append('\n');
+        return out.toString();
+    }
+
+    private static String indent(String text, String prefix) {
+        return prefix + text.strip().replace("\n", "\n" + prefix);
+    }
+}
