@@ -115,9 +115,13 @@ public final class FxDriverGlobals {
      */
     public EntryOutcome callDriverEntry(DriverEntry entry) {
         transition(FxDriverState.Event.ENTRY_CALLED);
-        return await(passive.submit(() -> runDriverEntry(entry)), "DriverEntry",
+        EntryOutcome outcome = await(passive.submit(() -> runDriverEntry(entry)), "DriverEntry",
                 () -> new EntryOutcome(NtStatus.STATUS_UNSUCCESSFUL, "DriverEntry did not return within "
                         + verifier.waitTimeout(), driver != null, true));
+        if (!outcome.hung() && !outcome.status().isSuccess()) {
+            endWorker(); // the driver is already unloaded (U3)
+        }
+        return outcome;
     }
 
     private EntryOutcome runDriverEntry(DriverEntry entry) {
