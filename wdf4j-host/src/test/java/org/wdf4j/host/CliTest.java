@@ -1,0 +1,69 @@
+package org.wdf4j.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wdf4j.host.cli.Wdf4jCommand;
+import picocli.CommandLine;
+
+/** The wdf4j command: demo and run. */
+class CliTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run execute(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new Wdf4jCommand()).execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void demoShowsTheTreeUnloadsAndPrintsACleanReport() {
+        Run run = execute("demo", "--driver", TestDrivers.HELLO.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains(
+                "== Object tree of driver hello",
+                "WDFDRIVER hello  (1 reference, CREATED)",
+                "└─ WDFOBJECT#2 [PoolContext]",
+                "   ├─ WDFOBJECT#3 [BufferContext]",
+                "   └─ WDFOBJECT#4 [BufferContext]",
+                "EvtDriverUnload called: yes",
+                "EvtCleanupCallback(WDFOBJECT#2 [PoolContext])",
+                "Class loader collected: yes",
+                "Verdict: clean");
+        assertThat(run.out().indexOf("EvtCleanupCallback(WDFOBJECT#2")).isLessThan(run.out().indexOf("EvtCleanupCallback(WDFDRIVER hello)"));
+        assertThat(run.out().indexOf("EvtDestroyCallback(WDFOBJECT#3")).isLessThan(run.out().indexOf("EvtDestroyCallback(WDFDRIVER hello)"));
+    }
+
+    @Test
+    void runReportsEachDriverAndExitsZeroWhenClean() {
+        Run run = execute("run", TestDrivers.HELLO.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("Unload report for driver hello", "Verdict: clean");
+    }
+
+    @Test
+    void runRefusesABadPackageWithExitTwo(@TempDir Path tmp) throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.jar"), "nope");
+        Run run = execute("run", bad.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("wdf4j run:", "bad.jar is not a JAR file");
+    }
+}
