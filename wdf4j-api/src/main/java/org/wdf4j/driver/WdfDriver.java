@@ -42,7 +42,7 @@ public interface WdfDriver extends WdfObject {
         return WdfFunctions.get().driverGet(WdfFunctions.CALLER.getCallerClass());
     }
 
-    /** {@code WdfDriverGetRegistryPath}: the registry path DriverEntry received. */
+    /** {@code WdfDriverGetRegistryPath}: the registry path DriverEntry received. Callable at PASSIVE_LEVEL only. */
     String registryPath();
 
     /** The driver's name: the last component of its registry path. */

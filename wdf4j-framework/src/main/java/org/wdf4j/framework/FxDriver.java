@@ -61,7 +61,7 @@ final class FxDriver extends FxObject implements WdfDriver {
 
     @Override
     public String registryPath() {
-        checkHandle("WdfDriverGetRegistryPath", Irql.DISPATCH_LEVEL);
+        checkHandle("WdfDriverGetRegistryPath", Irql.PASSIVE_LEVEL);
         return registryPath;
     }
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A driver's verifier settings (KMDF's {@code VerifierOn}, {@code VerifyDbgBreakOnError},
- * {@code TrackHandles}, {@code VerifierAllocateFailCount}, {@code ObjectLeakLimit},
+ * A driver's verifier settings (KMDF's {@code VerifierOn}, {@code DbgBreakOnError},
+ * {@code TrackHandles}, {@code VerifierAllocateFailCount}, {@code ObjectLeakDetectionLimit},
  * {@code DbgWaitForSignalTimeoutInSec}), given per driver by the host.
  *
  * @param enabled the verifier checks the driver's calls (IRQL, parameters) and records where each

@@ -46,11 +46,15 @@ public final class DriverHost implements AutoCloseable {
     private final ExecutorService failedDriverStopper = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wdf4j-host-failed-driver-stopper");
         t.setDaemon(true);
+        // The thread may be created on a driver's thread (the first bug check); it must not inherit that
+        // driver's context class loader, or it would keep the driver in memory for the life of the host.
+        t.setContextClassLoader(DriverHost.class.getClassLoader());
         return t;
     });
     private volatile boolean closed;
 
     private DriverHost() {
+        failedDriverStopper.execute(() -> { }); // start its thread now, from the host's side
     }
 
     public static DriverHost create() {
@@ -217,6 +221,7 @@ public final class DriverHost implements AutoCloseable {
         }
         boolean hung = globals.state() == FxDriverState.ABANDONED;
         String entryStatus = globals.entryStatus() == null ? "(did not return)" : globals.entryStatus().toString();
+        boolean entrySucceeded = globals.entryStatus() != null && globals.entryStatus().isSuccess();
         String entryException = globals.entryException();
         boolean unloadCalled = globals.evtDriverUnloadCalled();
         WdfBugCheck failure = globals.failure();
@@ -247,13 +252,14 @@ public final class DriverHost implements AutoCloseable {
             if (attempts < 0) {
                 for (Thread t : watch.threadsOfDriver()) {
                     leaks.add(new UnloadReport.Leak("thread", "thread \"" + t.getName() + "\" (" + t.getState()
-                            + ") runs with the driver's class loader and keeps it alive", stackOf(t)));
+                            + ") runs with the driver's class loader and keeps it alive; it is now at:\n"
+                            + stackOf(t), "(where it was started is not recorded)"));
                 }
                 leaks.add(new UnloadReport.Leak("class loader", "the driver's class loader is still reachable: "
                         + "something outside the driver still references one of its classes or objects", ""));
             }
         }
-        UnloadReport report = new UnloadReport(hosted.name(), entryStatus, entryException, unloadCalled, callbacks,
+        UnloadReport report = new UnloadReport(hosted.name(), entryStatus, entrySucceeded, entryException, unloadCalled, callbacks,
                 leaks, findings, failureText, hung, collected, note);
         hosted.unloaded(report);
         LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");

@@ -10,6 +10,7 @@ import org.wdf4j.framework.Finding;
  *
  * @param driver the driver's name
  * @param driverEntryStatus what DriverEntry returned, e.g. {@code STATUS_SUCCESS (0x00000000)}
+ * @param driverEntrySucceeded whether that status is a success ({@code NT_SUCCESS})
  * @param driverEntryException the exception DriverEntry threw, with its stack, or null
  * @param evtDriverUnloadCalled whether EvtDriverUnload ran
  * @param callbacks the driver's journal in order: DriverEntry, EvtDriverUnload, every cleanup and
@@ -24,6 +25,7 @@ import org.wdf4j.framework.Finding;
 public record UnloadReport(
         String driver,
         String driverEntryStatus,
+        boolean driverEntrySucceeded,
         String driverEntryException,
         boolean evtDriverUnloadCalled,
         List<String> callbacks,
@@ -52,7 +54,7 @@ public record UnloadReport(
 
     /** Clean: DriverEntry succeeded, nothing leaked, nothing found, the loader was collected. */
     public boolean clean() {
-        return driverEntryStatus.startsWith("STATUS_SUCCESS") && leaks.isEmpty() && findings.isEmpty()
+        return driverEntrySucceeded && leaks.isEmpty() && findings.isEmpty()
                 && failure == null && !hung && !Boolean.FALSE.equals(classLoaderCollected);
     }
 

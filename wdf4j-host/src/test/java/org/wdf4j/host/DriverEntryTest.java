@@ -87,6 +87,7 @@ class DriverEntryTest {
             assertThat(f.rule()).isEqualTo(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL.name());
             assertThat(f.stack()).contains("NullParameterDriver.driverEntry");
         });
+        assertThat(report.classLoaderCollected()).isTrue();
         assertThat(host.start(TestDrivers.pkg("CleanDriver", "after-nullparam")).isRunning()).isTrue();
     }
 
@@ -101,6 +102,7 @@ class DriverEntryTest {
         UnloadReport on = host.start(TestDrivers.pkg("DispatchCreateDriver", "dispatch-on"), VerifierSettings.on()).report();
         assertThat(on.failure()).contains("WDF_VERIFIER_IRQL_MISMATCH").contains("WdfDriverCreate called at DISPATCH_LEVEL");
         assertThat(on.driverEntryStatus()).isEqualTo("STATUS_UNSUCCESSFUL (0xC0000001)");
+        assertThat(on.classLoaderCollected()).isTrue();
     }
 
     // D5: deleting the driver object does nothing and is reported as STATUS_CANNOT_DELETE.
@@ -124,6 +126,7 @@ class DriverEntryTest {
         assertThat(report.failure()).contains("WDF_OBJECT_ERROR").contains("STATUS_CANNOT_DELETE");
         assertThat(report.callbacks()).as("U3: the objects made before the failure are still cleaned up")
                 .contains("DbgPrint: cleanup driver", "DbgPrint: destroy driver");
+        assertThat(report.classLoaderCollected()).isTrue();
     }
 
     // D6: WdfDriver.get() answers the calling driver's own driver object, never another's, with many drivers in one

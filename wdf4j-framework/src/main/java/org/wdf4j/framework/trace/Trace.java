@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every lifecycle event as a JFR event and an SLF4J line, so that an unload can be watched with
- * {@code jfr print --categories wdf4j} or in the log. Per-object events (cleanup, destroy) log at
+ * {@code jfr print --events 'org.wdf4j.*' recording.jfr} or in the log. Per-object events (cleanup, destroy) log at
  * DEBUG; driver-level events at INFO; problems at WARN and ERROR.
  *
  * <p>Loggers: {@code org.wdf4j.driver} (driver lifecycle), {@code org.wdf4j.object} (object
