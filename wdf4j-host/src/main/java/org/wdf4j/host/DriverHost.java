@@ -202,10 +202,18 @@ public final class DriverHost implements AutoCloseable {
         }
     }
 
-    /** Builds the report, forgets the driver and checks that its class loader is collected (U6 step 6). */
-    private UnloadReport finish(HostedDriver hosted) {
+    /** What the report says about the driver's run, read from the framework: text only. */
+    private record Facts(String entryStatus, boolean entrySucceeded, String entryException, boolean unloadCalled,
+                         List<String> callbacks, List<UnloadReport.Leak> leaks, List<Finding> findings, String failure,
+                         boolean hung, String passiveThread) {
+    }
+
+    /**
+     * Reads the framework's record of the driver. A method of its own so that nothing it touches (the globals, the
+     * bug check, whose stack references the driver's classes) stays in a frame that awaits the loader's collection.
+     */
+    private static Facts facts(HostedDriver hosted) {
         FxDriverGlobals globals = hosted.globals();
-        LoaderCollection.Watch watch = hosted.loaderWatch();
         List<UnloadReport.Leak> leaks = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         for (Finding f : globals.findings()) {
@@ -215,29 +223,34 @@ public final class DriverHost implements AutoCloseable {
                 findings.add(f);
             }
         }
-        List<String> callbacks = new ArrayList<>(globals.journal().stream().map(JournalEntry::toString).toList());
-        if (globals.journalDropped() > 0) {
-            callbacks.add("... " + globals.journalDropped() + " more entries not kept");
-        }
+        List<String> callbacks = globals.journal().stream().map(JournalEntry::toString).toList();
         boolean hung = globals.state() == FxDriverState.ABANDONED;
-        String entryStatus = globals.entryStatus() == null ? "(did not return)" : globals.entryStatus().toString();
-        boolean entrySucceeded = globals.entryStatus() != null && globals.entryStatus().isSuccess();
-        String entryException = globals.entryException();
-        boolean unloadCalled = globals.evtDriverUnloadCalled();
-        WdfBugCheck failure = globals.failure();
-        String failureText = failure == null ? null : failure.getMessage();
+        return new Facts(
+                globals.entryStatus() == null ? "(did not return)" : globals.entryStatus().toString(),
+                globals.entryStatus() != null && globals.entryStatus().isSuccess(),
+                globals.entryException(),
+                globals.evtDriverUnloadCalled(),
+                callbacks, leaks, findings,
+                globals.failure() == null ? null : globals.failure().getMessage(),
+                hung,
+                hung ? globals.passiveThread().getName() : null);
+    }
+
+    /** Builds the report, forgets the driver and checks that its class loader is collected (U6 step 6). */
+    private UnloadReport finish(HostedDriver hosted) {
+        Facts facts = facts(hosted);
+        LoaderCollection.Watch watch = hosted.loaderWatch();
         synchronized (drivers) {
             drivers.remove(hosted.name(), hosted);
         }
-        String passiveThread = hung ? globals.passiveThread().getName() : null;
-        globals = null;
         hosted.forget();
         closeLoader(watch);
+        List<UnloadReport.Leak> leaks = new ArrayList<>(facts.leaks());
         Boolean collected;
         String note;
-        if (hung) {
+        if (facts.hung()) {
             collected = Boolean.FALSE;
-            note = "not collectable: the hung callback's thread \"" + passiveThread + "\" still runs driver code";
+            note = "not collectable: the hung callback's thread \"" + facts.passiveThread() + "\" still runs driver code";
         } else {
             int attempts;
             try {
@@ -259,8 +272,9 @@ public final class DriverHost implements AutoCloseable {
                         + "something outside the driver still references one of its classes or objects", ""));
             }
         }
-        UnloadReport report = new UnloadReport(hosted.name(), entryStatus, entrySucceeded, entryException, unloadCalled, callbacks,
-                leaks, findings, failureText, hung, collected, note);
+        UnloadReport report = new UnloadReport(hosted.name(), facts.entryStatus(), facts.entrySucceeded(),
+                facts.entryException(), facts.unloadCalled(), facts.callbacks(), leaks, facts.findings(), facts.failure(),
+                facts.hung(), collected, note);
         hosted.unloaded(report);
         LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");
         return report;
