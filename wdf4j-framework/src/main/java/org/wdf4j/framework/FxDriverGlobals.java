@@ -66,6 +66,7 @@ public final class FxDriverGlobals {
     private final List<JournalEntry> journal = new ArrayList<>();
     private int journalDropped;
     private final List<Finding> findings = new ArrayList<>();
+    private final Object stopLock = new Object();
     private volatile FxDriver driver;
     private volatile FxDriverState state = FxDriverState.LOADED;
     private volatile WdfBugCheck failure;
@@ -173,6 +174,13 @@ public final class FxDriverGlobals {
      * keeps running (U7).
      */
     public StopOutcome stop() {
+        // Not the globals' own monitor: the passive thread takes that one in transition() while we wait.
+        synchronized (stopLock) {
+            return stopOnce();
+        }
+    }
+
+    private StopOutcome stopOnce() {
         FxDriver d = driver;
         if (state != FxDriverState.STARTED) {
             return new StopOutcome(true, "driver " + name + " is " + state + ", not STARTED", false);
@@ -291,6 +299,7 @@ public final class FxDriverGlobals {
                     + verifier.waitTimeout() + "; the driver is abandoned and its thread left running", stack);
             Trace.violation(name, "HUNG", "", what + " did not finish within " + verifier.waitTimeout(), stack);
             FxDriverRegistry.unregister(loader, this);
+            passive.shutdownLater(); // the thread ends when the hung callback returns
             return onHang.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

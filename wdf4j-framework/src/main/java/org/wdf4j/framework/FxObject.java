@@ -407,6 +407,11 @@ public abstract class FxObject implements WdfObject {
             throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
                     "WdfObjectGetTypedContext called on " + this + ", which is " + describeInvalid(s));
         }
+        if (type == null) {
+            // Never match the untyped context that carries the creation callbacks only.
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL,
+                    "WdfObjectGetTypedContext needs a context type");
+        }
         for (FxContext c = contexts; c != null; c = c.next) {
             if (c.type == type) {
                 return type.type().cast(c.value);

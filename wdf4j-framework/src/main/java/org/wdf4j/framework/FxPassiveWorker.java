@@ -84,6 +84,15 @@ final class FxPassiveWorker {
         }
     }
 
+    /**
+     * Ends the thread after the tasks already queued without waiting for it: for a driver abandoned because a
+     * callback hung, so that the thread ends (and lets go of the driver's loader) once that callback returns.
+     */
+    void shutdownLater() {
+        shutdown = true;
+        queue.add(STOP);
+    }
+
     /** Ends the thread after the tasks already queued; answers whether it ended within the timeout. */
     boolean shutdown(long timeout, TimeUnit unit) throws InterruptedException {
         shutdown = true;
