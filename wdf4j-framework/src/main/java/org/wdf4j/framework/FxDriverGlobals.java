@@ -51,7 +51,9 @@ public final class FxDriverGlobals {
     public record TreeLine(int depth, String name, FxObjectState state, int references, List<String> contexts) {
     }
 
-    private static final int JOURNAL_LIMIT = 10_000;
+    /** The journal keeps its first {@value #JOURNAL_HEAD} entries and its newest {@value #JOURNAL_TAIL}. */
+    private static final int JOURNAL_HEAD = 1_000;
+    private static final int JOURNAL_TAIL = 9_000;
 
     private final String name;
     private final String registryPath;
@@ -60,10 +62,11 @@ public final class FxDriverGlobals {
     private final FailureListener listener;
     private final FxPassiveWorker passive;
     private final FxDriverObject wdmDriverObject;
-    private final AtomicLong objectIds = new AtomicLong();
+    private final AtomicInteger objectIds = new AtomicInteger();
     private final AtomicLong creationCalls = new AtomicLong();
     private final AtomicInteger liveObjects = new AtomicInteger();
-    private final List<JournalEntry> journal = new ArrayList<>();
+    private final List<JournalEntry> journalHead = new ArrayList<>();
+    private final ArrayDeque<JournalEntry> journalTail = new ArrayDeque<>();
     private int journalDropped;
     private final List<Finding> findings = new ArrayList<>();
     private final Object stopLock = new Object();
@@ -116,7 +119,7 @@ public final class FxDriverGlobals {
      */
     public EntryOutcome callDriverEntry(DriverEntry entry) {
         transition(FxDriverState.Event.ENTRY_CALLED);
-        EntryOutcome outcome = await(passive.submit(() -> runDriverEntry(entry)), "DriverEntry",
+        EntryOutcome outcome = await(passive.submit(() -> abandonable(() -> runDriverEntry(entry))), "DriverEntry",
                 () -> new EntryOutcome(NtStatus.STATUS_UNSUCCESSFUL, "DriverEntry did not return within "
                         + verifier.waitTimeout(), driver != null, true));
         if (!outcome.hung() && !outcome.status().isSuccess()) {
@@ -154,9 +157,9 @@ public final class FxDriverGlobals {
         Trace.driverEntryReturned(name, registryPath, status.toString());
         if (status.isSuccess()) {
             if (driver == null) {
-                violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "D7", null,
+                report(Finding.Kind.VIOLATION, "D7", "",
                         "DriverEntry returned success without creating its driver object (WdfDriver.create); "
-                                + "the driver has no framework object and no framework callback will run", false);
+                                + "the driver has no framework object and no framework callback will run", "");
             }
             transition(FxDriverState.Event.ENTRY_SUCCEEDED);
         } else {
@@ -191,10 +194,10 @@ public final class FxDriverGlobals {
             Trace.driverState(name, "stop refused: " + why);
             return new StopOutcome(true, why, false);
         }
-        StopOutcome outcome = await(passive.submit(() -> {
+        StopOutcome outcome = await(passive.submit(() -> abandonable(() -> {
             runStop();
             return new StopOutcome(false, null, false);
-        }), "the unload", () -> new StopOutcome(false, null, true));
+        })), "the unload", () -> new StopOutcome(false, null, true));
         if (!outcome.hung()) {
             endWorker();
         }
@@ -243,6 +246,7 @@ public final class FxDriverGlobals {
             passive.runPending();
             return;
         }
+        passive.runPending(); // deferred deletions queued so far clean up before the driver object's cleanup
         d.deleteInternal();
         passive.runPending();
         // Whatever is still in the tree is referenced by the driver: report it, then give up on it,
@@ -251,7 +255,7 @@ public final class FxDriverGlobals {
         for (FxObject o : postorder) {
             if (o.state() == FxObjectState.DISPOSED && o.referenceCount() > 0) {
                 reportLeak(o);
-                FxObject.destroyIfUnused(o.abandon());
+                o.abandon();
             }
         }
         passive.runPending();
@@ -289,15 +293,23 @@ public final class FxDriverGlobals {
         return preorder.reversed();
     }
 
+    /** Runs a lifecycle step; answers null when the driver was abandoned meanwhile (its result is no longer awaited). */
+    private static <T> T abandonable(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (AbandonedException e) {
+            return null;
+        }
+    }
+
     private <T> T await(Future<T> future, String what, Supplier<T> onHang) {
         try {
             return future.get(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             transition(FxDriverState.Event.HUNG);
             String stack = Stacks.threadStack(passive.thread());
-            finding(Finding.Kind.VIOLATION, "HUNG", "", what + " of driver " + name + " did not finish within "
+            report(Finding.Kind.VIOLATION, "HUNG", "", what + " of driver " + name + " did not finish within "
                     + verifier.waitTimeout() + "; the driver is abandoned and its thread left running", stack);
-            Trace.violation(name, "HUNG", "", what + " did not finish within " + verifier.waitTimeout(), stack);
             FxDriverRegistry.unregister(loader, this);
             passive.shutdownLater(); // the thread ends when the hung callback returns
             return onHang.get();
@@ -312,7 +324,7 @@ public final class FxDriverGlobals {
     private void endWorker() {
         try {
             if (!passive.shutdown(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                finding(Finding.Kind.VIOLATION, "HUNG", "", "the passive worker of driver " + name
+                report(Finding.Kind.VIOLATION, "HUNG", "", "the passive worker of driver " + name
                         + " did not end within " + verifier.waitTimeout(), Stacks.threadStack(passive.thread()));
             }
         } catch (InterruptedException e) {
@@ -322,7 +334,20 @@ public final class FxDriverGlobals {
         }
     }
 
+    /** Thrown on the passive thread when a hung callback returns after the driver was abandoned: nothing more is done. */
+    private static final class AbandonedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AbandonedException() {
+            super(null, null, false, false);
+        }
+    }
+
     private synchronized void transition(FxDriverState.Event event) {
+        if (state == FxDriverState.ABANDONED && event != FxDriverState.Event.HUNG) {
+            Trace.driverState(name, "a callback returned after the driver was abandoned; it stays abandoned");
+            throw new AbandonedException();
+        }
         FxDriverState next = state.next(event);
         if (next == null) {
             throw new IllegalStateException("driver " + name + ": illegal transition " + state + " --" + event + "-->");
@@ -344,21 +369,26 @@ public final class FxDriverGlobals {
         if (!allocationAllowed(function)) {
             return NtResult.failure(NtStatus.STATUS_INSUFFICIENT_RESOURCES);
         }
+        if (verifier.enabled() && verifier.objectLeakLimit() > 0 && liveObjects.get() >= verifier.objectLeakLimit()) {
+            // Before anything is made: with break on error this stops the driver, and nothing half-made is left.
+            violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "ObjectLeakLimit", parent, function + " would give the driver "
+                    + (liveObjects.get() + 1) + " framework objects, more than its object leak limit of "
+                    + verifier.objectLeakLimit());
+        }
         T object = constructor.get();
         NtStatus linked = object.attach();
         if (!linked.isSuccess()) {
             return NtResult.failure(linked);
         }
-        int live = liveObjects.incrementAndGet();
-        if (verifier.enabled() && verifier.objectLeakLimit() > 0 && live > verifier.objectLeakLimit()) {
-            violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "ObjectLeakLimit", object, "driver has " + live
-                    + " framework objects alive, more than its object leak limit of " + verifier.objectLeakLimit());
-        }
+        liveObjects.incrementAndGet();
         return NtResult.success(object);
     }
 
     /** Counts a creation call against the verifier's fault injection; false when it must fail. */
     boolean allocationAllowed(String function) {
+        if (verifier.allocateFail() == VerifierSettings.AllocateFail.NONE) {
+            return true;
+        }
         long call = creationCalls.incrementAndGet();
         if (verifier.allocateFail().fails(call)) {
             Trace.driverState(name, "verifier: failing " + function + " (creation call " + call + ") with STATUS_INSUFFICIENT_RESOURCES");
@@ -367,7 +397,7 @@ public final class FxDriverGlobals {
         return true;
     }
 
-    long nextObjectId() {
+    int nextObjectId() {
         return objectIds.incrementAndGet();
     }
 
@@ -390,10 +420,21 @@ public final class FxDriverGlobals {
 
     /** Runs driver code with this driver as the current driver of the thread. */
     <T> T callDriver(Supplier<T> code) {
-        if (FxThreadState.currentDriver() == this) {
-            return code.get();
+        FxThreadState thread = FxThreadState.current();
+        Irql before = thread.irql;
+        try {
+            if (FxThreadState.currentDriver() == this) {
+                return code.get();
+            }
+            return ScopedValue.where(FxThreadState.CURRENT_DRIVER, this).call(code::get);
+        } finally {
+            if (thread.irql != before) {
+                Irql left = thread.irql;
+                thread.irql = before; // the framework goes on at the level it called the driver at
+                violation(WdfBugCheckCode.WDF_VERIFIER_IRQL_MISMATCH, "IRQL", null, "a callback returned at " + left
+                        + " but was called at " + before + "; lower every Irql.raise before returning (close its scope)");
+            }
         }
-        return ScopedValue.where(FxThreadState.CURRENT_DRIVER, this).call(code::get);
     }
 
     /** Calls an object's cleanup or destroy callback; an exception is reported and deletion goes on. */
@@ -421,7 +462,7 @@ public final class FxDriverGlobals {
                 exceptionFinding(what, t);
             }
         })) {
-            finding(Finding.Kind.VIOLATION, "WDF_OBJECT_ERROR", "", what + " was requested after the driver unloaded", Stacks.here());
+            report(Finding.Kind.VIOLATION, "WDF_OBJECT_ERROR", "", what + " was requested after the driver unloaded", Stacks.here());
         }
     }
 
@@ -446,11 +487,7 @@ public final class FxDriverGlobals {
     }
 
     void violation(WdfBugCheckCode code, String rule, FxObject object, String message, boolean breakable) {
-        String subject = object == null ? "" : object.toString();
-        String stack = Stacks.here();
-        finding(Finding.Kind.VIOLATION, rule, subject, message, stack);
-        journal(JournalEntry.Kind.VIOLATION, subject, rule + ": " + message);
-        Trace.violation(name, rule, subject, message, stack);
+        report(Finding.Kind.VIOLATION, rule, object == null ? "" : object.toString(), message, Stacks.here());
         if (breakable && verifier.enabled() && verifier.breakOnError()) {
             throw bugCheck(code, rule + ": " + message);
         }
@@ -479,6 +516,13 @@ public final class FxDriverGlobals {
         return bugCheck;
     }
 
+    /** A finding that is also a journal entry, a log line and a JFR event. */
+    private void report(Finding.Kind kind, String rule, String subject, String message, String stack) {
+        finding(kind, rule, subject, message, stack);
+        journal(JournalEntry.Kind.VIOLATION, subject, rule + ": " + message);
+        Trace.violation(name, rule, subject, message, stack);
+    }
+
     private void exceptionFinding(String where, Throwable t) {
         String stack = Stacks.of(t);
         finding(Finding.Kind.EXCEPTION, t.getClass().getName(), "", where + " threw " + t, stack);
@@ -491,11 +535,16 @@ public final class FxDriverGlobals {
     }
 
     synchronized void journal(JournalEntry.Kind kind, String subject, String detail) {
-        if (journal.size() >= JOURNAL_LIMIT) {
-            journalDropped++;
+        JournalEntry entry = new JournalEntry(kind, subject, detail, FxThreadState.currentIrql(), Thread.currentThread().getName());
+        if (journalHead.size() < JOURNAL_HEAD) {
+            journalHead.add(entry);
             return;
         }
-        journal.add(new JournalEntry(kind, subject, detail, FxThreadState.currentIrql(), Thread.currentThread().getName()));
+        if (journalTail.size() == JOURNAL_TAIL) {
+            journalTail.removeFirst();
+            journalDropped++;
+        }
+        journalTail.addLast(entry);
     }
 
     void dbgPrint(String line) {
@@ -565,8 +614,18 @@ public final class FxDriverGlobals {
         return liveObjects.get();
     }
 
+    /**
+     * The journal in order. Past its limit the oldest entries after the first {@value #JOURNAL_HEAD}
+     * are dropped, and one DROPPED entry stands where they were.
+     */
     public synchronized List<JournalEntry> journal() {
-        return List.copyOf(journal);
+        List<JournalEntry> all = new ArrayList<>(journalHead);
+        if (journalDropped > 0) {
+            all.add(new JournalEntry(JournalEntry.Kind.DROPPED, "", journalDropped + " entries not kept",
+                    org.wdf4j.Irql.PASSIVE_LEVEL, ""));
+        }
+        all.addAll(journalTail);
+        return all;
     }
 
     /** How many journal entries were dropped past the journal's limit. */

@@ -32,6 +32,11 @@ public final class FxFunctions implements WdfFunctions {
         Irql irql = FxThreadState.currentIrql();
         if (irql != Irql.PASSIVE_LEVEL) {
             globals.checkIrql("WdfDriverCreate", Irql.PASSIVE_LEVEL, null);
+            if (globals.verifier().enabled()) {
+                // D2: with the verifier on this is a bug check even when it only reports other errors.
+                throw globals.bugCheck(WdfBugCheckCode.WDF_VERIFIER_IRQL_MISMATCH,
+                        "WdfDriverCreate called at " + irql + "; it may be called at PASSIVE_LEVEL only");
+            }
             return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
         }
         if (globals.driverObject() != null) {
@@ -98,7 +103,9 @@ public final class FxFunctions implements WdfFunctions {
         FxObject p = parent;
         NtResult<FxGenericObject> created = p.globals.createObject("WdfObjectCreate", p, attrs,
                 () -> new FxGenericObject(p.globals, p, attrs));
-        return created.isSuccess() ? NtResult.success(created.value()) : NtResult.failure(created.status());
+        @SuppressWarnings("unchecked") // NtResult is immutable: a result of a subtype is a result of the type
+        NtResult<WdfObject> result = (NtResult<WdfObject>) (NtResult<? extends WdfObject>) created;
+        return result;
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.wdf4j.framework.trace.Trace;
  *       sibling links) is changed only under that object's lock. A child is linked while its parent
  *       is CREATED and unlinked when it is destroyed or abandoned.</li>
  *   <li>An object is destroyed exactly once, when it is DISPOSED, its reference count is zero and
- *       it has no children; {@code destroyScheduled} makes the decision once.</li>
+ *       it has no children: whoever makes the LAST_RELEASE transition, under the object's lock,
+ *       destroys it.</li>
  *   <li>The creation reference is part of {@code refs} and is given up at CLEANUP_DONE.</li>
  *   <li>Deletion never recurses per level: the subtree is collected with an explicit stack and
  *       destruction climbs the tree in a loop, so a tree of any depth is deleted in linear time.</li>
@@ -48,7 +49,7 @@ public abstract class FxObject implements WdfObject {
     }
 
     final FxDriverGlobals globals;
-    private final long id;
+    private final int id;
     private FxObject parent;
     private FxObject firstChild;
     private FxObject lastChild;
@@ -61,7 +62,6 @@ public abstract class FxObject implements WdfObject {
     private final WdfSynchronizationScope synchronizationScope;
     /** Some descendant must be cleaned up at PASSIVE_LEVEL; set when such a descendant is created, never cleared. */
     private volatile boolean passiveInSubtree;
-    private boolean destroyScheduled;
     private FxContext contexts;
     final FxTracker tracker;
 
@@ -107,6 +107,13 @@ public abstract class FxObject implements WdfObject {
         if (p == null) {
             return NtStatus.STATUS_SUCCESS;
         }
+        if (passiveLevel) {
+            // Deletion above PASSIVE_LEVEL must defer when any object below the deleted one is passive.
+            // Flagged before linking, so that no deletion can see the child without the flag.
+            for (FxObject a = p; a != null && !a.passiveInSubtree; a = a.parent) {
+                a.passiveInSubtree = true;
+            }
+        }
         synchronized (p) {
             if (p.state != FxObjectState.CREATED) {
                 return NtStatus.STATUS_DELETE_PENDING;
@@ -118,12 +125,6 @@ public abstract class FxObject implements WdfObject {
                 p.lastChild.nextSibling = this;
             }
             p.lastChild = this;
-        }
-        if (passiveLevel) {
-            // Deletion above PASSIVE_LEVEL must defer when any object below the deleted one is passive.
-            for (FxObject a = p; a != null && !a.passiveInSubtree; a = a.parent) {
-                a.passiveInSubtree = true;
-            }
         }
         return NtStatus.STATUS_SUCCESS;
     }
@@ -171,27 +172,37 @@ public abstract class FxObject implements WdfObject {
      * be cleaned up at PASSIVE_LEVEL.
      */
     final NtStatus deleteInternal() {
-        List<FxObject> preorder = markSubtreeForDisposal();
-        if (preorder == null) {
-            return NtStatus.STATUS_DELETE_PENDING;
+        boolean leaf;
+        synchronized (this) {
+            if (!apply(FxObjectEvent.DELETE)) {
+                return NtStatus.STATUS_DELETE_PENDING;
+            }
+            leaf = firstChild == null; // stays true: nothing attaches below a DISPOSING object
         }
-        if (FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL && (passiveLevel || passiveInSubtree)) {
-            globals.deferToPassive(() -> dispose(preorder), "deferred deletion of " + this);
+        boolean defer = (passiveLevel || passiveInSubtree) && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL;
+        if (leaf) {
+            if (defer) {
+                globals.deferToPassive(this::disposeLeaf, "deferred deletion of " + this);
+            } else {
+                disposeLeaf();
+            }
         } else {
-            dispose(preorder);
+            List<FxObject> preorder = markDescendantsForDisposal();
+            if (defer) {
+                globals.deferToPassive(() -> dispose(preorder), "deferred deletion of " + this);
+            } else {
+                dispose(preorder);
+            }
         }
         return NtStatus.STATUS_SUCCESS;
     }
 
     /**
-     * Marks this object and every descendant not already being deleted DISPOSING, and answers them
-     * in pre-order (parents before children, siblings in creation order); null when this object is
-     * already being deleted.
+     * With this object already DISPOSING, marks every descendant not already being deleted
+     * DISPOSING, and answers this object and them in pre-order (parents before children, siblings
+     * in creation order).
      */
-    private List<FxObject> markSubtreeForDisposal() {
-        if (!transition(FxObjectEvent.DELETE)) {
-            return null;
-        }
+    private List<FxObject> markDescendantsForDisposal() {
         List<FxObject> preorder = new ArrayList<>();
         ArrayDeque<FxObject> stack = new ArrayDeque<>();
         stack.push(this);
@@ -208,7 +219,11 @@ public abstract class FxObject implements WdfObject {
             // Push in reverse so the first-created child is visited first.
             for (int i = children.size() - 1; i >= 0; i--) {
                 FxObject child = children.get(i);
-                if (child.transition(FxObjectEvent.DELETE)) {
+                boolean marked;
+                synchronized (child) {
+                    marked = child.apply(FxObjectEvent.DELETE);
+                }
+                if (marked) {
                     stack.push(child);
                 }
                 // A child already being deleted belongs to the deletion that marked it.
@@ -227,9 +242,28 @@ public abstract class FxObject implements WdfObject {
             preorder.get(i).runCleanupCallbacks();
         }
         for (int i = preorder.size() - 1; i >= 0; i--) {
-            FxObject o = preorder.get(i);
-            o.transition(FxObjectEvent.CLEANUP_DONE);
-            o.release(null, true);
+            preorder.get(i).cleanupDone();
+        }
+    }
+
+    private void disposeLeaf() {
+        runCleanupCallbacks();
+        cleanupDone();
+    }
+
+    /** CLEANUP_DONE and the release of the creation reference, under one lock; destroys the object if unused. */
+    private void cleanupDone() {
+        boolean claimed;
+        synchronized (this) {
+            apply(FxObjectEvent.CLEANUP_DONE);
+            int c;
+            do {
+                c = refs;
+            } while (!REFS.compareAndSet(this, c, c - 1));
+            claimed = c == 1 && claimIfUnused();
+        }
+        if (claimed) {
+            destroyClaimed(this);
         }
     }
 
@@ -252,7 +286,7 @@ public abstract class FxObject implements WdfObject {
     @Override
     public void dereference(Object tag) {
         checkHandle("WdfObjectDereference", Irql.DISPATCH_LEVEL);
-        if (tracker != null && !tracker.dereferenced(tag)) {
+        if (tracker != null && !tracker.dereferenced(tag) && tracker.recordsHistory()) {
             globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WDF_OBJECT_ERROR", this,
                     "dereference with tag " + FxTracker.tagName(tag) + ", which holds no reference on it"
                             + tracker.describeHeld());
@@ -284,34 +318,52 @@ public abstract class FxObject implements WdfObject {
         }
     }
 
+    /** Destroys {@code o} when it is unused (DISPOSED, no references, no children), and then its ancestors as they become unused. */
+    static void destroyIfUnused(FxObject o) {
+        boolean claimed;
+        synchronized (o) {
+            claimed = o.claimIfUnused();
+        }
+        if (claimed) {
+            destroyClaimed(o);
+        }
+    }
+
     /**
-     * Destroys {@code start} when it is unused (DISPOSED, no references, no children), then climbs:
-     * a destroyed object unlinks from its parent, which may then be unused in turn. A loop, not a
-     * recursion, so any depth is fine.
+     * With the object's lock held: makes the LAST_RELEASE transition when the object is unused
+     * (DISPOSED, no references, no children). The thread that makes it destroys the object.
      */
-    static void destroyIfUnused(FxObject start) {
-        FxObject o = start;
-        while (o != null && o.claimDestroy()) {
+    private boolean claimIfUnused() {
+        if (state != FxObjectState.DISPOSED || refs != 0 || firstChild != null) {
+            return false;
+        }
+        apply(FxObjectEvent.LAST_RELEASE);
+        return true;
+    }
+
+    /**
+     * Destroys a claimed object, then climbs: a destroyed object unlinks from its parent, which
+     * may then be unused and claimed in turn. A loop, not a recursion, so any depth is fine. An
+     * object that must be destroyed at PASSIVE_LEVEL, reached above it, is handed to the passive
+     * framework thread, which climbs on from there.
+     */
+    private static void destroyClaimed(FxObject claimed) {
+        FxObject o = claimed;
+        while (o != null) {
             if (o.passiveLevel && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL) {
                 FxObject deferred = o;
-                o.globals.deferToPassive(() -> destroyIfUnused(deferred.destroyNow()), "deferred destroy of " + o);
+                o.globals.deferToPassive(() -> destroyClaimed(deferred), "deferred destroy of " + o);
                 return;
             }
             o = o.destroyNow();
         }
     }
 
-    private synchronized boolean claimDestroy() {
-        if (destroyScheduled || state != FxObjectState.DISPOSED || refs != 0 || firstChild != null) {
-            return false;
-        }
-        destroyScheduled = true;
-        return true;
-    }
-
-    /** Runs the destroy callbacks, releases the contexts, unlinks; answers the parent to check next. */
+    /**
+     * Runs the destroy callbacks, releases the contexts, unlinks from the parent; answers the
+     * parent when this made it unused (claimed for destruction), else null.
+     */
     private FxObject destroyNow() {
-        transition(FxObjectEvent.LAST_RELEASE);
         int callbacks = 0;
         for (FxContext c = contexts; c != null; c = c.next) {
             EvtDestroyCallback cb = c.destroy;
@@ -320,43 +372,50 @@ public abstract class FxObject implements WdfObject {
                 globals.invokeObjectCallback(JournalEntry.Kind.DESTROY, this, () -> cb.destroy(this));
             }
         }
-        synchronized (this) {
-            contexts = null;
-        }
-        if (tracker != null) {
+        if (tracker != null && tracker.recordsHistory()) {
             String held = tracker.heldTags();
             if (!held.isEmpty()) {
                 globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WDF_OBJECT_ERROR", this,
                         "destroyed with references still held under other tags: " + held, false);
             }
         }
-        transition(FxObjectEvent.DESTROY_DONE);
-        Trace.objectDestroy(globals.name(), this, callbacks);
+        if (callbacks > 0 || Trace.objectEventsEnabled()) {
+            Trace.objectDestroy(globals.name(), this, callbacks);
+        }
+        synchronized (this) {
+            contexts = null;
+            apply(FxObjectEvent.DESTROY_DONE);
+        }
         globals.objectGone();
-        return unlinkFromParent();
+        return unlinkFromParentAndClaimIt();
     }
 
-    /** Removes this object from its parent's child list; answers the parent. */
-    private FxObject unlinkFromParent() {
+    /** Removes this object from its parent's child list; answers the parent if that made it unused and claimed. */
+    private FxObject unlinkFromParentAndClaimIt() {
         FxObject p = parent;
         if (p == null) {
             return null;
         }
         synchronized (p) {
-            if (prevSibling == null) {
-                p.firstChild = nextSibling;
-            } else {
-                prevSibling.nextSibling = nextSibling;
-            }
-            if (nextSibling == null) {
-                p.lastChild = prevSibling;
-            } else {
-                nextSibling.prevSibling = prevSibling;
-            }
-            prevSibling = null;
-            nextSibling = null;
+            unlinkLocked(p);
+            return p.claimIfUnused() ? p : null;
         }
-        return p;
+    }
+
+    /** With the parent's lock held: takes this object out of the parent's child list. */
+    private void unlinkLocked(FxObject p) {
+        if (prevSibling == null) {
+            p.firstChild = nextSibling;
+        } else {
+            prevSibling.nextSibling = nextSibling;
+        }
+        if (nextSibling == null) {
+            p.lastChild = prevSibling;
+        } else {
+            nextSibling.prevSibling = prevSibling;
+        }
+        prevSibling = null;
+        nextSibling = null;
     }
 
     private void runCleanupCallbacks() {
@@ -368,36 +427,42 @@ public abstract class FxObject implements WdfObject {
                 globals.invokeObjectCallback(JournalEntry.Kind.CLEANUP, this, () -> cb.cleanup(this));
             }
         }
-        Trace.objectCleanup(globals.name(), this, callbacks);
+        if (callbacks > 0 || Trace.objectEventsEnabled()) {
+            Trace.objectCleanup(globals.name(), this, callbacks);
+        }
     }
 
     /**
      * The framework gives up on a leaked object at unload: it is never destroyed (no destroy
-     * callback runs), its contexts are released, and it leaves the tree so that its ancestors can
-     * be destroyed. Answers the parent to check next.
+     * callback runs), its contexts are released, and it leaves the tree, so that its ancestors
+     * are destroyed as they become unused.
      */
-    final FxObject abandon() {
-        transition(FxObjectEvent.ABANDON);
+    final void abandon() {
         synchronized (this) {
+            apply(FxObjectEvent.ABANDON);
             contexts = null;
         }
         globals.objectGone();
-        return unlinkFromParent();
+        FxObject parentClaimed = unlinkFromParentAndClaimIt();
+        if (parentClaimed != null) {
+            destroyClaimed(parentClaimed);
+        }
     }
 
-    /** Applies {@code event}; false when the object is not in a state the event applies to. */
-    private boolean transition(FxObjectEvent event) {
-        synchronized (this) {
-            FxObjectState next = FxObjectStateMachine.next(state, event);
-            if (next == null) {
-                if (event == FxObjectEvent.DELETE) {
-                    return false;
-                }
-                throw new IllegalStateException("illegal object transition " + state + " --" + event + "--> for " + this);
+    /**
+     * With this object's lock held: applies {@code event} by the state table. A DELETE that does
+     * not apply (already deleting) answers false; any other illegal event is a framework bug.
+     */
+    private boolean apply(FxObjectEvent event) {
+        FxObjectState next = FxObjectStateMachine.next(state, event);
+        if (next == null) {
+            if (event == FxObjectEvent.DELETE) {
+                return false;
             }
-            state = next;
-            return true;
+            throw new IllegalStateException("illegal object transition " + state + " --" + event + "--> for " + this);
         }
+        state = next;
+        return true;
     }
 
     @Override
@@ -436,16 +501,18 @@ public abstract class FxObject implements WdfObject {
                             + "the attributes named a parent, a level, a scope or another context type", false);
             return NtResult.failure(NtStatus.STATUS_INVALID_PARAMETER);
         }
+        NtResult<T> refused = refuseContext(type);
+        if (refused != null) {
+            return refused; // checked first, so the driver's initializer runs only for a context that is kept
+        }
         T value = type.newInstance();
         synchronized (this) {
-            if (state != FxObjectState.CREATED) {
-                return NtResult.failure(NtStatus.STATUS_DELETE_PENDING);
+            refused = refuseContext(type); // again: the initializer ran without the lock
+            if (refused != null) {
+                return refused;
             }
             FxContext last = null;
             for (FxContext c = contexts; c != null; c = c.next) {
-                if (c.type == type) {
-                    return new NtResult<>(NtStatus.STATUS_OBJECT_NAME_EXISTS, type.type().cast(c.value));
-                }
                 last = c;
             }
             FxContext added = new FxContext(type, value, attributes.evtCleanupCallback(), attributes.evtDestroyCallback());
@@ -456,6 +523,19 @@ public abstract class FxObject implements WdfObject {
             }
         }
         return NtResult.success(value);
+    }
+
+    /** Why a context of {@code type} cannot be attached now (deleting, or already attached), or null. */
+    private synchronized <T> NtResult<T> refuseContext(ContextType<T> type) {
+        if (state != FxObjectState.CREATED) {
+            return NtResult.failure(NtStatus.STATUS_DELETE_PENDING);
+        }
+        for (FxContext c = contexts; c != null; c = c.next) {
+            if (c.type == type) {
+                return new NtResult<>(NtStatus.STATUS_OBJECT_NAME_EXISTS, type.type().cast(c.value));
+            }
+        }
+        return null;
     }
 
     @Override

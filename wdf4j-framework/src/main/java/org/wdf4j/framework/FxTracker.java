@@ -25,6 +25,11 @@ final class FxTracker {
         this.history = historySize > 0 ? new ArrayDeque<>(historySize) : null;
     }
 
+    /** True with handle tracking on for the object's type: reference events are recorded, and unknown tags reported. */
+    boolean recordsHistory() {
+        return history != null;
+    }
+
     static String tagName(Object tag) {
         if (tag == null) {
             return UNTAGGED;

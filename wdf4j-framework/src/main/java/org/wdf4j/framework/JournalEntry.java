@@ -15,7 +15,9 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
     /** Kinds of journal entries. */
     public enum Kind {
         DRIVER_ENTRY, DRIVER_ENTRY_RETURNED, EVT_DRIVER_UNLOAD, CLEANUP, DESTROY, DBG_PRINT,
-        EXCEPTION, BUG_CHECK, VIOLATION, LEAK
+        EXCEPTION, BUG_CHECK, VIOLATION, LEAK,
+        /** Entries the journal dropped past its limit (the detail says how many). */
+        DROPPED
     }
 
     @Override
@@ -31,6 +33,7 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
             case BUG_CHECK -> "bug check: " + detail;
             case VIOLATION -> "verifier: " + detail;
             case LEAK -> "leak: " + subject + " " + detail;
+            case DROPPED -> "... " + detail;
         };
         return base;
     }

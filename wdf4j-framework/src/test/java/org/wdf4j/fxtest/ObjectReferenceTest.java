@@ -157,11 +157,11 @@ class ObjectReferenceTest {
                 Map.entry("*", true), Map.entry("*/driver", true));
     }
 
-    // O3: releasing a tag that holds no reference is reported (the release still counts when the verifier only
-    // reports), and references still held under other tags when the object is destroyed are reported.
+    // O3: with handle tracking on, releasing a tag that holds no reference is reported (the release still counts when
+    // the verifier only reports), and references still held under other tags when the object is destroyed are reported.
     @Test
     void o3_releaseOfATagNeverAcquiredAndReferencesHeldAtDestroyAreReported() {
-        FxDriverGlobals globals = drivers.start("o3-mismatch", VerifierSettings.on().withBreakOnError(false));
+        FxDriverGlobals globals = drivers.start("o3-mismatch", VerifierSettings.on().withBreakOnError(false).withTrackHandles("WDFOBJECT"));
         WdfObject object = create(driver(globals));
         object.reference("acquired");
         object.dereference("never-acquired");
@@ -187,7 +187,7 @@ class ObjectReferenceTest {
     // O3, V1: with break on error, releasing a tag never acquired is a bug check, and the count is not touched.
     @Test
     void o3_releaseOfATagNeverAcquiredIsABugCheckWithBreakOnError() {
-        FxDriverGlobals globals = drivers.start("o3-mismatch-break", VerifierSettings.on());
+        FxDriverGlobals globals = drivers.start("o3-mismatch-break", VerifierSettings.on().withTrackHandles("WDFOBJECT"));
         WdfObject object = create(driver(globals));
         object.reference("acquired");
         assertThatThrownBy(() -> object.dereference("never-acquired")).isInstanceOfSatisfying(WdfBugCheck.class,
@@ -195,6 +195,19 @@ class ObjectReferenceTest {
         assertThat(fx(object).referenceCount()).isEqualTo(2);
         object.dereference("acquired");
         assertThat(fx(object).referenceCount()).isEqualTo(1);
+    }
+
+    // O3: tags are checked with handle tracking on for the object's type; the verifier alone does not report them.
+    @Test
+    void o3_tagsAreCheckedOnlyWithHandleTracking() {
+        FxDriverGlobals globals = drivers.start("o3-untracked", VerifierSettings.on().withTrackHandles("WDFDEVICE"));
+        WdfObject object = create(driver(globals));
+        object.reference("acquired");
+        object.dereference("never-acquired");
+        assertThat(object.delete()).isEqualTo(NtStatus.STATUS_SUCCESS);
+        assertThat(fx(object).state()).isEqualTo(FxObjectState.DESTROYED);
+        assertThat(globals.findings()).isEmpty();
+        assertThat(globals.failure()).isNull();
     }
 
     // O3, V1: with the verifier off, tags are not checked: a mismatched release is not reported.

@@ -156,8 +156,10 @@ class VerifierSettingsTest {
         assertThat(globals.findings()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(Finding.Kind.VIOLATION);
             assertThat(f.rule()).isEqualTo("ObjectLeakLimit");
-            assertThat(f.object()).isEqualTo(c.toString());
-            assertThat(f.message()).contains("4 framework objects alive", "object leak limit of 3");
+            assertThat(f.object()).as("checked before the object is made: the violation names its parent")
+                    .isEqualTo(driver(globals).toString());
+            assertThat(f.message()).contains("WdfObjectCreate would give the driver 4 framework objects",
+                    "object leak limit of 3");
         });
         assertThat(globals.failure()).isNull();
         create(driver(globals));
@@ -180,6 +182,7 @@ class VerifierSettingsTest {
         assertThatThrownBy(() -> WdfObject.create(WdfObjectAttributes.NONE.withParent(driver(globals))))
                 .isInstanceOfSatisfying(WdfBugCheck.class, b -> assertThat(b.subCode()).isEqualTo(WdfBugCheckCode.WDF_OBJECT_ERROR));
         assertThat(globals.failure()).isNotNull();
+        assertThat(fx(driver(globals)).children()).as("nothing half-made is left in the tree").hasSize(1);
     }
 
     // V1: the object leak limit is a verifier check: with the verifier off it is not applied.
@@ -201,8 +204,8 @@ class VerifierSettingsTest {
         record Outcome(String thrown, List<String> findings, boolean failed) {
         }
         List<Outcome> outcomes = new ArrayList<>();
-        for (VerifierSettings settings : List.of(VerifierSettings.on(), VerifierSettings.on().withBreakOnError(false),
-                VerifierSettings.OFF)) {
+        for (VerifierSettings settings : List.of(VerifierSettings.on().withTrackHandles("*"),
+                VerifierSettings.on().withBreakOnError(false).withTrackHandles("*"), VerifierSettings.OFF.withTrackHandles("*"))) {
             FxDriverGlobals globals = drivers.start("v1-break-" + outcomes.size(), settings);
             WdfObject o = create(driver(globals));
             o.reference("a");

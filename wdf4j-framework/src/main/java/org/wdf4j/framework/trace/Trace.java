@@ -51,6 +51,19 @@ public final class Trace {
         DRIVER.info("[{}] {}", driver, message);
     }
 
+    /**
+     * True when someone watches per-object events (DEBUG on {@code org.wdf4j.object}, or a JFR
+     * recording with the object events enabled). Objects without callbacks trace only then, so that
+     * a million-object tree costs nothing extra when nobody looks.
+     */
+    public static boolean objectEventsEnabled() {
+        return CLEANUP_PROBE.isEnabled() || DESTROY_PROBE.isEnabled() || OBJECT.isDebugEnabled();
+    }
+
+    /** Never committed: asked only whether their event type is being recorded. */
+    private static final ObjectCleanupEvent CLEANUP_PROBE = new ObjectCleanupEvent();
+    private static final ObjectDestroyEvent DESTROY_PROBE = new ObjectDestroyEvent();
+
     public static void objectCleanup(String driver, Object object, int callbacks) {
         if (OBJECT.isDebugEnabled()) {
             OBJECT.debug("[{}] cleanup {} ({} callbacks)", driver, object, callbacks);
@@ -89,7 +102,8 @@ public final class Trace {
     }
 
     public static void violation(String driver, String rule, String object, String message, String stack) {
-        VERIFIER.warn("[{}] {} on {}: {}\n{}", driver, rule, object, message, stack);
+        VERIFIER.warn("[{}] {}{}: {}{}", driver, rule, object.isEmpty() ? "" : " on " + object, message,
+                stack.isEmpty() ? "" : "\n" + stack);
         VerifierViolationEvent e = new VerifierViolationEvent();
         if (e.isEnabled()) {
             e.driver = driver;
