@@ -64,7 +64,9 @@ public final class FxDriverGlobals {
     private final FxDriverObject wdmDriverObject;
     private final AtomicInteger objectIds = new AtomicInteger();
     private final AtomicLong creationCalls = new AtomicLong();
-    private final AtomicInteger liveObjects = new AtomicInteger();
+    /** Counted only for the verifier's object leak limit; {@link #liveObjects()} counts the tree instead. */
+    private final AtomicInteger limitedObjects = new AtomicInteger();
+    private final boolean countObjects;
     private final List<JournalEntry> journalHead = new ArrayList<>();
     private final ArrayDeque<JournalEntry> journalTail = new ArrayDeque<>();
     private int journalDropped;
@@ -84,6 +86,7 @@ public final class FxDriverGlobals {
         this.loader = loader;
         this.verifier = verifier;
         this.listener = listener;
+        this.countObjects = verifier.enabled() && verifier.objectLeakLimit() > 0;
         this.wdmDriverObject = new FxDriverObject(this);
         this.passive = new FxPassiveWorker(name, loader);
     }
@@ -369,10 +372,10 @@ public final class FxDriverGlobals {
         if (!allocationAllowed(function)) {
             return NtResult.failure(NtStatus.STATUS_INSUFFICIENT_RESOURCES);
         }
-        if (verifier.enabled() && verifier.objectLeakLimit() > 0 && liveObjects.get() >= verifier.objectLeakLimit()) {
+        if (countObjects && limitedObjects.get() >= verifier.objectLeakLimit()) {
             // Before anything is made: with break on error this stops the driver, and nothing half-made is left.
             violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "ObjectLeakLimit", parent, function + " would give the driver "
-                    + (liveObjects.get() + 1) + " framework objects, more than its object leak limit of "
+                    + (limitedObjects.get() + 1) + " framework objects, more than its object leak limit of "
                     + verifier.objectLeakLimit());
         }
         T object = constructor.get();
@@ -380,7 +383,9 @@ public final class FxDriverGlobals {
         if (!linked.isSuccess()) {
             return NtResult.failure(linked);
         }
-        liveObjects.incrementAndGet();
+        if (countObjects) {
+            limitedObjects.incrementAndGet();
+        }
         return NtResult.success(object);
     }
 
@@ -402,7 +407,9 @@ public final class FxDriverGlobals {
     }
 
     void objectGone() {
-        liveObjects.decrementAndGet();
+        if (countObjects) {
+            limitedObjects.decrementAndGet();
+        }
     }
 
     /** Sets the driver object; false when the driver already has one (a second WdfDriverCreate). */
@@ -411,7 +418,9 @@ public final class FxDriverGlobals {
             return false;
         }
         driver = created;
-        liveObjects.incrementAndGet();
+        if (countObjects) {
+            limitedObjects.incrementAndGet();
+        }
         return true;
     }
 
@@ -610,8 +619,23 @@ public final class FxDriverGlobals {
         return wdmDriverObject;
     }
 
+    /** How many of the driver's framework objects are alive (not destroyed, not abandoned); counts the tree. */
     public int liveObjects() {
-        return liveObjects.get();
+        FxDriver d = driver;
+        if (d == null) {
+            return 0;
+        }
+        int live = 0;
+        ArrayDeque<FxObject> stack = new ArrayDeque<>();
+        stack.push(d);
+        while (!stack.isEmpty()) {
+            FxObject o = stack.pop();
+            if (!o.state().isInvalidHandle()) {
+                live++;
+            }
+            o.children().forEach(stack::push);
+        }
+        return live;
     }
 
     /**

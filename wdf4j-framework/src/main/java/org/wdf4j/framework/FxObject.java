@@ -39,10 +39,12 @@ import org.wdf4j.framework.trace.Trace;
 public abstract class FxObject implements WdfObject {
 
     private static final VarHandle REFS;
+    private static final VarHandle STATE;
 
     static {
         try {
             REFS = MethodHandles.lookup().findVarHandle(FxObject.class, "refs", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(FxObject.class, "state", FxObjectState.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -55,9 +57,14 @@ public abstract class FxObject implements WdfObject {
     private FxObject lastChild;
     private FxObject prevSibling;
     private FxObject nextSibling;
-    private volatile FxObjectState state = FxObjectState.CREATED;
-    @SuppressWarnings("unused") // accessed through REFS
-    private volatile int refs = 1;
+    /**
+     * Written only under this object's lock, with release semantics; read under the lock, or
+     * without it through {@link #stateNow()} (acquire). Not volatile: a full fence on every
+     * transition is what made create+delete slow.
+     */
+    private FxObjectState state = FxObjectState.CREATED;
+    /** Changed only by compare-and-set through {@link #REFS}; read through {@link #refsNow()}. */
+    private int refs = 1;
     private final boolean passiveLevel;
     private final WdfSynchronizationScope synchronizationScope;
     /** Some descendant must be cleaned up at PASSIVE_LEVEL; set when such a descendant is created, never cleared. */
@@ -134,7 +141,7 @@ public abstract class FxObject implements WdfObject {
 
     /** Bug check (WDF_INVALID_HANDLE) unless this handle is valid; also checks the caller's IRQL. */
     final void checkHandle(String function, Irql maxIrql) {
-        FxObjectState s = state;
+        FxObjectState s = stateNow();
         if (s.isInvalidHandle() || s == FxObjectState.DESTROYING) {
             throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
                     function + " called on " + this + ", which is " + describeInvalid(s));
@@ -173,11 +180,32 @@ public abstract class FxObject implements WdfObject {
      */
     final NtStatus deleteInternal() {
         boolean leaf;
+        boolean destroyed = false;
         synchronized (this) {
             if (!apply(FxObjectEvent.DELETE)) {
                 return NtStatus.STATUS_DELETE_PENDING;
             }
             leaf = firstChild == null; // stays true: nothing attaches below a DISPOSING object
+            if (leaf && contexts == null && tracker == null && REFS.compareAndSet(this, 1, 0)) {
+                // A leaf with no callbacks, no contexts and no other reference: nothing of the driver runs between
+                // DELETE and DESTROYED, so the whole walk through the table is made under this one lock.
+                apply(FxObjectEvent.CLEANUP_DONE);
+                apply(FxObjectEvent.LAST_RELEASE);
+                apply(FxObjectEvent.DESTROY_DONE);
+                destroyed = true;
+            }
+        }
+        if (destroyed) {
+            if (Trace.objectEventsEnabled()) {
+                Trace.objectCleanup(globals.name(), this, 0);
+                Trace.objectDestroy(globals.name(), this, 0);
+            }
+            globals.objectGone();
+            FxObject parentClaimed = unlinkFromParentAndClaimIt();
+            if (parentClaimed != null) {
+                destroyClaimed(parentClaimed);
+            }
+            return NtStatus.STATUS_SUCCESS;
         }
         boolean defer = (passiveLevel || passiveInSubtree) && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL;
         if (leaf) {
@@ -258,7 +286,7 @@ public abstract class FxObject implements WdfObject {
             apply(FxObjectEvent.CLEANUP_DONE);
             int c;
             do {
-                c = refs;
+                c = refsNow();
             } while (!REFS.compareAndSet(this, c, c - 1));
             claimed = c == 1 && claimIfUnused();
         }
@@ -272,7 +300,7 @@ public abstract class FxObject implements WdfObject {
         checkHandle("WdfObjectReference", Irql.DISPATCH_LEVEL);
         int c;
         do {
-            c = refs;
+            c = refsNow();
             if (c == 0) {
                 throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
                         "WdfObjectReference called on " + this + ", whose reference count already reached zero");
@@ -302,8 +330,8 @@ public abstract class FxObject implements WdfObject {
     private void release(Object tag, boolean creationReference) {
         int c;
         do {
-            c = refs;
-            if (c == 1 && !creationReference && state.compareTo(FxObjectState.DISPOSED) < 0) {
+            c = refsNow();
+            if (c == 1 && !creationReference && stateNow().compareTo(FxObjectState.DISPOSED) < 0) {
                 throw globals.bugCheck(WdfBugCheckCode.WDF_OBJECT_ERROR, "dereference of " + this
                         + " would drop its reference count to zero while it is not deleted; "
                         + "delete the object instead of releasing its creation reference");
@@ -334,7 +362,7 @@ public abstract class FxObject implements WdfObject {
      * (DISPOSED, no references, no children). The thread that makes it destroys the object.
      */
     private boolean claimIfUnused() {
-        if (state != FxObjectState.DISPOSED || refs != 0 || firstChild != null) {
+        if (state != FxObjectState.DISPOSED || refsNow() != 0 || firstChild != null) {
             return false;
         }
         apply(FxObjectEvent.LAST_RELEASE);
@@ -461,13 +489,13 @@ public abstract class FxObject implements WdfObject {
             }
             throw new IllegalStateException("illegal object transition " + state + " --" + event + "--> for " + this);
         }
-        state = next;
+        STATE.setRelease(this, next);
         return true;
     }
 
     @Override
     public <T> T getContext(ContextType<T> type) {
-        FxObjectState s = state;
+        FxObjectState s = stateNow();
         if (s.isInvalidHandle()) {
             throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
                     "WdfObjectGetTypedContext called on " + this + ", which is " + describeInvalid(s));
@@ -547,11 +575,19 @@ public abstract class FxObject implements WdfObject {
     // Framework queries
 
     public final FxObjectState state() {
-        return state;
+        return stateNow();
     }
 
     public final int referenceCount() {
-        return refs;
+        return refsNow();
+    }
+
+    private FxObjectState stateNow() {
+        return (FxObjectState) STATE.getAcquire(this);
+    }
+
+    private int refsNow() {
+        return (int) REFS.getVolatile(this);
     }
 
     public final FxObject parent() {
