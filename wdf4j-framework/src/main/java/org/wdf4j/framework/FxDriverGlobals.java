@@ -18,7 +18,6 @@ import org.wdf4j.WdfBugCheck;
 import org.wdf4j.WdfBugCheckCode;
 import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.driver.EvtDriverUnload;
-import org.wdf4j.driver.WdfDriverConfig;
 import org.wdf4j.object.WdfObjectAttributes;
 import org.wdf4j.framework.trace.Trace;
 
@@ -609,12 +608,6 @@ public final class FxDriverGlobals {
         return driver;
     }
 
-    /** The driver's configuration, or null without a driver object. */
-    public WdfDriverConfig driverConfig() {
-        FxDriver d = driver;
-        return d == null ? null : d.configInternal();
-    }
-
     FxDriverObject wdmDriverObject() {
         return wdmDriverObject;
     }
@@ -650,11 +643,6 @@ public final class FxDriverGlobals {
         }
         all.addAll(journalTail);
         return all;
-    }
-
-    /** How many journal entries were dropped past the journal's limit. */
-    public synchronized int journalDropped() {
-        return journalDropped;
     }
 
     public synchronized List<Finding> findings() {
