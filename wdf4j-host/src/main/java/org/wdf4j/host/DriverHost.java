@@ -274,7 +274,7 @@ public final class DriverHost implements AutoCloseable {
         }
         UnloadReport report = new UnloadReport(hosted.name(), facts.entryStatus(), facts.entrySucceeded(),
                 facts.entryException(), facts.unloadCalled(), facts.callbacks(), leaks, facts.findings(), facts.failure(),
-                facts.hung(), collected, note);
+                facts.hung(), collected, note, null);
         hosted.unloaded(report);
         LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");
         return report;

@@ -21,6 +21,9 @@ import org.wdf4j.framework.Finding;
  * @param hung true when a driver callback did not return within the verifier wait timeout
  * @param classLoaderCollected whether the driver's class loader was collected; null when not checked
  * @param collectionNote how the collection check went, in words
+ * @param gcRootPath when the loader was not collected: the shortest path from a GC root to it, e.g.
+ *     {@code thread "poller-1" -> Poller -> Poller.class -> driver loader}; null when collected,
+ *     not checked, or not found
  */
 public record UnloadReport(
         String driver,
@@ -34,7 +37,8 @@ public record UnloadReport(
         String failure,
         boolean hung,
         Boolean classLoaderCollected,
-        String collectionNote) {
+        String collectionNote,
+        String gcRootPath) {
 
     /**
      * Something left behind.
@@ -97,8 +101,60 @@ public record UnloadReport(
         }
         out.append("  Class loader collected: ").append(classLoaderCollected == null ? "not checked"
                 : classLoaderCollected ? "yes" : "NO").append(" (").append(collectionNote).append(")\n");
+        if (gcRootPath != null) {
+            out.append("  Held by: ").append(gcRootPath).append('\n');
+        }
         out.append("  Verdict: ").append(clean() ? "clean" : "NOT clean").append('\n');
         return out.toString();
+    }
+
+    /**
+     * The report as one JSON object: {@code name}, {@code driverEntryStatus},
+     * {@code evtDriverUnloadCalled}, {@code callbacks} (in order), {@code leaks} (each
+     * {@code kind}, {@code description}, {@code allocatedAt}), {@code classLoaderCollected},
+     * {@code gcRootPath}, and also {@code driverEntryException}, {@code findings}, {@code failure},
+     * {@code hung}, {@code clean}.
+     */
+    public String toJson() {
+        Json json = new Json();
+        json.begin();
+        json.field("name", driver);
+        json.field("driverEntryStatus", driverEntryStatus);
+        json.field("driverEntryException", driverEntryException);
+        json.field("evtDriverUnloadCalled", evtDriverUnloadCalled);
+        json.name("callbacks").array(callbacks, json::string);
+        json.name("leaks").array(leaks, leak -> {
+            json.begin();
+            json.field("kind", leak.kind());
+            json.field("description", leak.description());
+            json.field("allocatedAt", leak.allocatedAt());
+            json.end();
+        });
+        json.name("findings").array(findings, f -> {
+            json.begin();
+            json.field("kind", f.kind().name());
+            json.field("rule", f.rule());
+            json.field("object", f.object());
+            json.field("message", f.message());
+            json.field("stack", f.stack());
+            json.end();
+        });
+        json.field("failure", failure);
+        json.field("hung", hung);
+        json.field("classLoaderCollected", classLoaderCollected);
+        json.field("gcRootPath", gcRootPath);
+        json.field("clean", clean());
+        json.end();
+        return json.toString();
+    }
+
+    /** Reports as the JSON document of {@code wdf4j run --json}: {@code {"drivers":[...]}}. */
+    public static String toJson(List<UnloadReport> reports) {
+        StringBuilder out = new StringBuilder("{\"drivers\":[");
+        for (int i = 0; i < reports.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(reports.get(i).toJson());
+        }
+        return out.append("]}").toString();
     }
 
     private static String indent(String text, String prefix) {

@@ -60,6 +60,19 @@ class CliTest {
     }
 
     @Test
+    void runJsonIsOneDocumentWithTheReportFields() {
+        Run run = execute("run", "--json", TestDrivers.HELLO.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        String out = run.out().strip();
+        assertThat(out).startsWith("{\"drivers\":[{\"name\":\"hello\",\"driverEntryStatus\":\"STATUS_SUCCESS (0x00000000)\"")
+                .endsWith("}]}")
+                .contains("\"evtDriverUnloadCalled\":true", "\"leaks\":[]", "\"classLoaderCollected\":true",
+                        "\"gcRootPath\":null", "\"clean\":true",
+                        "\"callbacks\":[\"DriverEntry(\\\\Registry\\\\Machine\\\\System")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void runRefusesABadPackageWithExitTwo(@TempDir Path tmp) throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.jar"), "nope");
         Run run = execute("run", bad.toString());

@@ -29,6 +29,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-verifier", description = "Run with the verifier off (it is on by default).")
     boolean noVerifier;
 
+    @Option(names = "--json", description = "Print one JSON document {\"drivers\":[...]} instead of the text reports.")
+    boolean json;
+
     @Override
     public Integer call() {
         List<DriverPackage> packages = new ArrayList<>();
@@ -62,15 +65,20 @@ final class RunCommand implements Callable<Integer> {
                 try {
                     reports.add(host.stop(hosted));
                 } catch (DriverStopRefusedException e) {
-                    System.out.println("Driver " + hosted.name() + " was not stopped: " + e.getMessage());
+                    System.err.println("wdf4j run: driver " + hosted.name() + " was not stopped: " + e.getMessage());
                     clean = false;
                 }
             }
         }
         for (UnloadReport report : reports) {
-            System.out.print(report.render());
-            System.out.println();
             clean &= report.clean();
+            if (!json) {
+                System.out.print(report.render());
+                System.out.println();
+            }
+        }
+        if (json) {
+            System.out.println(UnloadReport.toJson(reports));
         }
         return clean ? 0 : 3;
     }
