@@ -86,7 +86,7 @@ public final class FxFunctions implements WdfFunctions {
                 throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE,
                         "WdfObjectCreate: the parent " + attrs.parent() + " is not a framework object");
             }
-            p.checkHandle("WdfObjectCreate (parent)", Irql.DISPATCH_LEVEL);
+            p.checkValid("WdfObjectCreate (parent)"); // the level is checked once, in createObject
             parent = p;
         } else {
             FxDriverGlobals globals = FxDriverRegistry.caller();

@@ -141,12 +141,17 @@ public abstract class FxObject implements WdfObject {
 
     /** Bug check (WDF_INVALID_HANDLE) unless this handle is valid; also checks the caller's IRQL. */
     final void checkHandle(String function, Irql maxIrql) {
+        checkValid(function);
+        globals.checkIrql(function, maxIrql, this);
+    }
+
+    /** Bug check (WDF_INVALID_HANDLE) unless this handle is valid; no IRQL check (the caller makes its own). */
+    final void checkValid(String function) {
         FxObjectState s = stateNow();
         if (s.isInvalidHandle() || s == FxObjectState.DESTROYING) {
             throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE,
                     function + " called on " + this + ", which is " + describeInvalid(s));
         }
-        globals.checkIrql(function, maxIrql, this);
     }
 
     private static String describeInvalid(FxObjectState s) {
