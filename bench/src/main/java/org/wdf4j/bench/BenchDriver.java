@@ -34,7 +34,11 @@ final class BenchDriver {
         return new BenchDriver(globals, (WdfDriver) globals.driverObject());
     }
 
-    /** Fails unless only the driver object is left alive, i.e. every object a benchmark made is destroyed. */
+    /**
+     * Fails unless only the driver object is left alive, i.e. every object a benchmark made is
+     * destroyed. {@code liveObjects()} walks the driver's object tree (O(live objects)), so this
+     * belongs in setup or teardown, never in a measured method.
+     */
     void checkOnlyDriverLeft(String when) {
         int live = globals.liveObjects();
         if (live != 1 || !globals.driverObject().children().isEmpty()) {

@@ -2,6 +2,7 @@ package org.wdf4j.bench;
 
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,7 +28,12 @@ import org.wdf4j.object.WdfObjectAttributes;
  *   <li>{@code frameworkCreateDelete}: {@code WdfObject.create} under the driver object (explicit
  *       parent, no context, no callbacks), then {@code delete()}, which destroys it at once.</li>
  *   <li>{@code plainNewAddRemove} (baseline): {@code new} of a {@link PlainNode} holding its parent,
- *       added to and removed from the parent's {@code ArrayList}.</li>
+ *       added to and removed from the parent's {@code ArrayList}. Not thread-safe.</li>
+ *   <li>{@code threadSafeNewAddRemove} (second baseline): what one writes by hand for a tree used
+ *       from several threads: a {@link SafeNode} with a parent reference and an
+ *       {@code AtomicInteger} reference count starting at 1, added to the parent's child list under
+ *       {@code synchronized (parent)}, removed under {@code synchronized (parent)}, and its count
+ *       decremented (to zero) on removal.</li>
  *   <li>{@code frameworkCreateDeleteWithContextAndCleanup}: the same with a context type and an
  *       empty cleanup callback in the attributes.</li>
  *   <li>{@code plainNewAddRemoveWithContextAndCleanup} (its baseline): a hand-written node that
@@ -64,11 +70,27 @@ public class ObjectLifecycleBenchmark {
         }
     }
 
+    /**
+     * The hand-written node of a tree shared between threads: a parent reference, a reference
+     * count that starts at 1, and a child list guarded by the node's monitor.
+     */
+    static final class SafeNode {
+        final SafeNode parent;
+        final AtomicInteger refs = new AtomicInteger(1);
+        /** Guarded by {@code this}. */
+        ArrayList<SafeNode> children;
+
+        SafeNode(SafeNode parent) {
+            this.parent = parent;
+        }
+    }
+
     private BenchDriver bench;
     private WdfObjectAttributes underDriver;
     private WdfObjectAttributes withContextAndCleanup;
     private PlainNode plainParent;
     private ArrayList<PlainNode> plainChildren;
+    private SafeNode safeParent;
     private ArrayList<Object> plainParentWithContextChildren;
     private EvtCleanupCallback plainCleanup;
 
@@ -80,14 +102,21 @@ public class ObjectLifecycleBenchmark {
         plainParent = new PlainNode(null);
         plainParent.children = new ArrayList<>();
         plainChildren = plainParent.children;
+        safeParent = new SafeNode(null);
+        safeParent.children = new ArrayList<>();
         plainParentWithContextChildren = new ArrayList<>();
         plainCleanup = o -> { };
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        // Outside the measurement: liveObjects() walks the driver's tree.
         bench.checkOnlyDriverLeft("after the lifecycle benchmark");
-        if (!plainChildren.isEmpty() || !plainParentWithContextChildren.isEmpty()) {
+        boolean safeEmpty;
+        synchronized (safeParent) {
+            safeEmpty = safeParent.children.isEmpty();
+        }
+        if (!plainChildren.isEmpty() || !safeEmpty || !plainParentWithContextChildren.isEmpty()) {
             throw new IllegalStateException("plain parent still has children");
         }
         bench.stop();
@@ -104,6 +133,22 @@ public class ObjectLifecycleBenchmark {
         PlainNode n = new PlainNode(plainParent);
         plainChildren.add(n);
         plainChildren.remove(n);
+        return n;
+    }
+
+    @Benchmark
+    public SafeNode threadSafeNewAddRemove() {
+        SafeNode parent = safeParent;
+        SafeNode n = new SafeNode(parent);
+        synchronized (parent) {
+            parent.children.add(n);
+        }
+        synchronized (parent) {
+            parent.children.remove(n);
+        }
+        if (n.refs.decrementAndGet() != 0) {
+            throw new IllegalStateException("reference count of a removed node is not zero");
+        }
         return n;
     }
 
