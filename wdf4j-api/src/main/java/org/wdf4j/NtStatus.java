@@ -33,6 +33,9 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_INVALID_DEVICE_REQUEST = define(0xC0000010, "STATUS_INVALID_DEVICE_REQUEST");
     public static final NtStatus STATUS_ACCESS_DENIED = define(0xC0000022, "STATUS_ACCESS_DENIED");
     public static final NtStatus STATUS_BUFFER_TOO_SMALL = define(0xC0000023, "STATUS_BUFFER_TOO_SMALL");
+    public static final NtStatus STATUS_OBJECT_TYPE_MISMATCH = define(0xC0000024, "STATUS_OBJECT_TYPE_MISMATCH");
+    public static final NtStatus STATUS_OBJECT_NAME_INVALID = define(0xC0000033, "STATUS_OBJECT_NAME_INVALID");
+    public static final NtStatus STATUS_OBJECT_NAME_NOT_FOUND = define(0xC0000034, "STATUS_OBJECT_NAME_NOT_FOUND");
     public static final NtStatus STATUS_DELETE_PENDING = define(0xC0000056, "STATUS_DELETE_PENDING");
     public static final NtStatus STATUS_INSUFFICIENT_RESOURCES = define(0xC000009A, "STATUS_INSUFFICIENT_RESOURCES");
     public static final NtStatus STATUS_NOT_SUPPORTED = define(0xC00000BB, "STATUS_NOT_SUPPORTED");

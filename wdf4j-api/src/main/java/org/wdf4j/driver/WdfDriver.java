@@ -3,6 +3,8 @@ package org.wdf4j.driver;
 import org.wdf4j.NtResult;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.registry.WdfKey;
+import org.wdf4j.registry.WdfKeyAccess;
 import org.wdf4j.spi.WdfFunctions;
 
 /**
@@ -56,4 +58,27 @@ public interface WdfDriver extends WdfObject {
 
     /** {@code WdfDriverWdmGetDriverObject}. */
     DriverObject wdmDriverObject();
+
+    /**
+     * {@code WdfDriverOpenParametersRegistryKey}: opens the driver's Parameters key, its persistent
+     * configuration (a value store per driver, kept by the host across restarts). Callable at
+     * PASSIVE_LEVEL only.
+     *
+     * <p>The key is a framework object ({@code WDFKEY}); its parent is the driver object unless the
+     * attributes name another, so it is closed with the driver at the latest. Close it with
+     * {@link WdfKey#close()} ({@code WdfRegistryClose}) when done.
+     *
+     * @param access what the key may be used for: {@link WdfKeyAccess#KEY_READ} refuses assignments,
+     *     {@link WdfKeyAccess#KEY_WRITE} refuses queries, with STATUS_ACCESS_DENIED
+     * @param attributes the key object's attributes (parent, callbacks, context); use
+     *     {@link WdfObjectAttributes#NONE} for none
+     * @return the key, or STATUS_INSUFFICIENT_RESOURCES (allocation failed or injected by the
+     *     verifier), STATUS_DELETE_PENDING (the parent is being deleted)
+     */
+    NtResult<WdfKey> openParametersRegistryKey(WdfKeyAccess access, WdfObjectAttributes attributes);
+
+    /** {@link #openParametersRegistryKey(WdfKeyAccess, WdfObjectAttributes)} with {@link WdfKeyAccess#KEY_ALL_ACCESS}. */
+    default NtResult<WdfKey> openParametersRegistryKey(WdfObjectAttributes attributes) {
+        return openParametersRegistryKey(WdfKeyAccess.KEY_ALL_ACCESS, attributes);
+    }
 }

@@ -2,10 +2,14 @@ package org.wdf4j.framework;
 
 import java.nio.charset.StandardCharsets;
 import org.wdf4j.Irql;
+import org.wdf4j.NtResult;
+import org.wdf4j.WdfBugCheckCode;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.driver.WdfDriverConfig;
 import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.registry.WdfKey;
+import org.wdf4j.registry.WdfKeyAccess;
 
 /** {@code WDFDRIVER}: the root of a driver's object tree. */
 final class FxDriver extends FxObject implements WdfDriver {
@@ -92,6 +96,31 @@ final class FxDriver extends FxObject implements WdfDriver {
     public DriverObject wdmDriverObject() {
         checkHandle("WdfDriverWdmGetDriverObject", Irql.DISPATCH_LEVEL);
         return globals.wdmDriverObject();
+    }
+
+    @Override
+    public NtResult<WdfKey> openParametersRegistryKey(WdfKeyAccess access, WdfObjectAttributes attributes) {
+        checkHandle("WdfDriverOpenParametersRegistryKey", Irql.PASSIVE_LEVEL);
+        if (access == null) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL,
+                    "WdfDriverOpenParametersRegistryKey: DesiredAccess is null");
+        }
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        FxObject parent = this;
+        if (attrs.parent() != null) {
+            if (!(attrs.parent() instanceof FxObject p) || p.globals != globals) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfDriverOpenParametersRegistryKey: the parent "
+                        + attrs.parent() + " is not a framework object of this driver");
+            }
+            p.checkHandle("WdfDriverOpenParametersRegistryKey (parent)", Irql.PASSIVE_LEVEL);
+            parent = p;
+        }
+        FxObject keyParent = parent;
+        NtResult<FxRegistryKey> created = globals.createObject("WdfDriverOpenParametersRegistryKey", keyParent, attrs,
+                () -> new FxRegistryKey(globals, keyParent, attrs, globals.parameters(), access));
+        @SuppressWarnings("unchecked") // NtResult is immutable: a result of a subtype is a result of the type
+        NtResult<WdfKey> result = (NtResult<WdfKey>) (NtResult<? extends WdfKey>) created;
+        return result;
     }
 
     @Override

@@ -59,6 +59,7 @@ public final class FxDriverGlobals {
     private final ClassLoader loader;
     private final VerifierSettings verifier;
     private final FailureListener listener;
+    private final FxParameters parameters;
     private final FxPassiveWorker passive;
     private final FxDriverObject wdmDriverObject;
     private final AtomicInteger objectIds = new AtomicInteger();
@@ -79,8 +80,9 @@ public final class FxDriverGlobals {
     private volatile String entryException;
 
     private FxDriverGlobals(String name, String registryPath, ClassLoader loader, VerifierSettings verifier,
-                            FailureListener listener) {
+                            FailureListener listener, FxParameters parameters) {
         this.name = name;
+        this.parameters = parameters;
         this.registryPath = registryPath;
         this.loader = loader;
         this.verifier = verifier;
@@ -99,12 +101,22 @@ public final class FxDriverGlobals {
      */
     public static FxDriverGlobals create(String name, String registryPath, ClassLoader loader, boolean exclusiveLoader,
                                          VerifierSettings verifier, FailureListener listener) {
+        return create(name, registryPath, loader, exclusiveLoader, verifier, listener, FxParameters.inMemory());
+    }
+
+    /**
+     * As {@link #create(String, String, ClassLoader, boolean, VerifierSettings, FailureListener)}, with
+     * the backend of the driver's Parameters key ({@link org.wdf4j.driver.WdfDriver#openParametersRegistryKey}).
+     */
+    public static FxDriverGlobals create(String name, String registryPath, ClassLoader loader, boolean exclusiveLoader,
+                                         VerifierSettings verifier, FailureListener listener, FxParameters parameters) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(registryPath, "registryPath");
         Objects.requireNonNull(loader, "loader");
         Objects.requireNonNull(verifier, "verifier");
+        Objects.requireNonNull(parameters, "parameters");
         FxDriverGlobals globals = new FxDriverGlobals(name, registryPath, loader, verifier,
-                listener == null ? (d, b) -> { } : listener);
+                listener == null ? (d, b) -> { } : listener, parameters);
         if (exclusiveLoader) {
             FxDriverRegistry.register(loader, globals);
         }
@@ -578,6 +590,11 @@ public final class FxDriverGlobals {
 
     public VerifierSettings verifier() {
         return verifier;
+    }
+
+    /** The backend of the driver's Parameters key. */
+    public FxParameters parameters() {
+        return parameters;
     }
 
     public FxDriverState state() {

@@ -5,6 +5,8 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +20,11 @@ import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.Finding;
 import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxDriverState;
+import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.leak.LeakDiagnosis;
+import org.wdf4j.host.leak.ThreadStarts;
 
 /**
  * Loads drivers into isolated class loaders inside this process (the KMDF model), calls their
@@ -52,13 +57,32 @@ public final class DriverHost implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** The driver store in the state directory; null for a throw-away host. */
+    private final DriverStore store;
+    /** Parameters of drivers that are not installed in a store: kept for the life of this host only. */
+    private final Map<String, FxParameters> memoryParameters = new HashMap<>();
+    /** Serializes install, uninstall and start by name, so that no driver is uninstalled while it starts. */
+    private final Object storeLock = new Object();
 
-    private DriverHost() {
+    private DriverHost(DriverStore store) {
+        this.store = store;
         failedDriverStopper.execute(() -> { }); // start its thread now, from the host's side
+        ThreadStarts.start(); // records where threads start, for the report of a driver whose threads outlive it
     }
 
+    /** A throw-away host: no state directory; drivers' parameters live in memory until the host is closed. */
     public static DriverHost create() {
-        return new DriverHost();
+        return new DriverHost(null);
+    }
+
+    /**
+     * A host that keeps its state in {@code stateDir} (see {@link DriverStore}): installed drivers and
+     * their parameters, which survive the host. Takes the state directory's lock until {@link #close()}.
+     *
+     * @throws StateDirLockedException when another host uses that state directory
+     */
+    public static DriverHost create(Path stateDir) throws java.io.IOException {
+        return new DriverHost(DriverStore.open(stateDir));
     }
 
     /** Loads and starts a driver with the verifier off. */
@@ -108,7 +132,7 @@ public final class DriverHost implements AutoCloseable {
             throw e;
         }
         FxDriverGlobals globals = FxDriverGlobals.create(name, REGISTRY_ROOT + name, loader, true, verifier,
-                this::driverFailed);
+                this::driverFailed, parametersFor(name));
         HostedDriver hosted = new HostedDriver(driverPackage, globals, LoaderCollection.watch(loader), entry);
         synchronized (drivers) {
             drivers.put(name, hosted);
@@ -195,6 +219,80 @@ public final class DriverHost implements AutoCloseable {
         return stop(hosted);
     }
 
+    /** The backend of a driver's Parameters key: the store's file when it is installed, else this host's memory. */
+    private FxParameters parametersFor(String name) {
+        try {
+            if (store != null && store.get(name).isPresent()) {
+                return store.parameters(name);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("[{}] cannot read its store record, its parameters are kept in memory: {}", name, e.toString());
+        }
+        synchronized (memoryParameters) {
+            return memoryParameters.computeIfAbsent(name, n -> FxParameters.inMemory());
+        }
+    }
+
+    /** The driver store, or null for a throw-away host. */
+    public DriverStore store() {
+        return store;
+    }
+
+    /** The loaded driver of that name, or null. */
+    public HostedDriver driver(String name) {
+        synchronized (drivers) {
+            return drivers.get(name);
+        }
+    }
+
+    /**
+     * Installs a driver package in the store ({@link DriverStore#install}); replacing is refused while
+     * the driver of that name is loaded.
+     */
+    public DriverStore.InstalledDriver install(DriverPackage driverPackage, boolean replace)
+            throws DriverPackageException, DriverStoreException, java.io.IOException {
+        DriverStore s = requireStore();
+        synchronized (storeLock) {
+            if (driver(driverPackage.name()) != null) {
+                throw new DriverStoreException("driver " + driverPackage.name() + " is running; stop it before "
+                        + (replace ? "replacing" : "installing") + " it");
+            }
+            return s.install(driverPackage, replace);
+        }
+    }
+
+    /** Uninstalls a driver (its package and its parameters); refused while it is loaded. */
+    public void uninstall(String name) throws DriverStoreException, java.io.IOException {
+        DriverStore s = requireStore();
+        synchronized (storeLock) {
+            if (driver(name) != null) {
+                throw new DriverStoreException("driver " + name + " is running; stop it before uninstalling it");
+            }
+            s.uninstall(name);
+        }
+    }
+
+    /** Starts the installed driver of that name; see {@link #start(DriverPackage, VerifierSettings)}. */
+    public HostedDriver start(String name, VerifierSettings verifier)
+            throws DriverPackageException, DriverStoreException, java.io.IOException {
+        DriverStore s = requireStore();
+        synchronized (storeLock) {
+            DriverStore.InstalledDriver installed = s.get(name).orElseThrow(() -> new DriverStoreException(
+                    "no driver named " + name + " is installed; install it first (wdf4j install JAR)"));
+            if (driver(name) != null) {
+                throw new DriverStoreException("driver " + name + " is already running");
+            }
+            return start(installed.toPackage(), verifier);
+        }
+    }
+
+    private DriverStore requireStore() {
+        if (store == null) {
+            throw new IllegalStateException("this host has no state directory: create it with DriverHost.create(Path)");
+        }
+        return store;
+    }
+
     /** The drivers loaded now, in load order. */
     public List<HostedDriver> drivers() {
         synchronized (drivers) {
@@ -246,6 +344,7 @@ public final class DriverHost implements AutoCloseable {
         hosted.forget();
         closeLoader(watch);
         List<UnloadReport.Leak> leaks = new ArrayList<>(facts.leaks());
+        String gcRootPath = null;
         Boolean collected;
         String note;
         if (facts.hung()) {
@@ -263,29 +362,17 @@ public final class DriverHost implements AutoCloseable {
             note = attempts >= 0 ? "after " + attempts + " GC" + (attempts == 1 ? "" : "s")
                     : "still reachable after " + LoaderCollection.MAX_GC_ATTEMPTS + " GCs";
             if (attempts < 0) {
-                for (Thread t : watch.threadsOfDriver()) {
-                    leaks.add(new UnloadReport.Leak("thread", "thread \"" + t.getName() + "\" (" + t.getState()
-                            + ") runs with the driver's class loader and keeps it alive; it is now at:\n"
-                            + stackOf(t), "(where it was started is not recorded)"));
-                }
-                leaks.add(new UnloadReport.Leak("class loader", "the driver's class loader is still reachable: "
-                        + "something outside the driver still references one of its classes or objects", ""));
+                LeakDiagnosis.Result diagnosis = LeakDiagnosis.diagnose(watch.ref()); // text only: holds nothing
+                leaks.addAll(diagnosis.leaks());
+                gcRootPath = diagnosis.gcRootPath();
             }
         }
         UnloadReport report = new UnloadReport(hosted.name(), facts.entryStatus(), facts.entrySucceeded(),
                 facts.entryException(), facts.unloadCalled(), facts.callbacks(), leaks, facts.findings(), facts.failure(),
-                facts.hung(), collected, note, null);
+                facts.hung(), collected, note, gcRootPath);
         hosted.unloaded(report);
         LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");
         return report;
-    }
-
-    private static String stackOf(Thread t) {
-        StringBuilder out = new StringBuilder();
-        for (StackTraceElement e : t.getStackTrace()) {
-            out.append("\tat ").append(e).append('\n');
-        }
-        return out.toString().stripTrailing();
     }
 
     /** A bug check stopped a driver: stop it (no EvtDriverUnload) unless the host is already doing so. */
@@ -339,5 +426,12 @@ public final class DriverHost implements AutoCloseable {
             }
         }
         failedDriverStopper.shutdown();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("releasing the state directory {}: {}", store.stateDir(), e.toString());
+            }
+        }
     }
 }

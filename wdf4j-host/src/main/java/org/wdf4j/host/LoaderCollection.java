@@ -2,8 +2,6 @@ package org.wdf4j.host;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Proves that an unloaded driver's class loader is gone: bounded GC attempts, and what still runs its code. */
 final class LoaderCollection {
@@ -34,21 +32,6 @@ final class LoaderCollection {
                 }
             }
             return -1;
-        }
-
-        /** Live threads that belong to the driver: their class or their context loader is the driver's. */
-        List<Thread> threadsOfDriver() {
-            ClassLoader loader = ref.get();
-            List<Thread> threads = new ArrayList<>();
-            if (loader == null) {
-                return threads;
-            }
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.isAlive() && (t.getContextClassLoader() == loader || t.getClass().getClassLoader() == loader)) {
-                    threads.add(t);
-                }
-            }
-            return threads;
         }
     }
 }

@@ -1,0 +1,79 @@
+package org.wdf4j.host.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import org.wdf4j.host.DriverHost;
+import org.wdf4j.host.StateDirLockedException;
+import org.wdf4j.host.control.HostClient;
+import org.wdf4j.host.control.HostCommands;
+import org.wdf4j.host.control.Output;
+import org.wdf4j.host.control.Request;
+import picocli.CommandLine.Option;
+
+/** {@code --state-dir}, and running a request on the host of that directory or, without one, on the store. */
+final class StateDirMixin {
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".wdf4j",
+            description = "The host's state directory: installed drivers, their parameters, the host's socket "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    Path dir() {
+        return stateDir.toAbsolutePath().normalize();
+    }
+
+    /** Sends the request to the running host; empty when none answers. */
+    OptionalInt toHost(String command, Request request, Output out) {
+        try {
+            return HostClient.request(dir(), request, out);
+        } catch (IOException e) {
+            out.err("wdf4j " + command + ": the host at " + dir() + " did not answer: " + e.getMessage());
+            return OptionalInt.of(HostCommands.REFUSED);
+        }
+    }
+
+    /** Runs the request on the running host, or on the store directly when no host runs. */
+    int onHostOrStore(String command, Request request) {
+        Output out = Output.of(System.out, System.err);
+        OptionalInt remote = toHost(command, request, out);
+        if (remote.isPresent()) {
+            return remote.getAsInt();
+        }
+        try (DriverHost host = DriverHost.create(dir())) {
+            return new HostCommands(host).execute(request, prefixed(command));
+        } catch (StateDirLockedException e) {
+            System.err.println("wdf4j " + command + ": " + e.getMessage() + " (and its socket does not answer)");
+            return HostCommands.REFUSED;
+        } catch (IOException e) {
+            System.err.println("wdf4j " + command + ": cannot use the state directory " + dir() + ": " + e);
+            return HostCommands.REFUSED;
+        }
+    }
+
+    /** Runs the request on the running host; says how to start one when none runs. */
+    int onHost(String command, Request request) {
+        OptionalInt remote = toHost(command, request, prefixed(command));
+        if (remote.isPresent()) {
+            return remote.getAsInt();
+        }
+        System.err.println("wdf4j " + command + ": no wdf4j host is running for " + dir() + ". Start one in another "
+                + "shell with: wdf4j host --state-dir " + dir());
+        return HostCommands.NO_HOST;
+    }
+
+    /** Standard output as is; standard error lines prefixed with the command, as the other commands do. */
+    static Output prefixed(String command) {
+        return new Output() {
+            @Override
+            public void out(String line) {
+                System.out.println(line);
+            }
+
+            @Override
+            public void err(String line) {
+                System.err.println("wdf4j " + command + ": " + line);
+            }
+        };
+    }
+}

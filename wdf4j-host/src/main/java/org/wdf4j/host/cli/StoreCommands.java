@@ -1,0 +1,99 @@
+package org.wdf4j.host.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.wdf4j.host.control.Request;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The store commands: install, uninstall, list, status. Each goes to the running host, or to the store without one. */
+final class StoreCommands {
+
+    private StoreCommands() {
+    }
+
+    private static final String EXIT = "Exit status: 0 done, 1 refused, 2 not a valid driver package.";
+
+    @Command(name = "install", mixinStandardHelpOptions = true,
+            description = {"Install a driver package into the host's driver store (copied; validated first).", EXIT})
+    static final class Install implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "DRIVER.jar", description = "The driver package.")
+        Path jar;
+
+        @Option(names = "--replace", description = "Replace the installed driver of the same name (not while it runs); "
+                + "its parameters are kept.")
+        boolean replace;
+
+        @Option(names = "--entry", paramLabel = "CLASS", description = "The entry class, for a JAR that holds several "
+                + "drivers (default: the manifest's Wdf4j-Driver-Entry).")
+        String entry;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "The driver's name (default: the manifest's "
+                + "Wdf4j-Driver-Name, else the JAR's file name).")
+        String name;
+
+        @Override
+        public Integer call() {
+            Map<String, String> options = new LinkedHashMap<>();
+            if (replace) {
+                options.put("replace", "");
+            }
+            if (entry != null) {
+                options.put("entry", entry);
+            }
+            if (name != null) {
+                options.put("name", name);
+            }
+            return state.onHostOrStore("install", new Request("install", options, jar.toAbsolutePath().normalize().toString()));
+        }
+    }
+
+    @Command(name = "uninstall", mixinStandardHelpOptions = true,
+            description = {"Remove an installed driver and its parameters (not while it runs).", EXIT})
+    static final class Uninstall implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return state.onHostOrStore("uninstall", new Request("uninstall", Map.of(), name));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the installed drivers and their state (STARTED while a host runs them).")
+    static final class ListDrivers implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Override
+        public Integer call() {
+            return state.onHostOrStore("list", new Request("list", Map.of(), ""));
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show an installed driver: its state, package, last unload and parameters.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            return state.onHostOrStore("status", new Request("status", Map.of(), name));
+        }
+    }
+}

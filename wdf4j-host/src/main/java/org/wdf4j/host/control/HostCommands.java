@@ -1,0 +1,230 @@
+package org.wdf4j.host.control;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.wdf4j.framework.FxParameters;
+import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.DriverHost;
+import org.wdf4j.host.DriverPackage;
+import org.wdf4j.host.DriverPackageException;
+import org.wdf4j.host.DriverStopRefusedException;
+import org.wdf4j.host.DriverStore;
+import org.wdf4j.host.DriverStoreException;
+import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.UnloadReport;
+
+/**
+ * The host's commands, run the same way for a request on the control socket and for a {@code wdf4j}
+ * command that works on the store directly: {@code ping}, {@code install}, {@code uninstall},
+ * {@code list}, {@code status}, {@code start}, {@code stop}. Each writes lines and answers an exit
+ * status ({@link #OK}, {@link #REFUSED}, {@link #BAD_PACKAGE}, {@link #NOT_CLEAN}).
+ */
+public final class HostCommands {
+
+    public static final int OK = 0;
+    /** Refused or failed: not installed, already installed, running, unknown command. */
+    public static final int REFUSED = 1;
+    /** The driver package is not valid. */
+    public static final int BAD_PACKAGE = 2;
+    /** The driver's unload report is not clean (or DriverEntry failed). */
+    public static final int NOT_CLEAN = 3;
+    /** No host is running (start and stop need one). */
+    public static final int NO_HOST = 4;
+
+    private final DriverHost host;
+    /** The last driver started under each name, to tell its state and last report after it is unloaded. */
+    private final Map<String, HostedDriver> lastStarted = new ConcurrentHashMap<>();
+
+    public HostCommands(DriverHost host) {
+        this.host = host;
+    }
+
+    public DriverHost host() {
+        return host;
+    }
+
+    /** Runs one request; never throws. */
+    public int execute(Request request, Output out) {
+        try {
+            return switch (request.verb()) {
+                case "ping" -> {
+                    out.out("wdf4j host pid " + ProcessHandle.current().pid() + " state " + host.store().stateDir());
+                    yield OK;
+                }
+                case "install" -> install(request, out);
+                case "uninstall" -> uninstall(name(request), out);
+                case "list" -> list(out);
+                case "status" -> status(name(request), out);
+                case "start" -> start(name(request), request.flag("no-verifier"), out);
+                case "stop" -> stop(name(request), request.flag("json"), out);
+                default -> {
+                    out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
+                            + "status, start, stop, shutdown");
+                    yield REFUSED;
+                }
+            };
+        } catch (DriverPackageException e) {
+            out.err(e.getMessage());
+            return BAD_PACKAGE;
+        } catch (DriverStoreException | IllegalArgumentException e) {
+            out.err(e.getMessage());
+            return REFUSED;
+        } catch (IOException e) {
+            out.err("cannot use the state directory " + host.store().stateDir() + ": " + e);
+            return REFUSED;
+        } catch (RuntimeException e) {
+            out.err(request.verb() + " failed: " + e);
+            return REFUSED;
+        }
+    }
+
+    private static String name(Request request) {
+        if (request.argument().isEmpty()) {
+            throw new IllegalArgumentException(request.verb() + " needs a driver name");
+        }
+        return request.argument();
+    }
+
+    private int install(Request request, Output out) throws DriverPackageException, DriverStoreException, IOException {
+        if (request.argument().isEmpty()) {
+            throw new IllegalArgumentException("install needs the path of a driver JAR");
+        }
+        Path jar = Path.of(request.argument());
+        String entry = request.option("entry");
+        DriverPackage pkg;
+        if (entry != null) {
+            String name = request.option("name");
+            if (name == null) {
+                String file = jar.getFileName().toString();
+                name = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
+            }
+            pkg = DriverPackage.of(jar, entry, name, DriverPackage.FRAMEWORK_VERSION);
+        } else {
+            pkg = DriverPackage.open(jar);
+            if (request.option("name") != null) {
+                pkg = DriverPackage.of(jar, pkg.entryClass(), request.option("name"), pkg.frameworkVersion());
+            }
+        }
+        boolean replace = request.flag("replace");
+        boolean existed = host.store().get(pkg.name()).isPresent();
+        DriverStore.InstalledDriver installed = host.install(pkg, replace);
+        out.out((existed ? "replaced" : "installed") + " driver " + installed.name() + " (" + installed.entryClass()
+                + ", framework " + installed.frameworkVersion() + ") from " + installed.source());
+        return OK;
+    }
+
+    private int uninstall(String name, Output out) throws DriverStoreException, IOException {
+        host.uninstall(name);
+        lastStarted.remove(name);
+        out.out("uninstalled driver " + name + " and its parameters");
+        return OK;
+    }
+
+    private int list(Output out) throws IOException {
+        List<DriverStore.InstalledDriver> installed = host.store().list();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "STATE", "ENTRY CLASS", "VERSION", "SOURCE"});
+        for (DriverStore.InstalledDriver d : installed) {
+            rows.add(new String[] {d.name(), state(d.name()), d.entryClass(), d.frameworkVersion(), d.source()});
+        }
+        for (HostedDriver running : host.drivers()) {
+            if (installed.stream().noneMatch(d -> d.name().equals(running.name()))) {
+                rows.add(new String[] {running.name(), running.state().name(), running.driverPackage().entryClass(),
+                        running.driverPackage().frameworkVersion(), "(not installed) " + running.driverPackage().jar()});
+            }
+        }
+        if (rows.size() == 1) {
+            out.out("no drivers installed in " + host.store().stateDir() + " (wdf4j install JAR)");
+            return OK;
+        }
+        int[] width = new int[4];
+        for (String[] row : rows) {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            out.out(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3] + "s  %s",
+                    (Object[]) row).stripTrailing());
+        }
+        return OK;
+    }
+
+    /** STARTED (or another lifecycle state) while loaded; else {@code stopped} or {@code installed}. */
+    private String state(String name) {
+        HostedDriver loaded = host.driver(name);
+        if (loaded != null) {
+            return loaded.state().name();
+        }
+        HostedDriver last = lastStarted.get(name);
+        if (last != null && last.report() != null) {
+            return last.report().clean() ? "stopped" : "stopped (NOT clean)";
+        }
+        return "installed";
+    }
+
+    private int status(String name, Output out) throws IOException {
+        Optional<DriverStore.InstalledDriver> installed = host.store().get(name);
+        HostedDriver loaded = host.driver(name);
+        if (installed.isEmpty() && loaded == null) {
+            out.err("no driver named " + name + " is installed or running (see wdf4j list)");
+            return REFUSED;
+        }
+        out.out("driver " + name);
+        out.out("  state:      " + state(name));
+        installed.ifPresent(d -> {
+            out.out("  entry:      " + d.entryClass() + " (framework " + d.frameworkVersion() + ")");
+            out.out("  package:    " + d.jar() + " (sha256 " + d.sha256() + ")");
+            out.out("  installed:  " + d.installedAt() + " from " + d.source());
+        });
+        if (loaded != null) {
+            out.out("  objects:    " + loaded.objectTree().size());
+        }
+        HostedDriver last = lastStarted.get(name);
+        if (loaded == null && last != null && last.report() != null) {
+            out.out("  last unload: " + (last.report().clean() ? "clean" : "NOT clean")
+                    + (last.report().failure() == null ? "" : " (bug check: " + last.report().failure() + ")"));
+        }
+        if (installed.isPresent()) {
+            Map<String, FxParameters.Value> values = host.store().parameters(name).values();
+            out.out("  parameters: " + (values.isEmpty() ? "none" : values.size()));
+            values.forEach((k, v) -> out.out("    " + k + " = " + v));
+        }
+        return OK;
+    }
+
+    private int start(String name, boolean noVerifier, Output out)
+            throws DriverPackageException, DriverStoreException, IOException {
+        HostedDriver hosted = host.start(name, noVerifier ? VerifierSettings.OFF : VerifierSettings.on());
+        lastStarted.put(name, hosted);
+        if (hosted.report() != null) {
+            out.err("DriverEntry of " + name + " failed; the driver was unloaded at once");
+            out.outText(hosted.report().render().stripTrailing());
+            return NOT_CLEAN;
+        }
+        out.out("driver " + name + " started (" + hosted.state() + ", verifier " + (noVerifier ? "off" : "on") + ")");
+        return OK;
+    }
+
+    private int stop(String name, boolean json, Output out) {
+        HostedDriver loaded = host.driver(name);
+        if (loaded == null) {
+            out.err("driver " + name + " is not running");
+            return REFUSED;
+        }
+        UnloadReport report;
+        try {
+            report = host.stop(loaded);
+        } catch (DriverStopRefusedException e) {
+            out.err("driver " + name + " was not stopped: " + e.getMessage());
+            return REFUSED;
+        }
+        out.outText(json ? report.toJson() : report.render().stripTrailing());
+        return report.clean() ? OK : NOT_CLEAN;
+    }
+}

@@ -1,0 +1,269 @@
+package org.wdf4j.host.control;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.wdf4j.host.DriverHost;
+import org.wdf4j.host.DriverStopRefusedException;
+import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.UnloadReport;
+
+/**
+ * A long-lived host serving requests on its control socket, {@code STATE/host.sock}: a Unix domain
+ * socket that only its owner can use (mode 0600, in an 0700 state directory).
+ *
+ * <h2>Protocol</h2>
+ * One request per connection. The client sends one line (UTF-8, ending in {@code \n}, at most
+ * {@value Request#MAX_LINE} characters): {@code VERB [--FLAG | --OPTION=VALUE]... [ARGUMENT]} (see
+ * {@link Request}). The host answers lines, each starting with its kind: {@code out TEXT} (a line
+ * for standard output), {@code err TEXT} (a line for standard error), and last {@code exit N}, the
+ * exit status (see {@link HostCommands}); then it closes the connection. Verbs: {@code ping},
+ * {@code install}, {@code uninstall}, {@code list}, {@code status}, {@code start}, {@code stop},
+ * {@code shutdown}.
+ *
+ * <p>Starting takes the state directory's lock (one host per state directory); since no live host
+ * can exist without the lock, a socket file found then is stale and is replaced. The socket is bound
+ * under a private temporary name, made 0600 and only then renamed into place, so nobody can connect
+ * before its permissions are set. {@link #shutdown()} (a {@code shutdown} request, SIGTERM or Ctrl-C
+ * through the CLI's shutdown hook) stops every driver, writes their reports to the log, removes the
+ * socket and releases the lock.
+ */
+public final class HostServer implements AutoCloseable {
+
+    private final DriverHost host;
+    private final HostCommands commands;
+    private final ServerSocketChannel listener;
+    private final Path socket;
+    private final PrintStream log;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread acceptor;
+    private boolean shutDown;
+
+    private HostServer(DriverHost host, ServerSocketChannel listener, Path socket, PrintStream log) {
+        this.host = host;
+        this.commands = new HostCommands(host);
+        this.listener = listener;
+        this.socket = socket;
+        this.log = log;
+        this.acceptor = Thread.ofPlatform().name("wdf4j-host-control").daemon(true).unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Starts a host on {@code stateDir} and listens on its control socket.
+     *
+     * @param log where the host writes what happens (requests, reports at shutdown)
+     * @throws org.wdf4j.host.StateDirLockedException when another host uses the state directory
+     */
+    public static HostServer start(Path stateDir, PrintStream log) throws IOException {
+        DriverHost host = DriverHost.create(stateDir);
+        try {
+            Path socket = host.store().socketPath();
+            if (Files.deleteIfExists(socket)) {
+                log.println("wdf4j host: removed the stale socket " + socket + " (its host is gone)");
+            }
+            ServerSocketChannel listener = bindPrivately(socket);
+            HostServer server = new HostServer(host, listener, socket, log);
+            server.acceptor.start();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /** Binds under a temporary name in an 0700 directory, sets 0600, then renames the socket into place. */
+    private static ServerSocketChannel bindPrivately(Path socket) throws IOException {
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > 100) {
+            throw new IOException("the control socket path " + socket + " is too long for a Unix domain socket "
+                    + "(at most about 100 bytes); use a shorter --state-dir");
+        }
+        Path dir = Files.createTempDirectory(socket.getParent(), ".sock-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path temp = dir.resolve("s");
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            listener.bind(UnixDomainSocketAddress.of(temp));
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            Files.move(temp, socket, StandardCopyOption.ATOMIC_MOVE);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        } finally {
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    public Path socketPath() {
+        return socket;
+    }
+
+    public DriverHost host() {
+        return host;
+    }
+
+    /** Waits until the host has shut down. */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Waits at most {@code timeout} for the host to shut down; answers whether it has. */
+    public boolean awaitShutdown(java.time.Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isShutDown() {
+        return stopped.getCount() == 0;
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel connection;
+            try {
+                connection = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!listener.isOpen()) {
+                    return;
+                }
+                log.println("wdf4j host: accept failed: " + e);
+                continue;
+            }
+            Thread.ofVirtual().name("wdf4j-host-request").start(() -> serve(connection));
+        }
+    }
+
+    private void serve(SocketChannel connection) {
+        boolean shutdownRequested = false;
+        try (connection;
+             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(connection),
+                     StandardCharsets.UTF_8));
+             Writer out = Channels.newWriter(connection, StandardCharsets.UTF_8)) {
+            String line = readLine(in);
+            Output reply = new Output() {
+                @Override
+                public void out(String text) {
+                    send(out, "out " + text);
+                }
+
+                @Override
+                public void err(String text) {
+                    send(out, "err " + text);
+                }
+            };
+            int exit;
+            if (line == null) {
+                reply.err("the request is missing or longer than " + Request.MAX_LINE + " characters");
+                exit = HostCommands.REFUSED;
+            } else {
+                Request request = Request.parse(line);
+                log.println("wdf4j host: request: " + request.line());
+                if (request.verb().equals("shutdown")) {
+                    shutdownRequested = true;
+                    reply.out("wdf4j host: shutting down");
+                    for (String report : stopAll()) {
+                        reply.outText(report);
+                    }
+                    exit = HostCommands.OK;
+                } else {
+                    exit = commands.execute(request, reply);
+                }
+            }
+            send(out, "exit " + exit);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.println("wdf4j host: a request failed: " + e);
+        } finally {
+            if (shutdownRequested) {
+                shutdown(); // after the answer is sent: a CLI host exits once this returns
+            }
+        }
+    }
+
+    private static String readLine(BufferedReader in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (line.length() >= Request.MAX_LINE) {
+                return null;
+            }
+            line.append((char) c);
+        }
+        return c == -1 && line.isEmpty() ? null : line.toString();
+    }
+
+    private static void send(Writer out, String line) {
+        try {
+            out.write(line.replace('\n', ' ').replace("\r", "") + "\n");
+            out.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Stops the host: no more requests, every driver stopped (newest first) with its report written
+     * to the log, the socket removed, the state directory released. Idempotent; answers the reports.
+     */
+    public List<String> shutdown() {
+        List<String> reports = stopAll();
+        stopped.countDown();
+        return reports;
+    }
+
+    /** {@link #shutdown()} but for the signal that it is over. */
+    private synchronized List<String> stopAll() {
+        List<String> reports = new ArrayList<>();
+        if (shutDown) {
+            return reports;
+        }
+        shutDown = true;
+        try {
+            listener.close();
+        } catch (IOException e) {
+            log.println("wdf4j host: closing the socket: " + e);
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            log.println("wdf4j host: removing " + socket + ": " + e);
+        }
+        for (HostedDriver hosted : host.drivers().reversed()) {
+            try {
+                UnloadReport report = host.stop(hosted);
+                String text = report.render().stripTrailing();
+                reports.add(text);
+                log.println(text);
+            } catch (DriverStopRefusedException e) {
+                String text = "driver " + hosted.name() + " left loaded at shutdown: " + e.getMessage();
+                reports.add(text);
+                log.println(text);
+            }
+        }
+        host.close();
+        log.println("wdf4j host: stopped");
+        return reports;
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}
