@@ -3,6 +3,8 @@ package org.wdf4j.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -17,29 +19,36 @@ import java.util.regex.Pattern;
  * Wdf4j-Driver-Entry: com.example.MyDriver      (required: a public class implementing DriverEntry)
  * Wdf4j-Driver-Name: mydriver                    (optional: defaults to the JAR's file name)
  * Wdf4j-Version: 1.0                             (optional: the framework version it was built for)
+ * Wdf4j-Hardware-Ids: root\wdf4jecho, root\echo2  (PnP drivers: the hardware IDs it binds to)
  * </pre>
  *
  * @param jar the JAR file
  * @param name the driver's name (its service name; the last component of its registry path)
  * @param entryClass the fully qualified name of the class implementing {@code DriverEntry}
  * @param frameworkVersion the framework version it was built for, e.g. {@code 1.0}
+ * @param hardwareIds the hardware IDs a PnP driver binds to, in the manifest's order; empty for a
+ *     non-PnP driver (the PnP manager that matches devices to drivers arrives with issue #4)
  */
-public record DriverPackage(Path jar, String name, String entryClass, String frameworkVersion) {
+public record DriverPackage(Path jar, String name, String entryClass, String frameworkVersion, List<String> hardwareIds) {
 
     public static final String ENTRY_ATTRIBUTE = "Wdf4j-Driver-Entry";
     public static final String NAME_ATTRIBUTE = "Wdf4j-Driver-Name";
     public static final String VERSION_ATTRIBUTE = "Wdf4j-Version";
+    public static final String HARDWARE_IDS_ATTRIBUTE = "Wdf4j-Hardware-Ids";
     /** The framework version this host implements. */
     public static final String FRAMEWORK_VERSION = "1.0";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
+    /** A hardware ID as Windows writes them (e.g. {@code root\wdf4jecho}, {@code USB\VID_045E&PID_00DB}): printable, no spaces or commas. */
+    private static final Pattern HARDWARE_ID = Pattern.compile("[\\x21-\\x2B\\x2D-\\x7E]{1,200}");
 
     public DriverPackage {
         Objects.requireNonNull(jar, "jar");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(entryClass, "entryClass");
         Objects.requireNonNull(frameworkVersion, "frameworkVersion");
+        hardwareIds = List.copyOf(hardwareIds);
     }
 
     /** Reads a driver package's manifest; the error names the file and what to fix. */
@@ -57,12 +66,39 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
             name = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
         }
         String version = main.getValue(VERSION_ATTRIBUTE);
-        return of(jar, entry.strip(), name.strip(), version == null ? FRAMEWORK_VERSION : version.strip());
+        return of(jar, entry.strip(), name.strip(), version == null ? FRAMEWORK_VERSION : version.strip(),
+                parseHardwareIds(jar, main.getValue(HARDWARE_IDS_ATTRIBUTE)));
+    }
+
+    /** The comma-separated hardware IDs of the manifest; the error names the ID that is not valid. */
+    static List<String> parseHardwareIds(Path jar, String attribute) throws DriverPackageException {
+        if (attribute == null || attribute.isBlank()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        for (String part : attribute.split(",")) {
+            String id = part.strip();
+            if (!HARDWARE_ID.matcher(id).matches()) {
+                throw new DriverPackageException(jar + ": " + HARDWARE_IDS_ATTRIBUTE + " has '" + id + "', which is not a "
+                        + "hardware ID: give 1 to 200 printable characters without spaces, separated by commas, "
+                        + "e.g. root\\wdf4jecho, USB\\VID_045E&PID_00DB");
+            }
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     /** A package whose entry class and name are given by the caller (a JAR with several drivers). */
     public static DriverPackage of(Path jar, String entryClass, String name, String frameworkVersion)
             throws DriverPackageException {
+        return of(jar, entryClass, name, frameworkVersion, List.of());
+    }
+
+    /** The same, for a PnP driver with the hardware IDs it binds to. */
+    public static DriverPackage of(Path jar, String entryClass, String name, String frameworkVersion,
+                                   List<String> hardwareIds) throws DriverPackageException {
         if (!NAME.matcher(name).matches()) {
             throw new DriverPackageException("driver name '" + name + "' of " + jar
                     + " is not valid: use 1 to 64 letters, digits, '_', '.' or '-'");
@@ -71,7 +107,7 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
         if (!Files.isRegularFile(jar)) {
             throw new DriverPackageException(jar + " does not exist or is not a file");
         }
-        return new DriverPackage(jar, name, entryClass, frameworkVersion);
+        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds);
     }
 
     /**

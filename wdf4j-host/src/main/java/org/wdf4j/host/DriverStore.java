@@ -71,13 +71,14 @@ public final class DriverStore implements AutoCloseable {
      * @param source where it was installed from
      * @param sha256 the package's SHA-256
      * @param installedAt when it was installed
+     * @param hardwareIds the hardware IDs it binds to (empty for a non-PnP driver)
      */
     public record InstalledDriver(String name, String entryClass, String frameworkVersion, Path jar, String source,
-                                  String sha256, Instant installedAt) {
+                                  String sha256, Instant installedAt, List<String> hardwareIds) {
 
         /** The package to start. */
         public DriverPackage toPackage() throws DriverPackageException {
-            return DriverPackage.of(jar, entryClass, name, frameworkVersion);
+            return DriverPackage.of(jar, entryClass, name, frameworkVersion, hardwareIds);
         }
     }
 
@@ -204,7 +205,7 @@ public final class DriverStore implements AutoCloseable {
             Path jar = dir.resolve("package-" + sha.substring(0, 16) + ".jar");
             Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             InstalledDriver installed = new InstalledDriver(name, pkg.entryClass(), pkg.frameworkVersion(), jar,
-                    pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now());
+                    pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now(), pkg.hardwareIds());
             writeRecord(installed); // the commit point
             removeUnreferencedPackages(dir, jar);
             return installed;
@@ -244,8 +245,9 @@ public final class DriverStore implements AutoCloseable {
         try {
             return Optional.of(new InstalledDriver(name, p.getProperty("entryClass"), p.getProperty("frameworkVersion"),
                     record.resolveSibling(p.getProperty("package")), p.getProperty("source"), p.getProperty("sha256"),
-                    Instant.parse(p.getProperty("installedAt"))));
-        } catch (RuntimeException e) {
+                    Instant.parse(p.getProperty("installedAt")),
+                    DriverPackage.parseHardwareIds(record, p.getProperty("hardwareIds"))));
+        } catch (RuntimeException | DriverPackageException e) {
             throw new IOException(record + " is damaged (" + e + "); uninstall and reinstall the driver", e);
         }
     }
@@ -289,6 +291,7 @@ public final class DriverStore implements AutoCloseable {
         p.setProperty("source", d.source());
         p.setProperty("sha256", d.sha256());
         p.setProperty("installedAt", d.installedAt().toString());
+        p.setProperty("hardwareIds", String.join(",", d.hardwareIds()));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStreamWriter out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
             p.store(out, "wdf4j installed driver");

@@ -48,6 +48,17 @@ class DriverPackageTest {
     }
 
     @Test
+    void hardwareIdsAreReadFromTheManifest() throws Exception {
+        Path pnp = jarWithManifest("pnp.jar", "Wdf4j-Driver-Entry", "x.Y",
+                "Wdf4j-Hardware-Ids", "root\\wdf4jecho, USB\\VID_045E&PID_00DB,root\\wdf4jecho");
+        assertThat(DriverPackage.open(pnp).hardwareIds()).containsExactly("root\\wdf4jecho", "USB\\VID_045E&PID_00DB");
+        assertThat(DriverPackage.open(TestDrivers.HELLO).hardwareIds()).as("a non-PnP driver binds to none").isEmpty();
+        Path bad = jarWithManifest("bad-ids.jar", "Wdf4j-Driver-Entry", "x.Y", "Wdf4j-Hardware-Ids", "root\\echo, two words");
+        assertThatThrownBy(() -> DriverPackage.open(bad)).isInstanceOf(DriverPackageException.class)
+                .hasMessageContaining("Wdf4j-Hardware-Ids has 'two words', which is not a hardware ID");
+    }
+
+    @Test
     void notAJarIsAClearError() throws Exception {
         Path text = Files.writeString(tmp.resolve("notes.jar"), "not a jar");
         assertThatThrownBy(() -> DriverPackage.open(text)).isInstanceOf(DriverPackageException.class)

@@ -40,6 +40,19 @@ class DriverStoreTest {
     }
 
     @Test
+    void hardwareIdsAreKeptInTheStore() throws Exception {
+        DriverPackage pnp = DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.PnpNoUnloadDriver", "pnp",
+                DriverPackage.FRAMEWORK_VERSION, java.util.List.of("root\\wdf4jpnp", "PCI\\VEN_1234&DEV_5678"));
+        try (DriverHost host = DriverHost.create(state())) {
+            host.install(pnp, false);
+        }
+        try (DriverHost host = DriverHost.create(state())) {
+            assertThat(host.store().get("pnp").orElseThrow().toPackage().hardwareIds())
+                    .containsExactly("root\\wdf4jpnp", "PCI\\VEN_1234&DEV_5678");
+        }
+    }
+
+    @Test
     void aBadPackageIsRefusedWithItsMessageAndChangesNothing() throws Exception {
         Path notAJar = Files.writeString(tmp.resolve("bad.jar"), "nope");
         Path noEntry = jarWithEntry(tmp.resolve("ghost.jar"), "com.example.Missing");

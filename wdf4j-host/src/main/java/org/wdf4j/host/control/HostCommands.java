@@ -181,6 +181,8 @@ public final class HostCommands {
             out.out("  entry:      " + d.entryClass() + " (framework " + d.frameworkVersion() + ")");
             out.out("  package:    " + d.jar() + " (sha256 " + d.sha256() + ")");
             out.out("  installed:  " + d.installedAt() + " from " + d.source());
+            out.out("  binds to:   " + (d.hardwareIds().isEmpty() ? "(no hardware IDs: not a PnP driver)"
+                    : String.join(", ", d.hardwareIds())));
         });
         if (loaded != null) {
             out.out("  objects:    " + loaded.objectTree().size());
