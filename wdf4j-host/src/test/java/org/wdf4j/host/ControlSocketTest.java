@@ -202,7 +202,7 @@ class ControlSocketTest {
         assertThat(cli("uninstall", "hello", "--state-dir", dir).exit()).isZero();
         Run shutdown = cli("host", "shutdown", "--state-dir", dir);
         assertThat(shutdown.exit()).as(shutdown.err()).isZero();
-        assertThat(server.isShutDown()).isTrue();
+        assertThat(server.awaitShutdown(Duration.ofSeconds(30))).as("the host finishes its shutdown").isTrue();
     }
 
     @Test

@@ -60,16 +60,16 @@ public final class ThreadStarts {
         stream.onEvent("jdk.ThreadStart", this::started);
         stream.onEvent("jdk.ThreadEnd", this::ended);
         stream.onEvent(StreamMark.class.getAnnotation(Name.class).value(), this::marked);
-        // The stream's thread inherits the caller's context class loader: never let it be a driver's.
-        Thread current = Thread.currentThread();
-        ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(ThreadStarts.class.getClassLoader());
-        try {
-            stream.startAsync();
-        } finally {
-            current.setContextClassLoader(previous);
-        }
+        // Our own thread rather than startAsync(): it must be a daemon (the recording lasts as long as the process and
+        // must never keep a JVM that embeds a host from exiting), and its context class loader never a driver's.
+        Thread thread = new Thread(stream::start, THREAD_NAME);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(ThreadStarts.class.getClassLoader());
+        thread.start();
     }
+
+    /** The name of the thread that reads the recording. */
+    public static final String THREAD_NAME = "wdf4j-thread-starts";
 
     /** The system property that turns the recording of thread starts off ({@code false}). */
     public static final String PROPERTY = "wdf4j.leak.threadStarts";

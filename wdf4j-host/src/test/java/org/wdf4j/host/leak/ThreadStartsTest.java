@@ -8,6 +8,17 @@ import org.junit.jupiter.api.Test;
 /** The JFR record of where threads start: text only, caught up on demand, pruned when the thread ends. */
 class ThreadStartsTest {
 
+    // The recording lasts as long as the process: its thread must never keep a JVM that embeds a host from exiting.
+    @Test
+    void theRecordingThreadIsADaemonWithoutADriversLoader() {
+        assertThat(ThreadStarts.start()).isNotNull();
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals(ThreadStarts.THREAD_NAME))
+                .singleElement().satisfies(t -> {
+                    assertThat(t.isDaemon()).isTrue();
+                    assertThat(t.getContextClassLoader()).isSameAs(ThreadStarts.class.getClassLoader());
+                });
+    }
+
     @Test
     void recordsWhereAThreadWasStartedAndForgetsItWhenItEnds() throws Exception {
         ThreadStarts starts = ThreadStarts.start();
