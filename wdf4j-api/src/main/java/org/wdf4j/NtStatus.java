@@ -21,6 +21,7 @@ public record NtStatus(int code) {
     private static final Map<Integer, String> NAMES = new HashMap<>();
 
     public static final NtStatus STATUS_SUCCESS = define(0x00000000, "STATUS_SUCCESS");
+    public static final NtStatus STATUS_TIMEOUT = define(0x00000102, "STATUS_TIMEOUT");
     public static final NtStatus STATUS_PENDING = define(0x00000103, "STATUS_PENDING");
     public static final NtStatus STATUS_OBJECT_NAME_EXISTS = define(0x40000000, "STATUS_OBJECT_NAME_EXISTS");
     public static final NtStatus STATUS_BUFFER_OVERFLOW = define(0x80000005, "STATUS_BUFFER_OVERFLOW");
@@ -42,8 +43,10 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_CANCELLED = define(0xC0000120, "STATUS_CANCELLED");
     public static final NtStatus STATUS_CANNOT_DELETE = define(0xC0000121, "STATUS_CANNOT_DELETE");
     public static final NtStatus STATUS_DRIVER_INTERNAL_ERROR = define(0xC0000183, "STATUS_DRIVER_INTERNAL_ERROR");
+    public static final NtStatus STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL = define(0xC020020C, "STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL");
     public static final NtStatus STATUS_WDF_PARENT_ALREADY_ASSIGNED = define(0xC020020D, "STATUS_WDF_PARENT_ALREADY_ASSIGNED");
     public static final NtStatus STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED = define(0xC020020F, "STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED");
+    public static final NtStatus STATUS_WDF_PARENT_NOT_SPECIFIED = define(0xC0200212, "STATUS_WDF_PARENT_NOT_SPECIFIED");
 
     private static NtStatus define(int code, String name) {
         NAMES.put(code, name);

@@ -8,6 +8,12 @@ import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.driver.WdfDriverConfig;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.sync.WdfSpinLock;
+import org.wdf4j.sync.WdfWaitLock;
+import org.wdf4j.timer.WdfTimer;
+import org.wdf4j.timer.WdfTimerConfig;
+import org.wdf4j.workitem.WdfWorkItem;
+import org.wdf4j.workitem.WdfWorkItemConfig;
 
 /**
  * The function table that binds the API to the framework, as KMDF's {@code WdfFunctions} table
@@ -28,6 +34,14 @@ public interface WdfFunctions {
     WdfDriver driverGet(Class<?> caller);
 
     NtResult<WdfObject> objectCreate(WdfObjectAttributes attributes);
+
+    NtResult<WdfSpinLock> spinLockCreate(WdfObjectAttributes attributes);
+
+    NtResult<WdfWaitLock> waitLockCreate(WdfObjectAttributes attributes);
+
+    NtResult<WdfTimer> timerCreate(WdfTimerConfig config, WdfObjectAttributes attributes);
+
+    NtResult<WdfWorkItem> workItemCreate(WdfWorkItemConfig config, WdfObjectAttributes attributes);
 
     Irql currentIrql();
 

@@ -61,6 +61,14 @@ public final class FxDriverGlobals {
     private final FailureListener listener;
     private final FxParameters parameters;
     private final FxPassiveWorker passive;
+    /** The timer threads, made with the first timer; guarded by {@link #dispatchLock}. */
+    private FxDispatchWorker dispatch;
+    private boolean workersEnded;
+    private final Object dispatchLock = new Object();
+    /** Timer and work item callbacks running now: thread to what it runs, for the HUNG report and U6 step 5. */
+    private final java.util.Map<Thread, String> activeCallbacks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set once the driver's tree is gone (U6 step 5 done): no timer or work item callback runs after it. */
+    private volatile boolean callbacksEnded;
     private final FxDriverObject wdmDriverObject;
     private final AtomicInteger objectIds = new AtomicInteger();
     private final AtomicLong creationCalls = new AtomicLong();
@@ -273,6 +281,29 @@ public final class FxDriverGlobals {
             }
         }
         passive.runPending();
+        awaitOutstandingCallbacks();
+    }
+
+    /**
+     * U6 step 5 for timers and work items: their cleanup (as part of the tree's) stopped every timer,
+     * flushed every work item and waited for their running callbacks; this waits for any callback still
+     * running, bounded by the wait timeout (the unload's own wait reports the driver HUNG first), and then
+     * closes the door: no timer or work item callback of this driver runs after it.
+     */
+    private void awaitOutstandingCallbacks() {
+        long deadline = System.nanoTime() + verifier.waitTimeout().toNanos();
+        synchronized (activeCallbacks) {
+            while (!activeCallbacks.isEmpty() && state != FxDriverState.ABANDONED && System.nanoTime() < deadline) {
+                try {
+                    activeCallbacks.wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        callbacksEnded = true;
+        throwIfAbandonedOnPassive();
     }
 
     private void reportLeak(FxObject o) {
@@ -321,11 +352,18 @@ public final class FxDriverGlobals {
             return future.get(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             transition(FxDriverState.Event.HUNG);
-            String stack = Stacks.threadStack(passive.thread());
+            String stack = Stacks.threadStack(passive.thread()) + describeActiveCallbacks();
             report(Finding.Kind.VIOLATION, "HUNG", "", what + " of driver " + name + " did not finish within "
-                    + verifier.waitTimeout() + "; the driver is abandoned and its thread left running", stack);
+                    + verifier.waitTimeout() + "; the driver is abandoned and its thread left running"
+                    + (activeCallbacks.isEmpty() ? "" : "; still running: " + String.join(", ", activeCallbacks.values())), stack);
             FxDriverRegistry.unregister(loader, this);
             passive.shutdownLater(); // the thread ends when the hung callback returns
+            synchronized (dispatchLock) {
+                workersEnded = true;
+                if (dispatch != null) {
+                    dispatch.shutdownLater();
+                }
+            }
             return onHang.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -337,6 +375,15 @@ public final class FxDriverGlobals {
 
     private void endWorker() {
         try {
+            FxDispatchWorker timers;
+            synchronized (dispatchLock) {
+                workersEnded = true;
+                timers = dispatch;
+            }
+            if (timers != null && !timers.shutdown(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                report(Finding.Kind.VIOLATION, "HUNG", "", "the timer threads of driver " + name
+                        + " did not end within " + verifier.waitTimeout(), describeActiveCallbacks());
+            }
             if (!passive.shutdown(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 report(Finding.Kind.VIOLATION, "HUNG", "", "the passive worker of driver " + name
                         + " did not end within " + verifier.waitTimeout(), Stacks.threadStack(passive.thread()));
@@ -484,6 +531,80 @@ public final class FxDriverGlobals {
         })) {
             report(Finding.Kind.VIOLATION, "WDF_OBJECT_ERROR", "", what + " was requested after the driver unloaded", Stacks.here());
         }
+    }
+
+    /** Queues framework work on the passive worker; false when the worker is shut down (the driver is unloaded). */
+    boolean queuePassive(Runnable task) {
+        return passive.execute(task);
+    }
+
+    /** Whether the calling thread is the driver's passive worker. */
+    boolean onPassiveWorker() {
+        return passive.isWorkerThread();
+    }
+
+    /** The driver's timer threads, made on first use; null once the driver is unloading past step 5 or abandoned. */
+    FxDispatchWorker dispatchWorker() {
+        synchronized (dispatchLock) {
+            if (dispatch == null && !workersEnded) {
+                dispatch = new FxDispatchWorker(name, loader);
+            }
+            return workersEnded ? null : dispatch;
+        }
+    }
+
+    /**
+     * Calls a timer or work item callback ({@code what}, e.g. {@code EvtTimerFunc(WDFTIMER#3)}) on the calling
+     * framework thread: the driver bound, the IRQL checked afterwards, an exception reported as a finding. Does
+     * nothing once the driver is abandoned or its tree is gone (U6: nothing of the driver runs after step 5).
+     */
+    void invokeFrameworkCallback(String what, Runnable callback) {
+        if (callbacksEnded || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        activeCallbacks.put(thread, what);
+        try {
+            callDriver(() -> {
+                callback.run();
+                return null;
+            });
+        } catch (WdfBugCheck alreadyReported) {
+            // recorded when raised; the driver is failed and will be stopped
+        } catch (Throwable t) {
+            exceptionFinding(what, t);
+        } finally {
+            activeCallbacks.remove(thread);
+            synchronized (activeCallbacks) {
+                activeCallbacks.notifyAll();
+            }
+        }
+    }
+
+    /** Whether the driver was abandoned (a callback hung past the wait timeout). */
+    boolean abandoned() {
+        return state == FxDriverState.ABANDONED;
+    }
+
+    /** On the passive worker of an abandoned driver: stops the lifecycle step it is running (nothing more is done). */
+    void throwIfAbandonedOnPassive() {
+        if (state == FxDriverState.ABANDONED && passive.isWorkerThread()) {
+            throw new AbandonedException();
+        }
+    }
+
+    /** The timer and work item callbacks running now, with their threads' stacks; empty when none. */
+    String describeActiveCallbacks() {
+        StringBuilder text = new StringBuilder();
+        activeCallbacks.forEach((thread, what) -> text.append("\n").append(what).append(" is running on ")
+                .append(thread.getName()).append(":\n").append(Stacks.threadStack(thread)));
+        return text.toString();
+    }
+
+    /** Reports that a framework wait for a driver callback ran past the wait timeout. */
+    void reportWaitTimeout(String what) {
+        report(Finding.Kind.VIOLATION, "HUNG", "", what + " did not finish within " + verifier.waitTimeout()
+                + describeActiveCallbacks(), Stacks.here());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -664,6 +785,13 @@ public final class FxDriverGlobals {
 
     public synchronized List<Finding> findings() {
         return List.copyOf(findings);
+    }
+
+    /** The timer threads made so far (empty when the driver never created a timer), for tests and the host's checks. */
+    public List<Thread> dispatchThreads() {
+        synchronized (dispatchLock) {
+            return dispatch == null ? List.of() : dispatch.threads();
+        }
     }
 
     /** The passive worker's thread, for the host's checks. */

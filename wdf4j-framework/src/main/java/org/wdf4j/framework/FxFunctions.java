@@ -9,7 +9,14 @@ import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.driver.WdfDriverConfig;
 import org.wdf4j.object.WdfObject;
+import org.wdf4j.object.WdfExecutionLevel;
 import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.sync.WdfSpinLock;
+import org.wdf4j.sync.WdfWaitLock;
+import org.wdf4j.timer.WdfTimer;
+import org.wdf4j.timer.WdfTimerConfig;
+import org.wdf4j.workitem.WdfWorkItem;
+import org.wdf4j.workitem.WdfWorkItemConfig;
 import org.wdf4j.spi.WdfFunctions;
 
 /** The framework's implementation of the API's function table. */
@@ -80,32 +87,122 @@ public final class FxFunctions implements WdfFunctions {
     @Override
     public NtResult<WdfObject> objectCreate(WdfObjectAttributes attributes) {
         WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
-        FxObject parent;
+        Parent parent = parent("WdfObjectCreate", attrs, false);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        return widen(p.globals.createObject("WdfObjectCreate", p, attrs, () -> new FxGenericObject(p.globals, p, attrs)));
+    }
+
+    @Override
+    public NtResult<WdfSpinLock> spinLockCreate(WdfObjectAttributes attributes) {
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        Parent parent = parent("WdfSpinLockCreate", attrs, false);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        return widen(p.globals.createObject("WdfSpinLockCreate", p, attrs, () -> new FxSpinLock(p.globals, p, attrs)));
+    }
+
+    @Override
+    public NtResult<WdfWaitLock> waitLockCreate(WdfObjectAttributes attributes) {
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        Parent parent = parent("WdfWaitLockCreate", attrs, false);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        return widen(p.globals.createObject("WdfWaitLockCreate", p, attrs, () -> new FxWaitLock(p.globals, p, attrs)));
+    }
+
+    @Override
+    public NtResult<WdfTimer> timerCreate(WdfTimerConfig config, WdfObjectAttributes attributes) {
+        if (config == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfTimerCreate: Config is null");
+        }
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        Parent parent = parent("WdfTimerCreate", attrs, true);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        if (FxCallbacks.serializationLock(p, config.automaticSerialization()) != null) {
+            WdfExecutionLevel timerLevel = attrs.executionLevel() == WdfExecutionLevel.INHERIT_FROM_PARENT
+                    ? p.executionLevel() : attrs.executionLevel();
+            if (timerLevel != p.executionLevel()) {
+                // The parent's lock is taken at the parent's level; a callback at another level cannot take it.
+                p.globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL", p,
+                        "WdfTimerCreate: automatic serialization with " + p + " (execution level " + p.executionLevel()
+                                + ") for a timer whose execution level is " + timerLevel, false);
+                return NtResult.failure(NtStatus.STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL);
+            }
+        }
+        return widen(p.globals.createObject("WdfTimerCreate", p, attrs, () -> new FxTimer(p.globals, p, attrs, config)));
+    }
+
+    @Override
+    public NtResult<WdfWorkItem> workItemCreate(WdfWorkItemConfig config, WdfObjectAttributes attributes) {
+        if (config == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfWorkItemCreate: Config is null");
+        }
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        Parent parent = parent("WdfWorkItemCreate", attrs, true);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        if (FxCallbacks.serializationLock(p, config.automaticSerialization()) != null
+                && p.executionLevel() != WdfExecutionLevel.PASSIVE) {
+            // A work item runs at PASSIVE_LEVEL; the lock of a DISPATCH-level parent is a spin lock in WDF.
+            p.globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL", p,
+                    "WdfWorkItemCreate: automatic serialization with " + p + ", whose execution level is "
+                            + p.executionLevel() + " (it must be PASSIVE)", false);
+            return NtResult.failure(NtStatus.STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL);
+        }
+        return widen(p.globals.createObject("WdfWorkItemCreate", p, attrs, () -> new FxWorkItem(p.globals, p, attrs, config)));
+    }
+
+    /** The parent an object is created under, or why there is none. */
+    private record Parent(FxObject object, NtStatus failure) {
+    }
+
+    /**
+     * The parent named in the attributes (a bug check when it is not a framework object or not valid), else the
+     * calling driver's driver object, unless {@code required} (timers, work items: STATUS_WDF_PARENT_NOT_SPECIFIED).
+     */
+    private static Parent parent(String function, WdfObjectAttributes attrs, boolean required) {
         if (attrs.parent() != null) {
             if (!(attrs.parent() instanceof FxObject p)) {
                 throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE,
-                        "WdfObjectCreate: the parent " + attrs.parent() + " is not a framework object");
+                        function + ": the parent " + attrs.parent() + " is not a framework object");
             }
-            p.checkValid("WdfObjectCreate (parent)"); // the level is checked once, in createObject
-            parent = p;
-        } else {
-            FxDriverGlobals globals = FxDriverRegistry.caller();
-            if (globals == null) {
-                throw new IllegalStateException("WdfObjectCreate was called from outside any driver and names no parent");
-            }
-            parent = globals.driverObject();
-            if (parent == null) {
-                globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_INVALID_DEVICE_REQUEST", null,
-                        "WdfObjectCreate before WdfDriverCreate: an object needs a parent, and the driver object does not exist yet");
-                return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
-            }
+            p.checkValid(function + " (parent)"); // the level is checked once, in createObject
+            return new Parent(p, null);
         }
-        FxObject p = parent;
-        NtResult<FxGenericObject> created = p.globals.createObject("WdfObjectCreate", p, attrs,
-                () -> new FxGenericObject(p.globals, p, attrs));
-        @SuppressWarnings("unchecked") // NtResult is immutable: a result of a subtype is a result of the type
-        NtResult<WdfObject> result = (NtResult<WdfObject>) (NtResult<? extends WdfObject>) created;
-        return result;
+        FxDriverGlobals globals = FxDriverRegistry.caller();
+        if (globals == null) {
+            throw new IllegalStateException(function + " was called from outside any driver and names no parent");
+        }
+        if (required) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_WDF_PARENT_NOT_SPECIFIED", null,
+                    function + " needs a parent object in its attributes (WdfObjectAttributes.withParent)", false);
+            return new Parent(null, NtStatus.STATUS_WDF_PARENT_NOT_SPECIFIED);
+        }
+        FxObject driverObject = globals.driverObject();
+        if (driverObject == null) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "STATUS_INVALID_DEVICE_REQUEST", null,
+                    function + " before WdfDriverCreate: an object needs a parent, and the driver object does not exist yet");
+            return new Parent(null, NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        }
+        return new Parent(driverObject, null);
+    }
+
+    /** NtResult is immutable: a result of a subtype is a result of the type. */
+    @SuppressWarnings("unchecked")
+    private static <T> NtResult<T> widen(NtResult<? extends T> result) {
+        return (NtResult<T>) result;
     }
 
     @Override

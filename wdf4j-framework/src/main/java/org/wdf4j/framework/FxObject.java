@@ -66,7 +66,11 @@ public abstract class FxObject implements WdfObject {
     /** Changed only by compare-and-set through {@link #REFS}; read through {@link #refsNow()}. */
     private int refs = 1;
     private final boolean passiveLevel;
+    /** Cleanup and destroy must run at PASSIVE_LEVEL: the level is PASSIVE, or the type waits in its cleanup (timers, work items). */
+    private final boolean passiveDispose;
     private final WdfSynchronizationScope synchronizationScope;
+    /** The lock that serializes callbacks under this object's synchronization scope; made on first use. */
+    private volatile java.util.concurrent.locks.ReentrantLock presentationLock;
     /** Some descendant must be cleaned up at PASSIVE_LEVEL; set when such a descendant is created, never cleared. */
     private volatile boolean passiveInSubtree;
     private FxContext contexts;
@@ -76,6 +80,15 @@ public abstract class FxObject implements WdfObject {
      * @param parent the parent, or null for the driver object; linking happens in {@link #attach}
      */
     FxObject(FxDriverGlobals globals, FxObject parent, WdfObjectAttributes attributes) {
+        this(globals, parent, attributes, false);
+    }
+
+    /**
+     * @param forcePassiveDispose the object's cleanup and destroy always run at PASSIVE_LEVEL, deferred to the
+     *     passive framework thread when deletion starts above it, whatever its execution level (WDF's
+     *     "passive dispose", for objects whose cleanup waits: timers, work items)
+     */
+    FxObject(FxDriverGlobals globals, FxObject parent, WdfObjectAttributes attributes, boolean forcePassiveDispose) {
         this.globals = globals;
         this.id = globals.nextObjectId();
         this.parent = parent;
@@ -83,6 +96,7 @@ public abstract class FxObject implements WdfObject {
         this.passiveLevel = level == WdfExecutionLevel.INHERIT_FROM_PARENT
                 ? parent != null && parent.passiveLevel
                 : level == WdfExecutionLevel.PASSIVE;
+        this.passiveDispose = passiveLevel || forcePassiveDispose;
         WdfSynchronizationScope scope = attributes.synchronizationScope();
         this.synchronizationScope = scope == WdfSynchronizationScope.INHERIT_FROM_PARENT
                 ? (parent == null ? WdfSynchronizationScope.NONE : parent.synchronizationScope)
@@ -114,7 +128,7 @@ public abstract class FxObject implements WdfObject {
         if (p == null) {
             return NtStatus.STATUS_SUCCESS;
         }
-        if (passiveLevel) {
+        if (passiveDispose) {
             // Deletion above PASSIVE_LEVEL must defer when any object below the deleted one is passive.
             // Flagged before linking, so that no deletion can see the child without the flag.
             for (FxObject a = p; a != null && !a.passiveInSubtree; a = a.parent) {
@@ -191,7 +205,7 @@ public abstract class FxObject implements WdfObject {
                 return NtStatus.STATUS_DELETE_PENDING;
             }
             leaf = firstChild == null; // stays true: nothing attaches below a DISPOSING object
-            if (leaf && contexts == null && tracker == null && REFS.compareAndSet(this, 1, 0)) {
+            if (leaf && contexts == null && tracker == null && !hasFrameworkCleanup() && REFS.compareAndSet(this, 1, 0)) {
                 // A leaf with no callbacks, no contexts and no other reference: nothing of the driver runs between
                 // DELETE and DESTROYED, so the whole walk through the table is made under this one lock.
                 apply(FxObjectEvent.CLEANUP_DONE);
@@ -212,7 +226,7 @@ public abstract class FxObject implements WdfObject {
             }
             return NtStatus.STATUS_SUCCESS;
         }
-        boolean defer = (passiveLevel || passiveInSubtree) && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL;
+        boolean defer = (passiveDispose || passiveInSubtree) && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL;
         if (leaf) {
             if (defer) {
                 globals.deferToPassive(this::disposeLeaf, "deferred deletion of " + this);
@@ -272,7 +286,9 @@ public abstract class FxObject implements WdfObject {
      */
     private static void dispose(List<FxObject> preorder) {
         for (int i = preorder.size() - 1; i >= 0; i--) {
-            preorder.get(i).runCleanupCallbacks();
+            FxObject o = preorder.get(i);
+            o.frameworkCleanup();
+            o.runCleanupCallbacks();
         }
         for (int i = preorder.size() - 1; i >= 0; i--) {
             preorder.get(i).cleanupDone();
@@ -280,6 +296,7 @@ public abstract class FxObject implements WdfObject {
     }
 
     private void disposeLeaf() {
+        frameworkCleanup();
         runCleanupCallbacks();
         cleanupDone();
     }
@@ -383,7 +400,7 @@ public abstract class FxObject implements WdfObject {
     private static void destroyClaimed(FxObject claimed) {
         FxObject o = claimed;
         while (o != null) {
-            if (o.passiveLevel && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL) {
+            if (o.passiveDispose && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL) {
                 FxObject deferred = o;
                 o.globals.deferToPassive(() -> destroyClaimed(deferred), "deferred destroy of " + o);
                 return;
@@ -449,6 +466,37 @@ public abstract class FxObject implements WdfObject {
         }
         prevSibling = null;
         nextSibling = null;
+    }
+
+    /** Whether {@link #frameworkCleanup()} does something for this type; such objects never take the fast deletion path. */
+    boolean hasFrameworkCleanup() {
+        return false;
+    }
+
+    /**
+     * The framework's own cleanup of this object, just before its cleanup callbacks (a timer stops, a work
+     * item is cancelled, each waiting for a running callback). At PASSIVE_LEVEL for passive-dispose types.
+     */
+    void frameworkCleanup() {
+    }
+
+    /**
+     * The lock under which the framework serializes the callbacks of objects (timers, work items with
+     * automatic serialization) whose synchronization scope this object provides. Today that is the object
+     * itself; with devices and queues, the scope will resolve to the device or queue ancestor.
+     */
+    final java.util.concurrent.locks.ReentrantLock presentationLock() {
+        java.util.concurrent.locks.ReentrantLock lock = presentationLock;
+        if (lock == null) {
+            synchronized (this) {
+                lock = presentationLock;
+                if (lock == null) {
+                    lock = new java.util.concurrent.locks.ReentrantLock();
+                    presentationLock = lock;
+                }
+            }
+        }
+        return lock;
     }
 
     private void runCleanupCallbacks() {
