@@ -74,7 +74,7 @@ final class FxCallbacks {
      * worker, ends the lifecycle step it is in).
      */
     void await(String what, java.util.function.BooleanSupplier idle) {
-        long deadline = System.nanoTime() + globals.verifier().waitTimeout().toNanos();
+        long deadline = globals.innerWaitDeadline();
         boolean timedOut = false;
         synchronized (this) {
             while (!idle.getAsBoolean() && !globals.abandoned()) {

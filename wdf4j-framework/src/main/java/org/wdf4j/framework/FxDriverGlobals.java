@@ -290,8 +290,18 @@ public final class FxDriverGlobals {
      * running, bounded by the wait timeout (the unload's own wait reports the driver HUNG first), and then
      * closes the door: no timer or work item callback of this driver runs after it.
      */
+    /**
+     * The deadline of a wait inside a lifecycle step (a timer's cleanup waiting for its callback, step 5).
+     * Twice the wait timeout: the step's own wait, which started first, must always be the one that
+     * declares the driver hung and abandons it; an inner wait that gave up first would let the teardown go
+     * on and destroy the tree under a callback that is still running.
+     */
+    long innerWaitDeadline() {
+        return System.nanoTime() + 2 * verifier.waitTimeout().toNanos();
+    }
+
     private void awaitOutstandingCallbacks() {
-        long deadline = System.nanoTime() + verifier.waitTimeout().toNanos();
+        long deadline = innerWaitDeadline();
         synchronized (activeCallbacks) {
             while (!activeCallbacks.isEmpty() && state != FxDriverState.ABANDONED && System.nanoTime() < deadline) {
                 try {
@@ -458,6 +468,19 @@ public final class FxDriverGlobals {
             return false;
         }
         return true;
+    }
+
+    /** The presentation locks of this driver's objects that provide a synchronization scope, by object identity. */
+    private final java.util.Map<FxObject, java.util.concurrent.locks.ReentrantLock> presentationLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The lock that serializes callbacks under {@code object}'s synchronization scope; made on first use. */
+    java.util.concurrent.locks.ReentrantLock presentationLock(FxObject object) {
+        return presentationLocks.computeIfAbsent(object, o -> new java.util.concurrent.locks.ReentrantLock());
+    }
+
+    void forgetPresentationLock(FxObject object) {
+        presentationLocks.remove(object);
     }
 
     int nextObjectId() {

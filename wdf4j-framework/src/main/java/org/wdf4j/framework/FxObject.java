@@ -69,8 +69,11 @@ public abstract class FxObject implements WdfObject {
     /** Cleanup and destroy must run at PASSIVE_LEVEL: the level is PASSIVE, or the type waits in its cleanup (timers, work items). */
     private final boolean passiveDispose;
     private final WdfSynchronizationScope synchronizationScope;
-    /** The lock that serializes callbacks under this object's synchronization scope; made on first use. */
-    private volatile java.util.concurrent.locks.ReentrantLock presentationLock;
+    /**
+     * Whether this object has a presentation lock in its driver's map (see {@link #presentationLock()}); a
+     * flag rather than a field holding the lock, so that objects without one (nearly all) stay small.
+     */
+    private volatile boolean hasPresentationLock;
     /** Some descendant must be cleaned up at PASSIVE_LEVEL; set when such a descendant is created, never cleared. */
     private volatile boolean passiveInSubtree;
     private FxContext contexts;
@@ -436,6 +439,9 @@ public abstract class FxObject implements WdfObject {
             contexts = null;
             apply(FxObjectEvent.DESTROY_DONE);
         }
+        if (hasPresentationLock) {
+            globals.forgetPresentationLock(this); // the timers and work items that use it keep their own reference
+        }
         globals.objectGone();
         return unlinkFromParentAndClaimIt();
     }
@@ -486,17 +492,8 @@ public abstract class FxObject implements WdfObject {
      * itself; with devices and queues, the scope will resolve to the device or queue ancestor.
      */
     final java.util.concurrent.locks.ReentrantLock presentationLock() {
-        java.util.concurrent.locks.ReentrantLock lock = presentationLock;
-        if (lock == null) {
-            synchronized (this) {
-                lock = presentationLock;
-                if (lock == null) {
-                    lock = new java.util.concurrent.locks.ReentrantLock();
-                    presentationLock = lock;
-                }
-            }
-        }
-        return lock;
+        hasPresentationLock = true;
+        return globals.presentationLock(this);
     }
 
     private void runCleanupCallbacks() {
@@ -522,6 +519,9 @@ public abstract class FxObject implements WdfObject {
         synchronized (this) {
             apply(FxObjectEvent.ABANDON);
             contexts = null;
+        }
+        if (hasPresentationLock) {
+            globals.forgetPresentationLock(this);
         }
         globals.objectGone();
         FxObject parentClaimed = unlinkFromParentAndClaimIt();
