@@ -530,6 +530,15 @@ public final class FxDriverGlobals {
     /** Calls an object's cleanup or destroy callback; an exception is reported and deletion goes on. */
     void invokeObjectCallback(JournalEntry.Kind kind, FxObject object, Runnable callback) {
         journal(kind, object.toString(), "");
+        guardedCall(() -> (kind == JournalEntry.Kind.CLEANUP ? "EvtCleanupCallback(" : "EvtDestroyCallback(")
+                + object + ")", callback);
+    }
+
+    /**
+     * Runs a driver callback and goes on whatever it does: an exception is reported as a finding, named by
+     * {@code what} (made only then); a bug check was reported when it was raised.
+     */
+    private void guardedCall(Supplier<String> what, Runnable callback) {
         try {
             callDriver(() -> {
                 callback.run();
@@ -538,8 +547,7 @@ public final class FxDriverGlobals {
         } catch (WdfBugCheck alreadyReported) {
             // recorded when raised; the driver is failed and will be stopped
         } catch (Throwable t) {
-            exceptionFinding((kind == JournalEntry.Kind.CLEANUP ? "EvtCleanupCallback(" : "EvtDestroyCallback(")
-                    + object + ")", t);
+            exceptionFinding(what.get(), t);
         }
     }
 
@@ -588,14 +596,7 @@ public final class FxDriverGlobals {
         Thread thread = Thread.currentThread();
         activeCallbacks.put(thread, what);
         try {
-            callDriver(() -> {
-                callback.run();
-                return null;
-            });
-        } catch (WdfBugCheck alreadyReported) {
-            // recorded when raised; the driver is failed and will be stopped
-        } catch (Throwable t) {
-            exceptionFinding(what, t);
+            guardedCall(() -> what, callback);
         } finally {
             activeCallbacks.remove(thread);
             synchronized (activeCallbacks) {
