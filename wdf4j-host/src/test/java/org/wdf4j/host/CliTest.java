@@ -2,41 +2,19 @@ package org.wdf4j.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wdf4j.host.cli.Wdf4jCommand;
-import picocli.CommandLine;
 
 /** The wdf4j command: demo and run. */
 class CliTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run execute(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = new CommandLine(new Wdf4jCommand()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void demoShowsTheTreeUnloadsAndPrintsACleanReport() {
-        Run run = execute("demo", "--driver", TestDrivers.HELLO.toString());
+        CliRun run = CliRun.of("demo", "--driver", TestDrivers.HELLO.toString());
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains(
                 "== Object tree of driver hello",
@@ -54,14 +32,14 @@ class CliTest {
 
     @Test
     void runReportsEachDriverAndExitsZeroWhenClean() {
-        Run run = execute("run", TestDrivers.HELLO.toString());
+        CliRun run = CliRun.of("run", TestDrivers.HELLO.toString());
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("Unload report for driver hello", "Verdict: clean");
     }
 
     @Test
     void runJsonIsOneDocumentWithTheReportFields() {
-        Run run = execute("run", "--json", TestDrivers.HELLO.toString());
+        CliRun run = CliRun.of("run", "--json", TestDrivers.HELLO.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         String out = run.out().strip();
         assertThat(out).startsWith("{\"drivers\":[{\"name\":\"hello\",\"driverEntryStatus\":\"STATUS_SUCCESS (0x00000000)\"")
@@ -75,7 +53,7 @@ class CliTest {
     @Test
     void runRefusesABadPackageWithExitTwo(@TempDir Path tmp) throws Exception {
         Path bad = Files.writeString(tmp.resolve("bad.jar"), "nope");
-        Run run = execute("run", bad.toString());
+        CliRun run = CliRun.of("run", bad.toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("wdf4j run:", "bad.jar is not a JAR file");
     }

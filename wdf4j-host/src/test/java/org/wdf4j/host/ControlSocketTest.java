@@ -20,13 +20,11 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wdf4j.host.cli.Wdf4jCommand;
 import org.wdf4j.host.control.HostClient;
 import org.wdf4j.host.control.HostCommands;
 import org.wdf4j.host.control.HostServer;
 import org.wdf4j.host.control.Output;
 import org.wdf4j.host.control.Request;
-import picocli.CommandLine;
 
 /** The long-lived host: its control socket and protocol end to end, in this JVM, and the CLI that talks to it. */
 class ControlSocketTest {
@@ -151,7 +149,7 @@ class ControlSocketTest {
         }
         assertThat(socket).exists();
         assertThat(HostClient.request(state(), Request.parse("ping"), Output.of(System.out, System.err))).isEmpty();
-        Run list = cli("list", "--state-dir", state().toString());
+        CliRun list = CliRun.of("list", "--state-dir", state().toString());
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).contains("no drivers installed");
 
@@ -173,34 +171,34 @@ class ControlSocketTest {
     @Test
     void theCliWorksOnTheStoreWithoutAHostAndThroughTheSocketWithOne() throws Exception {
         String dir = state().toString();
-        Run install = cli("install", TestDrivers.HELLO.toString(), "--state-dir", dir);
+        CliRun install = CliRun.of("install", TestDrivers.HELLO.toString(), "--state-dir", dir);
         assertThat(install.exit()).as(install.err()).isZero();
         assertThat(install.out()).contains("installed driver hello");
-        Run again = cli("install", TestDrivers.HELLO.toString(), "--state-dir", dir);
+        CliRun again = CliRun.of("install", TestDrivers.HELLO.toString(), "--state-dir", dir);
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("wdf4j install: a driver named hello is already installed", "--replace");
-        assertThat(cli("install", "--replace", TestDrivers.HELLO.toString(), "--state-dir", dir).out()).contains("replaced driver hello");
+        assertThat(CliRun.of("install", "--replace", TestDrivers.HELLO.toString(), "--state-dir", dir).out()).contains("replaced driver hello");
         Path bad = Files.writeString(tmp.resolve("bad.jar"), "nope");
-        Run badRun = cli("install", bad.toString(), "--state-dir", dir);
+        CliRun badRun = CliRun.of("install", bad.toString(), "--state-dir", dir);
         assertThat(badRun.exit()).isEqualTo(2);
         assertThat(badRun.err()).contains("bad.jar is not a JAR file");
-        assertThat(cli("list", "--state-dir", dir).out()).containsPattern("hello\\s+installed\\s+org.wdf4j.samples.hello");
+        assertThat(CliRun.of("list", "--state-dir", dir).out()).containsPattern("hello\\s+installed\\s+org.wdf4j.samples.hello");
 
-        Run noHost = cli("driver", "start", "hello", "--state-dir", dir);
+        CliRun noHost = CliRun.of("driver", "start", "hello", "--state-dir", dir);
         assertThat(noHost.exit()).isEqualTo(HostCommands.NO_HOST);
         assertThat(noHost.err()).contains("no wdf4j host is running for " + state().toAbsolutePath(),
                 "wdf4j host --state-dir " + state().toAbsolutePath());
 
         startServer();
-        Run start = cli("driver", "start", "hello", "--state-dir", dir);
+        CliRun start = CliRun.of("driver", "start", "hello", "--state-dir", dir);
         assertThat(start.exit()).as(start.err()).isZero();
-        assertThat(cli("list", "--state-dir", dir).out()).containsPattern("hello\\s+STARTED");
-        assertThat(cli("uninstall", "hello", "--state-dir", dir).err()).contains("is running");
-        Run stop = cli("driver", "stop", "hello", "--json", "--state-dir", dir);
+        assertThat(CliRun.of("list", "--state-dir", dir).out()).containsPattern("hello\\s+STARTED");
+        assertThat(CliRun.of("uninstall", "hello", "--state-dir", dir).err()).contains("is running");
+        CliRun stop = CliRun.of("driver", "stop", "hello", "--json", "--state-dir", dir);
         assertThat(stop.exit()).as(stop.err()).isZero();
         assertThat(stop.out().strip()).startsWith("{\"name\":\"hello\"").contains("\"clean\":true");
-        assertThat(cli("uninstall", "hello", "--state-dir", dir).exit()).isZero();
-        Run shutdown = cli("host", "shutdown", "--state-dir", dir);
+        assertThat(CliRun.of("uninstall", "hello", "--state-dir", dir).exit()).isZero();
+        CliRun shutdown = CliRun.of("host", "shutdown", "--state-dir", dir);
         assertThat(shutdown.exit()).as(shutdown.err()).isZero();
         assertThat(server.awaitShutdown(Duration.ofSeconds(30))).as("the host finishes its shutdown").isTrue();
     }
@@ -212,24 +210,5 @@ class ControlSocketTest {
         assertThat(r.options()).isEqualTo(Map.of("replace", "", "entry", "a.B"));
         assertThat(r.argument()).isEqualTo("/tmp/my drivers/x.jar");
         assertThat(Request.parse(r.line())).isEqualTo(r);
-    }
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = new CommandLine(new Wdf4jCommand()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }
