@@ -20,11 +20,9 @@ import org.wdf4j.timer.WdfTimerConfig;
  * guarded by the monitor of {@link #callbacks}. The object is always disposed at PASSIVE_LEVEL, so that its
  * cleanup can wait for a running callback.
  */
-final class FxTimer extends FxObject implements WdfTimer {
+final class FxTimer extends FxCallbackObject implements WdfTimer {
 
     private final WdfTimerConfig config;
-    private final FxObject parentObject;
-    private final FxCallbacks callbacks;
     private final String callbackName;
     private long generation;
     private boolean queued;
@@ -32,10 +30,8 @@ final class FxTimer extends FxObject implements WdfTimer {
     private ScheduledFuture<?> future;
 
     FxTimer(FxDriverGlobals globals, FxObject parent, WdfObjectAttributes attributes, WdfTimerConfig config) {
-        super(globals, parent, attributes, true);
+        super(globals, parent, attributes, config.automaticSerialization());
         this.config = config;
-        this.parentObject = parent;
-        this.callbacks = new FxCallbacks(globals, FxCallbacks.serializationLock(parent, config.automaticSerialization()));
         this.callbackName = "EvtTimerFunc(" + handleName() + ")";
     }
 
@@ -150,13 +146,7 @@ final class FxTimer extends FxObject implements WdfTimer {
 
     @Override
     public WdfObject parentObject() {
-        checkHandle("WdfTimerGetParentObject", Irql.DISPATCH_LEVEL);
-        return parentObject;
-    }
-
-    @Override
-    boolean hasFrameworkCleanup() {
-        return true;
+        return parentObject("WdfTimerGetParentObject");
     }
 
     /** Deletion stops the timer and, unless called from its own callback, waits for a running callback (at PASSIVE_LEVEL). */

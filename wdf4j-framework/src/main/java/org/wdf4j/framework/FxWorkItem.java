@@ -13,19 +13,15 @@ import org.wdf4j.workitem.WdfWorkItemConfig;
  * callback already ran inline, by a flush on the passive worker, or the item was queued twice). State is
  * guarded by the monitor of {@link #callbacks}. Always disposed at PASSIVE_LEVEL: its cleanup flushes it.
  */
-final class FxWorkItem extends FxObject implements WdfWorkItem {
+final class FxWorkItem extends FxCallbackObject implements WdfWorkItem {
 
     private final WdfWorkItemConfig config;
-    private final FxObject parentObject;
-    private final FxCallbacks callbacks;
     private final String callbackName;
     private boolean enqueued;
 
     FxWorkItem(FxDriverGlobals globals, FxObject parent, WdfObjectAttributes attributes, WdfWorkItemConfig config) {
-        super(globals, parent, attributes, true);
+        super(globals, parent, attributes, config.automaticSerialization());
         this.config = config;
-        this.parentObject = parent;
-        this.callbacks = new FxCallbacks(globals, FxCallbacks.serializationLock(parent, config.automaticSerialization()));
         this.callbackName = "EvtWorkItem(" + handleName() + ")";
     }
 
@@ -89,13 +85,7 @@ final class FxWorkItem extends FxObject implements WdfWorkItem {
 
     @Override
     public WdfObject parentObject() {
-        checkHandle("WdfWorkItemGetParentObject", Irql.DISPATCH_LEVEL);
-        return parentObject;
-    }
-
-    @Override
-    boolean hasFrameworkCleanup() {
-        return true;
+        return parentObject("WdfWorkItemGetParentObject");
     }
 
     /** Deletion flushes the work item as in WDF: a queued callback still runs, a running one is waited for, unless from itself. */
