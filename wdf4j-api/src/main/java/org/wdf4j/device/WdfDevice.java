@@ -1,10 +1,75 @@
 package org.wdf4j.device;
 
+import java.util.UUID;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.driver.WdfDriver;
+import org.wdf4j.io.WdfQueue;
 import org.wdf4j.object.WdfObject;
+import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.spi.WdfFunctions;
 
 /**
- * {@code WDFDEVICE}: a device object, always a child of the driver object. The device API arrives
- * with issue #4.
+ * {@code WDFDEVICE}: a device object, always a child of the driver object (the attributes may not name a parent).
+ *
+ * <p>A PnP device is created in {@code EvtDriverDeviceAdd} and lives until the PnP manager removes it: the driver
+ * cannot delete it (STATUS_CANNOT_DELETE). A control device is created by a non-PnP driver; the driver may delete it
+ * at PASSIVE_LEVEL, and the framework deletes it after {@code EvtDriverUnload} if the driver did not (U7).
+ *
+ * <p>A device's execution level and synchronization scope (from its attributes, else inherited from the driver
+ * object) are inherited by its queues, timers and work items. With scope DEVICE the framework serializes the I/O,
+ * cancel and (with automatic serialization) timer callbacks of all its queues under one lock, the device's.
  */
 public interface WdfDevice extends WdfObject {
+
+    /**
+     * {@code WdfDeviceCreate}: creates the device described by {@code deviceInit}, which is spent afterwards.
+     * IRQL PASSIVE_LEVEL.
+     *
+     * @return the device; STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED when the attributes name a parent;
+     *     STATUS_OBJECT_NAME_EXISTS (a failure here, as {@code STATUS_OBJECT_NAME_COLLISION} in WDF: the value is null)
+     *     when another device has the assigned name; STATUS_INSUFFICIENT_RESOURCES; STATUS_INVALID_DEVICE_STATE when
+     *     a PnP device init is used outside its EvtDriverDeviceAdd
+     */
+    static NtResult<WdfDevice> create(WdfDeviceInit deviceInit, WdfObjectAttributes attributes) {
+        return WdfFunctions.get().deviceCreate(deviceInit, attributes);
+    }
+
+    /** {@code WdfDeviceGetDriver}. IRQL {@code <= DISPATCH_LEVEL}. */
+    WdfDriver driver();
+
+    /** {@code WdfDeviceGetDefaultQueue}: the default queue, or null when the driver made none. IRQL {@code <= DISPATCH_LEVEL}. */
+    WdfQueue defaultQueue();
+
+    /**
+     * {@code WdfDeviceCreateDeviceInterface}: registers a device interface, the way clients find the device: the
+     * interface class and an optional reference string (which the file object's {@link WdfFileObject#fileName()}
+     * answers when a client opens through it). The interface is enabled when the device starts and disabled when it
+     * stops or is removed. IRQL PASSIVE_LEVEL.
+     *
+     * @return STATUS_SUCCESS; STATUS_OBJECT_NAME_EXISTS when this class and reference string are already registered;
+     *     STATUS_INVALID_DEVICE_REQUEST for a control device (which is opened by name)
+     */
+    NtStatus createDeviceInterface(UUID interfaceClassGuid, String referenceString);
+
+    /**
+     * {@code WdfDeviceSetDeviceInterfaceState}: enables or disables a registered interface; disabled, clients can no
+     * longer open it (opens already made go on). IRQL PASSIVE_LEVEL.
+     */
+    void setDeviceInterfaceState(UUID interfaceClassGuid, String referenceString, boolean enabled);
+
+    /**
+     * {@code WdfControlFinishInitializing}: a control device is ready; until this call clients cannot open it.
+     * IRQL {@code <= DISPATCH_LEVEL}. Calling it for a PnP device is a bug check.
+     */
+    void controlFinishInitializing();
+
+    /** The name the device was given with {@link WdfDeviceInit#assignName}, or null. IRQL {@code <= DISPATCH_LEVEL}. */
+    String name();
+
+    /** The hardware ID the device was enumerated with, or null for a control device. IRQL {@code <= DISPATCH_LEVEL}. */
+    String hardwareId();
+
+    /** The current device power state (D0 while started). IRQL {@code <= DISPATCH_LEVEL}. */
+    WdfPowerDeviceState devicePowerState();
 }

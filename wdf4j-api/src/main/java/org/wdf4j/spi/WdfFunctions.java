@@ -5,7 +5,11 @@ import org.wdf4j.Irql;
 import org.wdf4j.NtResult;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
+import org.wdf4j.device.WdfDevice;
+import org.wdf4j.device.WdfDeviceInit;
 import org.wdf4j.driver.WdfDriverConfig;
+import org.wdf4j.io.WdfIoQueueConfig;
+import org.wdf4j.io.WdfQueue;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfObjectAttributes;
 import org.wdf4j.sync.WdfSpinLock;
@@ -42,6 +46,12 @@ public interface WdfFunctions {
     NtResult<WdfTimer> timerCreate(WdfTimerConfig config, WdfObjectAttributes attributes);
 
     NtResult<WdfWorkItem> workItemCreate(WdfWorkItemConfig config, WdfObjectAttributes attributes);
+
+    NtResult<WdfDeviceInit> controlDeviceInitAllocate(WdfDriver driver, String sddl);
+
+    NtResult<WdfDevice> deviceCreate(WdfDeviceInit deviceInit, WdfObjectAttributes attributes);
+
+    NtResult<WdfQueue> ioQueueCreate(WdfDevice device, WdfIoQueueConfig config, WdfObjectAttributes attributes);
 
     Irql currentIrql();
 
