@@ -38,6 +38,7 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_OBJECT_TYPE_MISMATCH = define(0xC0000024, "STATUS_OBJECT_TYPE_MISMATCH");
     public static final NtStatus STATUS_OBJECT_NAME_INVALID = define(0xC0000033, "STATUS_OBJECT_NAME_INVALID");
     public static final NtStatus STATUS_OBJECT_NAME_NOT_FOUND = define(0xC0000034, "STATUS_OBJECT_NAME_NOT_FOUND");
+    public static final NtStatus STATUS_OBJECT_NAME_COLLISION = define(0xC0000035, "STATUS_OBJECT_NAME_COLLISION");
     public static final NtStatus STATUS_SHARING_VIOLATION = define(0xC0000043, "STATUS_SHARING_VIOLATION");
     public static final NtStatus STATUS_DELETE_PENDING = define(0xC0000056, "STATUS_DELETE_PENDING");
     public static final NtStatus STATUS_INSUFFICIENT_RESOURCES = define(0xC000009A, "STATUS_INSUFFICIENT_RESOURCES");

@@ -5,6 +5,7 @@ import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.io.WdfQueue;
+import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfObjectAttributes;
 import org.wdf4j.spi.WdfFunctions;
@@ -27,8 +28,8 @@ public interface WdfDevice extends WdfObject {
      * IRQL PASSIVE_LEVEL.
      *
      * @return the device; STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED when the attributes name a parent;
-     *     STATUS_OBJECT_NAME_EXISTS (a failure here, as {@code STATUS_OBJECT_NAME_COLLISION} in WDF: the value is null)
-     *     when another device has the assigned name; STATUS_INSUFFICIENT_RESOURCES; STATUS_INVALID_DEVICE_STATE when
+     *     STATUS_OBJECT_NAME_COLLISION when another device in the host has the
+     *     assigned name; STATUS_INSUFFICIENT_RESOURCES; STATUS_INVALID_DEVICE_STATE when
      *     a PnP device init is used outside its EvtDriverDeviceAdd
      */
     static NtResult<WdfDevice> create(WdfDeviceInit deviceInit, WdfObjectAttributes attributes) {
@@ -40,6 +41,16 @@ public interface WdfDevice extends WdfObject {
 
     /** {@code WdfDeviceGetDefaultQueue}: the default queue, or null when the driver made none. IRQL {@code <= DISPATCH_LEVEL}. */
     WdfQueue defaultQueue();
+
+    /**
+     * {@code WdfDeviceConfigureRequestDispatching}: requests of {@code requestType} (READ, WRITE or DEVICE_CONTROL)
+     * go to {@code queue} instead of the default queue. Such a queue cannot be deleted by the driver. IRQL
+     * {@code <= DISPATCH_LEVEL}.
+     *
+     * @return STATUS_SUCCESS; STATUS_INVALID_PARAMETER for another request type, a queue of another device, or a
+     *     type already configured
+     */
+    NtStatus configureRequestDispatching(WdfQueue queue, WdfRequestType requestType);
 
     /**
      * {@code WdfDeviceCreateDeviceInterface}: registers a device interface, the way clients find the device: the

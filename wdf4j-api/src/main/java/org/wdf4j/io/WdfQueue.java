@@ -31,7 +31,7 @@ public interface WdfQueue extends WdfObject {
     WdfDevice device();
 
     /** {@code WdfIoQueueGetState}: a snapshot. IRQL {@code <= DISPATCH_LEVEL}. */
-    WdfIoQueueState state();
+    WdfIoQueueState queueState();
 
     /**
      * {@code WdfIoQueueStart}: the queue accepts and presents requests again (after a stop, drain or purge).

@@ -22,15 +22,15 @@ final class FxCallbacks {
     }
 
     /**
-     * The serialization lock for a timer or work item under {@code parent} (O7): with automatic serialization
-     * and a parent whose effective synchronization scope is DEVICE or QUEUE, the lock of the object that
-     * provides that scope ({@link FxObject#presentationLock()}); else none.
+     * The serialization lock for a timer or work item under {@code parent} (O7): with automatic serialization,
+     * the lock of the queue or device that provides the parent's synchronization scope ({@link FxObject#scopeLock()});
+     * else none.
      */
     static ReentrantLock serializationLock(FxObject parent, boolean automaticSerialization) {
-        if (!automaticSerialization || parent.synchronizationScope() == org.wdf4j.object.WdfSynchronizationScope.NONE) {
+        if (!automaticSerialization) {
             return null;
         }
-        return parent.presentationLock();
+        return parent.scopeLock();
     }
 
     /** With this monitor held by the caller: marks the calling thread as running the callback. */
@@ -40,6 +40,8 @@ final class FxCallbacks {
 
     /** Runs the callback on the calling thread, already marked by {@link #enterLocked()}, under the serialization lock. */
     void run(String what, Runnable callback) {
+        FxThreadState thread = FxThreadState.current();
+        thread.enterCallback();
         try {
             if (serialization != null) {
                 serialization.lock();
@@ -56,6 +58,7 @@ final class FxCallbacks {
                 running.remove(Thread.currentThread());
                 notifyAll();
             }
+            thread.leaveCallback();
         }
     }
 

@@ -232,6 +232,12 @@ public final class FxDriverGlobals {
             transition(FxDriverState.Event.STOP_FAILED);
         } else {
             transition(FxDriverState.Event.STOP);
+            // U7: a PnP driver's devices are removed (in creation order) before its EvtDriverUnload.
+            for (FxDevice device : devices) {
+                if (!device.isControlDevice()) {
+                    device.pnpNow(FxPnpMachine.Event.REMOVE);
+                }
+            }
             EvtDriverUnload unload = d == null ? null : d.configInternal().evtDriverUnload();
             if (unload != null) {
                 evtDriverUnloadCalled = true;
@@ -487,6 +493,13 @@ public final class FxDriverGlobals {
         return objectIds.incrementAndGet();
     }
 
+    /** Counts an object the framework made outside {@link #createObject} (requests, file objects). */
+    void objectMade() {
+        if (countObjects) {
+            limitedObjects.incrementAndGet();
+        }
+    }
+
     void objectGone() {
         if (countObjects) {
             limitedObjects.decrementAndGet();
@@ -603,6 +616,160 @@ public final class FxDriverGlobals {
                 activeCallbacks.notifyAll();
             }
         }
+    }
+
+    /**
+     * Calls an I/O-path callback (EvtIoRead, EvtRequestCancel, EvtIoStop, EvtDeviceFileCreate...) on the calling
+     * thread: under {@code serialization} when given (the queue's or device's synchronization scope, O7), at
+     * DISPATCH_LEVEL when {@code raiseToDispatch} (a DISPATCH-level object serialized as under a spin lock), else at
+     * the caller's level. An exception is reported as a finding (a bug check was reported when raised). Dispatches
+     * that became possible during the callback run after the outermost callback returns.
+     *
+     * @return true when the callback returned normally; false when it threw, or did not run because the driver is
+     *     gone (failed past unload, abandoned)
+     */
+    boolean invokeIoCallback(String what, java.util.concurrent.locks.ReentrantLock serialization, boolean raiseToDispatch,
+                             Runnable callback) {
+        if (callbacksEnded || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
+            return false;
+        }
+        FxThreadState thread = FxThreadState.current();
+        thread.enterCallback();
+        Irql before = thread.irql;
+        if (serialization != null) {
+            serialization.lock();
+        }
+        try {
+            if (raiseToDispatch && before.value() < Irql.DISPATCH_LEVEL.value()) {
+                thread.irql = Irql.DISPATCH_LEVEL;
+            }
+            callDriver(() -> {
+                callback.run();
+                return null;
+            });
+            return true;
+        } catch (WdfBugCheck alreadyReported) {
+            return false;
+        } catch (Throwable t) {
+            exceptionFinding(what, t);
+            return false;
+        } finally {
+            thread.irql = before;
+            if (serialization != null) {
+                serialization.unlock();
+            }
+            thread.leaveCallback();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Devices
+
+    private volatile FxDeviceListener deviceListener = FxDeviceListener.standalone();
+    private final List<FxDevice> devices = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Tells the framework where the host wants to hear about this driver's devices (names, interfaces, deletions). */
+    public void setDeviceListener(FxDeviceListener listener) {
+        deviceListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    FxDeviceListener deviceListener() {
+        return deviceListener;
+    }
+
+    void deviceCreated(FxDevice device) {
+        devices.add(device);
+    }
+
+    void deviceGone(FxDevice device) {
+        devices.remove(device);
+    }
+
+    /** The driver's devices that are not deleted, in creation order. */
+    public List<FxDevice> devices() {
+        return List.copyOf(devices);
+    }
+
+    /**
+     * The PnP manager found a device this driver binds to: calls EvtDriverDeviceAdd on the passive thread, bounded by
+     * the wait timeout, and answers the device it created (not yet started).
+     *
+     * @return the device; STATUS_INVALID_DEVICE_STATE when the driver is not running; STATUS_INVALID_DEVICE_REQUEST
+     *     when it has no EvtDriverDeviceAdd; the status EvtDriverDeviceAdd failed with (its device, if any, is
+     *     deleted); STATUS_UNSUCCESSFUL when it succeeded without creating a device, or hung
+     */
+    public NtResult<FxDevice> addDevice(String hardwareId, String instanceId) {
+        Objects.requireNonNull(hardwareId, "hardwareId");
+        Objects.requireNonNull(instanceId, "instanceId");
+        FxDriver d = driver;
+        if (state != FxDriverState.STARTED || d == null || failure != null) {
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        }
+        org.wdf4j.driver.EvtDriverDeviceAdd add = d.configInternal().evtDriverDeviceAdd();
+        if (add == null) {
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        }
+        return runLifecycleStep("EvtDriverDeviceAdd(" + instanceId + ")", () -> {
+            FxDeviceInit init = new FxDeviceInit(this, false, hardwareId, instanceId, null);
+            init.inDeviceAdd = true;
+            journal(JournalEntry.Kind.PNP, instanceId, "EvtDriverDeviceAdd(" + hardwareId + ")");
+            NtStatus status;
+            try {
+                status = callDriver(() -> add.deviceAdd(d, init));
+            } catch (WdfBugCheck alreadyReported) {
+                status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
+            } catch (Throwable t) {
+                exceptionFinding("EvtDriverDeviceAdd(" + instanceId + ")", t);
+                status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
+            } finally {
+                init.inDeviceAdd = false;
+                init.spend();
+            }
+            if (status == null) {
+                status = NtStatus.STATUS_UNSUCCESSFUL;
+            }
+            FxDevice device = init.created;
+            if (!status.isSuccess()) {
+                if (device != null) {
+                    device.deleteInternal();
+                }
+                return NtResult.<FxDevice>failure(status);
+            }
+            if (device == null) {
+                report(Finding.Kind.VIOLATION, "EvtDriverDeviceAdd", instanceId, "EvtDriverDeviceAdd returned " + status
+                        + " without creating a device (WdfDevice.create); the device has no driver", "");
+                return NtResult.<FxDevice>failure(NtStatus.STATUS_UNSUCCESSFUL);
+            }
+            return NtResult.success(device);
+        }, () -> NtResult.failure(NtStatus.STATUS_UNSUCCESSFUL));
+    }
+
+    /**
+     * Runs a lifecycle step (EvtDriverDeviceAdd, a PnP transition) on the passive thread and waits for it, bounded by
+     * the wait timeout: past it the driver is HUNG and {@code onHang} answers. On the passive thread it runs inline.
+     */
+    <T> T runLifecycleStep(String what, Supplier<T> step, Supplier<T> onHang) {
+        if (passive.isWorkerThread()) {
+            return step.get();
+        }
+        if (state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
+            return onHang.get();
+        }
+        T result = await(passive.submit(() -> abandonable(step)), what, onHang);
+        return result == null ? onHang.get() : result;
+    }
+
+    /** On the passive thread, inside a wait: runs one passive task queued meanwhile. */
+    boolean runOnePassiveTask() {
+        return passive.runOne();
+    }
+
+    /** A request the driver still held when the framework had to give up on it (its device went away). */
+    void reportRequestLeak(FxRequest request, String why) {
+        String allocatedAt = request.tracker == null ? "" : request.tracker.createdAt;
+        finding(Finding.Kind.LEAK, "request", request.toString(), request + " " + why, allocatedAt);
+        journal(JournalEntry.Kind.LEAK, request.toString(), why);
+        Trace.leak(name, "request", request + " " + why, allocatedAt);
     }
 
     /** Whether the driver was abandoned (a callback hung past the wait timeout). */

@@ -8,6 +8,11 @@ import org.wdf4j.WdfBugCheckCode;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.driver.WdfDriverConfig;
+import org.wdf4j.device.WdfDevice;
+import org.wdf4j.device.WdfDeviceInit;
+import org.wdf4j.io.WdfIoQueueConfig;
+import org.wdf4j.io.WdfIoQueueDispatchType;
+import org.wdf4j.io.WdfQueue;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfExecutionLevel;
 import org.wdf4j.object.WdfObjectAttributes;
@@ -162,6 +167,140 @@ public final class FxFunctions implements WdfFunctions {
             return NtResult.failure(NtStatus.STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL);
         }
         return widen(p.globals.createObject("WdfWorkItemCreate", p, attrs, () -> new FxWorkItem(p.globals, p, attrs, config)));
+    }
+
+    @Override
+    public NtResult<WdfDeviceInit> controlDeviceInitAllocate(WdfDriver driver, String sddl) {
+        if (driver == null || sddl == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfControlDeviceInitAllocate: "
+                    + (driver == null ? "Driver" : "SDDLString") + " is null");
+        }
+        if (!(driver instanceof FxDriver d)) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE,
+                    "WdfControlDeviceInitAllocate: " + driver + " is not a framework driver object");
+        }
+        d.checkHandle("WdfControlDeviceInitAllocate", Irql.PASSIVE_LEVEL);
+        if (!d.globals.allocationAllowed("WdfControlDeviceInitAllocate")) {
+            return NtResult.failure(NtStatus.STATUS_INSUFFICIENT_RESOURCES);
+        }
+        return NtResult.success(new FxDeviceInit(d.globals, true, null, null, sddl));
+    }
+
+    @Override
+    public NtResult<WdfDevice> deviceCreate(WdfDeviceInit deviceInit, WdfObjectAttributes attributes) {
+        if (deviceInit == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfDeviceCreate: DeviceInit is null");
+        }
+        if (!(deviceInit instanceof FxDeviceInit init)) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE,
+                    "WdfDeviceCreate: the DeviceInit was not made by the framework");
+        }
+        FxDriverGlobals globals = init.globals;
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        globals.checkIrql("WdfDeviceCreate", Irql.PASSIVE_LEVEL, null);
+        if (init.isSpent()) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfDeviceCreate: " + init
+                    + " was already used (or freed); a device init serves one device");
+        }
+        if (attrs.parent() != null) {
+            return NtResult.failure(NtStatus.STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED);
+        }
+        if (!init.control && !init.inDeviceAdd) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfDeviceCreate", null, "a PnP device init may be used "
+                    + "only in the EvtDriverDeviceAdd it was given to", false);
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        }
+        FxObject driverObject = globals.driverObject();
+        if (driverObject == null) {
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        }
+        FxDevice[] made = new FxDevice[1];
+        NtResult<FxDevice> created = globals.createObject("WdfDeviceCreate", driverObject, attrs, () -> {
+            FxDevice device = new FxDevice(globals, driverObject, attrs, init, globals.deviceListener());
+            made[0] = device;
+            return device;
+        });
+        if (!created.isSuccess()) {
+            init.spend();
+            return NtResult.failure(created.status());
+        }
+        FxDevice device = created.value();
+        if (!device.claimName()) {
+            init.spend();
+            device.deleteInternal();
+            return NtResult.failure(NtStatus.STATUS_OBJECT_NAME_COLLISION);
+        }
+        init.spend();
+        init.created = device;
+        globals.deviceCreated(device);
+        return NtResult.success(device);
+    }
+
+    @Override
+    public NtResult<WdfQueue> ioQueueCreate(WdfDevice device, WdfIoQueueConfig config, WdfObjectAttributes attributes) {
+        if (device == null || config == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfIoQueueCreate: "
+                    + (device == null ? "Device" : "Config") + " is null");
+        }
+        if (!(device instanceof FxDevice d)) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfIoQueueCreate: " + device
+                    + " is not a framework device");
+        }
+        d.checkValid("WdfIoQueueCreate");
+        FxDriverGlobals globals = d.globals;
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        boolean manual = config.dispatchType() == WdfIoQueueDispatchType.MANUAL;
+        if (manual && (config.evtIoDefault() != null || config.evtIoRead() != null || config.evtIoWrite() != null
+                || config.evtIoDeviceControl() != null)) {
+            return invalidQueue(globals, d, "a MANUAL queue presents no requests, so it takes no request handlers");
+        }
+        if (config.numberOfPresentedRequests() != 0 && config.dispatchType() != WdfIoQueueDispatchType.PARALLEL) {
+            return invalidQueue(globals, d, "numberOfPresentedRequests applies to PARALLEL queues only");
+        }
+        if (config.defaultQueue() && d.hasDefaultQueue()) {
+            return invalidQueue(globals, d, d + " already has a default queue");
+        }
+        boolean powerManaged = config.powerManaged() == null ? !d.isControlDevice() : config.powerManaged();
+        if (powerManaged && d.isControlDevice()) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfIoQueueCreate", d,
+                    "a control device has no power states, so its queues cannot be power-managed", false);
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        }
+        FxObject parent = d;
+        if (attrs.parent() != null) {
+            if (!(attrs.parent() instanceof FxObject p)) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfIoQueueCreate: the parent "
+                        + attrs.parent() + " is not a framework object");
+            }
+            boolean under = false;
+            for (FxObject a = p; a != null; a = a.parent()) {
+                if (a == d) {
+                    under = true;
+                    break;
+                }
+            }
+            if (!under) {
+                return invalidQueue(globals, d, "the parent of a queue must be its device or an object below it");
+            }
+            parent = p;
+        }
+        FxObject queueParent = parent;
+        NtResult<FxIoQueue> created = globals.createObject("WdfIoQueueCreate", queueParent, attrs,
+                () -> new FxIoQueue(globals, queueParent, d, attrs, config, powerManaged));
+        if (!created.isSuccess()) {
+            return NtResult.failure(created.status());
+        }
+        NtStatus added = d.addQueue(created.value());
+        if (!added.isSuccess()) {
+            created.value().deleteInternal();
+            return NtResult.failure(added);
+        }
+        return NtResult.success(created.value());
+    }
+
+    private static <T> NtResult<T> invalidQueue(FxDriverGlobals globals, FxDevice device, String why) {
+        globals.violation(WdfBugCheckCode.WDF_QUEUE_FATAL_ERROR, "WdfIoQueueCreate", device, why, false);
+        return NtResult.failure(NtStatus.STATUS_INVALID_PARAMETER);
     }
 
     /** The parent an object is created under, or why there is none. */

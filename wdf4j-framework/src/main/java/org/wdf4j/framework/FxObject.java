@@ -487,13 +487,30 @@ public abstract class FxObject implements WdfObject {
     }
 
     /**
-     * The lock under which the framework serializes the callbacks of objects (timers, work items with
-     * automatic serialization) whose synchronization scope this object provides. Today that is the object
-     * itself; with devices and queues, the scope will resolve to the device or queue ancestor.
+     * The lock under which the framework serializes the callbacks whose synchronization scope this object provides
+     * (a device for scope DEVICE, a queue for scope QUEUE); made on first use. See {@link #scopeLock()}.
      */
     final java.util.concurrent.locks.ReentrantLock presentationLock() {
         hasPresentationLock = true;
         return globals.presentationLock(this);
+    }
+
+    /**
+     * The lock that serializes callbacks under this object's synchronization scope (O7): none for scope NONE; for
+     * QUEUE the nearest queue at or above this object, for DEVICE (or QUEUE with no queue above) the nearest device;
+     * an object with neither above it (a timer under the driver object) uses its own.
+     */
+    final java.util.concurrent.locks.ReentrantLock scopeLock() {
+        WdfSynchronizationScope scope = synchronizationScope;
+        if (scope == WdfSynchronizationScope.NONE) {
+            return null;
+        }
+        for (FxObject a = this; a != null; a = a.parent) {
+            if ((scope == WdfSynchronizationScope.QUEUE && a instanceof FxIoQueue) || a instanceof FxDevice) {
+                return a.presentationLock();
+            }
+        }
+        return presentationLock();
     }
 
     private void runCleanupCallbacks() {

@@ -84,6 +84,23 @@ final class FxPassiveWorker {
         }
     }
 
+    /** On the worker thread: runs one queued task, if any; answers whether it ran one. */
+    boolean runOne() {
+        if (!isWorkerThread()) {
+            return false;
+        }
+        Runnable task = queue.poll();
+        if (task == null) {
+            return false;
+        }
+        if (task == STOP) {
+            queue.add(STOP);
+            return false;
+        }
+        task.run();
+        return true;
+    }
+
     /**
      * Ends the thread after the tasks already queued without waiting for it: for a driver abandoned because a
      * callback hung, so that the thread ends (and lets go of the driver's loader) once that callback returns.

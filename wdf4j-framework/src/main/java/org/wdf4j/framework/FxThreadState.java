@@ -18,6 +18,38 @@ public final class FxThreadState {
     private static final ThreadLocal<FxThreadState> OTHER_THREADS = ThreadLocal.withInitial(FxThreadState::new);
 
     Irql irql = Irql.PASSIVE_LEVEL;
+    /** How many framework callbacks (I/O, cancel, timer, work item) this thread is inside now. */
+    int callbackDepth;
+    /**
+     * Queues that became able to present a request while this thread was inside a callback: they present it once the
+     * outermost callback returns, so that a driver callback never runs nested inside another (and the stack never
+     * grows with the number of requests completed inline).
+     */
+    private java.util.ArrayDeque<FxIoQueue> deferredDispatch;
+
+    void deferDispatch(FxIoQueue queue) {
+        if (deferredDispatch == null) {
+            deferredDispatch = new java.util.ArrayDeque<>();
+        }
+        if (deferredDispatch.peekLast() != queue) {
+            deferredDispatch.addLast(queue);
+        }
+    }
+
+    /** Enters a framework callback. */
+    void enterCallback() {
+        callbackDepth++;
+    }
+
+    /** Leaves a framework callback; the outermost one runs the dispatches deferred meanwhile. */
+    void leaveCallback() {
+        if (--callbackDepth == 0 && deferredDispatch != null) {
+            FxIoQueue q;
+            while ((q = deferredDispatch.pollFirst()) != null) {
+                q.dispatch();
+            }
+        }
+    }
 
     static FxThreadState current() {
         return Thread.currentThread() instanceof FxThread t ? t.state : OTHER_THREADS.get();

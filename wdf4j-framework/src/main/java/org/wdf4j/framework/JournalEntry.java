@@ -16,6 +16,8 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
     public enum Kind {
         DRIVER_ENTRY, DRIVER_ENTRY_RETURNED, EVT_DRIVER_UNLOAD, CLEANUP, DESTROY, DBG_PRINT,
         EXCEPTION, BUG_CHECK, VIOLATION, LEAK,
+        /** A PnP or power callback the framework made (subject: the device; detail: the callback and its result). */
+        PNP,
         /** Entries the journal dropped past its limit (the detail says how many). */
         DROPPED
     }
@@ -33,6 +35,7 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
             case BUG_CHECK -> "bug check: " + detail;
             case VIOLATION -> "verifier: " + detail;
             case LEAK -> "leak: " + subject + " " + detail;
+            case PNP -> subject + ": " + detail;
             case DROPPED -> "... " + detail;
         };
         return base;

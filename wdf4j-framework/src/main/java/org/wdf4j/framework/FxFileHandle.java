@@ -1,0 +1,150 @@
+package org.wdf4j.framework;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.wdf4j.NtStatus;
+import org.wdf4j.io.WdfRequestType;
+import org.wdf4j.io.WdfRequestor;
+
+/**
+ * A client's open of a device (the handle {@code CreateFile} returns), with its {@link FxFileObject}: reads, writes
+ * and control codes become requests through it; {@link #close()} is Windows' cleanup and close.
+ *
+ * <p>Thread-safe. The driver sees EvtFileCleanup once, at the first close, and EvtFileClose once, when the handle is
+ * closed and none of its requests is still in flight (or at once when the device is deleted under it).
+ */
+public final class FxFileHandle {
+
+    final FxDevice device;
+    final WdfRequestor requestor;
+    final String fileName;
+    volatile FxFileObject fileObject;
+    private final Set<FxIrp> outstanding = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean cleanupStarted = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean cleanedUp;
+
+    FxFileHandle(FxDevice device, WdfRequestor requestor, String fileName) {
+        this.device = device;
+        this.requestor = requestor;
+        this.fileName = fileName == null ? "" : fileName;
+    }
+
+    public FxDevice device() {
+        return device;
+    }
+
+    public WdfRequestor requestor() {
+        return requestor;
+    }
+
+    /** {@code ReadFile}: a READ request for up to {@code length} bytes. */
+    public FxIrp read(int length) {
+        return submit(new FxIrp(WdfRequestType.READ, null, Math.max(0, length), 0, this));
+    }
+
+    /** {@code WriteFile}: a WRITE request with a copy of {@code data}. */
+    public FxIrp write(byte[] data) {
+        return submit(new FxIrp(WdfRequestType.WRITE, data == null ? null : data.clone(), 0, 0, this));
+    }
+
+    /** {@code DeviceIoControl}. */
+    public FxIrp deviceIoControl(int ioControlCode, byte[] input, int outputLength) {
+        return submit(new FxIrp(WdfRequestType.DEVICE_CONTROL, input == null ? null : input.clone(),
+                Math.max(0, outputLength), ioControlCode, this));
+    }
+
+    private FxIrp submit(FxIrp irp) {
+        if (cleanedUp) {
+            irp.finish(FxIoStatus.of(NtStatus.STATUS_FILE_CLOSED));
+            return irp;
+        }
+        outstanding.add(irp);
+        if (cleanedUp) {
+            // closed while this request was being made: it never reaches the driver
+            irp.finish(FxIoStatus.of(NtStatus.STATUS_FILE_CLOSED));
+            return irp;
+        }
+        device.submit(irp, this);
+        return irp;
+    }
+
+    /** {@code CancelIoEx(handle, NULL)}: answers how many in-flight requests were asked to cancel. */
+    public int cancelAll() {
+        int n = 0;
+        for (FxIrp irp : outstanding) {
+            if (irp.cancel()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many of this handle's requests are in flight. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    /** Whether the handle is still open (not closed by the client, not closed by its device's deletion). */
+    public boolean isOpen() {
+        return !cleanedUp;
+    }
+
+    /**
+     * {@code CloseHandle}: cancels this handle's requests still in flight (those waiting in queues; those the driver
+     * marked cancelable), calls EvtFileCleanup, and EvtFileClose once every request of the handle has completed.
+     * Idempotent; never throws.
+     */
+    public void close() {
+        if (!cleanupStarted.compareAndSet(false, true)) {
+            return;
+        }
+        cleanedUp = true;
+        for (FxIrp irp : outstanding) {
+            irp.cancel();
+        }
+        device.fileCleanup(this);
+        if (outstanding.isEmpty()) {
+            closeNow();
+        }
+    }
+
+    /** The device is deleted with this handle open: cleanup and close now; its requests go with the queues. */
+    void closeForDeletion() {
+        if (cleanupStarted.compareAndSet(false, true)) {
+            cleanedUp = true;
+            for (FxIrp irp : outstanding) {
+                irp.cancel();
+            }
+            device.fileCleanup(this);
+        }
+        closeNow();
+    }
+
+    /** The create failed: the driver never sees EvtFileCleanup or EvtFileClose for this open. */
+    void neverOpened() {
+        cleanupStarted.set(true);
+        closed.set(true);
+        cleanedUp = true;
+    }
+
+    void requestFinished(FxIrp irp) {
+        outstanding.remove(irp);
+        if (cleanedUp && outstanding.isEmpty()) {
+            closeNow();
+        }
+    }
+
+    private void closeNow() {
+        if (closed.compareAndSet(false, true)) {
+            device.fileClose(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        FxFileObject f = fileObject;
+        return "handle to " + device + (f == null ? "" : " (" + f.handleName() + ")");
+    }
+}

@@ -1,0 +1,776 @@
+package org.wdf4j.framework;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.wdf4j.Irql;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.WdfBugCheckCode;
+import org.wdf4j.device.WdfDevice;
+import org.wdf4j.io.EvtIoQueueState;
+import org.wdf4j.io.EvtRequestCancel;
+import org.wdf4j.io.WdfIoQueueConfig;
+import org.wdf4j.io.WdfIoQueueDispatchType;
+import org.wdf4j.io.WdfIoQueueState;
+import org.wdf4j.io.WdfQueue;
+import org.wdf4j.io.WdfRequest;
+import org.wdf4j.io.WdfRequestStopAction;
+import org.wdf4j.object.WdfExecutionLevel;
+import org.wdf4j.object.WdfObjectAttributes;
+
+/**
+ * {@code WDFQUEUE}.
+ *
+ * <h2>Invariants (all under {@link #lock})</h2>
+ * <ul>
+ *   <li>Each request of this queue is in exactly one of its two intrusive lists: {@code waiting} (state QUEUED, in
+ *       arrival order, requeued ones at the head) or {@code owned} (the driver holds it: presented, retrieved, or
+ *       handed back by EvtIoCanceledOnQueue).</li>
+ *   <li>A dispatching queue presents a request only when {@link #canPresentLocked()}: started, powered (or not power
+ *       managed), and under its limit (SEQUENTIAL: none owned; PARALLEL: fewer than {@code numberOfPresentedRequests}).</li>
+ *   <li>Driver callbacks are never called with {@link #lock} held. Every change that can let a request be presented
+ *       or a waiter be done calls {@link #dispatch()} or {@link #checkWaiters()} afterwards, so nothing waits for a
+ *       wake-up that already happened.</li>
+ * </ul>
+ */
+final class FxIoQueue extends FxObject implements WdfQueue {
+
+    final FxDevice device;
+    final WdfIoQueueConfig config;
+    final boolean powerManaged;
+    private final Object lock = new Object();
+    private final ReentrantLock serialization;
+    private final boolean raiseToDispatch;
+    private final boolean passiveCallbacks;
+    private final String name;
+
+    private FxRequest waitHead;
+    private FxRequest waitTail;
+    private int waitingCount;
+    private FxRequest ownHead;
+    private FxRequest ownTail;
+    private int ownedCount;
+    private boolean accepting = true;
+    private boolean started = true;
+    private boolean powered;
+    private boolean purging;
+    private boolean deleted;
+    private boolean passiveDispatchScheduled;
+    private final List<EvtIoQueueState> stopWaiters = new ArrayList<>(0);
+    private final List<EvtIoQueueState> drainWaiters = new ArrayList<>(0);
+    private final List<EvtIoQueueState> purgeWaiters = new ArrayList<>(0);
+    private EvtIoQueueState readyNotify;
+
+    FxIoQueue(FxDriverGlobals globals, FxObject parent, FxDevice device, WdfObjectAttributes attributes,
+              WdfIoQueueConfig config, boolean powerManaged) {
+        super(globals, parent, attributes, true);
+        this.device = device;
+        this.config = config;
+        this.powerManaged = powerManaged;
+        this.powered = !powerManaged || device.inD0();
+        this.serialization = scopeLock();
+        this.passiveCallbacks = executionLevel() == WdfExecutionLevel.PASSIVE;
+        this.raiseToDispatch = serialization != null && !passiveCallbacks;
+        this.name = handleName();
+    }
+
+    @Override
+    public String objectType() {
+        return "WDFQUEUE";
+    }
+
+    /** O5: the default queue and queues configured for a request type go with the device. */
+    @Override
+    boolean canBeDeletedByDriver() {
+        return !config.defaultQueue() && !device.isDispatchTarget(this);
+    }
+
+    @Override
+    boolean hasFrameworkCleanup() {
+        return true;
+    }
+
+    boolean isManual() {
+        return config.dispatchType() == WdfIoQueueDispatchType.MANUAL;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Lists (under lock)
+
+    private void linkWaitingLocked(FxRequest r, boolean atHead) {
+        r.queue = this;
+        r.list = FxRequest.WAITING;
+        if (atHead) {
+            r.prev = null;
+            r.next = waitHead;
+            if (waitHead == null) {
+                waitTail = r;
+            } else {
+                waitHead.prev = r;
+            }
+            waitHead = r;
+        } else {
+            r.next = null;
+            r.prev = waitTail;
+            if (waitTail == null) {
+                waitHead = r;
+            } else {
+                waitTail.next = r;
+            }
+            waitTail = r;
+        }
+        waitingCount++;
+    }
+
+    private void unlinkWaitingLocked(FxRequest r) {
+        if (r.prev == null) {
+            waitHead = r.next;
+        } else {
+            r.prev.next = r.next;
+        }
+        if (r.next == null) {
+            waitTail = r.prev;
+        } else {
+            r.next.prev = r.prev;
+        }
+        r.prev = null;
+        r.next = null;
+        r.list = FxRequest.NO_LIST;
+        waitingCount--;
+    }
+
+    private void linkOwnedLocked(FxRequest r) {
+        r.queue = this;
+        r.list = FxRequest.OWNED;
+        r.next = null;
+        r.prev = ownTail;
+        if (ownTail == null) {
+            ownHead = r;
+        } else {
+            ownTail.next = r;
+        }
+        ownTail = r;
+        ownedCount++;
+    }
+
+    private void unlinkOwnedLocked(FxRequest r) {
+        if (r.prev == null) {
+            ownHead = r.next;
+        } else {
+            r.prev.next = r.next;
+        }
+        if (r.next == null) {
+            ownTail = r.prev;
+        } else {
+            r.next.prev = r.prev;
+        }
+        r.prev = null;
+        r.next = null;
+        r.list = FxRequest.NO_LIST;
+        ownedCount--;
+    }
+
+    private List<FxRequest> ownedSnapshotLocked() {
+        List<FxRequest> list = new ArrayList<>(ownedCount);
+        for (FxRequest r = ownHead; r != null; r = r.next) {
+            list.add(r);
+        }
+        return list;
+    }
+
+    private boolean canPresentLocked() {
+        if (waitHead == null || !started || !powered || isManual()) {
+            return false;
+        }
+        if (config.dispatchType() == WdfIoQueueDispatchType.SEQUENTIAL) {
+            return ownedCount == 0;
+        }
+        int limit = config.numberOfPresentedRequests();
+        return limit == 0 || ownedCount < limit;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Requests arriving
+
+    /** A new request from a client, routed to this queue by the device. */
+    void acceptFromClient(FxRequest r) {
+        boolean wasEmpty;
+        synchronized (lock) {
+            if (!accepting) {
+                wasEmpty = false;
+                r.queue = null;
+            } else {
+                wasEmpty = waitHead == null;
+                linkWaitingLocked(r, false);
+            }
+        }
+        if (r.queue == null) {
+            r.completeByFramework(deleted ? NtStatus.STATUS_NO_SUCH_DEVICE : NtStatus.STATUS_INVALID_DEVICE_STATE, 0);
+            return;
+        }
+        if (r.isCancelRequested()) {
+            cancelWaiting(r);
+            return;
+        }
+        if (wasEmpty) {
+            notifyReady();
+        }
+        dispatch();
+    }
+
+    /** Forward ({@code requeue} false) or requeue ({@code requeue} true) of a request the driver owns. */
+    NtStatus acceptFromDriver(FxRequest r, boolean requeue) {
+        synchronized (lock) {
+            if (!requeue && !accepting) {
+                return deleted ? NtStatus.STATUS_INVALID_DEVICE_STATE : NtStatus.STATUS_WDF_BUSY;
+            }
+        }
+        FxIoQueue from = r.queue;
+        if (from != null) {
+            from.takeOwned(r);
+        }
+        if (!r.enqueue()) {
+            return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+        }
+        boolean wasEmpty;
+        synchronized (lock) {
+            wasEmpty = waitHead == null;
+            r.putByDriver = true;
+            r.stopAcknowledged = false;
+            r.stopNotified = false;
+            linkWaitingLocked(r, requeue);
+        }
+        if (r.isCancelRequested()) {
+            cancelWaiting(r);
+        } else if (wasEmpty) {
+            notifyReady();
+        }
+        if (from != null && from != this) {
+            from.dispatch();
+            from.checkWaiters();
+        }
+        dispatch();
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    /** Takes a request the driver owns out of this queue's owned list (it moves to another queue). */
+    private void takeOwned(FxRequest r) {
+        synchronized (lock) {
+            if (r.queue == this && r.list == FxRequest.OWNED) {
+                unlinkOwnedLocked(r);
+            }
+        }
+    }
+
+    /** A request of this queue was completed or abandoned: it leaves whichever list it is in. */
+    void requestLeft(FxRequest r) {
+        synchronized (lock) {
+            if (r.queue != this) {
+                return;
+            }
+            if (r.list == FxRequest.OWNED) {
+                unlinkOwnedLocked(r);
+            } else if (r.list == FxRequest.WAITING) {
+                unlinkWaitingLocked(r);
+            }
+            lock.notifyAll();
+        }
+        dispatch();
+        checkWaiters();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Presenting
+
+    /**
+     * Presents every request that may be presented now. Called from any thread after any change; inside a driver
+     * callback it is deferred until the outermost callback returns, and for a PASSIVE queue called above
+     * PASSIVE_LEVEL it moves to the driver's passive thread (O7).
+     */
+    void dispatch() {
+        if (isManual()) {
+            return;
+        }
+        FxThreadState thread = FxThreadState.current();
+        if (thread.callbackDepth > 0) {
+            thread.deferDispatch(this);
+            return;
+        }
+        if (passiveCallbacks && thread.irql != Irql.PASSIVE_LEVEL) {
+            schedulePassiveDispatch();
+            return;
+        }
+        while (true) {
+            FxRequest r;
+            synchronized (lock) {
+                if (!canPresentLocked()) {
+                    return;
+                }
+                r = waitHead;
+                unlinkWaitingLocked(r);
+                if (!r.present()) {
+                    continue; // completed meanwhile by the framework (it left the list with us)
+                }
+                linkOwnedLocked(r);
+            }
+            present(r);
+        }
+    }
+
+    private void schedulePassiveDispatch() {
+        synchronized (lock) {
+            if (passiveDispatchScheduled) {
+                return;
+            }
+            passiveDispatchScheduled = true;
+        }
+        if (!globals.queuePassive(() -> {
+            synchronized (lock) {
+                passiveDispatchScheduled = false;
+            }
+            dispatch();
+        })) {
+            synchronized (lock) {
+                passiveDispatchScheduled = false;
+            }
+        }
+    }
+
+    /** Calls the handler for the request's type; the framework fails what has no handler. */
+    private void present(FxRequest r) {
+        WdfIoQueueConfig c = config;
+        FxIrp irp = r.irp;
+        Runnable call = switch (irp.type) {
+            case READ -> c.evtIoRead() == null ? null : () -> c.evtIoRead().ioRead(this, r, irp.outputLength);
+            case WRITE -> c.evtIoWrite() == null ? null : () -> c.evtIoWrite().ioWrite(this, r, irp.input.length);
+            case DEVICE_CONTROL -> c.evtIoDeviceControl() == null ? null : () -> c.evtIoDeviceControl()
+                    .ioDeviceControl(this, r, irp.outputLength, irp.input.length, irp.ioControlCode);
+            default -> null;
+        };
+        if (call == null && c.evtIoDefault() != null) {
+            call = () -> c.evtIoDefault().ioDefault(this, r);
+        }
+        if (call == null) {
+            r.completeByFramework(NtStatus.STATUS_INVALID_DEVICE_REQUEST, 0);
+            return;
+        }
+        invokeForRequest(r, call);
+    }
+
+    /**
+     * Calls driver code that owns {@code r} now. When it throws, the driver is buggy and the client must not wait
+     * forever: a request the driver still owns (not marked cancelable) is completed with
+     * STATUS_DRIVER_INTERNAL_ERROR, and the exception is reported.
+     */
+    private void invokeForRequest(FxRequest r, Runnable call) {
+        if (!globals.invokeIoCallback(name, serialization, raiseToDispatch, call)) {
+            if (r.requestState() == FxRequestState.DRIVER && globals.failure() == null) {
+                r.completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
+            }
+        }
+    }
+
+    /** Runs a cancel routine under this queue's synchronization scope (O7). */
+    void invokeCancel(FxRequest r, EvtRequestCancel routine) {
+        globals.invokeIoCallback(name, serialization, raiseToDispatch, () -> routine.requestCancel(r));
+    }
+
+    /** A cancel reached a request waiting here: EvtIoCanceledOnQueue for one the driver put here, else STATUS_CANCELLED. */
+    void cancelWaiting(FxRequest r) {
+        boolean toDriver;
+        synchronized (lock) {
+            if (r.queue != this || r.list != FxRequest.WAITING) {
+                return; // presented meanwhile: the driver will see isCanceled
+            }
+            unlinkWaitingLocked(r);
+            toDriver = r.putByDriver && config.evtIoCanceledOnQueue() != null && r.present();
+            if (toDriver) {
+                linkOwnedLocked(r);
+            }
+            lock.notifyAll();
+        }
+        if (toDriver) {
+            invokeForRequest(r, () -> config.evtIoCanceledOnQueue().ioCanceledOnQueue(this, r));
+        } else {
+            r.completeByFramework(NtStatus.STATUS_CANCELLED, 0);
+        }
+        checkWaiters();
+    }
+
+    /** A request of this queue was marked cancelable: during a purge it is cancelled at once. */
+    void requestBecameCancelable(FxRequest r) {
+        boolean cancelNow;
+        synchronized (lock) {
+            cancelNow = purging && r.queue == this;
+        }
+        if (cancelNow) {
+            r.cancel();
+        }
+    }
+
+    private void notifyReady() {
+        EvtIoQueueState callback;
+        synchronized (lock) {
+            callback = isManual() && started && powered ? readyNotify : null;
+        }
+        if (callback != null) {
+            globals.invokeIoCallback(name, serialization, raiseToDispatch, () -> callback.queueState(this));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // WdfQueue
+
+    @Override
+    public WdfDevice device() {
+        checkHandle("WdfIoQueueGetDevice", Irql.DISPATCH_LEVEL);
+        return device;
+    }
+
+    @Override
+    public WdfIoQueueState queueState() {
+        checkHandle("WdfIoQueueGetState", Irql.DISPATCH_LEVEL);
+        synchronized (lock) {
+            return new WdfIoQueueState(accepting, started && powered, waitingCount, ownedCount);
+        }
+    }
+
+    @Override
+    public void start() {
+        checkHandle("WdfIoQueueStart", Irql.DISPATCH_LEVEL);
+        synchronized (lock) {
+            if (deleted) {
+                return;
+            }
+            accepting = true;
+            started = true;
+            purging = false;
+        }
+        notifyReady();
+        dispatch();
+    }
+
+    @Override
+    public void stop(EvtIoQueueState stopComplete) {
+        checkHandle("WdfIoQueueStop", Irql.DISPATCH_LEVEL);
+        synchronized (lock) {
+            started = false;
+            if (stopComplete != null) {
+                stopWaiters.add(stopComplete);
+            }
+        }
+        checkWaiters();
+    }
+
+    @Override
+    public void stopSynchronously() {
+        checkHandle("WdfIoQueueStopSynchronously", Irql.PASSIVE_LEVEL);
+        synchronized (lock) {
+            started = false;
+        }
+        awaitQuiet("WdfIoQueueStopSynchronously(" + this + ")", this::stopDoneLocked);
+    }
+
+    @Override
+    public void drain(EvtIoQueueState drainComplete) {
+        checkHandle("WdfIoQueueDrain", Irql.DISPATCH_LEVEL);
+        synchronized (lock) {
+            accepting = false;
+            if (drainComplete != null) {
+                drainWaiters.add(drainComplete);
+            }
+        }
+        dispatch();
+        checkWaiters();
+    }
+
+    @Override
+    public void drainSynchronously() {
+        checkHandle("WdfIoQueueDrainSynchronously", Irql.PASSIVE_LEVEL);
+        synchronized (lock) {
+            accepting = false;
+        }
+        dispatch();
+        awaitQuiet("WdfIoQueueDrainSynchronously(" + this + ")", this::idleLocked);
+    }
+
+    @Override
+    public void purge(EvtIoQueueState purgeComplete) {
+        checkHandle("WdfIoQueuePurge", Irql.DISPATCH_LEVEL);
+        purgeInternal(purgeComplete, true);
+    }
+
+    @Override
+    public void purgeSynchronously() {
+        checkHandle("WdfIoQueuePurgeSynchronously", Irql.PASSIVE_LEVEL);
+        purgeInternal(null, true);
+        awaitQuiet("WdfIoQueuePurgeSynchronously(" + this + ")", this::idleLocked);
+    }
+
+    /**
+     * Stops accepting, cancels every waiting request, tells the driver about the requests it owns (EvtIoStop with
+     * PURGE, when {@code notifyDriver}) and cancels those marked cancelable.
+     */
+    private void purgeInternal(EvtIoQueueState purgeComplete, boolean notifyDriver) {
+        List<FxRequest> waiting = new ArrayList<>();
+        List<FxRequest> owned;
+        synchronized (lock) {
+            accepting = false;
+            purging = true;
+            if (purgeComplete != null) {
+                purgeWaiters.add(purgeComplete);
+            }
+            for (FxRequest r = waitHead; r != null; r = r.next) {
+                waiting.add(r);
+            }
+            owned = ownedSnapshotLocked();
+        }
+        for (FxRequest r : waiting) {
+            cancelWaiting(r);
+        }
+        for (FxRequest r : owned) {
+            boolean cancelable = r.isMarkedCancelable();
+            if (notifyDriver && config.evtIoStop() != null && !r.stopNotified) {
+                r.stopNotified = true;
+                invokeForRequestState(() -> config.evtIoStop().ioStop(this, r, WdfRequestStopAction.PURGE, cancelable));
+            }
+            if (r.isMarkedCancelable()) {
+                r.cancel();
+            }
+        }
+        checkWaiters();
+    }
+
+    private void invokeForRequestState(Runnable call) {
+        globals.invokeIoCallback(name, serialization, raiseToDispatch, call);
+    }
+
+    @Override
+    public NtResult<WdfRequest> retrieveNextRequest() {
+        checkHandle("WdfIoQueueRetrieveNextRequest", Irql.DISPATCH_LEVEL);
+        if (!isManual()) {
+            globals.violation(WdfBugCheckCode.WDF_QUEUE_FATAL_ERROR, "WdfIoQueueRetrieveNextRequest", this,
+                    this + " is a " + config.dispatchType() + " queue, which presents its requests itself", false);
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        }
+        while (true) {
+            FxRequest r;
+            synchronized (lock) {
+                if (!started || !powered) {
+                    return NtResult.failure(NtStatus.STATUS_WDF_PAUSED);
+                }
+                r = waitHead;
+                if (r == null) {
+                    return NtResult.failure(NtStatus.STATUS_NO_MORE_ENTRIES);
+                }
+                unlinkWaitingLocked(r);
+                if (!r.present()) {
+                    continue;
+                }
+                linkOwnedLocked(r);
+            }
+            return NtResult.success(r);
+        }
+    }
+
+    @Override
+    public void readyNotify(EvtIoQueueState callback) {
+        checkHandle("WdfIoQueueReadyNotify", Irql.DISPATCH_LEVEL);
+        boolean hasWaiting;
+        synchronized (lock) {
+            readyNotify = callback;
+            hasWaiting = waitHead != null;
+        }
+        if (hasWaiting) {
+            notifyReady();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Stop acknowledgement, waiters
+
+    void stopAcknowledged(FxRequest r, boolean requeue) {
+        if (requeue) {
+            acceptFromDriver(r, true);
+        } else {
+            synchronized (lock) {
+                r.stopAcknowledged = true;
+                lock.notifyAll();
+            }
+        }
+        checkWaiters();
+    }
+
+    private boolean stopDoneLocked() {
+        if (started && powered) {
+            return false;
+        }
+        for (FxRequest r = ownHead; r != null; r = r.next) {
+            if (!r.stopAcknowledged) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean idleLocked() {
+        return waitHead == null && ownHead == null;
+    }
+
+    /** Calls the stop, drain and purge callbacks whose condition now holds, each once. */
+    void checkWaiters() {
+        List<EvtIoQueueState> due = null;
+        synchronized (lock) {
+            if (!stopWaiters.isEmpty() && !started && stopDoneLocked()) {
+                due = new ArrayList<>(stopWaiters);
+                stopWaiters.clear();
+            }
+            if ((!drainWaiters.isEmpty() || !purgeWaiters.isEmpty()) && idleLocked()) {
+                if (due == null) {
+                    due = new ArrayList<>();
+                }
+                due.addAll(drainWaiters);
+                due.addAll(purgeWaiters);
+                drainWaiters.clear();
+                purgeWaiters.clear();
+            }
+        }
+        if (due != null) {
+            for (EvtIoQueueState callback : due) {
+                invokeForRequestState(() -> callback.queueState(this));
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds (checked under the lock), bounded by the framework's inner wait deadline;
+     * on the driver's passive thread it runs the passive work queued meanwhile (passive timers, work items, deferred
+     * deletions), which is often what completes the requests waited for. Answers whether the condition holds.
+     */
+    private boolean awaitQuiet(String what, BooleanSupplier condition) {
+        long deadline = globals.innerWaitDeadline();
+        while (true) {
+            synchronized (lock) {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+            }
+            if (globals.abandoned()) {
+                globals.throwIfAbandonedOnPassive();
+                return false;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                globals.reportWaitTimeout(what);
+                return false;
+            }
+            if (globals.onPassiveWorker() && globals.runOnePassiveTask()) {
+                continue;
+            }
+            synchronized (lock) {
+                if (!condition.getAsBoolean()) {
+                    try {
+                        lock.wait(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Power and removal (called by the device's PnP machine, at PASSIVE_LEVEL)
+
+    /**
+     * The device leaves D0: a power-managed queue stops presenting, the driver gets EvtIoStop(SUSPEND) for each
+     * request it owns, and this waits until each is completed, requeued or acknowledged.
+     */
+    void powerDown() {
+        if (!powerManaged) {
+            return;
+        }
+        List<FxRequest> owned;
+        synchronized (lock) {
+            powered = false;
+            owned = ownedSnapshotLocked();
+        }
+        if (config.evtIoStop() != null) {
+            for (FxRequest r : owned) {
+                if (!r.stopNotified && r.requestState() != FxRequestState.COMPLETED) {
+                    r.stopNotified = true;
+                    boolean cancelable = r.isMarkedCancelable();
+                    invokeForRequestState(() -> config.evtIoStop().ioStop(this, r, WdfRequestStopAction.SUSPEND, cancelable));
+                }
+            }
+        }
+        awaitQuiet("the power-down of " + this + " (requests the driver holds must be completed or acknowledged)",
+                this::stopDoneLocked);
+    }
+
+    /** The device is back in D0: EvtIoResume for each request whose stop the driver acknowledged, then presents again. */
+    void powerUp() {
+        if (!powerManaged) {
+            return;
+        }
+        List<FxRequest> resume = new ArrayList<>();
+        synchronized (lock) {
+            powered = true;
+            for (FxRequest r = ownHead; r != null; r = r.next) {
+                if (r.stopAcknowledged) {
+                    resume.add(r);
+                }
+                r.stopAcknowledged = false;
+                r.stopNotified = false;
+            }
+        }
+        if (config.evtIoResume() != null) {
+            for (FxRequest r : resume) {
+                invokeForRequestState(() -> config.evtIoResume().ioResume(this, r));
+            }
+        }
+        notifyReady();
+        dispatch();
+    }
+
+    /**
+     * The device is going away: the queue accepts nothing more, is purged (EvtIoStop with PURGE when
+     * {@code notifyDriver}), and this waits, bounded, for the driver to complete what it owns. What it still owns
+     * then is abandoned: the client is told STATUS_NO_SUCH_DEVICE and each is reported as a leak.
+     */
+    void purgeForRemoval(boolean notifyDriver) {
+        synchronized (lock) {
+            deleted = true;
+        }
+        purgeInternal(null, notifyDriver);
+        boolean idle = globals.failure() == null && !globals.abandoned()
+                ? awaitQuiet("the removal of " + this + " (requests the driver holds must be completed)", this::idleLocked)
+                : false;
+        if (!idle) {
+            List<FxRequest> left;
+            synchronized (lock) {
+                left = ownedSnapshotLocked();
+            }
+            for (FxRequest r : left) {
+                if (r.abandonRequest()) {
+                    globals.reportRequestLeak(r, "still owned by the driver when " + device + " was removed; the client "
+                            + "was told STATUS_NO_SUCH_DEVICE");
+                }
+            }
+        }
+    }
+
+    /** Deleting the queue (by the driver, or with its device): purged first, as WDF does. */
+    @Override
+    void frameworkCleanup() {
+        purgeForRemoval(globals.failure() == null);
+        device.queueGone(this);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,39 @@
+package org.wdf4j.host.client;
+
+import java.util.List;
+import java.util.UUID;
+import org.wdf4j.NtResult;
+import org.wdf4j.io.WdfRequestor;
+
+/**
+ * The way in to devices, in the shape of Win32: find devices by interface class
+ * ({@code SetupDiGetClassDevs}/{@code SetupDiEnumDeviceInterfaces}), open one by path ({@code CreateFile}), then
+ * read, write, control and close through the {@link DeviceHandle}. Every other way in (the CLI, the FUSE reflector)
+ * goes through this. Obtained from {@code DriverHost.client()}.
+ *
+ * <p>Paths: {@code \\.\Name} (or just {@code Name}) for a device given a name with {@code WdfDeviceInit.assignName}
+ * (control devices); for a device interface, the path {@link #interfaces} answers, e.g.
+ * {@code \\?\ROOT#ECHO#0000#{cdc35b6e-0be4-4936-bf5f-5537380a7c1a}} (with {@code \ReferenceString} when it has one).
+ */
+public interface IoClient {
+
+    /** The enabled interfaces of that class, in the order the devices were added; each with its path. */
+    List<DeviceInterface> interfaces(UUID interfaceClassGuid);
+
+    /** {@code CreateFile} as the host's own process and user. */
+    NtResult<DeviceHandle> open(String path);
+
+    /**
+     * {@code CreateFile} on behalf of {@code requestor} (the FUSE reflector opens for the calling program).
+     *
+     * @return the handle; STATUS_OBJECT_NAME_NOT_FOUND (no such device or interface, or it is disabled);
+     *     STATUS_DELETE_PENDING (the device is being removed); STATUS_SHARING_VIOLATION (an exclusive device already
+     *     open); STATUS_DEVICE_NOT_READY (a control device not finished initializing); or the status the driver's
+     *     EvtDeviceFileCreate completed the create request with
+     */
+    NtResult<DeviceHandle> open(String path, WdfRequestor requestor);
+
+    /** A device interface: its class, reference string, path, and the device instance it belongs to. */
+    record DeviceInterface(UUID interfaceClassGuid, String referenceString, String path, String instanceId) {
+    }
+}
