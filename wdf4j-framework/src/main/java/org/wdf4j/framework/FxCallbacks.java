@@ -41,7 +41,7 @@ final class FxCallbacks {
     /** Runs the callback on the calling thread, already marked by {@link #enterLocked()}, under the serialization lock. */
     void run(String what, Runnable callback) {
         FxThreadState thread = FxThreadState.current();
-        thread.enterCallback();
+        FxDriverGlobals outer = thread.enterCallback(globals);
         try {
             if (serialization != null) {
                 serialization.lock();
@@ -58,7 +58,7 @@ final class FxCallbacks {
                 running.remove(Thread.currentThread());
                 notifyAll();
             }
-            thread.leaveCallback();
+            thread.leaveCallback(outer);
         }
     }
 

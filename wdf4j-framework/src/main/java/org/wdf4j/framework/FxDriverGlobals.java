@@ -306,6 +306,15 @@ public final class FxDriverGlobals {
         return System.nanoTime() + 2 * verifier.waitTimeout().toNanos();
     }
 
+    /**
+     * The deadline of a wait for the driver inside a lifecycle step that the framework can finish without the driver
+     * (requests it holds at a power-down or removal): half the wait timeout, so that the framework gives up on those
+     * requests, reports them and finishes the step before the step's own wait would declare the driver hung.
+     */
+    long giveUpDeadline() {
+        return System.nanoTime() + verifier.waitTimeout().toNanos() / 2;
+    }
+
     private void awaitOutstandingCallbacks() {
         long deadline = innerWaitDeadline();
         synchronized (activeCallbacks) {
@@ -630,11 +639,11 @@ public final class FxDriverGlobals {
      */
     boolean invokeIoCallback(String what, java.util.concurrent.locks.ReentrantLock serialization, boolean raiseToDispatch,
                              Runnable callback) {
-        if (callbacksEnded || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
-            return false;
+        if (callbacksEnded || failure != null || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
+            return false; // a driver stopped by a bug check gets no more I/O: its requests are answered by the framework
         }
         FxThreadState thread = FxThreadState.current();
-        thread.enterCallback();
+        FxDriverGlobals outer = thread.enterCallback(this);
         Irql before = thread.irql;
         if (serialization != null) {
             serialization.lock();
@@ -658,7 +667,7 @@ public final class FxDriverGlobals {
             if (serialization != null) {
                 serialization.unlock();
             }
-            thread.leaveCallback();
+            thread.leaveCallback(outer);
         }
     }
 

@@ -131,7 +131,15 @@ public final class FxFileHandle {
 
     void requestFinished(FxIrp irp) {
         outstanding.remove(irp);
-        if (cleanedUp && outstanding.isEmpty()) {
+        if (cleanedUp && outstanding.isEmpty() && !closed.get()) {
+            // EvtFileClose runs at PASSIVE_LEVEL outside any callback of the driver, as the close request does in
+            // WDF: a last request completed from a timer or a cancel routine closes the file afterwards.
+            FxThreadState thread = FxThreadState.current();
+            if (thread.irql != org.wdf4j.Irql.PASSIVE_LEVEL || thread.inCallbackOf(device.globals)) {
+                if (device.globals.queuePassive(this::closeNow)) {
+                    return;
+                }
+            }
             closeNow();
         }
     }

@@ -294,7 +294,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             return;
         }
         FxThreadState thread = FxThreadState.current();
-        if (thread.callbackDepth > 0) {
+        if (thread.inCallbackOf(globals)) {
             thread.deferDispatch(this);
             return;
         }
@@ -365,10 +365,9 @@ final class FxIoQueue extends FxObject implements WdfQueue {
      * STATUS_DRIVER_INTERNAL_ERROR, and the exception is reported.
      */
     private void invokeForRequest(FxRequest r, Runnable call) {
-        if (!globals.invokeIoCallback(name, serialization, raiseToDispatch, call)) {
-            if (r.requestState() == FxRequestState.DRIVER && globals.failure() == null) {
-                r.completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
-            }
+        if (!globals.invokeIoCallback(name, serialization, raiseToDispatch, call)
+                && r.requestState() == FxRequestState.DRIVER) {
+            r.completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
         }
     }
 
@@ -650,7 +649,10 @@ final class FxIoQueue extends FxObject implements WdfQueue {
      * deletions), which is often what completes the requests waited for. Answers whether the condition holds.
      */
     private boolean awaitQuiet(String what, BooleanSupplier condition) {
-        long deadline = globals.innerWaitDeadline();
+        return awaitQuiet(what, condition, globals.innerWaitDeadline());
+    }
+
+    private boolean awaitQuiet(String what, BooleanSupplier condition, long deadline) {
         while (true) {
             synchronized (lock) {
                 if (condition.getAsBoolean()) {
@@ -707,7 +709,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             }
         }
         awaitQuiet("the power-down of " + this + " (requests the driver holds must be completed or acknowledged)",
-                this::stopDoneLocked);
+                this::stopDoneLocked, globals.giveUpDeadline());
     }
 
     /** The device is back in D0: EvtIoResume for each request whose stop the driver acknowledged, then presents again. */
@@ -746,8 +748,8 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         }
         purgeInternal(null, notifyDriver);
         boolean idle = globals.failure() == null && !globals.abandoned()
-                ? awaitQuiet("the removal of " + this + " (requests the driver holds must be completed)", this::idleLocked)
-                : false;
+                && awaitQuiet("the removal of " + this + " (requests the driver holds must be completed)", this::idleLocked,
+                        globals.giveUpDeadline());
         if (!idle) {
             List<FxRequest> left;
             synchronized (lock) {

@@ -20,12 +20,21 @@ public final class FxThreadState {
     Irql irql = Irql.PASSIVE_LEVEL;
     /** How many framework callbacks (I/O, cancel, timer, work item) this thread is inside now. */
     int callbackDepth;
+    /** The driver of the innermost framework callback this thread is inside, or null. */
+    private FxDriverGlobals callbackDriver;
     /**
-     * Queues that became able to present a request while this thread was inside a callback: they present it once the
-     * outermost callback returns, so that a driver callback never runs nested inside another (and the stack never
-     * grows with the number of requests completed inline).
+     * Queues that became able to present a request while this thread was inside a callback of their driver: they
+     * present it once that callback returns, so that a driver's callback never runs nested inside another of the same
+     * driver (and the stack does not grow with the number of requests completed inline). A queue of another driver
+     * presents at once (a driver sending I/O to another waits for it, as with a lower driver in WDF).
      */
     private java.util.ArrayDeque<FxIoQueue> deferredDispatch;
+    private boolean draining;
+
+    /** Whether this thread is inside a callback of {@code driver}. */
+    boolean inCallbackOf(FxDriverGlobals driver) {
+        return callbackDepth > 0 && callbackDriver == driver;
+    }
 
     void deferDispatch(FxIoQueue queue) {
         if (deferredDispatch == null) {
@@ -36,17 +45,26 @@ public final class FxThreadState {
         }
     }
 
-    /** Enters a framework callback. */
-    void enterCallback() {
+    /** Enters a framework callback of {@code driver}; answers what {@link #leaveCallback} must restore. */
+    FxDriverGlobals enterCallback(FxDriverGlobals driver) {
+        FxDriverGlobals previous = callbackDriver;
+        callbackDriver = driver;
         callbackDepth++;
+        return previous;
     }
 
-    /** Leaves a framework callback; the outermost one runs the dispatches deferred meanwhile. */
-    void leaveCallback() {
-        if (--callbackDepth == 0 && deferredDispatch != null) {
-            FxIoQueue q;
-            while ((q = deferredDispatch.pollFirst()) != null) {
-                q.dispatch();
+    /** Leaves a framework callback; the outermost one runs the dispatches deferred meanwhile (never nested twice). */
+    void leaveCallback(FxDriverGlobals previous) {
+        callbackDriver = previous;
+        if (--callbackDepth == 0 && deferredDispatch != null && !draining) {
+            draining = true;
+            try {
+                FxIoQueue q;
+                while ((q = deferredDispatch.pollFirst()) != null) {
+                    q.dispatch();
+                }
+            } finally {
+                draining = false;
             }
         }
     }
