@@ -83,4 +83,17 @@ public interface WdfDevice extends WdfObject {
 
     /** The current device power state (D0 while started). IRQL {@code <= DISPATCH_LEVEL}. */
     WdfPowerDeviceState devicePowerState();
+
+    /**
+     * {@code WdfObjectAcquireLock}: takes the lock under which the framework serializes this device's callbacks (its
+     * synchronization scope), to touch state those callbacks share from other code (a work item, a thread). A
+     * DISPATCH-level device's lock is taken at DISPATCH_LEVEL, as WDF's spin lock: the calling thread's level is raised
+     * until {@link #releaseLock()}. Taking it again on the same thread (for example from one of the callbacks it
+     * serializes) is a bug check (WDF_RECURSIVE_LOCK), as is releasing it without holding it. IRQL
+     * {@code <= DISPATCH_LEVEL} (PASSIVE_LEVEL for a PASSIVE-level device).
+     */
+    void acquireLock();
+
+    /** {@code WdfObjectReleaseLock}: releases the lock {@link #acquireLock()} took and restores the level. */
+    void releaseLock();
 }

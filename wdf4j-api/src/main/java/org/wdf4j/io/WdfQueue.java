@@ -83,4 +83,17 @@ public interface WdfQueue extends WdfObject {
      * empty to holding a request; null stops the notifications. IRQL {@code <= DISPATCH_LEVEL}.
      */
     void readyNotify(EvtIoQueueState callback);
+
+    /**
+     * {@code WdfObjectAcquireLock}: takes the lock under which the framework serializes this queue's callbacks (its
+     * synchronization scope), to touch state those callbacks share from other code (a work item, a thread). A
+     * DISPATCH-level queue's lock is taken at DISPATCH_LEVEL, as WDF's spin lock: the calling thread's level is raised
+     * until {@link #releaseLock()}. Taking it again on the same thread (for example from one of the callbacks it
+     * serializes) is a bug check (WDF_RECURSIVE_LOCK), as is releasing it without holding it. IRQL
+     * {@code <= DISPATCH_LEVEL} (PASSIVE_LEVEL for a PASSIVE-level queue).
+     */
+    void acquireLock();
+
+    /** {@code WdfObjectReleaseLock}: releases the lock {@link #acquireLock()} took and restores the level. */
+    void releaseLock();
 }

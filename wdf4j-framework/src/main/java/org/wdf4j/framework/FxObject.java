@@ -110,12 +110,22 @@ public abstract class FxObject implements WdfObject {
             this.contexts = new FxContext(type, type == null ? null : type.newInstance(),
                     attributes.evtCleanupCallback(), attributes.evtDestroyCallback());
         }
-        this.tracker = globals.verifier().enabled() ? new FxTracker(globals.verifier().tracks(objectType())
+        this.tracker = globals.verifier().enabled() && recordsCreation() ? new FxTracker(globals.verifier().tracks(objectType())
                 ? globals.verifier().referenceHistory() : 0) : null;
     }
 
     /** The WDF type name, e.g. {@code WDFOBJECT}, {@code WDFDRIVER}. */
     public abstract String objectType();
+
+    /**
+     * Whether the verifier records where objects of this type are created (and counts their references by tag). Every
+     * type does with the verifier on; requests, made by the framework for each I/O, only with handle tracking on for
+     * {@code WDFREQUEST} (a stack walk per request would dominate the I/O path). Called from the constructor: it may
+     * use {@link #globals} and nothing of the subclass.
+     */
+    boolean recordsCreation() {
+        return true;
+    }
 
     /** Whether the driver may delete this object; the framework always may. */
     boolean canBeDeletedByDriver() {
@@ -511,6 +521,43 @@ public abstract class FxObject implements WdfObject {
             }
         }
         return presentationLock();
+    }
+
+    /**
+     * {@code WdfObjectAcquireLock} on a device or queue: takes the lock that serializes its callbacks (its scope's, or
+     * its own without a scope), raising to DISPATCH_LEVEL for a DISPATCH-level object; answers the level to restore.
+     */
+    final Irql acquireObjectLock() {
+        boolean passive = passiveLevel;
+        checkHandle("WdfObjectAcquireLock", passive ? Irql.PASSIVE_LEVEL : Irql.DISPATCH_LEVEL);
+        java.util.concurrent.locks.ReentrantLock lock = objectLock();
+        if (lock.isHeldByCurrentThread()) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_RECURSIVE_LOCK, "WdfObjectAcquireLock: the lock of " + this
+                    + " is already held by this thread (a callback it serializes, or a second acquire); it would deadlock in WDF");
+        }
+        lock.lock();
+        Irql previous = FxThreadState.currentIrql();
+        if (!passive && previous.value() < Irql.DISPATCH_LEVEL.value()) {
+            FxThreadState.raise(Irql.DISPATCH_LEVEL);
+        }
+        return previous;
+    }
+
+    /** {@code WdfObjectReleaseLock}: restores {@code previous} and releases the lock. */
+    final void releaseObjectLock(Irql previous) {
+        checkValid("WdfObjectReleaseLock");
+        java.util.concurrent.locks.ReentrantLock lock = objectLock();
+        if (!lock.isHeldByCurrentThread()) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_LOCK_OPERATION, "WdfObjectReleaseLock: the lock of " + this
+                    + " is not held by this thread");
+        }
+        FxThreadState.current().irql = previous;
+        lock.unlock();
+    }
+
+    private java.util.concurrent.locks.ReentrantLock objectLock() {
+        java.util.concurrent.locks.ReentrantLock scoped = scopeLock();
+        return scoped != null ? scoped : presentationLock();
     }
 
     private void runCleanupCallbacks() {

@@ -74,6 +74,11 @@ final class FxRequest extends FxObject implements WdfRequest {
         return "WDFREQUEST";
     }
 
+    @Override
+    boolean recordsCreation() {
+        return globals.verifier().tracks("WDFREQUEST");
+    }
+
     /** Requests are completed, never deleted by the driver. */
     @Override
     boolean canBeDeletedByDriver() {
