@@ -43,7 +43,8 @@ public final class FxIrp {
      * Asks to cancel ({@code IoCancelIrp}): a queued request is cancelled at once, one the driver marked cancelable
      * goes to its cancel routine, one the driver holds otherwise is cancelled if and when it marks it cancelable.
      *
-     * @return false when the request had already completed
+     * @return false when the request had already completed; true when it was in flight (the cancel may have completed it
+     *     before this returns, or the driver may still complete it another way)
      */
     public boolean cancel() {
         if (future.isDone()) {
@@ -54,7 +55,7 @@ public final class FxIrp {
         if (r != null) {
             r.cancel();
         }
-        return !future.isDone();
+        return true; // it was in flight when asked; the cancel may have completed it already
     }
 
     boolean cancelRequested() {
