@@ -23,6 +23,7 @@ import org.wdf4j.framework.FxDriverState;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.leak.LeakDiagnosis;
 import org.wdf4j.host.leak.ThreadStarts;
 
@@ -41,6 +42,10 @@ import org.wdf4j.host.leak.ThreadStarts;
  * <p>A driver that breaks a contract (a bug check) is stopped without its EvtDriverUnload; its
  * objects are still cleaned up and destroyed. A driver whose callback hangs past the verifier wait
  * timeout is abandoned. Neither affects the host or the other drivers.
+ *
+ * <p>Devices: {@link #pnp()} is the host's PnP manager (the device tree; PnP drivers get their
+ * devices from it, matched by hardware ID), and {@link #client()} the way applications reach the
+ * devices (by name or interface path), as Win32's {@code CreateFile}, {@code ReadFile}... do.
  */
 public final class DriverHost implements AutoCloseable {
 
@@ -64,6 +69,11 @@ public final class DriverHost implements AutoCloseable {
     private final Map<String, FxParameters> memoryParameters = new HashMap<>();
     /** Serializes install, uninstall and start by name, so that no driver is uninstalled while it starts. */
     private final Object storeLock = new Object();
+    /** The device tree: root-enumerated devices matched to drivers by hardware ID. */
+    private final PnpManager pnp = new PnpManager(this);
+    /** The names and device interfaces of every driver's devices, and the client handles open on them. */
+    private final DeviceNamespace namespace = new DeviceNamespace(pnp::order);
+    private final HostIoClient client = new HostIoClient(namespace);
 
     private DriverHost(DriverStore store) {
         this.store = store;
@@ -111,7 +121,9 @@ public final class DriverHost implements AutoCloseable {
         HostedDriver hosted = load(driverPackage, verifier);
         FxDriverGlobals.EntryOutcome outcome = callDriverEntry(hosted);
         if (!outcome.status().isSuccess() || outcome.hung()) {
-            finish(hosted);
+            finish(hosted, List.of());
+        } else {
+            pnp.driverStarted(hosted); // devices waiting for a driver that lists their hardware ID get it
         }
         return hosted;
     }
@@ -134,6 +146,8 @@ public final class DriverHost implements AutoCloseable {
         }
         FxDriverGlobals globals = FxDriverGlobals.create(name, REGISTRY_ROOT + name, loader, true, verifier,
                 this::driverFailed, parametersFor(name));
+        // Before DriverEntry, which may create (and name) control devices.
+        globals.setDeviceListener(namespace.listenerFor(name));
         HostedDriver hosted = new HostedDriver(driverPackage, globals, LoaderCollection.watch(loader), entry);
         synchronized (drivers) {
             drivers.put(name, hosted);
@@ -181,7 +195,9 @@ public final class DriverHost implements AutoCloseable {
 
     /**
      * Stops a driver and answers its unload report. A driver already unloaded (DriverEntry failed,
-     * or a bug check stopped it) answers the report it has.
+     * or a bug check stopped it) answers the report it has. A PnP driver's devices are removed first,
+     * through the {@link #pnp() PnP manager}, in creation order (U7); their nodes are left without a
+     * driver. Control devices are deleted by the framework after EvtDriverUnload.
      *
      * @throws DriverStopRefusedException when the framework refuses (a non-PnP driver without
      *     EvtDriverUnload); the driver keeps running
@@ -191,8 +207,14 @@ public final class DriverHost implements AutoCloseable {
             if (hosted.report() != null) {
                 return hosted.report();
             }
-            stopFramework(hosted);
-            return finish(hosted);
+            List<String> devicesRemoved = pnp.driverStopping(hosted); // U7: its devices first
+            try {
+                stopFramework(hosted);
+            } catch (DriverStopRefusedException e) {
+                pnp.driverStopRefused(hosted);
+                throw e;
+            }
+            return finish(hosted, devicesRemoved);
         }
     }
 
@@ -247,6 +269,19 @@ public final class DriverHost implements AutoCloseable {
     /** The driver store, or null for a throw-away host. */
     public DriverStore store() {
         return store;
+    }
+
+    /** The PnP manager: the device tree of this host. */
+    public PnpManager pnp() {
+        return pnp;
+    }
+
+    /**
+     * The way in to the devices of this host's drivers: find them by interface class, open them by path, read,
+     * write and control them as this process (or on behalf of another requestor).
+     */
+    public IoClient client() {
+        return client;
     }
 
     /** The loaded driver of that name, or null. */
@@ -346,9 +381,12 @@ public final class DriverHost implements AutoCloseable {
     }
 
     /** Builds the report, forgets the driver and checks that its class loader is collected (U6 step 6). */
-    private UnloadReport finish(HostedDriver hosted) {
+    private UnloadReport finish(HostedDriver hosted, List<String> devicesRemoved) {
         Facts facts = facts(hosted);
         LoaderCollection.Watch watch = hosted.loaderWatch();
+        // Nothing of the host may keep the driver's devices: names, interfaces, client handles, device nodes.
+        namespace.forgetDriver(hosted.name());
+        pnp.driverGone(hosted.name());
         synchronized (drivers) {
             drivers.remove(hosted.name(), hosted);
         }
@@ -383,7 +421,7 @@ public final class DriverHost implements AutoCloseable {
         }
         UnloadReport report = new UnloadReport(hosted.name(), facts.entryStatus(), facts.entrySucceeded(),
                 facts.entryException(), facts.unloadCalled(), facts.callbacks(), leaks, facts.findings(), facts.failure(),
-                facts.hung(), collected, note, gcRootPath);
+                facts.hung(), collected, note, gcRootPath, devicesRemoved);
         hosted.unloaded(report);
         LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");
         return report;

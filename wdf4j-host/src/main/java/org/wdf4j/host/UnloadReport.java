@@ -24,6 +24,8 @@ import org.wdf4j.framework.Finding;
  * @param gcRootPath when the loader was not collected: the shortest path from a GC root to it, e.g.
  *     {@code thread "poller-1" -> Poller -> Poller.class -> driver loader}; null when collected,
  *     not checked, or not found
+ * @param devicesRemoved the instance IDs of the PnP devices the host removed before stopping the
+ *     driver (U7), in the order they were removed; empty when it had none
  */
 public record UnloadReport(
         String driver,
@@ -38,7 +40,8 @@ public record UnloadReport(
         boolean hung,
         Boolean classLoaderCollected,
         String collectionNote,
-        String gcRootPath) {
+        String gcRootPath,
+        List<String> devicesRemoved) {
 
     /**
      * Something left behind.
@@ -54,6 +57,16 @@ public record UnloadReport(
         callbacks = List.copyOf(callbacks);
         leaks = List.copyOf(leaks);
         findings = List.copyOf(findings);
+        devicesRemoved = devicesRemoved == null ? List.of() : List.copyOf(devicesRemoved);
+    }
+
+    /** A report of a driver that had no PnP devices to remove. */
+    public UnloadReport(String driver, String driverEntryStatus, boolean driverEntrySucceeded, String driverEntryException,
+                        boolean evtDriverUnloadCalled, List<String> callbacks, List<Leak> leaks, List<Finding> findings,
+                        String failure, boolean hung, Boolean classLoaderCollected, String collectionNote,
+                        String gcRootPath) {
+        this(driver, driverEntryStatus, driverEntrySucceeded, driverEntryException, evtDriverUnloadCalled, callbacks,
+                leaks, findings, failure, hung, classLoaderCollected, collectionNote, gcRootPath, List.of());
     }
 
     /** Clean: DriverEntry succeeded, nothing leaked, nothing found, the loader was collected. */
@@ -69,6 +82,9 @@ public record UnloadReport(
         out.append("  DriverEntry returned:   ").append(driverEntryStatus).append('\n');
         if (driverEntryException != null) {
             out.append("  DriverEntry threw:\n").append(indent(driverEntryException, "      ")).append('\n');
+        }
+        if (!devicesRemoved.isEmpty()) {
+            out.append("  Devices removed first:  ").append(String.join(", ", devicesRemoved)).append('\n');
         }
         out.append("  EvtDriverUnload called: ").append(evtDriverUnloadCalled ? "yes" : "no").append('\n');
         if (failure != null) {
@@ -112,8 +128,8 @@ public record UnloadReport(
      * The report as one JSON object: {@code name}, {@code driverEntryStatus},
      * {@code evtDriverUnloadCalled}, {@code callbacks} (in order), {@code leaks} (each
      * {@code kind}, {@code description}, {@code allocatedAt}), {@code classLoaderCollected},
-     * {@code gcRootPath}, and also {@code driverEntryException}, {@code findings}, {@code failure},
-     * {@code hung}, {@code clean}.
+     * {@code gcRootPath}, and also {@code driverEntryException}, {@code devicesRemoved} (the PnP
+     * devices removed before the unload, U7), {@code findings}, {@code failure}, {@code hung}, {@code clean}.
      */
     public String toJson() {
         Json json = new Json();
@@ -122,6 +138,7 @@ public record UnloadReport(
         json.field("driverEntryStatus", driverEntryStatus);
         json.field("driverEntryException", driverEntryException);
         json.field("evtDriverUnloadCalled", evtDriverUnloadCalled);
+        json.name("devicesRemoved").array(devicesRemoved, json::string);
         json.name("callbacks").array(callbacks, json::string);
         json.name("leaks").array(leaks, leak -> {
             json.begin();

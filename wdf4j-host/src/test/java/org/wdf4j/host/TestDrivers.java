@@ -11,6 +11,13 @@ final class TestDrivers {
     static final Path DIR = Path.of(System.getProperty("wdf4j.test.drivers", "target/drivers"));
     static final Path JAR = DIR.resolve("wdf4j-test-drivers.jar");
     static final Path HELLO = DIR.resolve("wdf4j-sample-hello.jar");
+    /** The echo sample: PnP, hardware ID {@code ROOT\ECHO}. */
+    static final Path ECHO = DIR.resolve("wdf4j-sample-echo.jar");
+    /** The nonpnp sample: a control device named {@code NONPNP}. */
+    static final Path NONPNP = DIR.resolve("wdf4j-sample-nonpnp.jar");
+    /** The hardware IDs {@code PnpTestDriver} binds to; each behaves as its javadoc says. */
+    static final List<String> PNP_TEST_IDS = List.of("ROOT\\PNPTEST", "ROOT\\PNPFAILSTART", "ROOT\\PNPFAILADD",
+            "ROOT\\PNPFAILWAKE", "ROOT\\PNPEXCLUSIVE", "ROOT\\PNPBUGCHECK");
 
     private TestDrivers() {
     }
@@ -24,6 +31,25 @@ final class TestDrivers {
             return DriverPackage.of(JAR, "org.wdf4j.testdrivers." + simpleName, name, DriverPackage.FRAMEWORK_VERSION);
         } catch (DriverPackageException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code PnpTestDriver}, loaded under {@code name}, binding to {@link #PNP_TEST_IDS}. */
+    static DriverPackage pnpTestDriver(String name) {
+        try {
+            return DriverPackage.of(JAR, "org.wdf4j.testdrivers.PnpTestDriver", name, DriverPackage.FRAMEWORK_VERSION,
+                    PNP_TEST_IDS);
+        } catch (DriverPackageException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A sample driver package by its manifest. */
+    static DriverPackage sample(Path jar) {
+        try {
+            return DriverPackage.open(jar);
+        } catch (DriverPackageException e) {
+            throw new IllegalStateException(jar + ": run the tests through Maven, which builds and copies it", e);
         }
     }
 

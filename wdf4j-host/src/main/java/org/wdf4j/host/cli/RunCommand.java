@@ -10,6 +10,7 @@ import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.DriverPackageException;
 import org.wdf4j.host.DriverStopRefusedException;
 import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,8 +20,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Load the given driver packages in a throw-away host, start them, stop them in reverse order "
                 + "and print one unload report per driver.",
-                "Exit status: 0 when every driver unloaded cleanly, 3 when anything leaked or a driver failed, "
-                        + "2 for a package that cannot be loaded."})
+                "With --device, add those root-enumerated devices once the drivers are started (each bound to the "
+                        + "driver whose Wdf4j-Hardware-Ids lists its hardware ID), print the device tree, then remove "
+                        + "the devices before the drivers are stopped.",
+                "Exit status: 0 when every driver unloaded cleanly (and every device started), 3 when anything leaked, "
+                        + "a driver failed or a device did not start, 2 for a package that cannot be loaded."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "DRIVER.jar", description = "Driver packages.")
@@ -29,8 +33,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-verifier", description = "Run with the verifier off (it is on by default).")
     boolean noVerifier;
 
-    @Option(names = "--json", description = "Print one JSON document {\"drivers\":[...]} instead of the text reports.")
+    @Option(names = "--json", description = "Print one JSON document {\"drivers\":[...]} instead of the text reports "
+            + "(with --device, also \"devices\":[...], the tree while the devices were added).")
     boolean json;
+
+    @Option(names = "--device", paramLabel = "HWID", description = "Add a device with this hardware ID (e.g. "
+            + "ROOT\\ECHO) once the drivers are started; repeatable.")
+    List<String> devices = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -46,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
         VerifierSettings verifier = noVerifier ? VerifierSettings.OFF : VerifierSettings.on();
         boolean clean = true;
         List<UnloadReport> reports = new ArrayList<>();
+        List<PnpManager.DevNode> tree = List.of();
         try (DriverHost host = DriverHost.create()) {
             List<HostedDriver> started = new ArrayList<>();
             for (DriverPackage pkg : packages) {
@@ -59,6 +69,20 @@ final class RunCommand implements Callable<Integer> {
                 } catch (DriverPackageException e) {
                     System.err.println("wdf4j run: " + e.getMessage());
                     return 2;
+                }
+            }
+            if (!devices.isEmpty()) {
+                clean &= addDevices(host);
+                tree = host.pnp().devices();
+                if (!json) {
+                    System.out.println("== Device tree");
+                    System.out.print(PnpManager.render(tree));
+                    System.out.println();
+                }
+                for (PnpManager.DevNode node : host.pnp().devices().reversed()) {
+                    if (node.hardwareId() != null) {
+                        host.pnp().removeDevice(node.instanceId());
+                    }
                 }
             }
             for (HostedDriver hosted : started.reversed()) {
@@ -78,8 +102,35 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (json) {
-            System.out.println(UnloadReport.toJson(reports));
+            String document = UnloadReport.toJson(reports);
+            if (!devices.isEmpty()) {
+                document = document.substring(0, document.length() - 1) + ",\"devices\":" + PnpManager.toJson(tree) + "}";
+            }
+            System.out.println(document);
         }
         return clean ? 0 : 3;
+    }
+
+    /** Adds the devices; answers whether every one started (those that did not are named on stderr). */
+    private boolean addDevices(DriverHost host) {
+        boolean all = true;
+        for (String hardwareId : devices) {
+            PnpManager.DevNode node;
+            try {
+                node = host.pnp().addDevice(hardwareId);
+            } catch (IllegalArgumentException e) {
+                System.err.println("wdf4j run: " + e.getMessage());
+                all = false;
+                continue;
+            }
+            if (node.status() != PnpManager.Status.STARTED) {
+                System.err.println("wdf4j run: device " + node.instanceId() + " did not start: " + node.status()
+                        + (node.problem() == null ? "" : " (" + node.problem() + ")")
+                        + (node.status() == PnpManager.Status.NO_DRIVER
+                                ? "; no driver given lists the hardware ID " + node.hardwareId() : ""));
+                all = false;
+            }
+        }
+        return all;
     }
 }

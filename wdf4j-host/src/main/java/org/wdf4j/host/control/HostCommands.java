@@ -16,13 +16,17 @@ import org.wdf4j.host.DriverStopRefusedException;
 import org.wdf4j.host.DriverStore;
 import org.wdf4j.host.DriverStoreException;
 import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
 
 /**
  * The host's commands, run the same way for a request on the control socket and for a {@code wdf4j}
  * command that works on the store directly: {@code ping}, {@code install}, {@code uninstall},
- * {@code list}, {@code status}, {@code start}, {@code stop}. Each writes lines and answers an exit
- * status ({@link #OK}, {@link #REFUSED}, {@link #BAD_PACKAGE}, {@link #NOT_CLEAN}).
+ * {@code list}, {@code status}, {@code start}, {@code stop}; and the device tree's: {@code devices},
+ * {@code device-add}, {@code device-remove}, {@code device-disable}, {@code device-enable},
+ * {@code device-surprise-remove}, {@code power-sleep}, {@code power-wake}. Each writes lines and
+ * answers an exit status ({@link #OK}, {@link #REFUSED}, {@link #BAD_PACKAGE}, {@link #NOT_CLEAN}; for
+ * {@code device-add} and {@code device-enable}, NOT_CLEAN means the device did not start).
  */
 public final class HostCommands {
 
@@ -62,9 +66,30 @@ public final class HostCommands {
                 case "status" -> status(name(request), out);
                 case "start" -> start(name(request), request.flag("no-verifier"), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
+                case "devices" -> devices(request.flag("json"), out);
+                case "device-add" -> started(host.pnp().addDevice(argument(request, "a hardware ID")), "added", out);
+                case "device-remove" -> {
+                    host.pnp().removeDevice(argument(request, "an instance ID"));
+                    out.out("device " + request.argument() + " removed");
+                    yield OK;
+                }
+                case "device-disable" -> {
+                    PnpManager.DevNode node = host.pnp().disable(argument(request, "an instance ID"));
+                    out.out("device " + node.instanceId() + " disabled");
+                    yield OK;
+                }
+                case "device-enable" -> started(host.pnp().enable(argument(request, "an instance ID")), "enabled", out);
+                case "device-surprise-remove" -> {
+                    host.pnp().surpriseRemove(argument(request, "an instance ID"));
+                    out.out("device " + request.argument() + " surprise-removed");
+                    yield OK;
+                }
+                case "power-sleep" -> power(host.pnp().sleep(), "the system sleeps", out);
+                case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
-                            + "status, start, stop, shutdown");
+                            + "status, start, stop, devices, device-add, device-remove, device-disable, device-enable, "
+                            + "device-surprise-remove, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
             };
@@ -81,6 +106,42 @@ public final class HostCommands {
             out.err(request.verb() + " failed: " + e);
             return REFUSED;
         }
+    }
+
+    private static String argument(Request request, String what) {
+        if (request.argument().isEmpty()) {
+            throw new IllegalArgumentException(request.verb() + " needs " + what);
+        }
+        return request.argument();
+    }
+
+    private int devices(boolean json, Output out) {
+        List<PnpManager.DevNode> tree = host.pnp().devices();
+        out.outText(json ? PnpManager.toJson(tree) : PnpManager.render(tree).stripTrailing());
+        return OK;
+    }
+
+    /** Prints a node after an add or an enable: OK when it runs, NOT_CLEAN when it did not start. */
+    private static int started(PnpManager.DevNode node, String what, Output out) {
+        out.out("device " + node.instanceId() + " " + what + ": " + node.status()
+                + (node.driver() == null ? "" : " (driver " + node.driver() + ")")
+                + (node.problem() == null ? "" : ", problem " + node.problem()));
+        node.interfaces().forEach(path -> out.out("  interface " + path));
+        boolean runs = node.status() == PnpManager.Status.STARTED || node.status() == PnpManager.Status.SUSPENDED;
+        if (node.status() == PnpManager.Status.NO_DRIVER) {
+            out.err("no running or installed driver lists " + node.hardwareId() + "; the device waits for one "
+                    + "(install or start a driver whose Wdf4j-Hardware-Ids lists it)");
+        } else if (!runs) {
+            out.err("device " + node.instanceId() + " did not start: " + node.status()
+                    + (node.problem() == null ? "" : " (" + node.problem() + ")"));
+        }
+        return runs ? OK : NOT_CLEAN;
+    }
+
+    private static int power(List<PnpManager.DevNode> tree, String what, Output out) {
+        out.out(what);
+        out.outText(PnpManager.render(tree).stripTrailing());
+        return OK;
     }
 
     private static String name(Request request) {
@@ -107,7 +168,8 @@ public final class HostCommands {
         } else {
             pkg = DriverPackage.open(jar);
             if (request.option("name") != null) {
-                pkg = DriverPackage.of(jar, pkg.entryClass(), request.option("name"), pkg.frameworkVersion());
+                pkg = DriverPackage.of(jar, pkg.entryClass(), request.option("name"), pkg.frameworkVersion(),
+                        pkg.hardwareIds());
             }
         }
         boolean replace = request.flag("replace");

@@ -35,7 +35,10 @@ import org.wdf4j.host.UnloadReport;
  * for standard output), {@code err TEXT} (a line for standard error), and last {@code exit N}, the
  * exit status (see {@link HostCommands}); then it closes the connection. Verbs: {@code ping},
  * {@code install}, {@code uninstall}, {@code list}, {@code status}, {@code start}, {@code stop},
- * {@code shutdown}.
+ * {@code shutdown}; for the device tree ({@link org.wdf4j.host.PnpManager}): {@code devices [--json]},
+ * {@code device-add HWID}, {@code device-remove ID}, {@code device-disable ID},
+ * {@code device-enable ID}, {@code device-surprise-remove ID}, {@code power-sleep},
+ * {@code power-wake}.
  *
  * <p>Starting takes the state directory's lock (one host per state directory); since no live host
  * can exist without the lock, a socket file found then is stale and is replaced. The socket is bound

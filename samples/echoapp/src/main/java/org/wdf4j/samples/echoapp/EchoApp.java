@@ -1,5 +1,7 @@
 package org.wdf4j.samples.echoapp;
 
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
+import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.DriverHost;
+import org.wdf4j.host.DriverPackage;
+import org.wdf4j.host.DriverPackageException;
+import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.PnpManager;
+import org.wdf4j.host.UnloadReport;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.client.IoException;
@@ -60,10 +69,49 @@ public final class EchoApp {
     /** How long {@link #runAll(IoClient)} waits for one request (synchronous test) or for all (asynchronous test). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Where {@link #main} finds the echo driver package when no path is given (from the source tree's root). */
+    public static final String DEFAULT_ECHO_JAR = "samples/echo/target/echo.jar";
+
     /** How long requests cancelled after a timeout are given to complete. */
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
 
     private EchoApp() {
+    }
+
+    /**
+     * Runs the application against a throw-away host: starts the echo driver ({@code args[0]}, default
+     * {@link #DEFAULT_ECHO_JAR}) with the verifier on, adds a {@code ROOT\ECHO} device, runs {@link #runAll(IoClient)}
+     * through the host's client, prints the report and stops the driver. Exits with 0 when every test passed and the
+     * driver unloaded cleanly, 1 otherwise, 2 when the driver package cannot be loaded.
+     */
+    public static void main(String[] args) {
+        System.exit(run(Path.of(args.length > 0 ? args[0] : DEFAULT_ECHO_JAR), System.out, System.err));
+    }
+
+    /** What {@link #main} does, answering the exit status instead of exiting. */
+    public static int run(Path echoJar, PrintStream out, PrintStream err) {
+        try (DriverHost host = DriverHost.create()) {
+            HostedDriver echo = host.start(DriverPackage.open(echoJar), VerifierSettings.on());
+            if (echo.report() != null) {
+                err.println("echoapp: the echo driver failed to start");
+                err.print(echo.report().render());
+                return 1;
+            }
+            PnpManager.DevNode device = host.pnp().addDevice("ROOT\\ECHO");
+            out.println("Device " + device.instanceId() + ": " + device.status()
+                    + (device.problem() == null ? "" : " (" + device.problem() + ")"));
+            Report report = runAll(host.client());
+            out.print(report.render());
+            UnloadReport unload = host.stop(echo);
+            if (!unload.clean()) {
+                err.println("echoapp: the echo driver did not unload cleanly");
+                err.print(unload.render());
+            }
+            return report.passed() && unload.clean() ? 0 : 1;
+        } catch (DriverPackageException e) {
+            err.println("echoapp: " + e.getMessage());
+            return 2;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,244 @@
+package org.wdf4j.host;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.ToLongFunction;
+import org.wdf4j.NtStatus;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDeviceListener;
+import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.host.client.IoClient;
+
+/**
+ * The host's object namespace: the names devices were given ({@code \\.\NAME}, unique across the host, case-insensitive
+ * as in Windows) and the device interfaces that are enabled ({@code \\?\ROOT#ECHO#0000#{guid}}), with the client
+ * handles open on each device.
+ *
+ * <p>Each driver gets its own {@link FxDeviceListener} ({@link #listenerFor}), set before its DriverEntry. When a
+ * device is deleted its names and interfaces go and the client handles on it let go of the framework's handle, so a
+ * client that keeps a handle does not keep the driver's classes loaded. {@link #forgetDriver} drops whatever a driver
+ * still has here (a driver abandoned with its devices), before the host checks that its class loader is collected.
+ */
+final class DeviceNamespace {
+
+    /** A name and the device that claimed it. */
+    private record Named(String name, FxDevice device, Listener owner) {
+    }
+
+    /** An enabled interface. */
+    record Iface(UUID guid, String referenceString, String path, String instanceId, FxDevice device, Listener owner) {
+    }
+
+    /** What a path resolves to: the device, and the file name its open gets; or why it does not. */
+    record Resolved(FxDevice device, String fileName, NtStatus failure) {
+    }
+
+    private final Object lock = new Object();
+    /** By upper-cased name. */
+    private final Map<String, Named> names = new HashMap<>();
+    /** By lower-cased path. */
+    private final Map<String, Iface> interfaces = new LinkedHashMap<>();
+    private final Map<FxDevice, Set<HostDeviceHandle>> handles = new IdentityHashMap<>();
+    /** The creation order of a device node, by instance ID, so that interfaces list in the order devices were added. */
+    private final ToLongFunction<String> nodeOrder;
+
+    DeviceNamespace(ToLongFunction<String> nodeOrder) {
+        this.nodeOrder = nodeOrder;
+    }
+
+    /** The listener for one driver's devices; the framework calls it on the driver's threads. */
+    FxDeviceListener listenerFor(String driverName) {
+        return new Listener(driverName);
+    }
+
+    /** The path of a device interface: {@code \\?\} + instance ID with {@code \} as {@code #} + {@code #{guid}}, then {@code \ref}. */
+    static String interfacePath(String instanceId, UUID guid, String referenceString) {
+        String ref = referenceString == null ? "" : referenceString;
+        return "\\\\?\\" + (instanceId == null ? "" : instanceId.replace('\\', '#')) + "#{" + guid + "}"
+                + (ref.isEmpty() ? "" : "\\" + ref);
+    }
+
+    /** The enabled interfaces of a class, in the order their devices were added. */
+    List<IoClient.DeviceInterface> interfaces(UUID guid) {
+        List<Iface> found = new ArrayList<>();
+        synchronized (lock) {
+            for (Iface i : interfaces.values()) {
+                if (guid == null || i.guid().equals(guid)) {
+                    found.add(i);
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong((Iface i) -> nodeOrder.applyAsLong(i.instanceId())));
+        return found.stream().map(i -> new IoClient.DeviceInterface(i.guid(), i.referenceString(), i.path(),
+                i.instanceId())).toList();
+    }
+
+    /**
+     * Resolves a path as {@code CreateFile} does: {@code \\?\...} is an interface path (optionally followed by
+     * {@code \rest}, which becomes the file name when the interface has no reference string); {@code \\.\NAME} or
+     * {@code NAME} is a device name, optionally followed by {@code \rest}, the file name.
+     */
+    Resolved resolve(String path) {
+        if (path == null || path.isBlank()) {
+            return new Resolved(null, null, NtStatus.STATUS_OBJECT_NAME_INVALID);
+        }
+        if (path.startsWith("\\\\?\\")) {
+            String key = path.toLowerCase(Locale.ROOT);
+            synchronized (lock) {
+                Iface exact = interfaces.get(key);
+                if (exact != null) {
+                    return new Resolved(exact.device(), exact.referenceString(), null);
+                }
+                // \\?\ROOT#ECHO#0000#{guid}\rest: the rest is the file name, for an interface without a reference string
+                for (Iface i : interfaces.values()) {
+                    String prefix = i.path().toLowerCase(Locale.ROOT) + "\\";
+                    if (i.referenceString().isEmpty() && key.startsWith(prefix) && key.length() > prefix.length()) {
+                        return new Resolved(i.device(), path.substring(prefix.length()), null);
+                    }
+                }
+            }
+            return new Resolved(null, null, NtStatus.STATUS_OBJECT_NAME_NOT_FOUND);
+        }
+        String rest = path.startsWith("\\\\.\\") ? path.substring(4) : path;
+        int slash = rest.indexOf('\\');
+        String name = slash < 0 ? rest : rest.substring(0, slash);
+        String fileName = slash < 0 ? "" : rest.substring(slash + 1);
+        if (name.isEmpty()) {
+            return new Resolved(null, null, NtStatus.STATUS_OBJECT_NAME_INVALID);
+        }
+        synchronized (lock) {
+            Named named = names.get(name.toUpperCase(Locale.ROOT));
+            if (named != null) {
+                return new Resolved(named.device(), fileName, null);
+            }
+        }
+        return new Resolved(null, null, NtStatus.STATUS_OBJECT_NAME_NOT_FOUND);
+    }
+
+    /**
+     * Tracks a client handle on {@code device}, to let go of it when the device is deleted; false when the device is
+     * already gone (the caller closes the handle).
+     */
+    boolean track(FxDevice device, HostDeviceHandle handle) {
+        synchronized (lock) {
+            if (!isKnown(device)) {
+                return false;
+            }
+            handles.computeIfAbsent(device, d -> Collections.newSetFromMap(new IdentityHashMap<>())).add(handle);
+            return true;
+        }
+    }
+
+    void untrack(FxDevice device, HostDeviceHandle handle) {
+        synchronized (lock) {
+            Set<HostDeviceHandle> set = handles.get(device);
+            if (set != null) {
+                set.remove(handle);
+                if (set.isEmpty()) {
+                    handles.remove(device);
+                }
+            }
+        }
+    }
+
+    /** Whether the device was not deleted yet (its deletion marks it REMOVED before telling the listener). */
+    private boolean isKnown(FxDevice device) {
+        return device.pnpState() != FxPnpMachine.State.REMOVED;
+    }
+
+    /** Drops every name, interface and handle of this driver's devices (the driver is being forgotten). */
+    void forgetDriver(String driverName) {
+        List<HostDeviceHandle> detached = new ArrayList<>();
+        synchronized (lock) {
+            names.values().removeIf(n -> n.owner().driver.equals(driverName));
+            interfaces.values().removeIf(i -> i.owner().driver.equals(driverName));
+            for (Iterator<Map.Entry<FxDevice, Set<HostDeviceHandle>>> it = handles.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<FxDevice, Set<HostDeviceHandle>> e = it.next();
+                if (e.getKey().driverName().equals(driverName)) {
+                    detached.addAll(e.getValue());
+                    it.remove();
+                }
+            }
+        }
+        detached.forEach(HostDeviceHandle::deviceGone);
+    }
+
+    /** One driver's view of the namespace: the framework tells it about that driver's devices. */
+    final class Listener implements FxDeviceListener {
+
+        final String driver;
+
+        Listener(String driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public boolean claimName(String name, FxDevice device) {
+            String key = name.toUpperCase(Locale.ROOT);
+            synchronized (lock) {
+                if (names.containsKey(key)) {
+                    return false;
+                }
+                names.put(key, new Named(name, device, this));
+                return true;
+            }
+        }
+
+        @Override
+        public void releaseName(String name, FxDevice device) {
+            String key = name.toUpperCase(Locale.ROOT);
+            synchronized (lock) {
+                if (names.get(key) instanceof Named n && n.device() == device) {
+                    names.remove(key);
+                }
+            }
+        }
+
+        @Override
+        public void interfaceStateChanged(FxDevice device, UUID guid, String referenceString, boolean enabled) {
+            String ref = referenceString == null ? "" : referenceString;
+            String path = interfacePath(device.instanceId(), guid, ref);
+            String key = path.toLowerCase(Locale.ROOT);
+            synchronized (lock) {
+                if (enabled) {
+                    interfaces.put(key, new Iface(guid, ref, path, device.instanceId(), device, this));
+                } else if (interfaces.get(key) instanceof Iface i && i.device() == device) {
+                    interfaces.remove(key);
+                }
+            }
+        }
+
+        @Override
+        public void controlDeviceReady(FxDevice device) {
+            // Nothing to do: the name was claimed at creation, and an open before this answers STATUS_DEVICE_NOT_READY.
+        }
+
+        @Override
+        public void deviceDeleted(FxDevice device) {
+            Set<HostDeviceHandle> detached;
+            synchronized (lock) {
+                names.values().removeIf(n -> n.device() == device);
+                interfaces.values().removeIf(i -> i.device() == device);
+                detached = handles.remove(device);
+            }
+            if (detached != null) {
+                detached.forEach(HostDeviceHandle::deviceGone);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "device listener of driver " + driver;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package org.wdf4j.host;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.wdf4j.NtStatus;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxFileHandle;
+import org.wdf4j.framework.FxIrp;
+import org.wdf4j.host.client.DeviceHandle;
+import org.wdf4j.host.client.IoException;
+import org.wdf4j.host.client.IoResult;
+import org.wdf4j.host.client.PendingIo;
+import org.wdf4j.io.WdfRequestor;
+
+/**
+ * A client's open device: the framework's {@link FxFileHandle} behind the {@link DeviceHandle} of the client API.
+ *
+ * <p>The framework's handle is let go of at {@link #close()} and when the device is deleted ({@link #deviceGone()}),
+ * so that a client keeping this object does not keep the driver's classes loaded; later I/O then fails at once with
+ * STATUS_FILE_CLOSED (closed by the client) or STATUS_NO_SUCH_DEVICE (the device is gone).
+ */
+final class HostDeviceHandle implements DeviceHandle {
+
+    private final String path;
+    private final WdfRequestor requestor;
+    private final DeviceNamespace namespace;
+    private volatile FxFileHandle file;
+    /** The device, while this handle is tracked; null after close or once the device is gone. */
+    private volatile FxDevice device;
+    private volatile boolean closed;
+
+    HostDeviceHandle(FxFileHandle file, String path, WdfRequestor requestor, DeviceNamespace namespace) {
+        this.file = file;
+        this.device = file.device();
+        this.path = path;
+        this.requestor = requestor;
+        this.namespace = namespace;
+    }
+
+    @Override
+    public IoResult read(int length) {
+        return readAsync(length).result().join();
+    }
+
+    @Override
+    public IoResult write(byte[] data) {
+        return writeAsync(data).result().join();
+    }
+
+    @Override
+    public IoResult deviceIoControl(int ioControlCode, byte[] input, int outputLength) {
+        return deviceIoControlAsync(ioControlCode, input, outputLength).result().join();
+    }
+
+    @Override
+    public PendingIo readAsync(int length) {
+        FxFileHandle f = file;
+        return f == null ? failed("ReadFile") : new HostPendingIo(f.read(length), () -> "ReadFile of " + length
+                + " bytes on " + path);
+    }
+
+    @Override
+    public PendingIo writeAsync(byte[] data) {
+        FxFileHandle f = file;
+        return f == null ? failed("WriteFile")
+                : new HostPendingIo(f.write(data), () -> "WriteFile of " + (data == null ? 0 : data.length) + " bytes on "
+                        + path);
+    }
+
+    @Override
+    public PendingIo deviceIoControlAsync(int ioControlCode, byte[] input, int outputLength) {
+        FxFileHandle f = file;
+        return f == null ? failed("DeviceIoControl")
+                : new HostPendingIo(f.deviceIoControl(ioControlCode, input, outputLength),
+                        () -> String.format("DeviceIoControl 0x%08X on %s", ioControlCode, path));
+    }
+
+    /** The result for a handle that no longer reaches a device. */
+    private PendingIo failed(String what) {
+        NtStatus status = closed ? NtStatus.STATUS_FILE_CLOSED : NtStatus.STATUS_NO_SUCH_DEVICE;
+        return new HostPendingIo(CompletableFuture.completedFuture(new IoResult(status, 0, null)), () -> what + " on " + path);
+    }
+
+    /** {@code CancelIoEx(handle, NULL)}: the framework cancels every request of the open still in flight. */
+    @Override
+    public int cancelAll() {
+        FxFileHandle f = file;
+        return f == null ? 0 : f.cancelAll();
+    }
+
+    @Override
+    public WdfRequestor requestor() {
+        return requestor;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    /** Whether the handle still reaches its device (not closed, device not deleted). */
+    boolean isOpen() {
+        FxFileHandle f = file;
+        return f != null && f.isOpen();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        FxFileHandle f = file;
+        file = null;
+        FxDevice d = device;
+        device = null;
+        if (d != null) {
+            namespace.untrack(d, this);
+        }
+        if (f != null) {
+            try {
+                f.close();
+            } catch (RuntimeException e) {
+                // CloseHandle never fails for the caller; the framework reported whatever the driver did
+            }
+        }
+    }
+
+    /** The device was deleted: the framework closed its side; let go of it. */
+    void deviceGone() {
+        file = null;
+        device = null;
+    }
+
+    @Override
+    public String toString() {
+        return "handle to " + path + (closed ? " (closed)" : file == null ? " (device gone)" : "");
+    }
+
+    /** One request in flight; lets go of the framework's IRP once it completed. */
+    static final class HostPendingIo implements PendingIo {
+
+        private volatile FxIrp irp;
+        private final CompletableFuture<IoResult> result;
+        /** Names the operation in a timeout's message; made only then. */
+        private final java.util.function.Supplier<String> what;
+
+        HostPendingIo(FxIrp irp, java.util.function.Supplier<String> what) {
+            this.what = what;
+            this.irp = irp;
+            this.result = irp.future().thenApply(status -> {
+                this.irp = null;
+                return new IoResult(status.status(), status.information(), status.output());
+            });
+        }
+
+        HostPendingIo(CompletableFuture<IoResult> done, java.util.function.Supplier<String> what) {
+            this.what = what;
+            this.irp = null;
+            this.result = done;
+        }
+
+        @Override
+        public CompletableFuture<IoResult> result() {
+            return result;
+        }
+
+        /** Answers whether the request was still in flight when asked. */
+        @Override
+        public boolean cancel() {
+            FxIrp i = irp;
+            return i != null && i.cancel();
+        }
+
+        @Override
+        public IoResult await(Duration timeout) {
+            try {
+                return result.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new IoException(what.get() + " (not complete within " + timeout.toMillis()
+                        + " ms)", NtStatus.STATUS_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IoException(what.get() + " (interrupted while waiting)", NtStatus.STATUS_CANCELLED);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(what + ": the framework completed the request exceptionally", e.getCause());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return what + (result.isDone() ? " -> " + result.join().status() : " (in flight)");
+        }
+    }
+}

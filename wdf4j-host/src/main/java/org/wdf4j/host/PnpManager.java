@@ -1,0 +1,721 @@
+package org.wdf4j.host;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDriverGlobals;
+import org.wdf4j.framework.FxDriverState;
+import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.framework.VerifierSettings;
+
+/**
+ * The host's PnP manager: the device tree of root-enumerated device nodes, each matched to the driver whose package
+ * lists its hardware ID ({@code Wdf4j-Hardware-Ids}), as Windows' PnP manager does for devices that
+ * {@code devcon install} creates under {@code ROOT}.
+ *
+ * <pre>{@code
+ * HostedDriver echo = host.start(DriverPackage.open(Path.of("echo.jar")));
+ * PnpManager.DevNode node = host.pnp().addDevice("ROOT\\ECHO");   // ROOT\ECHO\0000, STARTED
+ * host.pnp().disable(node.instanceId());                           // REMOVE: DISABLED
+ * host.pnp().enable(node.instanceId());                            // EvtDriverDeviceAdd + START: STARTED
+ * host.pnp().removeDevice(node.instanceId());                      // REMOVE: the node is gone
+ * }</pre>
+ *
+ * <p>A node whose hardware ID no running driver lists stays in the tree as {@link Status#NO_DRIVER} (Device
+ * Manager's yellow bang) until such a driver starts; a host with a driver store starts an installed driver that lists
+ * it. A start that fails leaves the node {@link Status#FAILED} with the status as its problem, and the framework's
+ * device is removed, as Windows does after a failed start.
+ *
+ * <p>Stopping a driver ({@link DriverHost#stop(HostedDriver)}) removes its devices first (U7), in creation order; their
+ * nodes become NO_DRIVER again. Drivers that made control devices show as {@code ROOT\LEGACY_NAME\0000} nodes, as
+ * Windows shows non-PnP drivers; those nodes cannot be operated on: they go with their driver.
+ *
+ * <p>Thread-safe. Operations on one node are serialized; operations on different nodes run in parallel. Every
+ * operation waits for the driver's callbacks, bounded by the driver's verifier wait timeout (a hung callback makes
+ * the driver abandoned, and its node FAILED).
+ */
+public final class PnpManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PnpManager.class);
+
+    /** Where a device node stands. */
+    public enum Status {
+        /** Its driver's device is started (D0). */
+        STARTED,
+        /** Started, and in D3 because the system sleeps. */
+        SUSPENDED,
+        /** EvtDriverDeviceAdd, the start or the resume failed: the node's problem says with what. */
+        FAILED,
+        /** Disabled by the user: no device object; {@link #enable} starts it again. */
+        DISABLED,
+        /** No running driver lists its hardware ID. */
+        NO_DRIVER,
+        /** Surprise-removed, waiting for its remove. */
+        SURPRISE_REMOVED
+    }
+
+    /**
+     * A snapshot of a device node.
+     *
+     * @param instanceId e.g. {@code ROOT\ECHO\0000}
+     * @param hardwareId the hardware ID it was added with, e.g. {@code ROOT\ECHO}; null for the node of a non-PnP
+     *     driver ({@code ROOT\LEGACY_NAME\0000})
+     * @param driver the name of the driver bound to it, or null
+     * @param status where it stands
+     * @param problem for a FAILED node, the status that failed it; otherwise null
+     * @param interfaces the paths of its enabled device interfaces, e.g.
+     *     {@code \\?\ROOT#ECHO#0000#{cdc35b6e-0be4-4936-bf5f-5537380a7c1a}}
+     * @param controlDevices for the node of a driver with control devices: their names (opened as {@code \\.\NAME});
+     *     otherwise empty
+     */
+    public record DevNode(String instanceId, String hardwareId, String driver, Status status, NtStatus problem,
+                          List<String> interfaces, List<String> controlDevices) {
+
+        public DevNode {
+            Objects.requireNonNull(instanceId, "instanceId");
+            Objects.requireNonNull(status, "status");
+            interfaces = List.copyOf(interfaces);
+            controlDevices = List.copyOf(controlDevices);
+        }
+
+        /** One line, e.g. {@code ROOT\ECHO\0000 (ROOT\ECHO) driver echo: STARTED}. */
+        @Override
+        public String toString() {
+            return instanceId + (hardwareId == null ? "" : " (" + hardwareId + ")") + " driver "
+                    + (driver == null ? "(none)" : driver) + ": " + status + (problem == null ? "" : " " + problem);
+        }
+    }
+
+    /** One device node. Its fields change under {@link #lock}; snapshots read them without it. */
+    private static final class Node {
+        final String instanceId;
+        final String hardwareId;
+        final long order;
+        /** Serializes the operations on this node. */
+        final ReentrantLock lock = new ReentrantLock();
+        volatile String driver;
+        volatile FxDevice device;
+        volatile Status status = Status.NO_DRIVER;
+        volatile NtStatus problem;
+        volatile boolean deleted;
+
+        Node(String instanceId, String hardwareId, long order) {
+            this.instanceId = instanceId;
+            this.hardwareId = hardwareId;
+            this.order = order;
+        }
+    }
+
+    private final DriverHost host;
+    /** The nodes by upper-cased instance ID, in creation order; guarded by itself. */
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    /** The next instance number per instance ID prefix ({@code ROOT\ECHO}); guarded by {@link #nodes}. */
+    private final Map<String, Integer> counters = new LinkedHashMap<>();
+    private long nextOrder;
+    /** Drivers being stopped: no device is bound to them any more. */
+    private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+    /** Serializes {@link #sleep()} and {@link #wake()}. */
+    private final ReentrantLock powerLock = new ReentrantLock();
+    private volatile boolean asleep;
+    private volatile VerifierSettings autoStartVerifier = VerifierSettings.on();
+
+    PnpManager(DriverHost host) {
+        this.host = host;
+    }
+
+    /** The verifier settings of drivers this manager starts from the store for a new device (default: on). */
+    public PnpManager autoStartVerifier(VerifierSettings verifier) {
+        this.autoStartVerifier = Objects.requireNonNull(verifier, "verifier");
+        return this;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Operations
+
+    /**
+     * Adds a root-enumerated device with this hardware ID ({@code devcon install}): a node {@code ROOT\LAST\NNNN}
+     * (the hardware ID's last component, upper-cased, and a 4-digit counter), bound to the running driver that lists
+     * the hardware ID (or, on a host with a store, to an installed one that lists it, started for it), whose
+     * EvtDriverDeviceAdd is called and whose device is started.
+     *
+     * @return the node as it ends: STARTED, FAILED (with the status), or NO_DRIVER
+     * @throws IllegalArgumentException for a blank hardware ID or one with spaces or commas
+     */
+    public DevNode addDevice(String hardwareId) {
+        Objects.requireNonNull(hardwareId, "hardwareId");
+        String hwid = hardwareId.strip();
+        if (hwid.isEmpty() || hwid.chars().anyMatch(c -> c <= ' ' || c == ',') || hwid.endsWith("\\")) {
+            throw new IllegalArgumentException("'" + hardwareId + "' is not a hardware ID: give printable characters "
+                    + "without spaces or commas, e.g. ROOT\\ECHO");
+        }
+        String last = hwid.substring(hwid.lastIndexOf('\\') + 1).toUpperCase(Locale.ROOT);
+        String prefix = "ROOT\\" + last;
+        Node node;
+        synchronized (nodes) {
+            int n = counters.getOrDefault(prefix, 0);
+            if (n > 9999) {
+                throw new IllegalStateException("no instance number left for " + prefix + " (0000 to 9999 used)");
+            }
+            counters.put(prefix, n + 1);
+            node = new Node(String.format("%s\\%04d", prefix, n), hwid, nextOrder++);
+            nodes.put(key(node.instanceId), node);
+        }
+        LOG.info("PnP: device {} added with hardware ID {}", node.instanceId, hwid);
+        bindOrStartDriver(node);
+        return snapshot(node);
+    }
+
+    /** Removes the device (an orderly REMOVE) and deletes its node ({@code devcon remove}). */
+    public void removeDevice(String instanceId) {
+        Node node = lockNode(instanceId);
+        try {
+            removeFrameworkDevice(node, "removed");
+            node.deleted = true;
+            synchronized (nodes) {
+                nodes.remove(key(node.instanceId));
+            }
+            LOG.info("PnP: device {} removed", node.instanceId);
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    /** Disables the device ({@code devcon disable}): REMOVE; the node stays, DISABLED, until {@link #enable}. */
+    public DevNode disable(String instanceId) {
+        Node node = lockNode(instanceId);
+        try {
+            if (node.status != Status.DISABLED) {
+                removeFrameworkDevice(node, "disabled");
+                node.status = Status.DISABLED;
+                node.problem = null;
+                LOG.info("PnP: device {} disabled", node.instanceId);
+            }
+            return snapshot(node);
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    /**
+     * Enables a DISABLED node, retries a FAILED one, looks again for a driver for a NO_DRIVER one: EvtDriverDeviceAdd
+     * and START again. A started node is left as it is.
+     */
+    public DevNode enable(String instanceId) {
+        Node node = lockNode(instanceId);
+        try {
+            if (node.status != Status.DISABLED && node.status != Status.FAILED && node.status != Status.NO_DRIVER) {
+                return snapshot(node);
+            }
+            node.status = Status.NO_DRIVER;
+            node.problem = null;
+            node.driver = null;
+            LOG.info("PnP: device {} enabled", node.instanceId);
+        } finally {
+            node.lock.unlock();
+        }
+        bindOrStartDriver(node);
+        return snapshot(node);
+    }
+
+    /**
+     * The device is gone without warning (unplugged): SURPRISE_REMOVE, then REMOVE, and its node is deleted. While
+     * it runs, the node is SURPRISE_REMOVED.
+     */
+    public void surpriseRemove(String instanceId) {
+        Node node = lockNode(instanceId);
+        try {
+            FxDevice device = node.device;
+            if (device != null && driverUsable(node.driver)) {
+                node.status = Status.SURPRISE_REMOVED;
+                FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.SURPRISE_REMOVE);
+                if (!outcome.hung()) {
+                    device.pnp(FxPnpMachine.Event.REMOVE);
+                }
+            }
+            node.device = null;
+            node.deleted = true;
+            synchronized (nodes) {
+                nodes.remove(key(node.instanceId));
+            }
+            LOG.info("PnP: device {} surprise-removed", node.instanceId);
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    /**
+     * The system goes to sleep: every started device goes to D3 (SLEEP), last added first; they are SUSPENDED until
+     * {@link #wake()}. Devices that start meanwhile are suspended at once.
+     *
+     * @return the device tree afterwards
+     */
+    public List<DevNode> sleep() {
+        powerLock.lock();
+        try {
+            asleep = true;
+            for (Node node : nodeList().reversed()) {
+                node.lock.lock();
+                try {
+                    if (!node.deleted && node.status == Status.STARTED) {
+                        suspend(node);
+                    }
+                } finally {
+                    node.lock.unlock();
+                }
+            }
+            LOG.info("PnP: the system sleeps");
+            return devices();
+        } finally {
+            powerLock.unlock();
+        }
+    }
+
+    /**
+     * The system wakes: every suspended device goes back to D0 (WAKE), first added first. A device whose resume
+     * fails is FAILED with the status, and removed.
+     *
+     * @return the device tree afterwards
+     */
+    public List<DevNode> wake() {
+        powerLock.lock();
+        try {
+            asleep = false;
+            for (Node node : nodeList()) {
+                node.lock.lock();
+                try {
+                    if (!node.deleted && node.status == Status.SUSPENDED) {
+                        resume(node);
+                    }
+                } finally {
+                    node.lock.unlock();
+                }
+            }
+            LOG.info("PnP: the system is awake");
+            return devices();
+        } finally {
+            powerLock.unlock();
+        }
+    }
+
+    /** Whether the system sleeps ({@link #sleep()} without {@link #wake()} since). */
+    public boolean isAsleep() {
+        return asleep;
+    }
+
+    /**
+     * The device tree: the root-enumerated nodes in the order they were added, then a {@code ROOT\LEGACY_NAME\0000}
+     * node for each running driver that has control devices.
+     */
+    public List<DevNode> devices() {
+        List<DevNode> tree = new ArrayList<>();
+        for (Node node : nodeList()) {
+            tree.add(snapshot(node));
+        }
+        for (HostedDriver hosted : host.drivers()) {
+            FxDriverGlobals g = hosted.globals();
+            if (g == null) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (FxDevice d : g.devices()) {
+                if (d.isControlDevice()) {
+                    names.add(d.assignedName() == null ? "(unnamed)" : d.assignedName());
+                }
+            }
+            if (!names.isEmpty()) {
+                tree.add(new DevNode(legacyInstanceId(hosted.name()), null, hosted.name(),
+                        hosted.isRunning() ? Status.STARTED : Status.FAILED,
+                        g.failure() == null ? null : NtStatus.STATUS_DRIVER_INTERNAL_ERROR, List.of(), names));
+            }
+        }
+        return List.copyOf(tree);
+    }
+
+    /** The node with this instance ID (case-insensitive), if any. */
+    public Optional<DevNode> device(String instanceId) {
+        return devices().stream().filter(n -> n.instanceId().equalsIgnoreCase(instanceId)).findFirst();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // For the host
+
+    /** A driver started: nodes without a driver that match its hardware IDs get its devices, first added first. */
+    void driverStarted(HostedDriver hosted) {
+        if (hosted.driverPackage().hardwareIds().isEmpty()) {
+            return;
+        }
+        for (Node node : nodeList()) {
+            if (node.status == Status.NO_DRIVER && matches(hosted, node.hardwareId)) {
+                bind(node, hosted);
+            }
+        }
+    }
+
+    /**
+     * U7: the driver is about to be stopped: its devices are removed, in creation order, and their nodes left without
+     * a driver (NO_DRIVER; a disabled node stays DISABLED). A driver stopped by a bug check is not called: the
+     * framework deletes its devices with the driver object.
+     *
+     * @return the instance IDs of the devices removed, in order
+     */
+    List<String> driverStopping(HostedDriver hosted) {
+        String name = hosted.name();
+        stopping.add(name);
+        List<String> removed = new ArrayList<>();
+        for (Node node : nodeList()) {
+            if (!name.equals(node.driver)) {
+                continue;
+            }
+            node.lock.lock();
+            try {
+                if (node.deleted || !name.equals(node.driver)) {
+                    continue;
+                }
+                if (node.device != null) {
+                    if (driverUsable(name)) {
+                        removed.add(node.instanceId);
+                    }
+                    removeFrameworkDevice(node, "removed before its driver " + name + " unloads (U7)");
+                }
+                unbind(node);
+            } finally {
+                node.lock.unlock();
+            }
+        }
+        return removed;
+    }
+
+    /** The framework refused to stop the driver: it keeps running, and devices may be bound to it again. */
+    void driverStopRefused(HostedDriver hosted) {
+        stopping.remove(hosted.name());
+        driverStarted(hosted);
+    }
+
+    /** The driver is unloaded (or abandoned): no node keeps its device; its nodes are left without a driver. */
+    void driverGone(String name) {
+        for (Node node : nodeList()) {
+            if (!name.equals(node.driver)) {
+                continue;
+            }
+            node.lock.lock();
+            try {
+                if (name.equals(node.driver)) {
+                    node.device = null;
+                    unbind(node);
+                }
+            } finally {
+                node.lock.unlock();
+            }
+        }
+        stopping.remove(name);
+    }
+
+    /** The creation order of a node, for listing interfaces in the order devices were added. */
+    long order(String instanceId) {
+        synchronized (nodes) {
+            Node node = nodes.get(key(instanceId));
+            return node == null ? Long.MAX_VALUE : node.order;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Steps, each with the node's lock held (except bindOrStartDriver, which takes it)
+
+    /** Binds the node to the running driver that lists its hardware ID, or starts an installed one that does. */
+    private void bindOrStartDriver(Node node) {
+        HostedDriver running = runningDriverFor(node.hardwareId);
+        if (running != null) {
+            bind(node, running);
+            return;
+        }
+        String installed = installedDriverFor(node.hardwareId);
+        if (installed == null) {
+            LOG.info("PnP: no driver for {} ({}): the device has no driver", node.instanceId, node.hardwareId);
+            return;
+        }
+        try {
+            // Its start binds the node (driverStarted), as it does every node waiting for it.
+            HostedDriver started = host.start(installed, autoStartVerifier);
+            if (started.report() != null) {
+                LOG.warn("PnP: driver {}, installed for {}, failed in DriverEntry: the device has no driver", installed,
+                        node.hardwareId);
+            }
+        } catch (DriverPackageException | DriverStoreException | IOException | RuntimeException e) {
+            LOG.warn("PnP: cannot start driver {} for {}: {}", installed, node.instanceId, e.getMessage());
+        }
+        if (node.status == Status.NO_DRIVER && !node.deleted) {
+            running = runningDriverFor(node.hardwareId); // started meanwhile by someone else
+            if (running != null) {
+                bind(node, running);
+            }
+        }
+    }
+
+    /** Binds a node without a driver to {@code hosted}: EvtDriverDeviceAdd, then START. */
+    private void bind(Node node, HostedDriver hosted) {
+        node.lock.lock();
+        try {
+            if (node.deleted || node.status != Status.NO_DRIVER || stopping.contains(hosted.name()) || !hosted.isRunning()) {
+                return;
+            }
+            FxDriverGlobals globals = hosted.globals();
+            if (globals == null) {
+                return;
+            }
+            node.driver = hosted.name();
+            NtResult<FxDevice> added = globals.addDevice(node.hardwareId, node.instanceId);
+            if (!added.isSuccess()) {
+                fail(node, added.status(), "EvtDriverDeviceAdd failed");
+                return;
+            }
+            FxDevice device = added.value();
+            node.device = device;
+            FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.START);
+            if (outcome.state() == FxPnpMachine.State.STARTED) {
+                node.status = Status.STARTED;
+                node.problem = null;
+                LOG.info("PnP: device {} started by driver {}", node.instanceId, hosted.name());
+                if (asleep) {
+                    suspend(node);
+                }
+                return;
+            }
+            failStarted(node, outcome, "the start failed");
+        } finally {
+            node.lock.unlock();
+        }
+    }
+
+    /** SLEEP. */
+    private void suspend(Node node) {
+        FxDevice device = node.device;
+        if (device == null) {
+            return;
+        }
+        FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.SLEEP);
+        if (outcome.state() == FxPnpMachine.State.SUSPENDED) {
+            node.status = Status.SUSPENDED;
+        } else if (outcome.hung() || outcome.state() == FxPnpMachine.State.FAILED) {
+            failStarted(node, outcome, "the suspend failed");
+        }
+    }
+
+    /** WAKE. */
+    private void resume(Node node) {
+        FxDevice device = node.device;
+        if (device == null) {
+            return;
+        }
+        FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.WAKE);
+        if (outcome.state() == FxPnpMachine.State.STARTED) {
+            node.status = Status.STARTED;
+        } else {
+            failStarted(node, outcome, "the resume failed");
+        }
+    }
+
+    /** A start, suspend or resume failed: the node is FAILED and, as Windows does then, the device is removed. */
+    private void failStarted(Node node, FxDevice.PnpOutcome outcome, String what) {
+        NtStatus status = outcome.hung() ? NtStatus.STATUS_UNSUCCESSFUL
+                : outcome.status().isSuccess() ? NtStatus.STATUS_UNSUCCESSFUL : outcome.status();
+        FxDevice device = node.device;
+        if (device != null && !outcome.hung() && driverUsable(node.driver)) {
+            device.pnp(FxPnpMachine.Event.REMOVE);
+        }
+        node.device = null;
+        fail(node, status, what);
+    }
+
+    private void fail(Node node, NtStatus status, String what) {
+        node.status = Status.FAILED;
+        node.problem = status;
+        LOG.warn("PnP: device {} ({}), driver {}: {} with {}", node.instanceId, node.hardwareId, node.driver, what, status);
+    }
+
+    /** REMOVE, when the node has a device and its driver can still be called; the node keeps no device. */
+    private void removeFrameworkDevice(Node node, String why) {
+        FxDevice device = node.device;
+        node.device = null;
+        if (device != null && driverUsable(node.driver)) {
+            FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.REMOVE);
+            if (outcome.hung()) {
+                LOG.warn("PnP: the remove of {} hung; driver {} is abandoned", node.instanceId, node.driver);
+            }
+        }
+        LOG.debug("PnP: device {} {}", node.instanceId, why);
+    }
+
+    /** The node has no driver any more: NO_DRIVER, unless the user disabled it. */
+    private static void unbind(Node node) {
+        node.driver = null;
+        node.problem = null;
+        if (node.status != Status.DISABLED) {
+            node.status = Status.NO_DRIVER;
+        }
+    }
+
+    /** Whether the driver of that name runs and has not failed: PnP events may be sent to its devices. */
+    private boolean driverUsable(String name) {
+        if (name == null) {
+            return false;
+        }
+        HostedDriver hosted = host.driver(name);
+        FxDriverGlobals g = hosted == null ? null : hosted.globals();
+        return g != null && g.failure() == null && g.state() == FxDriverState.STARTED;
+    }
+
+    private HostedDriver runningDriverFor(String hardwareId) {
+        for (HostedDriver hosted : host.drivers()) {
+            if (hosted.isRunning() && !stopping.contains(hosted.name()) && matches(hosted, hardwareId)) {
+                return hosted;
+            }
+        }
+        return null;
+    }
+
+    /** The name of an installed driver that lists the hardware ID and is not loaded, or null (or no store). */
+    private String installedDriverFor(String hardwareId) {
+        DriverStore store = host.store();
+        if (store == null) {
+            return null;
+        }
+        try {
+            for (DriverStore.InstalledDriver d : store.list()) {
+                if (host.driver(d.name()) == null && d.hardwareIds().stream().anyMatch(hardwareId::equalsIgnoreCase)) {
+                    return d.name();
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("PnP: cannot read the driver store: {}", e.toString());
+        }
+        return null;
+    }
+
+    private static boolean matches(HostedDriver hosted, String hardwareId) {
+        return hosted.driverPackage().hardwareIds().stream().anyMatch(hardwareId::equalsIgnoreCase);
+    }
+
+    /** Finds the node and takes its lock; the errors name the instance ID and list the known ones. */
+    private Node lockNode(String instanceId) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Node node;
+        synchronized (nodes) {
+            node = nodes.get(key(instanceId));
+        }
+        if (node == null) {
+            throw unknown(instanceId);
+        }
+        node.lock.lock();
+        if (node.deleted) {
+            node.lock.unlock();
+            throw unknown(instanceId);
+        }
+        return node;
+    }
+
+    private IllegalArgumentException unknown(String instanceId) {
+        for (HostedDriver hosted : host.drivers()) {
+            if (legacyInstanceId(hosted.name()).equalsIgnoreCase(instanceId)) {
+                return new IllegalArgumentException(instanceId + " is the node of driver " + hosted.name()
+                        + "'s control devices: they go with the driver; stop the driver instead");
+            }
+        }
+        List<String> known = nodeList().stream().map(n -> n.instanceId).toList();
+        return new IllegalArgumentException("no device " + instanceId + " in the device tree; known devices: "
+                + (known.isEmpty() ? "(none)" : String.join(", ", known)));
+    }
+
+    private List<Node> nodeList() {
+        synchronized (nodes) {
+            return new ArrayList<>(nodes.values());
+        }
+    }
+
+    private static String key(String instanceId) {
+        return instanceId.toUpperCase(Locale.ROOT);
+    }
+
+    static String legacyInstanceId(String driverName) {
+        return "ROOT\\LEGACY_" + driverName.toUpperCase(Locale.ROOT) + "\\0000";
+    }
+
+    private static DevNode snapshot(Node node) {
+        FxDevice device = node.device;
+        List<String> paths = new ArrayList<>();
+        if (device != null) {
+            for (FxDevice.DeviceInterface i : device.interfaces()) {
+                if (i.active()) {
+                    paths.add(DeviceNamespace.interfacePath(node.instanceId, i.interfaceClassGuid(), i.referenceString()));
+                }
+            }
+        }
+        return new DevNode(node.instanceId, node.hardwareId, node.driver, node.status, node.problem, paths, List.of());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Rendering
+
+    /** The tree as text, one node a line, its interfaces and control devices under it; "no devices" when empty. */
+    public static String render(List<DevNode> tree) {
+        if (tree.isEmpty()) {
+            return "(no devices)\n";
+        }
+        int idWidth = "INSTANCE ID".length();
+        int hwWidth = "HARDWARE ID".length();
+        int drvWidth = "DRIVER".length();
+        for (DevNode n : tree) {
+            idWidth = Math.max(idWidth, n.instanceId().length());
+            hwWidth = Math.max(hwWidth, n.hardwareId() == null ? 1 : n.hardwareId().length());
+            drvWidth = Math.max(drvWidth, n.driver() == null ? 1 : n.driver().length());
+        }
+        String format = "%-" + idWidth + "s  %-" + hwWidth + "s  %-" + drvWidth + "s  %s%n";
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(format, "INSTANCE ID", "HARDWARE ID", "DRIVER", "STATUS"));
+        for (DevNode n : tree) {
+            String status = switch (n.status()) {
+                case NO_DRIVER -> "NO_DRIVER (no driver lists " + n.hardwareId() + ")";
+                case FAILED -> "FAILED" + (n.problem() == null ? "" : " (" + n.problem() + ")");
+                default -> n.status().name();
+            };
+            out.append(String.format(format, n.instanceId(), n.hardwareId() == null ? "-" : n.hardwareId(),
+                    n.driver() == null ? "-" : n.driver(), status).stripTrailing()).append('\n');
+            for (String path : n.interfaces()) {
+                out.append("    interface ").append(path).append('\n');
+            }
+            for (String name : n.controlDevices()) {
+                out.append("    control device \\\\.\\").append(name).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The tree as a JSON array of objects with the fields of {@link DevNode}. */
+    public static String toJson(List<DevNode> tree) {
+        Json json = new Json();
+        json.array(tree, n -> {
+            json.begin();
+            json.field("instanceId", n.instanceId());
+            json.field("hardwareId", n.hardwareId());
+            json.field("driver", n.driver());
+            json.field("status", n.status().name());
+            json.field("problem", n.problem() == null ? null : n.problem().toString());
+            json.name("interfaces").array(n.interfaces(), json::string);
+            json.name("controlDevices").array(n.controlDevices(), json::string);
+            json.end();
+        });
+        return json.toString();
+    }
+}

@@ -1,0 +1,175 @@
+package org.wdf4j.host.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.wdf4j.host.control.Request;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The device tree of the running host: {@code wdf4j devices}, {@code wdf4j device add|remove|disable|enable|
+ * surprise-remove}, {@code wdf4j power sleep|wake}. Each goes to the running host ({@code wdf4j host}) over its
+ * control socket; without one they say so and how to start one.
+ */
+final class DeviceCommands {
+
+    private DeviceCommands() {
+    }
+
+    private static final String EXIT = "Exit status: 0 done, 1 refused (unknown instance ID), 4 no host is running.";
+    private static final String START_EXIT = "Exit status: 0 the device started, 1 refused (unknown instance ID), "
+            + "3 it did not start (no driver lists its hardware ID, or EvtDriverDeviceAdd or the start failed), "
+            + "4 no host is running.";
+
+    @Command(name = "devices", mixinStandardHelpOptions = true,
+            description = {"Show the device tree of the running host: every device node with its hardware ID, driver, "
+                    + "status (STARTED, SUSPENDED, FAILED with its problem, DISABLED, NO_DRIVER, SURPRISE_REMOVED), "
+                    + "its interfaces and control devices.", EXIT})
+    static final class Devices implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Option(names = "--json", description = "Print the tree as one JSON array.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return state.onHost("devices", new Request("devices", json ? Map.of("json", "") : Map.of(), ""));
+        }
+    }
+
+    @Command(name = "device", mixinStandardHelpOptions = true,
+            description = "Add, remove, disable, enable or surprise-remove a device in the running host (wdf4j host).",
+            subcommands = {Add.class, Remove.class, Disable.class, Enable.class, SurpriseRemove.class})
+    static final class Device implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Add a root-enumerated device (as devcon install does): a node ROOT\\NAME\\NNNN bound to the "
+                    + "driver whose Wdf4j-Hardware-Ids lists HWID (an installed one is started for it), "
+                    + "EvtDriverDeviceAdd, then the start.", START_EXIT})
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "HWID", description = "The hardware ID, e.g. ROOT\\ECHO.")
+        String hardwareId;
+
+        @Override
+        public Integer call() {
+            return state.onHost("device add", new Request("device-add", Map.of(), hardwareId));
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Remove a device (an orderly remove) and delete its node.", EXIT})
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "INSTANCE_ID", description = "e.g. ROOT\\ECHO\\0000 (see wdf4j devices).")
+        String instanceId;
+
+        @Override
+        public Integer call() {
+            return state.onHost("device remove", new Request("device-remove", Map.of(), instanceId));
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = {"Disable a device: it is removed and its node stays, DISABLED, until enabled.", EXIT})
+    static final class Disable implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "INSTANCE_ID")
+        String instanceId;
+
+        @Override
+        public Integer call() {
+            return state.onHost("device disable", new Request("device-disable", Map.of(), instanceId));
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = {"Enable a disabled device (or retry a failed one): EvtDriverDeviceAdd and the start again.",
+                    START_EXIT})
+    static final class Enable implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "INSTANCE_ID")
+        String instanceId;
+
+        @Override
+        public Integer call() {
+            return state.onHost("device enable", new Request("device-enable", Map.of(), instanceId));
+        }
+    }
+
+    @Command(name = "surprise-remove", mixinStandardHelpOptions = true,
+            description = {"The device is gone without warning (unplugged): surprise removal, then the remove; its "
+                    + "node is deleted.", EXIT})
+    static final class SurpriseRemove implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "INSTANCE_ID")
+        String instanceId;
+
+        @Override
+        public Integer call() {
+            return state.onHost("device surprise-remove", new Request("device-surprise-remove", Map.of(), instanceId));
+        }
+    }
+
+    @Command(name = "power", mixinStandardHelpOptions = true,
+            description = "Put the running host's system to sleep or wake it: every started device goes to D3 or "
+                    + "back to D0.",
+            subcommands = {Sleep.class, Wake.class})
+    static final class Power implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "sleep", mixinStandardHelpOptions = true,
+            description = {"The system sleeps: every started device is suspended (D3), last added first; prints the "
+                    + "tree.", "Exit status: 0 done, 4 no host is running."})
+    static final class Sleep implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Override
+        public Integer call() {
+            return state.onHost("power sleep", new Request("power-sleep", Map.of(), ""));
+        }
+    }
+
+    @Command(name = "wake", mixinStandardHelpOptions = true,
+            description = {"The system wakes: every suspended device resumes (D0), first added first; prints the tree.",
+                    "Exit status: 0 done, 4 no host is running."})
+    static final class Wake implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Override
+        public Integer call() {
+            return state.onHost("power wake", new Request("power-wake", Map.of(), ""));
+        }
+    }
+}
