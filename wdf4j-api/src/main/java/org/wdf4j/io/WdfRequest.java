@@ -49,8 +49,9 @@ public interface WdfRequest extends WdfObject {
      * {@code WdfRequestRetrieveInputBuffer}: the data of a write or the input of a control code, as a buffer from 0
      * to its length (the driver may read it; the client never sees changes). IRQL {@code <= DISPATCH_LEVEL}.
      *
-     * @return the buffer; STATUS_BUFFER_TOO_SMALL when shorter than {@code minimumRequiredLength};
-     *     STATUS_INVALID_DEVICE_REQUEST for a read (which has no input) or a request without input
+     * @return the buffer; STATUS_BUFFER_TOO_SMALL when it is empty (a write of nothing, a control code sent without
+     *     input) or shorter than {@code minimumRequiredLength}, as in WDF; STATUS_INVALID_DEVICE_REQUEST for a request
+     *     of a type that has no input (a read)
      */
     NtResult<ByteBuffer> retrieveInputBuffer(long minimumRequiredLength);
 
@@ -59,8 +60,9 @@ public interface WdfRequest extends WdfObject {
      * length the client asked for. What the driver writes there, up to the information it completes with, is what
      * the client receives. IRQL {@code <= DISPATCH_LEVEL}.
      *
-     * @return the buffer; STATUS_BUFFER_TOO_SMALL when shorter than {@code minimumRequiredLength};
-     *     STATUS_INVALID_DEVICE_REQUEST for a write, or a control code without output buffer
+     * @return the buffer; STATUS_BUFFER_TOO_SMALL when it is empty (a control code sent without an output buffer) or
+     *     shorter than {@code minimumRequiredLength}, as in WDF; STATUS_INVALID_DEVICE_REQUEST for a request of a type
+     *     that has no output (a write)
      */
     NtResult<ByteBuffer> retrieveOutputBuffer(long minimumRequiredLength);
 
