@@ -365,6 +365,9 @@ final class FxIoQueue extends FxObject implements WdfQueue {
      * STATUS_DRIVER_INTERNAL_ERROR, and the exception is reported.
      */
     private void invokeForRequest(FxRequest r, Runnable call) {
+        if (mustMoveToPassive() && globals.queuePassive(() -> invokeForRequest(r, call))) {
+            return;
+        }
         if (!globals.invokeIoCallback(name, serialization, raiseToDispatch, call)
                 && r.requestState() == FxRequestState.DRIVER) {
             r.completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
@@ -373,7 +376,15 @@ final class FxIoQueue extends FxObject implements WdfQueue {
 
     /** Runs a cancel routine under this queue's synchronization scope (O7). */
     void invokeCancel(FxRequest r, EvtRequestCancel routine) {
-        globals.invokeIoCallback(name, serialization, raiseToDispatch, () -> routine.requestCancel(r));
+        invokeForRequestState(() -> routine.requestCancel(r));
+    }
+
+    /**
+     * O7: a PASSIVE-level queue's callbacks never run at DISPATCH_LEVEL. One that becomes due on a thread above
+     * PASSIVE_LEVEL (a request completed or cancelled from a dispatch timer) moves to the driver's passive thread.
+     */
+    private boolean mustMoveToPassive() {
+        return passiveCallbacks && FxThreadState.currentIrql() != Irql.PASSIVE_LEVEL;
     }
 
     /** A cancel reached a request waiting here: EvtIoCanceledOnQueue for one the driver put here, else STATUS_CANCELLED. */
@@ -415,7 +426,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             callback = isManual() && started && powered ? readyNotify : null;
         }
         if (callback != null) {
-            globals.invokeIoCallback(name, serialization, raiseToDispatch, () -> callback.queueState(this));
+            invokeForRequestState(() -> callback.queueState(this));
         }
     }
 
@@ -543,6 +554,9 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     }
 
     private void invokeForRequestState(Runnable call) {
+        if (mustMoveToPassive() && globals.queuePassive(() -> invokeForRequestState(call))) {
+            return;
+        }
         globals.invokeIoCallback(name, serialization, raiseToDispatch, call);
     }
 
