@@ -24,13 +24,12 @@ import org.wdf4j.spi.WdfFunctions;
 public interface WdfDevice extends WdfObject {
 
     /**
-     * {@code WdfDeviceCreate}: creates the device described by {@code deviceInit}, which is spent afterwards.
-     * IRQL PASSIVE_LEVEL.
+     * {@code WdfDeviceCreate}: creates the device described by {@code deviceInit} (see {@link WdfDeviceInit} for when
+     * the init is spent; a spent init is a bug check, WDF_INVALID_HANDLE). IRQL PASSIVE_LEVEL.
      *
      * @return the device; STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED when the attributes name a parent;
-     *     STATUS_OBJECT_NAME_COLLISION when another device in the host has the
-     *     assigned name; STATUS_INSUFFICIENT_RESOURCES; STATUS_INVALID_DEVICE_STATE when
-     *     a PnP device init is used outside its EvtDriverDeviceAdd
+     *     STATUS_OBJECT_NAME_COLLISION when another device in the host has the assigned name;
+     *     STATUS_INSUFFICIENT_RESOURCES
      */
     static NtResult<WdfDevice> create(WdfDeviceInit deviceInit, WdfObjectAttributes attributes) {
         return WdfFunctions.get().deviceCreate(deviceInit, attributes);

@@ -11,9 +11,11 @@ import org.wdf4j.spi.WdfFunctions;
  * callbacks, the I/O type, exclusivity, a name. The framework gives one to {@code EvtDriverDeviceAdd} for each PnP
  * device; a non-PnP driver allocates one with {@link #controlDeviceInitAllocate} for a control device.
  *
- * <p>A device init is used by one {@link WdfDevice#create} call; after it (successful or not) the init is spent and
- * any further call on it is a bug check (WDF_INVALID_HANDLE), as in WDF, where {@code WdfDeviceCreate} frees it.
- * Every method may be called at PASSIVE_LEVEL only.
+ * <p>A device init serves one device, as in WDF, where {@code WdfDeviceCreate} frees it. A PnP init is spent by
+ * {@link WdfDevice#create}, whatever it answers, and when its {@code EvtDriverDeviceAdd} returns. A control device init
+ * is spent by a successful create; after a failed one the driver still owns it and must {@link #free()} it (or correct
+ * it and create again). Any call on a spent init is a bug check (WDF_INVALID_HANDLE). Every method may be called at
+ * PASSIVE_LEVEL only.
  */
 public interface WdfDeviceInit {
 

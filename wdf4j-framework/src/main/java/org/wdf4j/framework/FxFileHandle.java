@@ -24,6 +24,8 @@ public final class FxFileHandle {
     private final AtomicBoolean cleanupStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean cleanedUp;
+    /** EvtFileCleanup has returned: only then may EvtFileClose run. */
+    private volatile boolean cleanupDone;
 
     FxFileHandle(FxDevice device, WdfRequestor requestor, String fileName) {
         this.device = device;
@@ -100,24 +102,29 @@ public final class FxFileHandle {
         if (!cleanupStarted.compareAndSet(false, true)) {
             return;
         }
-        cleanedUp = true;
-        for (FxIrp irp : outstanding) {
-            irp.cancel();
-        }
-        device.fileCleanup(this);
+        cleanUp();
         if (outstanding.isEmpty()) {
             closeNow();
+        }
+    }
+
+    /**
+     * Windows' cleanup: no new I/O, EvtFileCleanup, then the handle's requests still in flight are cancelled (as KMDF
+     * flushes the queues of a file object after its cleanup callback). EvtFileClose can only follow.
+     */
+    private void cleanUp() {
+        cleanedUp = true;
+        device.fileCleanup(this);
+        cleanupDone = true;
+        for (FxIrp irp : outstanding) {
+            irp.cancel();
         }
     }
 
     /** The device is deleted with this handle open: cleanup and close now; its requests go with the queues. */
     void closeForDeletion() {
         if (cleanupStarted.compareAndSet(false, true)) {
-            cleanedUp = true;
-            for (FxIrp irp : outstanding) {
-                irp.cancel();
-            }
-            device.fileCleanup(this);
+            cleanUp();
         }
         closeNow();
     }
@@ -127,11 +134,12 @@ public final class FxFileHandle {
         cleanupStarted.set(true);
         closed.set(true);
         cleanedUp = true;
+        cleanupDone = true;
     }
 
     void requestFinished(FxIrp irp) {
         outstanding.remove(irp);
-        if (cleanedUp && outstanding.isEmpty() && !closed.get()) {
+        if (cleanupDone && outstanding.isEmpty() && !closed.get()) {
             // EvtFileClose runs at PASSIVE_LEVEL outside any callback of the driver, as the close request does in
             // WDF: a last request completed from a timer or a cancel routine closes the file afterwards.
             FxThreadState thread = FxThreadState.current();

@@ -199,38 +199,37 @@ public final class FxFunctions implements WdfFunctions {
         WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
         globals.checkIrql("WdfDeviceCreate", Irql.PASSIVE_LEVEL, null);
         if (init.isSpent()) {
-            throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfDeviceCreate: " + init
-                    + " was already used (or freed); a device init serves one device");
+            throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfDeviceCreate: " + init + " was already used "
+                    + (init.control ? "by a successful WdfDeviceCreate, or freed" : "(a PnP device init is spent by "
+                    + "WdfDeviceCreate and when its EvtDriverDeviceAdd returns)") + "; a device init serves one device");
         }
+        NtResult<WdfDevice> result = createDevice(globals, init, attrs);
+        // WDF: a PnP init is gone after WdfDeviceCreate whatever it answered; a control device init only after a
+        // success: after a failure the driver frees it (WdfDeviceInitFree), or corrects it and tries again.
+        if (result.isSuccess() || !init.control) {
+            init.spend();
+        }
+        return result;
+    }
+
+    private static NtResult<WdfDevice> createDevice(FxDriverGlobals globals, FxDeviceInit init, WdfObjectAttributes attrs) {
         if (attrs.parent() != null) {
             return NtResult.failure(NtStatus.STATUS_WDF_PARENT_ASSIGNMENT_NOT_ALLOWED);
-        }
-        if (!init.control && !init.inDeviceAdd) {
-            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfDeviceCreate", null, "a PnP device init may be used "
-                    + "only in the EvtDriverDeviceAdd it was given to", false);
-            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
         }
         FxObject driverObject = globals.driverObject();
         if (driverObject == null) {
             return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
         }
-        FxDevice[] made = new FxDevice[1];
-        NtResult<FxDevice> created = globals.createObject("WdfDeviceCreate", driverObject, attrs, () -> {
-            FxDevice device = new FxDevice(globals, driverObject, attrs, init, globals.deviceListener());
-            made[0] = device;
-            return device;
-        });
+        NtResult<FxDevice> created = globals.createObject("WdfDeviceCreate", driverObject, attrs,
+                () -> new FxDevice(globals, driverObject, attrs, init, globals.deviceListener()));
         if (!created.isSuccess()) {
-            init.spend();
             return NtResult.failure(created.status());
         }
         FxDevice device = created.value();
         if (!device.claimName()) {
-            init.spend();
             device.deleteInternal();
             return NtResult.failure(NtStatus.STATUS_OBJECT_NAME_COLLISION);
         }
-        init.spend();
         init.created = device;
         globals.deviceCreated(device);
         return NtResult.success(device);
