@@ -180,6 +180,28 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         return list;
     }
 
+    /**
+     * The requests the driver holds, each with a framework reference, so that a request the driver completes on
+     * another thread meanwhile is still a valid handle when EvtIoStop or EvtIoResume names it. A request in the owned
+     * list is not yet deleted (completion leaves the list, under this lock, before it deletes the request), so the
+     * reference always succeeds here. Give them back with {@link #release(List)}.
+     */
+    private List<FxRequest> ownedReferencedLocked() {
+        List<FxRequest> list = new ArrayList<>(ownedCount);
+        for (FxRequest r = ownHead; r != null; r = r.next) {
+            if (r.tryFrameworkReference()) {
+                list.add(r);
+            }
+        }
+        return list;
+    }
+
+    private static void release(List<FxRequest> referenced) {
+        for (FxRequest r : referenced) {
+            r.releaseFrameworkReference();
+        }
+    }
+
     private boolean canPresentLocked() {
         if (waitHead == null || !started || !powered || isManual()) {
             return false;
@@ -240,6 +262,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             r.putByDriver = true;
             r.stopAcknowledged = false;
             r.stopNotified = false;
+            r.purgeNotified = false;
             linkWaitingLocked(r, requeue);
         }
         if (r.isCancelRequested()) {
@@ -457,6 +480,9 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             accepting = true;
             started = true;
             purging = false;
+            for (FxRequest r = ownHead; r != null; r = r.next) {
+                r.purgeNotified = false;
+            }
         }
         notifyReady();
         dispatch();
@@ -535,20 +561,32 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             for (FxRequest r = waitHead; r != null; r = r.next) {
                 waiting.add(r);
             }
-            owned = ownedSnapshotLocked();
+            owned = ownedReferencedLocked();
+            for (FxRequest r : owned) {
+                // A request kept across a power-down (acknowledged) must now be completed: the purge asks again.
+                r.stopAcknowledged = false;
+            }
         }
         for (FxRequest r : waiting) {
             cancelWaiting(r);
         }
-        for (FxRequest r : owned) {
-            boolean cancelable = r.isMarkedCancelable();
-            if (notifyDriver && config.evtIoStop() != null && !r.stopNotified) {
-                r.stopNotified = true;
-                invokeForRequestState(() -> config.evtIoStop().ioStop(this, r, WdfRequestStopAction.PURGE, cancelable));
+        try {
+            for (FxRequest r : owned) {
+                FxRequestState state = r.requestState();
+                if (state == FxRequestState.COMPLETED || state == FxRequestState.ABANDONED || r.queue != this) {
+                    continue;
+                }
+                boolean cancelable = state == FxRequestState.CANCELABLE;
+                if (notifyDriver && config.evtIoStop() != null && !r.purgeNotified) {
+                    r.purgeNotified = true;
+                    invokeForRequestState(() -> config.evtIoStop().ioStop(this, r, WdfRequestStopAction.PURGE, cancelable));
+                }
+                if (r.isMarkedCancelable()) {
+                    r.cancel();
+                }
             }
-            if (r.isMarkedCancelable()) {
-                r.cancel();
-            }
+        } finally {
+            release(owned);
         }
         checkWaiters();
     }
@@ -711,16 +749,20 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         List<FxRequest> owned;
         synchronized (lock) {
             powered = false;
-            owned = ownedSnapshotLocked();
+            owned = config.evtIoStop() == null ? List.of() : ownedReferencedLocked();
         }
-        if (config.evtIoStop() != null) {
+        try {
             for (FxRequest r : owned) {
-                if (!r.stopNotified && r.requestState() != FxRequestState.COMPLETED) {
+                FxRequestState state = r.requestState();
+                if (!r.stopNotified && r.queue == this
+                        && (state == FxRequestState.DRIVER || state == FxRequestState.CANCELABLE)) {
                     r.stopNotified = true;
-                    boolean cancelable = r.isMarkedCancelable();
+                    boolean cancelable = state == FxRequestState.CANCELABLE;
                     invokeForRequestState(() -> config.evtIoStop().ioStop(this, r, WdfRequestStopAction.SUSPEND, cancelable));
                 }
             }
+        } finally {
+            release(owned);
         }
         awaitQuiet("the power-down of " + this + " (requests the driver holds must be completed or acknowledged)",
                 this::stopDoneLocked, globals.giveUpDeadline());
@@ -735,17 +777,22 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         synchronized (lock) {
             powered = true;
             for (FxRequest r = ownHead; r != null; r = r.next) {
-                if (r.stopAcknowledged) {
+                if (r.stopAcknowledged && config.evtIoResume() != null && r.tryFrameworkReference()) {
                     resume.add(r);
                 }
                 r.stopAcknowledged = false;
                 r.stopNotified = false;
+                r.purgeNotified = false;
             }
         }
-        if (config.evtIoResume() != null) {
+        try {
             for (FxRequest r : resume) {
-                invokeForRequestState(() -> config.evtIoResume().ioResume(this, r));
+                if (r.queue == this && r.requestState() == FxRequestState.DRIVER) {
+                    invokeForRequestState(() -> config.evtIoResume().ioResume(this, r));
+                }
             }
+        } finally {
+            release(resume);
         }
         notifyReady();
         dispatch();

@@ -358,6 +358,26 @@ public abstract class FxObject implements WdfObject {
     }
 
     /**
+     * A reference the framework takes for itself while it calls the driver about the object (as KMDF does around
+     * EvtIoStop): no tag, no verifier accounting; false when the object is already gone (count zero).
+     */
+    final boolean tryFrameworkReference() {
+        int c;
+        do {
+            c = refsNow();
+            if (c == 0) {
+                return false;
+            }
+        } while (!REFS.compareAndSet(this, c, c + 1));
+        return true;
+    }
+
+    /** Gives back a reference {@link #tryFrameworkReference()} took; the object is destroyed if it was the last. */
+    final void releaseFrameworkReference() {
+        release(null, false);
+    }
+
+    /**
      * Gives up one reference. {@code creationReference} is true for the reference the object was
      * created with (given up by deletion); dropping the count to zero any other way while that
      * reference is still held is a bug check.

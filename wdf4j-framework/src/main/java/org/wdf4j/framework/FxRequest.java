@@ -58,8 +58,10 @@ final class FxRequest extends FxObject implements WdfRequest {
     boolean putByDriver;
     /** The driver acknowledged a stop without requeueing (EvtIoResume when the queue restarts). */
     boolean stopAcknowledged;
-    /** EvtIoStop has been called for the current stop. */
+    /** EvtIoStop(SUSPEND) has been called for the current power-down (cleared when the queue restarts). */
     boolean stopNotified;
+    /** EvtIoStop(PURGE) has been called for the current purge (cleared when the queue restarts). */
+    boolean purgeNotified;
 
     FxRequest(FxDriverGlobals globals, FxIrp irp, FxDevice device, FxFileObject fileObject, WdfObjectAttributes attributes) {
         super(globals, null, attributes);
