@@ -62,6 +62,8 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     private final List<EvtIoQueueState> drainWaiters = new ArrayList<>(0);
     private final List<EvtIoQueueState> purgeWaiters = new ArrayList<>(0);
     private EvtIoQueueState readyNotify;
+    /** Threads in {@link #awaitQuiet} waiting on {@link #lock}: only then does a leaving request notify it. */
+    private int awaiting;
 
     FxIoQueue(FxDriverGlobals globals, FxObject parent, FxDevice device, WdfObjectAttributes attributes,
               WdfIoQueueConfig config, boolean powerManaged) {
@@ -203,7 +205,12 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     }
 
     private boolean canPresentLocked() {
-        if (waitHead == null || !started || !powered || isManual()) {
+        return waitHead != null && mayPresentMoreLocked();
+    }
+
+    /** Started, powered, dispatching, and under its limit of requests the driver holds. */
+    private boolean mayPresentMoreLocked() {
+        if (!started || !powered || isManual()) {
             return false;
         }
         if (config.dispatchType() == WdfIoQueueDispatchType.SEQUENTIAL) {
@@ -218,25 +225,40 @@ final class FxIoQueue extends FxObject implements WdfQueue {
 
     /** A new request from a client, routed to this queue by the device. */
     void acceptFromClient(FxRequest r) {
+        FxThreadState thread = FxThreadState.current();
+        // Presented at once, without passing through the waiting list, when nothing waits before it and this thread
+        // may call the driver now (the common case of an idle queue): one lock round trip instead of two.
+        boolean mayPresentHere = !thread.inCallbackOf(globals) && (!passiveCallbacks || thread.irql == Irql.PASSIVE_LEVEL);
         boolean wasEmpty;
+        boolean presentNow = false;
+        boolean refused = false;
         synchronized (lock) {
             if (!accepting) {
+                refused = true;
                 wasEmpty = false;
-                r.queue = null;
             } else {
                 wasEmpty = waitHead == null;
-                linkWaitingLocked(r, false);
+                if (mayPresentHere && wasEmpty && mayPresentMoreLocked() && r.presentUnlessCanceled()) {
+                    linkOwnedLocked(r);
+                    presentNow = true;
+                } else {
+                    linkWaitingLocked(r, false);
+                }
             }
         }
-        if (r.queue == null) {
+        if (refused) {
             r.completeByFramework(deleted ? NtStatus.STATUS_NO_SUCH_DEVICE : NtStatus.STATUS_INVALID_DEVICE_STATE, 0);
+            return;
+        }
+        if (presentNow) {
+            present(r);
             return;
         }
         if (r.isCancelRequested()) {
             cancelWaiting(r);
             return;
         }
-        if (wasEmpty) {
+        if (wasEmpty && isManual()) {
             notifyReady();
         }
         dispatch();
@@ -289,6 +311,8 @@ final class FxIoQueue extends FxObject implements WdfQueue {
 
     /** A request of this queue was completed or abandoned: it leaves whichever list it is in. */
     void requestLeft(FxRequest r) {
+        boolean dispatchNeeded;
+        boolean waitersDue;
         synchronized (lock) {
             if (r.queue != this) {
                 return;
@@ -298,10 +322,18 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             } else if (r.list == FxRequest.WAITING) {
                 unlinkWaitingLocked(r);
             }
-            lock.notifyAll();
+            if (awaiting > 0) {
+                lock.notifyAll();
+            }
+            dispatchNeeded = waitHead != null;
+            waitersDue = !stopWaiters.isEmpty() || !drainWaiters.isEmpty() || !purgeWaiters.isEmpty();
         }
-        dispatch();
-        checkWaiters();
+        if (dispatchNeeded) {
+            dispatch();
+        }
+        if (waitersDue) {
+            checkWaiters();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -724,11 +756,14 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             }
             synchronized (lock) {
                 if (!condition.getAsBoolean()) {
+                    awaiting++;
                     try {
                         lock.wait(5);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return false;
+                    } finally {
+                        awaiting--;
                     }
                 }
             }

@@ -113,6 +113,11 @@ final class FxRequest extends FxObject implements WdfRequest {
         return applyLocked(Event.PRESENT);
     }
 
+    /** Queue side, under the queue's lock: QUEUED to DRIVER unless a cancel came first (then it stays QUEUED). */
+    synchronized boolean presentUnlessCanceled() {
+        return !canceled && applyLocked(Event.PRESENT);
+    }
+
     /** Queue side, under the destination queue's lock: DRIVER to QUEUED (forward, requeue, acknowledged requeue). */
     synchronized boolean enqueue() {
         return applyLocked(Event.ENQUEUE);
