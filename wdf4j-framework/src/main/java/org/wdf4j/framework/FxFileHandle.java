@@ -1,7 +1,7 @@
 package org.wdf4j.framework;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.wdf4j.NtStatus;
 import org.wdf4j.io.WdfRequestType;
@@ -20,7 +20,9 @@ public final class FxFileHandle {
     final WdfRequestor requestor;
     final String fileName;
     volatile FxFileObject fileObject;
-    private final Set<FxIrp> outstanding = ConcurrentHashMap.newKeySet();
+    /** The requests in flight: an intrusive list through {@link FxIrp}, guarded by this handle's monitor. */
+    private FxIrp firstInFlight;
+    private int inFlight;
     private final AtomicBoolean cleanupStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean cleanedUp;
@@ -62,7 +64,15 @@ public final class FxFileHandle {
             irp.finish(FxIoStatus.of(NtStatus.STATUS_FILE_CLOSED));
             return irp;
         }
-        outstanding.add(irp);
+        synchronized (this) {
+            irp.inFile = true;
+            irp.nextInFile = firstInFlight;
+            if (firstInFlight != null) {
+                firstInFlight.prevInFile = irp;
+            }
+            firstInFlight = irp;
+            inFlight++;
+        }
         if (cleanedUp) {
             // closed while this request was being made: it never reaches the driver
             irp.finish(FxIoStatus.of(NtStatus.STATUS_FILE_CLOSED));
@@ -75,7 +85,7 @@ public final class FxFileHandle {
     /** {@code CancelIoEx(handle, NULL)}: answers how many in-flight requests were asked to cancel. */
     public int cancelAll() {
         int n = 0;
-        for (FxIrp irp : outstanding) {
+        for (FxIrp irp : inFlightSnapshot()) {
             if (irp.cancel()) {
                 n++;
             }
@@ -83,9 +93,17 @@ public final class FxFileHandle {
         return n;
     }
 
+    private synchronized List<FxIrp> inFlightSnapshot() {
+        List<FxIrp> list = new ArrayList<>(inFlight);
+        for (FxIrp i = firstInFlight; i != null; i = i.nextInFile) {
+            list.add(i);
+        }
+        return list;
+    }
+
     /** How many of this handle's requests are in flight. */
-    public int outstanding() {
-        return outstanding.size();
+    public synchronized int outstanding() {
+        return inFlight;
     }
 
     /** Whether the handle is still open (not closed by the client, not closed by its device's deletion). */
@@ -103,7 +121,7 @@ public final class FxFileHandle {
             return;
         }
         cleanUp();
-        if (outstanding.isEmpty()) {
+        if (outstanding() == 0) {
             closeNow();
         }
     }
@@ -116,7 +134,7 @@ public final class FxFileHandle {
         cleanedUp = true;
         device.fileCleanup(this);
         cleanupDone = true;
-        for (FxIrp irp : outstanding) {
+        for (FxIrp irp : inFlightSnapshot()) {
             irp.cancel();
         }
     }
@@ -137,9 +155,28 @@ public final class FxFileHandle {
         cleanupDone = true;
     }
 
-    void requestFinished(FxIrp irp) {
-        outstanding.remove(irp);
-        if (cleanupDone && outstanding.isEmpty() && !closed.get()) {
+    /** The request is being finished: it leaves the in-flight list (before its client sees the result). */
+    synchronized void requestLeaving(FxIrp irp) {
+        if (!irp.inFile) {
+            return;
+        }
+        irp.inFile = false;
+        if (irp.prevInFile == null) {
+            firstInFlight = irp.nextInFile;
+        } else {
+            irp.prevInFile.nextInFile = irp.nextInFile;
+        }
+        if (irp.nextInFile != null) {
+            irp.nextInFile.prevInFile = irp.prevInFile;
+        }
+        irp.prevInFile = null;
+        irp.nextInFile = null;
+        inFlight--;
+    }
+
+    /** A request of this handle finished: the last one after the cleanup closes the file. */
+    void requestFinished() {
+        if (cleanupDone && !closed.get() && outstanding() == 0) {
             // EvtFileClose runs at PASSIVE_LEVEL outside any callback of the driver, as the close request does in
             // WDF: a last request completed from a timer or a cancel routine closes the file afterwards.
             FxThreadState thread = FxThreadState.current();

@@ -21,6 +21,10 @@ public final class FxIrp {
     private volatile boolean cancelRequested;
     /** The driver's request, once made; a cancel reaches the driver through it. */
     private volatile FxRequest request;
+    /** Links in the handle's list of requests in flight; guarded by the handle's monitor. */
+    FxIrp prevInFile;
+    FxIrp nextInFile;
+    boolean inFile;
 
     FxIrp(WdfRequestType type, byte[] input, int outputLength, int ioControlCode, FxFileHandle file) {
         this.type = type;
@@ -72,9 +76,12 @@ public final class FxIrp {
 
     /** Completes the client's side; answers false when it was already complete (never happens for a correct request). */
     boolean finish(FxIoStatus status) {
+        if (file != null) {
+            file.requestLeaving(this); // before the client sees the result: outstanding() never counts a finished request
+        }
         boolean done = future.complete(status);
         if (done && file != null) {
-            file.requestFinished(this);
+            file.requestFinished();
         }
         return done;
     }
