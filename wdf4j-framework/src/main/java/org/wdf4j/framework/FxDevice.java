@@ -661,18 +661,14 @@ public final class FxDevice extends FxObject implements WdfDevice {
         listener.deviceDeleted(this);
     }
 
-    /** The level {@link #acquireLock()} raised from; guarded by the lock itself. */
-    private Irql lockPreviousIrql = Irql.PASSIVE_LEVEL;
-
     @Override
     public void acquireLock() {
-        Irql previous = acquireObjectLock();
-        lockPreviousIrql = previous;
+        acquireObjectLock();
     }
 
     @Override
     public void releaseLock() {
-        releaseObjectLock(lockPreviousIrql);
+        releaseObjectLock();
     }
 
     @Override

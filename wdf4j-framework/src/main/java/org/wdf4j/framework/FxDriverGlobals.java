@@ -486,12 +486,12 @@ public final class FxDriverGlobals {
     }
 
     /** The presentation locks of this driver's objects that provide a synchronization scope, by object identity. */
-    private final java.util.Map<FxObject, java.util.concurrent.locks.ReentrantLock> presentationLocks =
+    private final java.util.Map<FxObject, FxPresentationLock> presentationLocks =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The lock that serializes callbacks under {@code object}'s synchronization scope; made on first use. */
-    java.util.concurrent.locks.ReentrantLock presentationLock(FxObject object) {
-        return presentationLocks.computeIfAbsent(object, o -> new java.util.concurrent.locks.ReentrantLock());
+    FxPresentationLock presentationLock(FxObject object) {
+        return presentationLocks.computeIfAbsent(object, o -> new FxPresentationLock());
     }
 
     void forgetPresentationLock(FxObject object) {

@@ -867,18 +867,14 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         device.queueGone(this);
     }
 
-    /** The level {@link #acquireLock()} raised from; guarded by the lock itself. */
-    private Irql lockPreviousIrql = Irql.PASSIVE_LEVEL;
-
     @Override
     public void acquireLock() {
-        Irql previous = acquireObjectLock();
-        lockPreviousIrql = previous;
+        acquireObjectLock();
     }
 
     @Override
     public void releaseLock() {
-        releaseObjectLock(lockPreviousIrql);
+        releaseObjectLock();
     }
 
     @Override

@@ -520,7 +520,7 @@ public abstract class FxObject implements WdfObject {
      * The lock under which the framework serializes the callbacks whose synchronization scope this object provides
      * (a device for scope DEVICE, a queue for scope QUEUE); made on first use. See {@link #scopeLock()}.
      */
-    final java.util.concurrent.locks.ReentrantLock presentationLock() {
+    final FxPresentationLock presentationLock() {
         hasPresentationLock = true;
         return globals.presentationLock(this);
     }
@@ -530,7 +530,7 @@ public abstract class FxObject implements WdfObject {
      * QUEUE the nearest queue at or above this object, for DEVICE (or QUEUE with no queue above) the nearest device;
      * an object with neither above it (a timer under the driver object) uses its own.
      */
-    final java.util.concurrent.locks.ReentrantLock scopeLock() {
+    final FxPresentationLock scopeLock() {
         WdfSynchronizationScope scope = synchronizationScope;
         if (scope == WdfSynchronizationScope.NONE) {
             return null;
@@ -545,12 +545,13 @@ public abstract class FxObject implements WdfObject {
 
     /**
      * {@code WdfObjectAcquireLock} on a device or queue: takes the lock that serializes its callbacks (its scope's, or
-     * its own without a scope), raising to DISPATCH_LEVEL for a DISPATCH-level object; answers the level to restore.
+     * its own without a scope), raising to DISPATCH_LEVEL for a DISPATCH-level object; the lock remembers the level to
+     * restore.
      */
-    final Irql acquireObjectLock() {
+    final void acquireObjectLock() {
         boolean passive = passiveLevel;
         checkHandle("WdfObjectAcquireLock", passive ? Irql.PASSIVE_LEVEL : Irql.DISPATCH_LEVEL);
-        java.util.concurrent.locks.ReentrantLock lock = objectLock();
+        FxPresentationLock lock = objectLock();
         if (lock.isHeldByCurrentThread()) {
             throw globals.bugCheck(WdfBugCheckCode.WDF_RECURSIVE_LOCK, "WdfObjectAcquireLock: the lock of " + this
                     + " is already held by this thread (a callback it serializes, or a second acquire); it would deadlock in WDF");
@@ -560,23 +561,23 @@ public abstract class FxObject implements WdfObject {
         if (!passive && previous.value() < Irql.DISPATCH_LEVEL.value()) {
             FxThreadState.raise(Irql.DISPATCH_LEVEL);
         }
-        return previous;
+        lock.acquiredFrom = previous;
     }
 
-    /** {@code WdfObjectReleaseLock}: restores {@code previous} and releases the lock. */
-    final void releaseObjectLock(Irql previous) {
+    /** {@code WdfObjectReleaseLock}: restores the level the acquire raised from and releases the lock. */
+    final void releaseObjectLock() {
         checkValid("WdfObjectReleaseLock");
-        java.util.concurrent.locks.ReentrantLock lock = objectLock();
+        FxPresentationLock lock = objectLock();
         if (!lock.isHeldByCurrentThread()) {
             throw globals.bugCheck(WdfBugCheckCode.WDF_INVALID_LOCK_OPERATION, "WdfObjectReleaseLock: the lock of " + this
                     + " is not held by this thread");
         }
-        FxThreadState.current().irql = previous;
+        FxThreadState.current().irql = lock.acquiredFrom;
         lock.unlock();
     }
 
-    private java.util.concurrent.locks.ReentrantLock objectLock() {
-        java.util.concurrent.locks.ReentrantLock scoped = scopeLock();
+    private FxPresentationLock objectLock() {
+        FxPresentationLock scoped = scopeLock();
         return scoped != null ? scoped : presentationLock();
     }
 

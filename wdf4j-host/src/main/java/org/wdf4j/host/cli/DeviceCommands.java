@@ -73,63 +73,35 @@ final class DeviceCommands {
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = {"Remove a device (an orderly remove) and delete its node.", EXIT})
-    static final class Remove implements Callable<Integer> {
-        @Mixin
-        StateDirMixin state;
-
-        @Parameters(paramLabel = "INSTANCE_ID", description = "e.g. ROOT\\ECHO\\0000 (see wdf4j devices).")
-        String instanceId;
-
-        @Override
-        public Integer call() {
-            return state.onHost("device remove", new Request("device-remove", Map.of(), instanceId));
+    static final class Remove extends OnInstance {
+        Remove() {
+            super("remove");
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = {"Disable a device: it is removed and its node stays, DISABLED, until enabled.", EXIT})
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        StateDirMixin state;
-
-        @Parameters(paramLabel = "INSTANCE_ID")
-        String instanceId;
-
-        @Override
-        public Integer call() {
-            return state.onHost("device disable", new Request("device-disable", Map.of(), instanceId));
+    static final class Disable extends OnInstance {
+        Disable() {
+            super("disable");
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true,
             description = {"Enable a disabled device (or retry a failed one): EvtDriverDeviceAdd and the start again.",
                     START_EXIT})
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        StateDirMixin state;
-
-        @Parameters(paramLabel = "INSTANCE_ID")
-        String instanceId;
-
-        @Override
-        public Integer call() {
-            return state.onHost("device enable", new Request("device-enable", Map.of(), instanceId));
+    static final class Enable extends OnInstance {
+        Enable() {
+            super("enable");
         }
     }
 
     @Command(name = "surprise-remove", mixinStandardHelpOptions = true,
             description = {"The device is gone without warning (unplugged): surprise removal, then the remove; its "
                     + "node is deleted.", EXIT})
-    static final class SurpriseRemove implements Callable<Integer> {
-        @Mixin
-        StateDirMixin state;
-
-        @Parameters(paramLabel = "INSTANCE_ID")
-        String instanceId;
-
-        @Override
-        public Integer call() {
-            return state.onHost("device surprise-remove", new Request("device-surprise-remove", Map.of(), instanceId));
+    static final class SurpriseRemove extends OnInstance {
+        SurpriseRemove() {
+            super("surprise-remove");
         }
     }
 
@@ -150,26 +122,55 @@ final class DeviceCommands {
     @Command(name = "sleep", mixinStandardHelpOptions = true,
             description = {"The system sleeps: every started device is suspended (D3), last added first; prints the "
                     + "tree.", "Exit status: 0 done, 4 no host is running."})
-    static final class Sleep implements Callable<Integer> {
-        @Mixin
-        StateDirMixin state;
-
-        @Override
-        public Integer call() {
-            return state.onHost("power sleep", new Request("power-sleep", Map.of(), ""));
+    static final class Sleep extends OnPower {
+        Sleep() {
+            super("sleep");
         }
     }
 
     @Command(name = "wake", mixinStandardHelpOptions = true,
             description = {"The system wakes: every suspended device resumes (D0), first added first; prints the tree.",
                     "Exit status: 0 done, 4 no host is running."})
-    static final class Wake implements Callable<Integer> {
+    static final class Wake extends OnPower {
+        Wake() {
+            super("wake");
+        }
+    }
+
+    /** A device command on one node: {@code wdf4j device VERB INSTANCE_ID}, sent to the host as {@code device-VERB}. */
+    abstract static class OnInstance implements Callable<Integer> {
+        private final String verb;
+
         @Mixin
         StateDirMixin state;
 
+        @Parameters(paramLabel = "INSTANCE_ID", description = "e.g. ROOT\\ECHO\\0000 (see wdf4j devices).")
+        String instanceId;
+
+        OnInstance(String verb) {
+            this.verb = verb;
+        }
+
         @Override
         public Integer call() {
-            return state.onHost("power wake", new Request("power-wake", Map.of(), ""));
+            return state.onHost("device " + verb, new Request("device-" + verb, Map.of(), instanceId));
+        }
+    }
+
+    /** {@code wdf4j power VERB}, sent to the host as {@code power-VERB}. */
+    abstract static class OnPower implements Callable<Integer> {
+        private final String verb;
+
+        @Mixin
+        StateDirMixin state;
+
+        OnPower(String verb) {
+            this.verb = verb;
+        }
+
+        @Override
+        public Integer call() {
+            return state.onHost("power " + verb, new Request("power-" + verb, Map.of(), ""));
         }
     }
 }
