@@ -662,16 +662,6 @@ public final class FxDevice extends FxObject implements WdfDevice {
     }
 
     @Override
-    public void acquireLock() {
-        acquireObjectLock();
-    }
-
-    @Override
-    public void releaseLock() {
-        releaseObjectLock();
-    }
-
-    @Override
     public String toString() {
         return handleName() + (control ? " (control device " + name + ")" : " (" + instanceId + ")");
     }

@@ -868,16 +868,6 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     }
 
     @Override
-    public void acquireLock() {
-        acquireObjectLock();
-    }
-
-    @Override
-    public void releaseLock() {
-        releaseObjectLock();
-    }
-
-    @Override
     public String toString() {
         return name;
     }

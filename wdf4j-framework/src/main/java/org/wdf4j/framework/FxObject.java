@@ -546,9 +546,9 @@ public abstract class FxObject implements WdfObject {
     /**
      * {@code WdfObjectAcquireLock} on a device or queue: takes the lock that serializes its callbacks (its scope's, or
      * its own without a scope), raising to DISPATCH_LEVEL for a DISPATCH-level object; the lock remembers the level to
-     * restore.
+     * restore. Public for {@code WdfDevice} and {@code WdfQueue}, which declare it; no other API type does.
      */
-    final void acquireObjectLock() {
+    public final void acquireLock() {
         boolean passive = passiveLevel;
         checkHandle("WdfObjectAcquireLock", passive ? Irql.PASSIVE_LEVEL : Irql.DISPATCH_LEVEL);
         FxPresentationLock lock = objectLock();
@@ -565,7 +565,7 @@ public abstract class FxObject implements WdfObject {
     }
 
     /** {@code WdfObjectReleaseLock}: restores the level the acquire raised from and releases the lock. */
-    final void releaseObjectLock() {
+    public final void releaseLock() {
         checkValid("WdfObjectReleaseLock");
         FxPresentationLock lock = objectLock();
         if (!lock.isHeldByCurrentThread()) {
