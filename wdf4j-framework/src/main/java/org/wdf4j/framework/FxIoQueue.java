@@ -23,11 +23,17 @@ import org.wdf4j.object.WdfObjectAttributes;
 /**
  * {@code WDFQUEUE}.
  *
- * <h2>Invariants (all under {@link #lock})</h2>
+ * <h2>Invariants</h2>
  * <ul>
- *   <li>Each request of this queue is in exactly one of its two intrusive lists: {@code waiting} (state QUEUED, in
- *       arrival order, requeued ones at the head) or {@code owned} (the driver holds it: presented, retrieved, or
- *       handed back by EvtIoCanceledOnQueue).</li>
+ *   <li>Each request of this queue is in exactly one of its intrusive lists: {@code waiting} (state QUEUED, in
+ *       arrival order, requeued ones at the head; under {@link #lock}) or one stripe of {@code owned} (the driver holds
+ *       it: presented, retrieved, or handed back by EvtIoCanceledOnQueue; under the stripe's monitor). Every queue but
+ *       an unlimited PARALLEL one has a single stripe, changed only with {@link #lock} held too.</li>
+ *   <li>An unlimited PARALLEL queue presents a request that arrives while nothing waits, and takes back one the driver
+ *       completed, under the stripe's monitor alone (so that clients on different cores do not contend). Whatever
+ *       stops it from presenting (stop, drain, purge, power-down) writes its flag first and then takes every stripe's
+ *       monitor, so it either finds the request or the request finds the flag; a waiter publishes {@link #wakeNeeded}
+ *       before it checks its condition, and a leaving request reads it after leaving, so no wake-up is lost.</li>
  *   <li>A dispatching queue presents a request only when {@link #canPresentLocked()}: started, powered (or not power
  *       managed), and under its limit (SEQUENTIAL: none owned; PARALLEL: fewer than {@code numberOfPresentedRequests}).</li>
  *   <li>Driver callbacks are never called with {@link #lock} held. Every change that can let a request be presented
@@ -48,13 +54,25 @@ final class FxIoQueue extends FxObject implements WdfQueue {
 
     private FxRequest waitHead;
     private FxRequest waitTail;
-    private int waitingCount;
-    private FxRequest ownHead;
-    private FxRequest ownTail;
-    private int ownedCount;
-    private boolean accepting = true;
-    private boolean started = true;
-    private boolean powered;
+    private volatile int waitingCount;
+    /**
+     * The requests the driver holds, in stripes: one stripe for every queue but an unlimited PARALLEL one, which has a
+     * stripe per few threads, so that requests presented and completed on different threads do not contend for one
+     * lock. A stripe's list and count are guarded by the stripe's monitor; lock order: {@link #lock}, then a stripe,
+     * then a request.
+     */
+    private final Stripe[] stripes;
+    /** An unlimited PARALLEL queue: requests arrive and leave under their stripe's lock only (see {@link #acceptFromClient}). */
+    private final boolean striped;
+    private volatile boolean accepting = true;
+    private volatile boolean started = true;
+    private volatile boolean powered;
+    /**
+     * Someone waits for requests to leave (a stop, drain or purge callback, a synchronous wait): a request leaving a
+     * striped queue must then take {@link #lock} and wake them. Written under {@link #lock} before the waiter checks
+     * its condition, read by the leaving request after it left its stripe, so one of the two always sees the other.
+     */
+    private volatile boolean wakeNeeded;
     private boolean purging;
     private boolean deleted;
     private boolean passiveDispatchScheduled;
@@ -65,9 +83,38 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     /** Threads in {@link #awaitQuiet} waiting on {@link #lock}: only then does a leaving request notify it. */
     private int awaiting;
 
+    /** Padding before a stripe's fields (superclass fields are laid out first): another object's fields never share its cache line. */
+    @SuppressWarnings("unused")
+    abstract static class StripePadBefore {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** A stripe's fields. */
+    abstract static class StripeFields extends StripePadBefore {
+        FxRequest head;
+        FxRequest tail;
+        volatile int count;
+    }
+
+    /**
+     * One stripe of the requests the driver holds: an intrusive list through {@link FxRequest}, guarded by its monitor.
+     * Padded on both sides, so that two threads working on two stripes do not write one cache line.
+     */
+    @SuppressWarnings("unused")
+    static final class Stripe extends StripeFields {
+        long q0, q1, q2, q3, q4, q5, q6, q7;
+    }
+
+    private static final int STRIPES = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
+
     FxIoQueue(FxDriverGlobals globals, FxObject parent, FxDevice device, WdfObjectAttributes attributes,
               WdfIoQueueConfig config, boolean powerManaged) {
         super(globals, parent, attributes, true);
+        this.striped = config.dispatchType() == WdfIoQueueDispatchType.PARALLEL && config.numberOfPresentedRequests() == 0;
+        this.stripes = new Stripe[striped ? STRIPES : 1];
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe();
+        }
         this.device = device;
         this.config = config;
         this.powerManaged = powerManaged;
@@ -143,56 +190,100 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         waitingCount--;
     }
 
-    private void linkOwnedLocked(FxRequest r) {
+    /** The stripe a request presented on the calling thread goes to. */
+    private Stripe stripeHere() {
+        return striped ? stripes[(int) Thread.currentThread().threadId() & (stripes.length - 1)] : stripes[0];
+    }
+
+    /** Adds a request the driver now holds to the calling thread's stripe. */
+    private void linkOwned(FxRequest r) {
+        Stripe s = stripeHere();
+        synchronized (s) {
+            linkOwnedIn(s, r);
+        }
+    }
+
+    /** With {@code s}'s monitor held. */
+    private void linkOwnedIn(Stripe s, FxRequest r) {
         r.queue = this;
         r.list = FxRequest.OWNED;
+        r.stripe = s;
         r.next = null;
-        r.prev = ownTail;
-        if (ownTail == null) {
-            ownHead = r;
+        r.prev = s.tail;
+        if (s.tail == null) {
+            s.head = r;
         } else {
-            ownTail.next = r;
+            s.tail.next = r;
         }
-        ownTail = r;
-        ownedCount++;
+        s.tail = r;
+        s.count++;
     }
 
-    private void unlinkOwnedLocked(FxRequest r) {
-        if (r.prev == null) {
-            ownHead = r.next;
-        } else {
-            r.prev.next = r.next;
+    /** Takes a request out of its stripe if it is still held there; answers whether it was. */
+    private boolean unlinkOwned(FxRequest r) {
+        Stripe s = r.stripe;
+        if (s == null) {
+            return false;
         }
-        if (r.next == null) {
-            ownTail = r.prev;
-        } else {
-            r.next.prev = r.prev;
+        synchronized (s) {
+            if (r.queue != this || r.list != FxRequest.OWNED || r.stripe != s) {
+                return false;
+            }
+            if (r.prev == null) {
+                s.head = r.next;
+            } else {
+                r.prev.next = r.next;
+            }
+            if (r.next == null) {
+                s.tail = r.prev;
+            } else {
+                r.next.prev = r.prev;
+            }
+            r.prev = null;
+            r.next = null;
+            r.list = FxRequest.NO_LIST;
+            r.stripe = null;
+            s.count--;
+            return true;
         }
-        r.prev = null;
-        r.next = null;
-        r.list = FxRequest.NO_LIST;
-        ownedCount--;
     }
 
-    private List<FxRequest> ownedSnapshotLocked() {
-        List<FxRequest> list = new ArrayList<>(ownedCount);
-        for (FxRequest r = ownHead; r != null; r = r.next) {
-            list.add(r);
+    private int ownedCount() {
+        int n = 0;
+        for (Stripe s : stripes) {
+            n += s.count;
+        }
+        return n;
+    }
+
+    /** Every request the driver holds (a snapshot, stripe by stripe). */
+    private List<FxRequest> ownedSnapshot() {
+        List<FxRequest> list = new ArrayList<>();
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (FxRequest r = s.head; r != null; r = r.next) {
+                    list.add(r);
+                }
+            }
         }
         return list;
     }
 
     /**
      * The requests the driver holds, each with a framework reference, so that a request the driver completes on
-     * another thread meanwhile is still a valid handle when EvtIoStop or EvtIoResume names it. A request in the owned
-     * list is not yet deleted (completion leaves the list, under this lock, before it deletes the request), so the
+     * another thread meanwhile is still a valid handle when EvtIoStop or EvtIoResume names it. A request in a stripe
+     * is not yet deleted (completion leaves the stripe, under its lock, before it deletes the request), so the
      * reference always succeeds here. Give them back with {@link #release(List)}.
      */
-    private List<FxRequest> ownedReferencedLocked() {
-        List<FxRequest> list = new ArrayList<>(ownedCount);
-        for (FxRequest r = ownHead; r != null; r = r.next) {
-            if (r.tryFrameworkReference()) {
-                list.add(r);
+    private List<FxRequest> ownedReferenced() {
+        List<FxRequest> list = new ArrayList<>();
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (FxRequest r = s.head; r != null; r = r.next) {
+                    if (r.tryFrameworkReference()) {
+                        list.add(r);
+                    }
+                }
             }
         }
         return list;
@@ -213,11 +304,13 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         if (!started || !powered || isManual()) {
             return false;
         }
-        if (config.dispatchType() == WdfIoQueueDispatchType.SEQUENTIAL) {
-            return ownedCount == 0;
+        if (striped) {
+            return true;
         }
-        int limit = config.numberOfPresentedRequests();
-        return limit == 0 || ownedCount < limit;
+        if (config.dispatchType() == WdfIoQueueDispatchType.SEQUENTIAL) {
+            return stripes[0].count == 0;
+        }
+        return stripes[0].count < config.numberOfPresentedRequests();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -229,6 +322,22 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         // Presented at once, without passing through the waiting list, when nothing waits before it and this thread
         // may call the driver now (the common case of an idle queue): one lock round trip instead of two.
         boolean mayPresentHere = !thread.inCallbackOf(globals) && (!passiveCallbacks || thread.irql == Irql.PASSIVE_LEVEL);
+        if (striped && mayPresentHere) {
+            // Under the stripe's lock only. A stop, purge or power-down changes the flags first and then takes every
+            // stripe's lock, so either it finds this request in the stripe or this thread sees the flags changed.
+            Stripe stripe = stripeHere();
+            boolean presented = false;
+            synchronized (stripe) {
+                if (accepting && started && powered && waitingCount == 0 && r.presentUnlessCanceled()) {
+                    linkOwnedIn(stripe, r);
+                    presented = true;
+                }
+            }
+            if (presented) {
+                present(r);
+                return;
+            }
+        }
         boolean wasEmpty;
         boolean presentNow = false;
         boolean refused = false;
@@ -239,7 +348,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             } else {
                 wasEmpty = waitHead == null;
                 if (mayPresentHere && wasEmpty && mayPresentMoreLocked() && r.presentUnlessCanceled()) {
-                    linkOwnedLocked(r);
+                    linkOwned(r);
                     presentNow = true;
                 } else {
                     linkWaitingLocked(r, false);
@@ -302,15 +411,24 @@ final class FxIoQueue extends FxObject implements WdfQueue {
 
     /** Takes a request the driver owns out of this queue's owned list (it moves to another queue). */
     private void takeOwned(FxRequest r) {
+        if (striped) {
+            unlinkOwned(r);
+            return;
+        }
         synchronized (lock) {
-            if (r.queue == this && r.list == FxRequest.OWNED) {
-                unlinkOwnedLocked(r);
-            }
+            unlinkOwned(r);
         }
     }
 
     /** A request of this queue was completed or abandoned: it leaves whichever list it is in. */
     void requestLeft(FxRequest r) {
+        if (striped && unlinkOwned(r)) {
+            // Leaving an unlimited PARALLEL queue never lets another request be presented; only waiters care.
+            if (wakeNeeded || waitingCount > 0) {
+                afterLeft();
+            }
+            return;
+        }
         boolean dispatchNeeded;
         boolean waitersDue;
         synchronized (lock) {
@@ -318,7 +436,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 return;
             }
             if (r.list == FxRequest.OWNED) {
-                unlinkOwnedLocked(r);
+                unlinkOwned(r);
             } else if (r.list == FxRequest.WAITING) {
                 unlinkWaitingLocked(r);
             }
@@ -334,6 +452,22 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         if (waitersDue) {
             checkWaiters();
         }
+    }
+
+    /** After a request left a striped queue while someone waits: wake the waiters, present, call back. */
+    private void afterLeft() {
+        synchronized (lock) {
+            if (awaiting > 0) {
+                lock.notifyAll();
+            }
+        }
+        dispatch();
+        checkWaiters();
+    }
+
+    /** Under {@link #lock}: whether a leaving request must wake someone (see {@link #wakeNeeded}). */
+    private void recomputeWakeLocked() {
+        wakeNeeded = awaiting > 0 || !stopWaiters.isEmpty() || !drainWaiters.isEmpty() || !purgeWaiters.isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -368,7 +502,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 if (!r.present()) {
                     continue; // completed meanwhile by the framework (it left the list with us)
                 }
-                linkOwnedLocked(r);
+                linkOwned(r);
             }
             present(r);
         }
@@ -452,7 +586,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             unlinkWaitingLocked(r);
             toDriver = r.putByDriver && config.evtIoCanceledOnQueue() != null && r.present();
             if (toDriver) {
-                linkOwnedLocked(r);
+                linkOwned(r);
             }
             lock.notifyAll();
         }
@@ -498,7 +632,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     public WdfIoQueueState queueState() {
         checkHandle("WdfIoQueueGetState", Irql.DISPATCH_LEVEL);
         synchronized (lock) {
-            return new WdfIoQueueState(accepting, started && powered, waitingCount, ownedCount);
+            return new WdfIoQueueState(accepting, started && powered, waitingCount, ownedCount());
         }
     }
 
@@ -512,7 +646,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             accepting = true;
             started = true;
             purging = false;
-            for (FxRequest r = ownHead; r != null; r = r.next) {
+            for (FxRequest r : ownedSnapshot()) {
                 r.purgeNotified = false;
             }
         }
@@ -527,6 +661,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             started = false;
             if (stopComplete != null) {
                 stopWaiters.add(stopComplete);
+                wakeNeeded = true;
             }
         }
         checkWaiters();
@@ -548,6 +683,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             accepting = false;
             if (drainComplete != null) {
                 drainWaiters.add(drainComplete);
+                wakeNeeded = true;
             }
         }
         dispatch();
@@ -589,11 +725,12 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             purging = true;
             if (purgeComplete != null) {
                 purgeWaiters.add(purgeComplete);
+                wakeNeeded = true;
             }
             for (FxRequest r = waitHead; r != null; r = r.next) {
                 waiting.add(r);
             }
-            owned = ownedReferencedLocked();
+            owned = ownedReferenced();
             for (FxRequest r : owned) {
                 // A request kept across a power-down (acknowledged) must now be completed: the purge asks again.
                 r.stopAcknowledged = false;
@@ -652,7 +789,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 if (!r.present()) {
                     continue;
                 }
-                linkOwnedLocked(r);
+                linkOwned(r);
             }
             return NtResult.success(r);
         }
@@ -690,16 +827,30 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         if (started && powered) {
             return false;
         }
-        for (FxRequest r = ownHead; r != null; r = r.next) {
-            if (!r.stopAcknowledged) {
-                return false;
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (FxRequest r = s.head; r != null; r = r.next) {
+                    if (!r.stopAcknowledged) {
+                        return false;
+                    }
+                }
             }
         }
         return true;
     }
 
     private boolean idleLocked() {
-        return waitHead == null && ownHead == null;
+        if (waitHead != null) {
+            return false;
+        }
+        for (Stripe s : stripes) {
+            synchronized (s) { // see acceptFromClient: a request being linked is seen, or sees the flags changed
+                if (s.count != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Calls the stop, drain and purge callbacks whose condition now holds, each once. */
@@ -719,6 +870,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 drainWaiters.clear();
                 purgeWaiters.clear();
             }
+            recomputeWakeLocked();
         }
         if (due != null) {
             for (EvtIoQueueState callback : due) {
@@ -755,16 +907,18 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 continue;
             }
             synchronized (lock) {
-                if (!condition.getAsBoolean()) {
-                    awaiting++;
-                    try {
+                awaiting++;
+                wakeNeeded = true; // before the condition is checked again: see wakeNeeded
+                try {
+                    if (!condition.getAsBoolean()) {
                         lock.wait(5);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    } finally {
-                        awaiting--;
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } finally {
+                    awaiting--;
+                    recomputeWakeLocked();
                 }
             }
         }
@@ -784,7 +938,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         List<FxRequest> owned;
         synchronized (lock) {
             powered = false;
-            owned = config.evtIoStop() == null ? List.of() : ownedReferencedLocked();
+            owned = config.evtIoStop() == null ? List.of() : ownedReferenced();
         }
         try {
             for (FxRequest r : owned) {
@@ -811,7 +965,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         List<FxRequest> resume = new ArrayList<>();
         synchronized (lock) {
             powered = true;
-            for (FxRequest r = ownHead; r != null; r = r.next) {
+            for (FxRequest r : ownedSnapshot()) {
                 if (r.stopAcknowledged && config.evtIoResume() != null && r.tryFrameworkReference()) {
                     resume.add(r);
                 }
@@ -849,7 +1003,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         if (!idle) {
             List<FxRequest> left;
             synchronized (lock) {
-                left = ownedSnapshotLocked();
+                left = ownedSnapshot();
             }
             for (FxRequest r : left) {
                 if (r.abandonRequest()) {

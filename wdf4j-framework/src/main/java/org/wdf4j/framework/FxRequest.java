@@ -49,11 +49,13 @@ final class FxRequest extends FxObject implements WdfRequest {
     private byte[] outBytes;
     private ByteBuffer inBuffer;
 
-    // Queue bookkeeping, guarded by the lock of {@link #queue}.
+    // Queue bookkeeping, guarded by the lock of {@link #queue} (WAITING) or of its stripe (OWNED).
     FxIoQueue queue;
     byte list = NO_LIST;
     FxRequest prev;
     FxRequest next;
+    /** The stripe of {@link #queue} that holds it while OWNED (guarded by that stripe's monitor). */
+    FxIoQueue.Stripe stripe;
     /** The driver put the request in its current queue (forward, requeue): a cancel there goes to EvtIoCanceledOnQueue. */
     boolean putByDriver;
     /** The driver acknowledged a stop without requeueing (EvtIoResume when the queue restarts). */
