@@ -1,0 +1,238 @@
+package org.wdf4j.host.fuse;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+
+/**
+ * The handful of Linux C library calls the FUSE transport needs, bound with the JDK's foreign
+ * function API (no JNI, no JNA): {@code open}, {@code close}, {@code read}, {@code write},
+ * {@code mount}, {@code umount2}, {@code geteuid} and {@code getegid}.
+ *
+ * <p>Every call that can fail captures {@code errno} in the same downcall
+ * ({@link Linker.Option#captureCallState(String...)}), because the JVM may itself make system calls
+ * between a native call and a later read of {@code errno}. A failing call throws an
+ * {@link ErrnoException} naming the call and the error. The symbols come from the C library the
+ * JVM is linked with ({@link Linker#defaultLookup()}). Constants are the Linux x86-64/aarch64
+ * values.
+ */
+final class LibC {
+
+    /** {@code O_RDWR} for {@link #open}. */
+    static final int O_RDWR = 0x2;
+    /** {@code O_CLOEXEC} for {@link #open}: the fd must not leak into programs the host starts. */
+    static final int O_CLOEXEC = 0x80000;
+    /** mount(2) flag {@code MS_NOSUID}. */
+    static final long MS_NOSUID = 0x2;
+    /** mount(2) flag {@code MS_NODEV}. */
+    static final long MS_NODEV = 0x4;
+    /** umount2(2) flag {@code MNT_DETACH}: lazy unmount, works while the file is busy. */
+    static final int MNT_DETACH = 0x2;
+
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EIO = 5;
+    static final int EBADF = 9;
+    static final int EAGAIN = 11;
+    static final int EACCES = 13;
+    static final int EBUSY = 16;
+    static final int EEXIST = 17;
+    static final int ENODEV = 19;
+    static final int EINVAL = 22;
+    static final int ENOTTY = 25;
+    static final int ENOSYS = 38;
+    static final int EPROTO = 71;
+
+    private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
+            Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
+            Map.entry(EIO, "EIO"), Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"),
+            Map.entry(EACCES, "EACCES"), Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"),
+            Map.entry(ENODEV, "ENODEV"), Map.entry(EINVAL, "EINVAL"), Map.entry(ENOTTY, "ENOTTY"),
+            Map.entry(ENOSYS, "ENOSYS"), Map.entry(EPROTO, "EPROTO"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT
+            .varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = downcall("close",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle READ = downcall("read",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG),
+            CAPTURE_ERRNO);
+    private static final MethodHandle WRITE = downcall("write",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG),
+            CAPTURE_ERRNO);
+    private static final MethodHandle MOUNT = downcall("mount",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+            CAPTURE_ERRNO);
+    private static final MethodHandle UMOUNT2 = downcall("umount2",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle GETEUID = downcall("geteuid",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETEGID = downcall("getegid",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
+    /** Per-thread buffer the downcalls store {@code errno} into; threads call concurrently. */
+    private static final ThreadLocal<MemorySegment> CAPTURE = ThreadLocal
+            .withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private LibC() {
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor,
+            Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + name));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    /** The symbolic name of an errno value, for example {@code "ENODEV"}, or {@code "errno N"}. */
+    static String errnoName(int errno) {
+        return ERRNO_NAMES.getOrDefault(errno, "errno " + errno);
+    }
+
+    /** open(2); returns the new file descriptor. */
+    static int open(String path, int flags) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags, 0);
+            if (fd < 0) {
+                throw failure("open", path, capture);
+            }
+            return fd;
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** close(2). */
+    static void close(int fd) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) CLOSE.invokeExact(capture, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure("close", "fd " + fd, capture);
+        }
+    }
+
+    /** read(2) of at most {@code buffer.byteSize()} bytes; returns the number read. */
+    static int read(int fd, MemorySegment buffer) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        long n;
+        try {
+            n = (long) READ.invokeExact(capture, fd, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (n < 0) {
+            throw failure("read", "fd " + fd, capture);
+        }
+        return (int) n;
+    }
+
+    /** write(2) of the first {@code length} bytes of {@code buffer}; returns the number written. */
+    static int write(int fd, MemorySegment buffer, long length) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        long n;
+        try {
+            n = (long) WRITE.invokeExact(capture, fd, buffer, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (n < 0) {
+            throw failure("write", "fd " + fd, capture);
+        }
+        return (int) n;
+    }
+
+    /** mount(2). */
+    static void mount(String source, String target, String fsType, long flags, String data)
+            throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) MOUNT.invokeExact(capture, arena.allocateFrom(source),
+                    arena.allocateFrom(target), arena.allocateFrom(fsType), flags,
+                    arena.allocateFrom(data));
+            if (rc < 0) {
+                throw failure("mount", target, capture);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** umount2(2). */
+    static void umount2(String target, int flags) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) UMOUNT2.invokeExact(capture, arena.allocateFrom(target), flags);
+            if (rc < 0) {
+                throw failure("umount2", target, capture);
+            }
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** geteuid(2); cannot fail. */
+    static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** getegid(2); cannot fail. */
+    static int getegid() {
+        try {
+            return (int) GETEGID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static ErrnoException failure(String call, String detail, MemorySegment capture) {
+        return new ErrnoException(call, detail, (int) ERRNO.get(capture, 0L));
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed unexpectedly", t);
+    }
+}
