@@ -99,6 +99,8 @@ final class LibC {
     private LibC() {
     }
 
+    // The one place the host binds native code (restricted by the JDK: the launcher and the tests enable it).
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor,
             Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name)
