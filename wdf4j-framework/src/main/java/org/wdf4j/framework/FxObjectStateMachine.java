@@ -1,6 +1,5 @@
 package org.wdf4j.framework;
 
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -12,7 +11,8 @@ import java.util.Map;
 public final class FxObjectStateMachine {
 
     /** One row of the table. */
-    public record Transition(FxObjectState from, FxObjectEvent event, FxObjectState to) {
+    public record Transition(FxObjectState from, FxObjectEvent event, FxObjectState to)
+            implements FxStateTable.Row<FxObjectState, FxObjectEvent> {
     }
 
     /** The table. */
@@ -24,28 +24,19 @@ public final class FxObjectStateMachine {
             new Transition(FxObjectState.DISPOSED, FxObjectEvent.ABANDON, FxObjectState.ABANDONED),
     };
 
-    private static final FxObjectState[][] NEXT = new FxObjectState[FxObjectState.values().length][FxObjectEvent.values().length];
-
-    static {
-        for (Transition t : TABLE) {
-            NEXT[t.from().ordinal()][t.event().ordinal()] = t.to();
-        }
-    }
+    private static final FxStateTable<FxObjectState, FxObjectEvent> INDEX =
+            new FxStateTable<>(FxObjectState.class, FxObjectEvent.class, TABLE);
 
     private FxObjectStateMachine() {
     }
 
     /** The state {@code event} leads to from {@code from}, or null when the pair is illegal. */
     public static FxObjectState next(FxObjectState from, FxObjectEvent event) {
-        return NEXT[from.ordinal()][event.ordinal()];
+        return INDEX.next(from, event);
     }
 
     /** The table as a map, for documentation and tests. */
     public static Map<FxObjectState, Map<FxObjectEvent, FxObjectState>> asMap() {
-        Map<FxObjectState, Map<FxObjectEvent, FxObjectState>> map = new EnumMap<>(FxObjectState.class);
-        for (Transition t : TABLE) {
-            map.computeIfAbsent(t.from(), k -> new EnumMap<>(FxObjectEvent.class)).put(t.event(), t.to());
-        }
-        return map;
+        return INDEX.asMap();
     }
 }

@@ -1,6 +1,5 @@
 package org.wdf4j.framework;
 
-import java.util.EnumMap;
 import java.util.Map;
 import org.wdf4j.framework.FxRequestState.Event;
 
@@ -14,7 +13,8 @@ import org.wdf4j.framework.FxRequestState.Event;
 public final class FxRequestStateMachine {
 
     /** One row. */
-    public record Transition(FxRequestState from, Event event, FxRequestState to) {
+    public record Transition(FxRequestState from, Event event, FxRequestState to)
+            implements FxStateTable.Row<FxRequestState, Event> {
     }
 
     public static final Transition[] TABLE = {
@@ -34,29 +34,19 @@ public final class FxRequestStateMachine {
             new Transition(FxRequestState.CANCEL_ROUTINE, Event.ABANDON, FxRequestState.ABANDONED),
     };
 
-    private static final FxRequestState[][] NEXT =
-            new FxRequestState[FxRequestState.values().length][Event.values().length];
-
-    static {
-        for (Transition t : TABLE) {
-            NEXT[t.from().ordinal()][t.event().ordinal()] = t.to();
-        }
-    }
+    private static final FxStateTable<FxRequestState, Event> INDEX =
+            new FxStateTable<>(FxRequestState.class, Event.class, TABLE);
 
     private FxRequestStateMachine() {
     }
 
     /** The state {@code event} leads to from {@code from}, or null when the pair is illegal. */
     public static FxRequestState next(FxRequestState from, Event event) {
-        return NEXT[from.ordinal()][event.ordinal()];
+        return INDEX.next(from, event);
     }
 
     /** The table as a map, for documentation and tests. */
     public static Map<FxRequestState, Map<Event, FxRequestState>> asMap() {
-        Map<FxRequestState, Map<Event, FxRequestState>> map = new EnumMap<>(FxRequestState.class);
-        for (Transition t : TABLE) {
-            map.computeIfAbsent(t.from(), k -> new EnumMap<>(Event.class)).put(t.event(), t.to());
-        }
-        return map;
+        return INDEX.asMap();
     }
 }
