@@ -140,7 +140,7 @@ public class IoQueueBenchmark {
 
     @State(Scope.Thread)
     public static class Futures {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         final Future<IoResult>[] futures = new Future[OUTSTANDING];
     }
 

@@ -291,12 +291,6 @@ public final class FxDriverGlobals {
     }
 
     /**
-     * U6 step 5 for timers and work items: their cleanup (as part of the tree's) stopped every timer,
-     * flushed every work item and waited for their running callbacks; this waits for any callback still
-     * running, bounded by the wait timeout (the unload's own wait reports the driver HUNG first), and then
-     * closes the door: no timer or work item callback of this driver runs after it.
-     */
-    /**
      * The deadline of a wait inside a lifecycle step (a timer's cleanup waiting for its callback, step 5).
      * Twice the wait timeout: the step's own wait, which started first, must always be the one that
      * declares the driver hung and abandons it; an inner wait that gave up first would let the teardown go
@@ -315,6 +309,12 @@ public final class FxDriverGlobals {
         return System.nanoTime() + verifier.waitTimeout().toNanos() / 2;
     }
 
+    /**
+     * U6 step 5 for timers and work items: their cleanup (as part of the tree's) stopped every timer,
+     * flushed every work item and waited for their running callbacks; this waits for any callback still
+     * running, bounded by the wait timeout (the unload's own wait reports the driver HUNG first), and then
+     * closes the door: no timer or work item callback of this driver runs after it.
+     */
     private void awaitOutstandingCallbacks() {
         long deadline = innerWaitDeadline();
         synchronized (activeCallbacks) {
