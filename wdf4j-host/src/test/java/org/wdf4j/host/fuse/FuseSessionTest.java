@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +37,12 @@ class FuseSessionTest {
     @Test
     void realProgramsWriteAndReadThroughTheMountedFile() throws Exception {
         Path file = dir.resolve("echo0");
-        session = mountOrSkip(file, new EchoHandler());
+        session = FuseTests.mountOrSkip(file, new EchoHandler());
         assertThat(session.protocolMinor()).isGreaterThanOrEqualTo(FuseProtocol.MIN_MINOR_VERSION);
         assertThat(Files.getAttribute(file, "unix:mode")).isEqualTo(FuseProtocol.S_IFREG | 0666);
 
-        assertThat(run("sh", "-c", "printf hello > \"$1\"", "sh", file.toString())).isEmpty();
-        assertThat(run("cat", file.toString())).isEqualTo("hello");
+        assertThat(FuseTests.ok("sh", "-c", "printf hello > \"$1\"", "sh", file.toString())).isEmpty();
+        assertThat(FuseTests.ok("cat", file.toString())).isEqualTo("hello");
 
         Thread reader = session.readerThread();
         session.close();
@@ -53,43 +50,6 @@ class FuseSessionTest {
         assertThat(session.isRunning()).isFalse();
         assertThat(Files.isRegularFile(file)).isTrue();
         assertThat(Files.size(file)).isZero(); // the original, empty mount point is back
-    }
-
-    private static FuseSession mountOrSkip(Path file, FuseFileHandler handler) throws IOException {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")),
-                "/dev/fuse is missing: FUSE tests need the fuse device");
-        try {
-            return FuseSession.mount(file, 0666, handler);
-        } catch (ErrnoException e) {
-            Assumptions.assumeFalse(e.errno() == LibC.EPERM || e.errno() == LibC.EACCES,
-                    "not allowed to use FUSE here: " + e.getMessage());
-            throw e;
-        }
-    }
-
-    /** Runs a program, fails unless it exits with 0 within five seconds, returns its output. */
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            process.getOutputStream().close();
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            Thread pump = Thread.ofVirtual().start(() -> {
-                try {
-                    process.getInputStream().transferTo(output);
-                } catch (IOException ignored) {
-                    // the process ended or was killed
-                }
-            });
-            boolean exited = process.waitFor(5, TimeUnit.SECONDS);
-            assertThat(exited).as("%s exited in time", String.join(" ", command)).isTrue();
-            pump.join(Duration.ofSeconds(2));
-            String text = output.toString(StandardCharsets.UTF_8);
-            assertThat(process.exitValue()).as("exit status of %s, output: %s", String.join(" ", command), text)
-                    .isZero();
-            return text;
-        } finally {
-            process.destroyForcibly();
-        }
     }
 
     /** Keeps what programs write and hands it back to the next reads, like the echo sample. */
