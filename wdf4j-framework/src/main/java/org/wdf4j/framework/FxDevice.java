@@ -646,10 +646,7 @@ public final class FxDevice extends FxObject implements WdfDevice {
      */
     @Override
     void frameworkCleanup() {
-        removing = true;
-        for (FxIoQueue q : queues) {
-            q.purgeForRemoval(globals.failure() == null);
-        }
+        removing = true; // its queues (children) were purged by their own cleanup, which ran first
         setInterfacesActive(false);
         if (nameClaimed) {
             listener.releaseName(name, this);
