@@ -4,6 +4,7 @@ import java.util.UUID;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.driver.WdfDriver;
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.object.WdfObject;
@@ -95,4 +96,15 @@ public interface WdfDevice extends WdfObject {
 
     /** {@code WdfObjectReleaseLock}: releases the lock {@link #acquireLock()} took and restores the level. */
     void releaseLock();
+
+    /**
+     * Tells programs polling the device's files whether a read or write would complete now (see
+     * {@link WdfIoReadiness}): for every open of the device that has no readiness of its own. A change that makes a
+     * read or write possible wakes the programs waiting for it. Until called, the device is
+     * {@link WdfIoReadiness#READ_WRITE}. A null readiness is a bug check. IRQL {@code <= DISPATCH_LEVEL}.
+     */
+    void setIoReadiness(WdfIoReadiness readiness);
+
+    /** The readiness last set with {@link #setIoReadiness}. IRQL {@code <= DISPATCH_LEVEL}. */
+    WdfIoReadiness ioReadiness();
 }

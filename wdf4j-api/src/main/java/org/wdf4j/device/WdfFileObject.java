@@ -1,5 +1,6 @@
 package org.wdf4j.device;
 
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 import org.wdf4j.object.WdfObject;
 
@@ -20,4 +21,17 @@ public interface WdfFileObject extends WdfObject {
 
     /** Who opened the device: process, user and group. IRQL {@code <= DISPATCH_LEVEL}. */
     WdfRequestor requestor();
+
+    /**
+     * This open's own readiness for programs polling it (see {@link WdfIoReadiness}), which from now on wins over the
+     * device's ({@code WdfDevice.setIoReadiness}). Null goes back to following the device's. A change that makes a read
+     * or write possible wakes the program waiting for it. IRQL {@code <= DISPATCH_LEVEL}.
+     */
+    void setIoReadiness(WdfIoReadiness readiness);
+
+    /**
+     * What a program polling this open is told: its own readiness if set, else the device's. IRQL
+     * {@code <= DISPATCH_LEVEL}.
+     */
+    WdfIoReadiness ioReadiness();
 }

@@ -21,10 +21,13 @@ import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.framework.FxPnpMachine.Event;
 import org.wdf4j.framework.FxPnpMachine.State;
 import org.wdf4j.framework.FxPnpMachine.Step;
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.io.WdfRequestor;
 import org.wdf4j.object.WdfObjectAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code WDFDEVICE}: a PnP device (made in EvtDriverDeviceAdd, driven by {@link FxPnpMachine}) or a control device
@@ -35,6 +38,8 @@ import org.wdf4j.object.WdfObjectAttributes;
  * timeout like every lifecycle step (a callback that hangs makes the driver HUNG, not the host).
  */
 public final class FxDevice extends FxObject implements WdfDevice {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FxDevice.class);
 
     /** What a PnP event did. */
     public record PnpOutcome(State state, NtStatus status, boolean applied, boolean hung) {
@@ -81,6 +86,8 @@ public final class FxDevice extends FxObject implements WdfDevice {
     private boolean selfManagedIoInitCalled;
     private volatile boolean controlReady;
     private volatile boolean removing;
+    private volatile WdfIoReadiness ioReadiness = WdfIoReadiness.READ_WRITE;
+    private final List<Runnable> readinessListeners = new CopyOnWriteArrayList<>();
     private int openCount;
     private boolean nameClaimed;
 
@@ -166,6 +173,11 @@ public final class FxDevice extends FxObject implements WdfDevice {
 
     public boolean isExclusive() {
         return exclusive;
+    }
+
+    /** Whether this is a control device (outside PnP, opened by its name). */
+    public boolean isControl() {
+        return control;
     }
 
     /** Whether a control device finished initializing. */
@@ -625,6 +637,59 @@ public final class FxDevice extends FxObject implements WdfDevice {
     public String hardwareId() {
         checkHandle("WdfDeviceGetHardwareId", Irql.DISPATCH_LEVEL);
         return hardwareId;
+    }
+
+    @Override
+    public void setIoReadiness(WdfIoReadiness readiness) {
+        checkHandle("WdfDeviceSetIoReadiness", Irql.DISPATCH_LEVEL);
+        if (readiness == null) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL,
+                    "WdfDeviceSetIoReadiness: Readiness is null");
+        }
+        WdfIoReadiness old = ioReadiness;
+        ioReadiness = readiness;
+        if (wakes(old, readiness)) {
+            fireReadiness(readinessListeners);
+        }
+    }
+
+    @Override
+    public WdfIoReadiness ioReadiness() {
+        checkHandle("WdfDeviceGetIoReadiness", Irql.DISPATCH_LEVEL);
+        return ioReadiness;
+    }
+
+    /** The device's readiness, for the host (no handle check). */
+    public WdfIoReadiness currentIoReadiness() {
+        return ioReadiness;
+    }
+
+    /**
+     * Calls {@code listener} (on the driver's thread, so it must not block) whenever the driver sets a device readiness
+     * that makes a read or write possible; the FUSE reflector wakes the programs polling the device's file.
+     */
+    public void addReadinessListener(Runnable listener) {
+        readinessListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeReadinessListener(Runnable listener) {
+        readinessListeners.remove(listener);
+    }
+
+    /** Whether going from {@code old} to {@code now} makes a read or a write possible that was not. */
+    static boolean wakes(WdfIoReadiness old, WdfIoReadiness now) {
+        return (now.readable() && !old.readable()) || (now.writable() && !old.writable());
+    }
+
+    /** Calls the listeners; one that throws is logged and does not stop the others or the driver. */
+    static void fireReadiness(Iterable<Runnable> listeners) {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("readiness listener failed", e);
+            }
+        }
     }
 
     @Override

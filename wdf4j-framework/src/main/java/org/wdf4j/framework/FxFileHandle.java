@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.wdf4j.NtStatus;
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.io.WdfRequestor;
 
@@ -20,6 +21,8 @@ public final class FxFileHandle {
     final WdfRequestor requestor;
     final String fileName;
     volatile FxFileObject fileObject;
+    private volatile WdfIoReadiness ownReadiness;
+    private volatile Runnable readinessListener;
     /** The requests in flight: an intrusive list through {@link FxIrp}, guarded by this handle's monitor. */
     private FxIrp firstInFlight;
     private int inFlight;
@@ -33,6 +36,33 @@ public final class FxFileHandle {
         this.device = device;
         this.requestor = requestor;
         this.fileName = fileName == null ? "" : fileName;
+    }
+
+    /**
+     * What a program polling this open is told: the readiness the driver set on the file object, else the device's.
+     */
+    public WdfIoReadiness ioReadiness() {
+        WdfIoReadiness own = ownReadiness;
+        return own != null ? own : device.currentIoReadiness();
+    }
+
+    /**
+     * Calls {@code listener} (on the driver's thread: it must not block) whenever the driver sets a readiness on this
+     * open's file object that makes a read or write possible. The device's own changes go to the device's listeners
+     * ({@link FxDevice#addReadinessListener}). One listener per handle; null removes it.
+     */
+    public void setReadinessListener(Runnable listener) {
+        readinessListener = listener;
+    }
+
+    /** The file object's {@code setIoReadiness}; null follows the device again. */
+    void setOwnReadiness(WdfIoReadiness readiness) {
+        WdfIoReadiness old = ioReadiness();
+        ownReadiness = readiness;
+        Runnable l = readinessListener;
+        if (l != null && FxDevice.wakes(old, ioReadiness())) {
+            FxDevice.fireReadiness(List.of(l));
+        }
     }
 
     public FxDevice device() {

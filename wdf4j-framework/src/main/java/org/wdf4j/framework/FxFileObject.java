@@ -3,6 +3,7 @@ package org.wdf4j.framework;
 import org.wdf4j.Irql;
 import org.wdf4j.device.WdfDevice;
 import org.wdf4j.device.WdfFileObject;
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 import org.wdf4j.object.WdfObjectAttributes;
 
@@ -53,6 +54,18 @@ final class FxFileObject extends FxObject implements WdfFileObject {
     public WdfRequestor requestor() {
         checkHandle("WdfFileObjectGetRequestor", Irql.DISPATCH_LEVEL);
         return handle.requestor;
+    }
+
+    @Override
+    public void setIoReadiness(WdfIoReadiness readiness) {
+        checkHandle("WdfFileObjectSetIoReadiness", Irql.DISPATCH_LEVEL);
+        handle.setOwnReadiness(readiness);
+    }
+
+    @Override
+    public WdfIoReadiness ioReadiness() {
+        checkHandle("WdfFileObjectGetIoReadiness", Irql.DISPATCH_LEVEL);
+        return handle.ioReadiness();
     }
 
     /** Deleted with its device while still open: the open is closed as if the client closed it. */

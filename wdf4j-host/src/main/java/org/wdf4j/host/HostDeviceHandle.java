@@ -13,6 +13,7 @@ import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoException;
 import org.wdf4j.host.client.IoResult;
 import org.wdf4j.host.client.PendingIo;
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 
 /**
@@ -31,6 +32,8 @@ final class HostDeviceHandle implements DeviceHandle {
     /** The device, while this handle is tracked; null after close or once the device is gone. */
     private volatile FxDevice device;
     private volatile boolean closed;
+    /** Guarded by this. */
+    private Runnable readinessListener;
 
     HostDeviceHandle(FxFileHandle file, String path, WdfRequestor requestor, DeviceNamespace namespace) {
         this.file = file;
@@ -92,6 +95,41 @@ final class HostDeviceHandle implements DeviceHandle {
     }
 
     @Override
+    public WdfIoReadiness ioReadiness() {
+        FxFileHandle f = file;
+        return f == null ? WdfIoReadiness.READ_WRITE : f.ioReadiness();
+    }
+
+    @Override
+    public synchronized void setReadinessListener(Runnable listener) {
+        FxFileHandle f = file;
+        FxDevice d = device;
+        if (readinessListener != null && d != null) {
+            d.removeReadinessListener(readinessListener);
+        }
+        readinessListener = listener;
+        if (f != null) {
+            f.setReadinessListener(listener);
+        }
+        if (listener != null && d != null) {
+            d.addReadinessListener(listener);
+        }
+    }
+
+    /** Drops the listener from the framework's objects (close, device gone). */
+    private synchronized void dropReadinessListener(FxFileHandle f, FxDevice d) {
+        if (readinessListener != null) {
+            if (d != null) {
+                d.removeReadinessListener(readinessListener);
+            }
+            if (f != null) {
+                f.setReadinessListener(null);
+            }
+            readinessListener = null;
+        }
+    }
+
+    @Override
     public WdfRequestor requestor() {
         return requestor;
     }
@@ -114,6 +152,7 @@ final class HostDeviceHandle implements DeviceHandle {
         file = null;
         FxDevice d = device;
         device = null;
+        dropReadinessListener(f, d);
         if (d != null) {
             namespace.untrack(d, this);
         }
@@ -128,8 +167,11 @@ final class HostDeviceHandle implements DeviceHandle {
 
     /** The device was deleted: the framework closed its side; let go of it. */
     void deviceGone() {
+        FxFileHandle f = file;
+        FxDevice d = device;
         file = null;
         device = null;
+        dropReadinessListener(f, d);
     }
 
     @Override

@@ -59,39 +59,44 @@ final class HostIoClient implements IoClient {
 
     @Override
     public NtResult<DeviceHandle> open(String path, WdfRequestor requestor) {
-        Objects.requireNonNull(requestor, "requestor");
-        DeviceNamespace.Resolved resolved = namespace.resolve(path);
-        if (resolved.failure() != null) {
-            return NtResult.failure(resolved.failure());
-        }
-        CompletableFuture<NtResult<FxFileHandle>> create = resolved.device().open(requestor, resolved.fileName());
-        NtResult<FxFileHandle> opened;
+        CompletableFuture<NtResult<DeviceHandle>> open = openAsync(path, requestor);
         try {
-            opened = create.get(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return open.get(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            closeWhenDone(create);
+            closeWhenDone(open);
             return NtResult.failure(NtStatus.STATUS_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeWhenDone(create);
+            closeWhenDone(open);
             return NtResult.failure(NtStatus.STATUS_CANCELLED);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the framework failed the open of " + path, e.getCause());
         }
-        if (!opened.isSuccess()) {
-            return NtResult.failure(opened.status());
+    }
+
+    @Override
+    public CompletableFuture<NtResult<DeviceHandle>> openAsync(String path, WdfRequestor requestor) {
+        Objects.requireNonNull(requestor, "requestor");
+        DeviceNamespace.Resolved resolved = namespace.resolve(path);
+        if (resolved.failure() != null) {
+            return CompletableFuture.completedFuture(NtResult.failure(resolved.failure()));
         }
-        FxFileHandle file = opened.value();
-        HostDeviceHandle handle = new HostDeviceHandle(file, path, requestor, namespace);
-        if (!namespace.track(file.device(), handle)) {
-            handle.close(); // the device was deleted while it opened
-            return NtResult.failure(NtStatus.STATUS_DELETE_PENDING);
-        }
-        return NtResult.success(handle);
+        return resolved.device().open(requestor, resolved.fileName()).thenApply(opened -> {
+            if (!opened.isSuccess()) {
+                return NtResult.failure(opened.status());
+            }
+            FxFileHandle file = opened.value();
+            HostDeviceHandle handle = new HostDeviceHandle(file, path, requestor, namespace);
+            if (!namespace.track(file.device(), handle)) {
+                handle.close(); // the device was deleted while it opened
+                return NtResult.failure(NtStatus.STATUS_DELETE_PENDING);
+            }
+            return NtResult.success(handle);
+        });
     }
 
     /** An open the caller gave up on: if the driver completes it later with success, the handle is closed. */
-    private static void closeWhenDone(CompletableFuture<NtResult<FxFileHandle>> create) {
+    private static void closeWhenDone(CompletableFuture<NtResult<DeviceHandle>> create) {
         create.thenAccept(late -> {
             if (late.isSuccess()) {
                 late.value().close();

@@ -1,5 +1,6 @@
 package org.wdf4j.host.client;
 
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 
 /**
@@ -33,6 +34,21 @@ public interface DeviceHandle extends AutoCloseable {
 
     /** {@code CancelIoEx(handle, NULL)}: cancels every request of this handle still in flight; answers how many were asked to cancel. */
     int cancelAll();
+
+    /**
+     * Whether a read or write would complete now, as the driver tells it ({@code WdfFileObject.setIoReadiness}, else
+     * {@code WdfDevice.setIoReadiness}; ready both ways until the driver says otherwise). What {@code poll(2)} on the
+     * device's FUSE file answers. A handle that no longer reaches its device is ready both ways (the call then fails
+     * at once).
+     */
+    WdfIoReadiness ioReadiness();
+
+    /**
+     * Calls {@code listener} whenever the driver makes a read or write possible on this handle (its file object's
+     * readiness or its device's). It runs on the driver's thread and must not block. One listener per handle; null
+     * removes it; closing the handle removes it.
+     */
+    void setReadinessListener(Runnable listener);
 
     /** Who this handle opened the device as. */
     WdfRequestor requestor();

@@ -1,6 +1,7 @@
 package org.wdf4j.host.client;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import org.wdf4j.NtResult;
 import org.wdf4j.io.WdfRequestor;
@@ -32,6 +33,13 @@ public interface IoClient {
      *     EvtDeviceFileCreate completed the create request with
      */
     NtResult<DeviceHandle> open(String path, WdfRequestor requestor);
+
+    /**
+     * {@code CreateFile} on behalf of {@code requestor}, without waiting: completes (never exceptionally) with what
+     * {@link #open(String, WdfRequestor)} answers, however long the driver takes; if the caller gives up on it, it
+     * must close the handle the future may still complete with ({@code thenAccept(r -> r.value().close())}).
+     */
+    CompletableFuture<NtResult<DeviceHandle>> openAsync(String path, WdfRequestor requestor);
 
     /** A device interface: its class, reference string, path, and the device instance it belongs to. */
     record DeviceInterface(UUID interfaceClassGuid, String referenceString, String path, String instanceId) {
