@@ -12,12 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToLongFunction;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceListener;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.host.client.IoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The host's object namespace: the names devices were given ({@code \\.\NAME}, unique across the host, case-insensitive
@@ -31,6 +34,8 @@ import org.wdf4j.host.client.IoClient;
  */
 final class DeviceNamespace {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceNamespace.class);
+
     /** A name and the device that claimed it. */
     private record Named(String name, FxDevice device, Listener owner) {
     }
@@ -43,6 +48,20 @@ final class DeviceNamespace {
     record Resolved(FxDevice device, String fileName, NtStatus failure) {
     }
 
+    /**
+     * Told (outside the namespace's lock, on the driver's thread) when a device becomes reachable by a path and when
+     * it stops being: the FUSE reflector makes and removes device files from this.
+     */
+    interface Watcher {
+
+        /** A path now opens {@code device}: an enabled interface ({@code guid} not null) or a ready control device. */
+        void appeared(FxDevice device, String path, UUID guid, String referenceString);
+
+        /** The path no longer opens the device (interface disabled, device deleted, driver forgotten). */
+        void disappeared(FxDevice device, String path);
+    }
+
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     /** By upper-cased name. */
     private final Map<String, Named> names = new HashMap<>();
@@ -59,6 +78,52 @@ final class DeviceNamespace {
     /** The listener for one driver's devices; the framework calls it on the driver's threads. */
     FxDeviceListener listenerFor(String driverName) {
         return new Listener(driverName);
+    }
+
+    /**
+     * Adds a watcher and tells it, at once, every path that opens a device now (enabled interfaces and ready control
+     * devices, in the order the devices were added).
+     */
+    void addWatcher(Watcher watcher) {
+        List<Runnable> now = new ArrayList<>();
+        synchronized (lock) {
+            watchers.add(watcher);
+            List<Iface> ifaces = new ArrayList<>(interfaces.values());
+            ifaces.sort(Comparator.comparingLong((Iface i) -> nodeOrder.applyAsLong(i.instanceId())));
+            for (Iface i : ifaces) {
+                now.add(() -> watcher.appeared(i.device(), i.path(), i.guid(), i.referenceString()));
+            }
+            for (Named n : names.values()) {
+                if (n.device().isControlReady()) {
+                    now.add(() -> watcher.appeared(n.device(), n.name(), null, null));
+                }
+            }
+        }
+        now.forEach(Runnable::run);
+    }
+
+    void removeWatcher(Watcher watcher) {
+        watchers.remove(watcher);
+    }
+
+    private void appeared(FxDevice device, String path, UUID guid, String referenceString) {
+        for (Watcher w : watchers) {
+            try {
+                w.appeared(device, path, guid, referenceString);
+            } catch (RuntimeException e) {
+                LOG.warn("device namespace watcher failed for " + path, e);
+            }
+        }
+    }
+
+    private void disappeared(FxDevice device, String path) {
+        for (Watcher w : watchers) {
+            try {
+                w.disappeared(device, path);
+            } catch (RuntimeException e) {
+                LOG.warn("device namespace watcher failed for " + path, e);
+            }
+        }
     }
 
     /** The path of a device interface: {@code \\?\} + instance ID with {@code \} as {@code #} + {@code #{guid}}, then {@code \ref}. */
@@ -159,7 +224,18 @@ final class DeviceNamespace {
     /** Drops every name, interface and handle of this driver's devices (the driver is being forgotten). */
     void forgetDriver(String driverName) {
         List<HostDeviceHandle> detached = new ArrayList<>();
+        List<Runnable> gone = new ArrayList<>();
         synchronized (lock) {
+            for (Named n : names.values()) {
+                if (n.owner().driver.equals(driverName)) {
+                    gone.add(() -> disappeared(n.device(), n.name()));
+                }
+            }
+            for (Iface i : interfaces.values()) {
+                if (i.owner().driver.equals(driverName)) {
+                    gone.add(() -> disappeared(i.device(), i.path()));
+                }
+            }
             names.values().removeIf(n -> n.owner().driver.equals(driverName));
             interfaces.values().removeIf(i -> i.owner().driver.equals(driverName));
             for (Iterator<Map.Entry<FxDevice, Set<HostDeviceHandle>>> it = handles.entrySet().iterator(); it.hasNext(); ) {
@@ -170,6 +246,7 @@ final class DeviceNamespace {
                 }
             }
         }
+        gone.forEach(Runnable::run);
         detached.forEach(HostDeviceHandle::deviceGone);
     }
 
@@ -197,10 +274,15 @@ final class DeviceNamespace {
         @Override
         public void releaseName(String name, FxDevice device) {
             String key = name.toUpperCase(Locale.ROOT);
+            boolean removed = false;
             synchronized (lock) {
                 if (names.get(key) instanceof Named n && n.device() == device) {
                     names.remove(key);
+                    removed = true;
                 }
+            }
+            if (removed) {
+                disappeared(device, name);
             }
         }
 
@@ -209,28 +291,52 @@ final class DeviceNamespace {
             String ref = referenceString == null ? "" : referenceString;
             String path = interfacePath(device.instanceId(), guid, ref);
             String key = path.toLowerCase(Locale.ROOT);
+            boolean changed;
             synchronized (lock) {
                 if (enabled) {
-                    interfaces.put(key, new Iface(guid, ref, path, device.instanceId(), device, this));
+                    changed = interfaces.put(key, new Iface(guid, ref, path, device.instanceId(), device, this)) == null;
                 } else if (interfaces.get(key) instanceof Iface i && i.device() == device) {
                     interfaces.remove(key);
+                    changed = true;
+                } else {
+                    changed = false;
                 }
+            }
+            if (changed && enabled) {
+                appeared(device, path, guid, ref);
+            } else if (changed) {
+                disappeared(device, path);
             }
         }
 
         @Override
         public void controlDeviceReady(FxDevice device) {
-            // Nothing to do: the name was claimed at creation, and an open before this answers STATUS_DEVICE_NOT_READY.
+            // The name was claimed at creation (an open before this answers STATUS_DEVICE_NOT_READY); now it opens.
+            String name = null;
+            synchronized (lock) {
+                for (Named n : names.values()) {
+                    if (n.device() == device) {
+                        name = n.name();
+                    }
+                }
+            }
+            if (name != null) {
+                appeared(device, name, null, null);
+            }
         }
 
         @Override
         public void deviceDeleted(FxDevice device) {
             Set<HostDeviceHandle> detached;
+            List<String> paths = new ArrayList<>();
             synchronized (lock) {
+                names.values().stream().filter(n -> n.device() == device).forEach(n -> paths.add(n.name()));
+                interfaces.values().stream().filter(i -> i.device() == device).forEach(i -> paths.add(i.path()));
                 names.values().removeIf(n -> n.device() == device);
                 interfaces.values().removeIf(i -> i.device() == device);
                 detached = handles.remove(device);
             }
+            paths.forEach(p -> disappeared(device, p));
             if (detached != null) {
                 detached.forEach(HostDeviceHandle::deviceGone);
             }

@@ -6,11 +6,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.client.IoClient;
+import org.wdf4j.host.fuse.FuseSession;
 import org.wdf4j.host.leak.LeakDiagnosis;
 import org.wdf4j.host.leak.ThreadStarts;
 
@@ -74,6 +76,8 @@ public final class DriverHost implements AutoCloseable {
     /** The names and device interfaces of every driver's devices, and the client handles open on them. */
     private final DeviceNamespace namespace = new DeviceNamespace(pnp::order);
     private final HostIoClient client = new HostIoClient(namespace);
+    /** The FUSE reflector, while the devices are mounted. */
+    private volatile DeviceFiles deviceFiles;
 
     private DriverHost(DriverStore store) {
         this.store = store;
@@ -464,10 +468,49 @@ public final class DriverHost implements AutoCloseable {
         }
     }
 
-    /** Stops every driver that can be stopped; those that cannot are reported and left. */
+    /**
+     * Mounts the host's devices as files under {@code root} (the FUSE reflector, {@link DeviceFiles}): every enabled
+     * device interface and ready control device now and from now on, until {@link #unmountDevices} or
+     * {@link #close}. Stale mounts a dead host left under the root are removed first.
+     *
+     * @throws IllegalStateException when the devices are mounted already
+     * @throws IOException when {@code /dev/fuse} is missing, mounting is not permitted (it needs CAP_SYS_ADMIN), or a
+     *     live host serves that root
+     */
+    public synchronized DeviceFiles mountDevices(Path root, FuseSession.Options options) throws IOException {
+        if (deviceFiles != null) {
+            throw new IllegalStateException("the devices are already mounted at " + deviceFiles.root());
+        }
+        deviceFiles = DeviceFiles.mount(namespace, client, root, options);
+        return deviceFiles;
+    }
+
+    /** {@link #mountDevices(Path, FuseSession.Options)} with the default options. */
+    public DeviceFiles mountDevices(Path root) throws IOException {
+        return mountDevices(root, FuseSession.Options.defaults());
+    }
+
+    /** The device files, while mounted. */
+    public Optional<DeviceFiles> deviceFiles() {
+        return Optional.ofNullable(deviceFiles);
+    }
+
+    /** Unmounts the device files (programs holding one open get ENODEV); nothing when not mounted. */
+    public synchronized void unmountDevices() {
+        DeviceFiles files = deviceFiles;
+        deviceFiles = null;
+        if (files != null) {
+            files.close();
+        }
+    }
+
+    /**
+     * Unmounts the device files, then stops every driver that can be stopped; those that cannot are reported and left.
+     */
     @Override
     public void close() {
         closed = true;
+        unmountDevices();
         for (HostedDriver hosted : drivers().reversed()) {
             try {
                 stop(hosted);

@@ -670,6 +670,14 @@ public final class PnpManager {
 
     /** The tree as text, one node a line, its interfaces and control devices under it; "no devices" when empty. */
     public static String render(List<DevNode> tree) {
+        return render(tree, Map.of());
+    }
+
+    /**
+     * The tree as a table, each interface and control device followed by {@code -> FILE} when {@code files} (device
+     * path to file, from {@link DeviceFiles#pathsToFiles}) has its file.
+     */
+    public static String render(List<DevNode> tree, Map<String, String> files) {
         if (tree.isEmpty()) {
             return "(no devices)\n";
         }
@@ -693,17 +701,27 @@ public final class PnpManager {
             out.append(String.format(format, n.instanceId(), n.hardwareId() == null ? "-" : n.hardwareId(),
                     n.driver() == null ? "-" : n.driver(), status).stripTrailing()).append('\n');
             for (String path : n.interfaces()) {
-                out.append("    interface ").append(path).append('\n');
+                out.append("    interface ").append(path).append(fileOf(files, path)).append('\n');
             }
             for (String name : n.controlDevices()) {
-                out.append("    control device \\\\.\\").append(name).append('\n');
+                out.append("    control device \\\\.\\").append(name).append(fileOf(files, name)).append('\n');
             }
         }
         return out.toString();
     }
 
     /** The tree as a JSON array of objects with the fields of {@link DevNode}. */
+    private static String fileOf(Map<String, String> files, String path) {
+        String file = files.get(path);
+        return file == null ? "" : " -> " + file;
+    }
+
     public static String toJson(List<DevNode> tree) {
+        return toJson(tree, Map.of());
+    }
+
+    /** The tree as JSON; with {@code files}, each node also has {@code "files": {"device path": "file"}}. */
+    public static String toJson(List<DevNode> tree, Map<String, String> files) {
         Json json = new Json();
         json.array(tree, n -> {
             json.begin();
@@ -714,6 +732,20 @@ public final class PnpManager {
             json.field("problem", n.problem() == null ? null : n.problem().toString());
             json.name("interfaces").array(n.interfaces(), json::string);
             json.name("controlDevices").array(n.controlDevices(), json::string);
+            if (!files.isEmpty()) {
+                json.name("files").begin();
+                for (String path : n.interfaces()) {
+                    if (files.containsKey(path)) {
+                        json.field(path, files.get(path));
+                    }
+                }
+                for (String name : n.controlDevices()) {
+                    if (files.containsKey(name)) {
+                        json.field(name, files.get(name));
+                    }
+                }
+                json.end();
+            }
             json.end();
         });
         return json.toString();

@@ -1,6 +1,7 @@
 package org.wdf4j.host.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wdf4j.host.StateDirLockedException;
@@ -8,6 +9,7 @@ import org.wdf4j.host.control.HostServer;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code wdf4j host}: the long-lived host with its control socket; {@code wdf4j host shutdown} stops it. */
 @Command(name = "host", mixinStandardHelpOptions = true,
@@ -21,11 +23,19 @@ final class HostCommand implements Callable<Integer> {
     @Mixin
     StateDirMixin state;
 
+    @Option(names = "--mount-root", paramLabel = "DIR", description = "Where the devices appear as files (FUSE); "
+            + "default: STATE/dev.")
+    Path mountRoot;
+
+    @Option(names = "--no-device-files", description = "Do not mount the devices as files.")
+    boolean noDeviceFiles;
+
     @Override
     public Integer call() throws InterruptedException {
         HostServer server;
         try {
-            server = HostServer.start(state.dir(), System.out);
+            server = HostServer.start(state.dir(), noDeviceFiles ? null
+                    : mountRoot != null ? mountRoot : state.dir().resolve("dev"), System.out);
         } catch (StateDirLockedException e) {
             System.err.println("wdf4j host: " + e.getMessage());
             return 1;

@@ -1,10 +1,13 @@
 package org.wdf4j.host.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.DeviceFiles;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.DriverPackageException;
@@ -23,8 +26,13 @@ import picocli.CommandLine.Parameters;
                 "With --device, add those root-enumerated devices once the drivers are started (each bound to the "
                         + "driver whose Wdf4j-Hardware-Ids lists its hardware ID), print the device tree, then remove "
                         + "the devices before the drivers are stopped.",
-                "Exit status: 0 when every driver unloaded cleanly (and every device started), 3 when anything leaked, "
-                        + "a driver failed or a device did not start, 2 for a package that cannot be loaded."})
+                "With --mount-root, the devices are also files in that directory (the FUSE reflector) while they "
+                        + "exist; with --exec, a command runs (sh -c, with WDF4J_MOUNT_ROOT set) while they are mounted, "
+                        + "e.g. --exec 'echo hi > $WDF4J_MOUNT_ROOT/echo0 && cat $WDF4J_MOUNT_ROOT/echo0'.",
+                "Exit status: 0 when every driver unloaded cleanly (and every device started and the command "
+                        + "succeeded), 3 when anything leaked, a driver failed or a device did not start, 2 for a "
+                        + "package that cannot be loaded or bad options, 1 when the devices cannot be mounted or the "
+                        + "command failed."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "DRIVER.jar", description = "Driver packages.")
@@ -41,8 +49,20 @@ final class RunCommand implements Callable<Integer> {
             + "ROOT\\ECHO) once the drivers are started; repeatable.")
     List<String> devices = new ArrayList<>();
 
+    @Option(names = "--mount-root", paramLabel = "DIR", description = "Mount the devices as files in DIR (FUSE; needs "
+            + "/dev/fuse and root).")
+    Path mountRoot;
+
+    @Option(names = "--exec", paramLabel = "COMMAND", description = "Run COMMAND with sh -c while the devices are "
+            + "mounted (needs --mount-root), then remove them and stop the drivers.")
+    String exec;
+
     @Override
     public Integer call() {
+        if (exec != null && mountRoot == null) {
+            System.err.println("wdf4j run: --exec needs --mount-root DIR, where the command finds the device files");
+            return 2;
+        }
         List<DriverPackage> packages = new ArrayList<>();
         for (Path jar : jars) {
             try {
@@ -54,6 +74,7 @@ final class RunCommand implements Callable<Integer> {
         }
         VerifierSettings verifier = noVerifier ? VerifierSettings.OFF : VerifierSettings.on();
         boolean clean = true;
+        int commandStatus = 0;
         List<UnloadReport> reports = new ArrayList<>();
         List<PnpManager.DevNode> tree = List.of();
         try (DriverHost host = DriverHost.create()) {
@@ -71,14 +92,28 @@ final class RunCommand implements Callable<Integer> {
                     return 2;
                 }
             }
+            if (mountRoot != null) {
+                try {
+                    host.mountDevices(mountRoot);
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("wdf4j run: cannot mount the devices at " + mountRoot + ": " + e.getMessage()
+                            + " (FUSE needs /dev/fuse and CAP_SYS_ADMIN, e.g. root)");
+                    return 1;
+                }
+            }
             if (!devices.isEmpty()) {
                 clean &= addDevices(host);
                 tree = host.pnp().devices();
                 if (!json) {
                     System.out.println("== Device tree");
-                    System.out.print(PnpManager.render(tree));
+                    System.out.print(PnpManager.render(tree, files(host)));
                     System.out.println();
+                    System.out.flush();
                 }
+                if (exec != null) {
+                    commandStatus = runCommand();
+                }
+                host.unmountDevices();
                 for (PnpManager.DevNode node : host.pnp().devices().reversed()) {
                     if (node.hardwareId() != null) {
                         host.pnp().removeDevice(node.instanceId());
@@ -101,6 +136,10 @@ final class RunCommand implements Callable<Integer> {
                 System.out.println();
             }
         }
+        if (commandStatus != 0) {
+            System.err.println("wdf4j run: the command exited with status " + commandStatus);
+            return 1;
+        }
         if (json) {
             String document = UnloadReport.toJson(reports);
             if (!devices.isEmpty()) {
@@ -109,6 +148,25 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(document);
         }
         return clean ? 0 : 3;
+    }
+
+    private static Map<String, String> files(DriverHost host) {
+        return host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
+    }
+
+    /** Runs the --exec command with the terminal's streams; answers its exit status. */
+    private int runCommand() {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", exec).inheritIO();
+        builder.environment().put("WDF4J_MOUNT_ROOT", mountRoot.toAbsolutePath().normalize().toString());
+        try {
+            return builder.start().waitFor();
+        } catch (IOException e) {
+            System.err.println("wdf4j run: cannot run sh -c " + exec + ": " + e.getMessage());
+            return 127;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
     }
 
     /** Adds the devices; answers whether every one started (those that did not are named on stderr). */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.DeviceFiles;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.DriverPackageException;
@@ -117,7 +118,8 @@ public final class HostCommands {
 
     private int devices(boolean json, Output out) {
         List<PnpManager.DevNode> tree = host.pnp().devices();
-        out.outText(json ? PnpManager.toJson(tree) : PnpManager.render(tree).stripTrailing());
+        Map<String, String> files = host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
+        out.outText(json ? PnpManager.toJson(tree, files) : PnpManager.render(tree, files).stripTrailing());
         return OK;
     }
 

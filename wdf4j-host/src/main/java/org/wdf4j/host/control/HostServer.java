@@ -74,8 +74,26 @@ public final class HostServer implements AutoCloseable {
      * @throws org.wdf4j.host.StateDirLockedException when another host uses the state directory
      */
     public static HostServer start(Path stateDir, PrintStream log) throws IOException {
+        return start(stateDir, null, log);
+    }
+
+    /**
+     * Starts a host on {@code stateDir} and listens on its control socket; with a {@code mountRoot}, its devices are
+     * files there (the FUSE reflector). When they cannot be mounted (no {@code /dev/fuse}, no privilege, a live host
+     * on that root) the host runs without them and says why on {@code log}.
+     */
+    public static HostServer start(Path stateDir, Path mountRoot, PrintStream log) throws IOException {
         DriverHost host = DriverHost.create(stateDir);
         try {
+            if (mountRoot != null) {
+                try {
+                    host.mountDevices(mountRoot);
+                    log.println("wdf4j host: device files in " + host.deviceFiles().orElseThrow().root());
+                } catch (IOException e) {
+                    log.println("wdf4j host: device files are off: cannot mount " + mountRoot + ": " + e.getMessage()
+                            + " (FUSE needs /dev/fuse and CAP_SYS_ADMIN, e.g. root; --no-device-files silences this)");
+                }
+            }
             Path socket = host.store().socketPath();
             if (Files.deleteIfExists(socket)) {
                 log.println("wdf4j host: removed the stale socket " + socket + " (its host is gone)");

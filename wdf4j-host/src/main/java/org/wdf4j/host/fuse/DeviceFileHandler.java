@@ -1,32 +1,68 @@
 package org.wdf4j.host.fuse;
 
+import static org.wdf4j.host.fuse.FuseProtocol.*;
+
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.wdf4j.NtResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.client.IoResult;
+import org.wdf4j.host.client.PendingIo;
+import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 
 /**
- * A device behind a FUSE file: each program's open of the file is an open of the device through the host's
- * {@link IoClient} on behalf of that program (its pid, uid and gid reach EvtDeviceFileCreate), its reads and writes
- * are read and write requests on that handle, and its last close is the handle's close (EvtFileCleanup,
- * EvtFileClose). Statuses become errnos through {@link NtStatusErrno}.
- *
- * <p>This first version answers each request synchronously on the session's one reader thread: a request the driver
- * holds stalls the file's other requests until it completes. Interrupts (a signal to a program blocked in a read),
- * device I/O controls, poll and several reader threads come next (issue #5).
+ * A device behind a FUSE file, through the host's {@link IoClient}, the way UMDF's reflector connects applications to
+ * a driver:
+ * <ul>
+ *   <li>open: an {@link IoClient#openAsync} on behalf of the calling program (its pid, uid and gid reach
+ *       EvtDeviceFileCreate); the driver may refuse it (its status becomes the errno);</li>
+ *   <li>read, write, ioctl: read, write and device I/O control requests on that handle, answered when the driver
+ *       completes them (the reader thread never waits); an ioctl's control code is the Linux request number;</li>
+ *   <li>a signal to a program waiting in a call: the request is cancelled ({@link PendingIo#cancel}), so the driver's
+ *       EvtRequestCancel runs, and the program sees EINTR;</li>
+ *   <li>poll: the handle's readiness ({@link DeviceHandle#ioReadiness}), and a wake-up whenever the driver makes a
+ *       read or write possible;</li>
+ *   <li>the last close: the handle's close (EvtFileCleanup, EvtFileClose).</li>
+ * </ul>
+ * Statuses become errnos through {@link NtStatusErrno}. Once the file is {@link #detached() detached} (its device
+ * removed, its driver unloaded, the session closed) every handle is closed, requests still pending and every later
+ * call fail with ENODEV, and pollers are woken with POLLHUP|POLLERR.
  */
 public final class DeviceFileHandler implements FuseFileHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceFileHandler.class);
+    private static final int READY_ALWAYS = POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
+
+    /** One program's open of the file. */
+    private static final class Open {
+        final DeviceHandle handle;
+        volatile Runnable wakeup;
+        volatile boolean listening;
+
+        Open(DeviceHandle handle) {
+            this.handle = handle;
+        }
+
+        void wake() {
+            Runnable w = wakeup;
+            if (w != null) {
+                w.run();
+            }
+        }
+    }
+
     private final IoClient client;
     private final String path;
-    private final Map<Long, DeviceHandle> handles = new ConcurrentHashMap<>();
+    private final Map<Long, Open> opens = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
+    private volatile boolean detached;
 
     /**
      * @param client the host's client
@@ -37,52 +73,165 @@ public final class DeviceFileHandler implements FuseFileHandler {
         this.path = Objects.requireNonNull(path, "path");
     }
 
-    @Override
-    public long open(int uid, int gid, int pid, int flags) {
-        NtResult<DeviceHandle> opened = client.open(path, new WdfRequestor(pid, uid, gid));
-        if (!opened.isSuccess()) {
-            return -NtStatusErrno.errno(opened.status(), 0, false);
-        }
-        long fh = nextHandle.getAndIncrement();
-        handles.put(fh, opened.value());
-        return fh;
+    /** The device path behind the file. */
+    public String devicePath() {
+        return path;
+    }
+
+    /** How many programs' opens are open now. */
+    public int openCount() {
+        return opens.size();
     }
 
     @Override
-    public int read(long fh, ByteBuffer dst, long offset) {
-        DeviceHandle handle = handles.get(fh);
-        if (handle == null) {
-            return -NtStatusErrno.EBADF;
+    public void open(FuseRequest request, int flags) {
+        if (detached) {
+            request.replyError(LibC.ENODEV);
+            return;
         }
-        IoResult result = handle.read(dst.remaining());
-        int errno = NtStatusErrno.errno(result.status(), result.information(), false);
-        if (errno != 0) {
-            return -errno;
-        }
-        byte[] data = result.data();
-        int n = Math.min(data.length, dst.remaining());
-        dst.put(data, 0, n);
-        return n;
+        WdfRequestor requestor = new WdfRequestor(request.pid(), request.uid(), request.gid());
+        client.openAsync(path, requestor).whenComplete((opened, failure) -> {
+            if (failure != null) {
+                LOG.warn("open of " + path + " for " + request + " failed", failure);
+                request.replyError(LibC.EIO);
+                return;
+            }
+            if (!opened.isSuccess()) {
+                request.replyError(errno(NtStatusErrno.errno(opened.status(), 0, false)));
+                return;
+            }
+            DeviceHandle handle = opened.value();
+            long fh = nextHandle.getAndIncrement();
+            opens.put(fh, new Open(handle));
+            // The program may be gone (interrupted, answered EINTR) or the file detached meanwhile: then close again.
+            if (detached || !request.replyOpen(fh)) {
+                release(fh);
+                request.replyError(LibC.ENODEV);
+            }
+        });
     }
 
     @Override
-    public int write(long fh, ByteBuffer src, long offset) {
-        DeviceHandle handle = handles.get(fh);
-        if (handle == null) {
-            return -NtStatusErrno.EBADF;
+    public void read(FuseRequest request, long fh, int size) {
+        Open open = open(request, fh);
+        if (open == null) {
+            return;
         }
-        byte[] data = new byte[src.remaining()];
-        src.get(data);
-        IoResult result = handle.write(data);
-        int errno = NtStatusErrno.errno(result.status(), result.information(), false);
-        return errno != 0 ? -errno : (int) Math.min(result.information(), data.length);
+        PendingIo io = open.handle.readAsync(size);
+        request.onInterrupt(io::cancel);
+        io.result().thenAccept(result -> {
+            int errno = errno(result, false);
+            if (errno != 0) {
+                request.replyError(errno);
+            } else {
+                byte[] data = result.data();
+                request.replyRead(data, 0, Math.min(data.length, size));
+            }
+        });
+    }
+
+    @Override
+    public void write(FuseRequest request, long fh, ByteBuffer data) {
+        Open open = open(request, fh);
+        if (open == null) {
+            return;
+        }
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        PendingIo io = open.handle.writeAsync(bytes);
+        request.onInterrupt(io::cancel);
+        io.result().thenAccept(result -> {
+            int errno = errno(result, false);
+            if (errno != 0) {
+                request.replyError(errno);
+            } else {
+                request.replyWrite((int) Math.min(result.information(), bytes.length));
+            }
+        });
+    }
+
+    @Override
+    public void ioctl(FuseRequest request, long fh, int command, ByteBuffer input, int outputSize) {
+        Open open = open(request, fh);
+        if (open == null) {
+            return;
+        }
+        byte[] bytes = new byte[input.remaining()];
+        input.get(bytes);
+        PendingIo io = open.handle.deviceIoControlAsync(command, bytes, outputSize);
+        request.onInterrupt(io::cancel);
+        io.result().thenAccept(result -> {
+            int errno = errno(result, true);
+            if (errno != 0) {
+                request.replyError(errno);
+            } else {
+                byte[] data = result.data();
+                request.replyIoctl(0, data, 0, Math.min(data.length, outputSize));
+            }
+        });
+    }
+
+    @Override
+    public int poll(long fh, Runnable wakeup) {
+        Open open = opens.get(fh);
+        if (open == null || detached) {
+            return READY_ALWAYS | POLLERR | POLLHUP;
+        }
+        if (wakeup != null) {
+            open.wakeup = wakeup;
+            if (!open.listening) {
+                open.listening = true;
+                open.handle.setReadinessListener(open::wake);
+            }
+        }
+        WdfIoReadiness readiness = open.handle.ioReadiness();
+        return (readiness.readable() ? POLLIN | POLLRDNORM : 0) | (readiness.writable() ? POLLOUT | POLLWRNORM : 0);
     }
 
     @Override
     public void release(long fh) {
-        DeviceHandle handle = handles.remove(fh);
-        if (handle != null) {
-            handle.close();
+        Open open = opens.remove(fh);
+        if (open != null) {
+            open.handle.close();
         }
+    }
+
+    /** The device is gone (or the session closes): close every handle, wake every poller, fail what follows. */
+    @Override
+    public void detached() {
+        detached = true;
+        List<Long> handles = List.copyOf(opens.keySet());
+        for (Long fh : handles) {
+            Open open = opens.remove(fh);
+            if (open != null) {
+                open.handle.close();
+                open.wake();
+            }
+        }
+    }
+
+    /** The open a call names, or null after answering the call (ENODEV once detached, else EBADF). */
+    private Open open(FuseRequest request, long fh) {
+        Open open = opens.get(fh);
+        if (open == null) {
+            request.replyError(detached ? LibC.ENODEV : LibC.EBADF);
+        }
+        return open;
+    }
+
+    /** The errno for a completed request: once the file is detached, every failure is ENODEV. */
+    private int errno(IoResult result, boolean controlCode) {
+        int errno = NtStatusErrno.errno(result.status(), result.information(), controlCode);
+        return errno != 0 && detached ? LibC.ENODEV : errno;
+    }
+
+    /** An open's failure errno, never 0 (a warning without a handle is still a failure). */
+    private static int errno(int errno) {
+        return errno == 0 ? LibC.EIO : errno;
+    }
+
+    @Override
+    public String toString() {
+        return "FUSE file of " + path + (detached ? " (detached)" : "");
     }
 }

@@ -3,57 +3,65 @@ package org.wdf4j.host.fuse;
 import java.nio.ByteBuffer;
 
 /**
- * What a single file mounted by {@link FuseSession} does when programs use it. The session calls
- * these methods on its one reader thread, one request at a time, in the order the kernel delivers
- * them, so an implementation needs no locking against itself (but a blocking method stalls every
- * other request on the file).
+ * What one file of a {@link FuseSession} does when programs use it. The session's reader threads call these methods
+ * as the kernel delivers the programs' calls, from several threads at once; each call gets a {@link FuseRequest} that
+ * the handler answers exactly once, now or later, from any thread ({@link FuseRequest#replyOpen},
+ * {@link FuseRequest#replyRead}, {@link FuseRequest#replyWrite}, {@link FuseRequest#replyIoctl} or
+ * {@link FuseRequest#replyError}). A method must not block: a handler that waits for a device answers from the
+ * device's completion. A method that throws fails the call with {@code EIO}.
  *
- * <p>Errors are reported the way the kernel expects them: a negative {@code errno}, for example
- * {@code -5} for {@code EIO}; the calling program sees that errno. A method that throws makes the
- * request fail with {@code EIO}.
+ * <p>A program's signal while it waits reaches the handler through {@link FuseRequest#onInterrupt}; the session
+ * answers {@code EINTR} itself if the handler has not answered within its grace time, because a program killed
+ * mid-call waits for that answer.
  *
- * <p>The file has device semantics: no page cache, no seeking, no file position, so every read and
- * write of a program arrives here with the size it asked for and an offset that is meaningless
- * (always 0 for a stream file).
+ * <p>The file has device semantics: no page cache, no seeking, no file position, so every read and write of a program
+ * arrives here with the size it asked for.
  */
 public interface FuseFileHandler {
 
     /**
-     * A program opened the file.
+     * A program opens the file. Answer with {@link FuseRequest#replyOpen} and a handle that later calls receive, or
+     * {@link FuseRequest#replyError}. The caller's identity is {@link FuseRequest#uid()}, {@link FuseRequest#gid()}
+     * and {@link FuseRequest#pid()}.
      *
-     * @param uid   the effective user id of the opening process
-     * @param gid   its effective group id
-     * @param pid   its process id (thread group id)
-     * @param flags the {@code open(2)} flags, for example {@code O_RDONLY} or {@code O_WRONLY}
-     * @return a non-negative file handle that later calls receive, or {@code -errno} to refuse
+     * @param flags the {@code open(2)} flags, for example {@code O_RDONLY} or {@code O_WRONLY|O_NONBLOCK}
      */
-    long open(int uid, int gid, int pid, int flags);
+    void open(FuseRequest request, int flags);
+
+    /** A program reads up to {@code size} bytes; answer with {@link FuseRequest#replyRead}. */
+    void read(FuseRequest request, long fh, int size);
 
     /**
-     * A program reads from an open file.
+     * A program writes; answer with {@link FuseRequest#replyWrite}.
      *
-     * @param fh     the handle {@link #open} returned
-     * @param dst    where the data goes; its remaining space is the size the program asked for
-     * @param offset the offset the kernel passed (not meaningful for a stream file)
-     * @return the number of bytes put into {@code dst} (0 is end of file), or {@code -errno}
+     * @param data the bytes; valid only during this call (copy what is kept)
      */
-    int read(long fh, ByteBuffer dst, long offset);
+    void write(FuseRequest request, long fh, ByteBuffer data);
 
     /**
-     * A program writes to an open file.
+     * A program calls {@code ioctl(fd, command, arg)}. The kernel has copied in the bytes the command's number encodes
+     * for the direction {@code _IOC_WRITE} and will copy back up to {@code outputSize} bytes for {@code _IOC_READ};
+     * answer with {@link FuseRequest#replyIoctl}. The default answers {@code ENOTTY} (no such ioctl).
      *
-     * @param fh     the handle {@link #open} returned
-     * @param src    the bytes the program wrote; valid only during the call
-     * @param offset the offset the kernel passed (not meaningful for a stream file)
-     * @return the number of bytes accepted, or {@code -errno}
+     * @param input the input bytes; valid only during this call
      */
-    int write(long fh, ByteBuffer src, long offset);
+    default void ioctl(FuseRequest request, long fh, int command, ByteBuffer input, int outputSize) {
+        request.replyError(LibC.ENOTTY);
+    }
 
-    /** The last reference to an open file is gone (every descriptor closed); no answer is needed. */
+    /**
+     * A program polls the open file: answers its readiness now, as {@code poll(2)} event bits ({@code POLLIN},
+     * {@code POLLOUT}, ...). When {@code wakeup} is not null, the handler calls {@link Runnable#run} on it whenever
+     * the readiness may have grown, and the kernel polls again. Must not block. The default: always ready both ways.
+     */
+    default int poll(long fh, Runnable wakeup) {
+        return FuseProtocol.POLLIN | FuseProtocol.POLLRDNORM | FuseProtocol.POLLOUT | FuseProtocol.POLLWRNORM;
+    }
+
+    /** The last descriptor of an open file was closed; the handle is gone. No answer is needed. */
     void release(long fh);
 
-    /** The size {@code stat(2)} reports for the file; a device usually reports 0. */
-    default long size() {
-        return 0;
+    /** The file left the session (removed, or the session closed): release whatever is left. */
+    default void detached() {
     }
 }

@@ -6,45 +6,57 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One regular file served over FUSE, without libfuse: the kernel turns each open, read, write and
- * close a program makes on the file into a request on {@code /dev/fuse}, and this session answers
- * it by calling a {@link FuseFileHandler}.
+ * A directory of device files served over FUSE, without libfuse: the kernel turns each open, read, write, ioctl, poll
+ * and close a program makes on a file into a request on {@code /dev/fuse}, and this session hands it to the file's
+ * {@link FuseFileHandler}, which answers it now or later through its {@link FuseRequest}.
  *
  * <p>How it works, and the kernel facts it relies on (measured on Linux 6.18, protocol 7.45):
  * <ul>
- *   <li>{@link #mount} opens {@code /dev/fuse} read-write and calls mount(2) with file system type
- *       {@code fuse.wdf4j}, flags {@code MS_NOSUID|MS_NODEV} and data
- *       {@code fd=N,rootmode=100000,user_id=U,group_id=G,allow_other}. {@code rootmode=100000}
- *       ({@code S_IFREG}) mounts a single regular file, which needs an existing regular file as
- *       mount point; it is created when absent. Mounting needs {@code CAP_SYS_ADMIN} (else
- *       {@code EPERM}).</li>
- *   <li>The kernel's first request is {@code FUSE_INIT}; {@link #mount} answers it before it
- *       returns, with major 7, the lower of the kernel's minor and 45, a max_write of 128 KiB and
- *       {@code FUSE_ATOMIC_O_TRUNC} (so {@code > FILE} in a shell sends no truncating SETATTR).</li>
- *   <li>Requests are read from the fd into a buffer of 1 MiB + 8 KiB; each starts with the 40-byte
- *       {@code fuse_in_header}, and one write of the 16-byte {@code fuse_out_header} plus the reply
- *       body answers it. FORGET, BATCH_FORGET and INTERRUPT are never answered.</li>
- *   <li>OPEN replies carry {@code FOPEN_DIRECT_IO|FOPEN_NONSEEKABLE|FOPEN_STREAM}: no page cache,
- *       no seeking, no file position, so every read and write reaches the handler (device
- *       semantics). GETATTR (and SETATTR, which changes nothing) answers a regular file with the
- *       mode given at mount, owned by the host's effective user and group, never cached. Every
- *       other opcode is answered with {@code -ENOSYS}.</li>
- *   <li>One platform thread reads and answers requests, one at a time. A native read cannot be
- *       interrupted from Java; {@link #close} therefore unmounts with {@code MNT_DETACH}, which
- *       makes the blocked read fail with {@code ENODEV}, and the thread then closes the fd and
- *       ends. If a program still holds the file open, the kernel keeps the connection until that
- *       program closes it, and only then does the thread end.</li>
+ *   <li>{@link #mount} opens {@code /dev/fuse} read-write and calls mount(2) with file system type {@code fuse.wdf4j},
+ *       flags {@code MS_NOSUID|MS_NODEV|MS_NOEXEC} and data {@code fd=N,rootmode=40000,user_id=U,group_id=G,
+ *       allow_other,default_permissions}: a directory, open to every user, where the kernel checks each file's owner,
+ *       group and mode itself. Mounting needs {@code CAP_SYS_ADMIN} (else {@code EPERM}).</li>
+ *   <li>The kernel's first request is {@code FUSE_INIT}; {@link #mount} answers it before it returns (major 7, the
+ *       lower of the kernel's minor and 45, 128 KiB max_write, {@code FUSE_ATOMIC_O_TRUNC} so {@code > FILE} sends
+ *       no truncating SETATTR).</li>
+ *   <li>Several reader threads: the first reads the mount's fd, each other one a fd attached to the same connection
+ *       with the clone ioctl ({@code FUSE_DEV_IOC_CLONE}), so requests of parallel programs are read in parallel. A
+ *       request is answered on the fd it was read from (the kernel finds it only there); one write of the 16-byte
+ *       {@code fuse_out_header} and the body answers it.</li>
+ *   <li>OPEN replies carry {@code FOPEN_DIRECT_IO|FOPEN_NONSEEKABLE|FOPEN_STREAM|FOPEN_PARALLEL_DIRECT_WRITES}: no
+ *       page cache, no seeking, no file position, parallel writes: every read and write reaches the handler (device
+ *       semantics).</li>
+ *   <li>{@code FUSE_INTERRUPT} (a signal to a program waiting in a call) names the request; the session runs the
+ *       request's {@link FuseRequest#onInterrupt} action and, if the handler has not answered within the grace time,
+ *       answers {@code EINTR} itself. An interrupt for a request not yet seen is answered {@code EAGAIN}, which makes
+ *       the kernel send it again later.</li>
+ *   <li>{@code FUSE_POLL} asks the handler for the readiness now; with {@code FUSE_POLL_SCHEDULE_NOTIFY} the handler
+ *       gets a wake-up that sends {@code FUSE_NOTIFY_POLL} with the kernel's poll handle, and the kernel polls
+ *       again.</li>
+ *   <li>A removed file is dropped from the kernel's name cache at once ({@code FUSE_NOTIFY_INVAL_ENTRY}); programs
+ *       that still have it open keep reaching its handler, which fails their calls.</li>
+ *   <li>{@link #close} unmounts with {@code MNT_DETACH}: the mount is gone from the file system at once; the reads of
+ *       the reader threads fail with {@code ENODEV} as soon as no program holds a file open, and the threads end.
+ *       While a program still holds one, its calls keep being answered (by the detached handler: failures) until it
+ *       closes it. A native read cannot be interrupted from Java, which is why this is the way threads end.</li>
  * </ul>
  */
 public final class FuseSession implements AutoCloseable {
@@ -53,98 +65,167 @@ public final class FuseSession implements AutoCloseable {
 
     /** Largest write the kernel may send in one request, announced in the INIT reply. */
     static final int MAX_WRITE = 128 * 1024;
-    private static final String FS_TYPE = "fuse.wdf4j";
+    /** The open flags that give device semantics. */
+    static final int DEVICE_OPEN_FLAGS = FOPEN_DIRECT_IO | FOPEN_NONSEEKABLE | FOPEN_STREAM | (1 << 6);
+    /** File system type in {@code /proc/self/mountinfo}; how stale mounts of a dead host are recognised. */
+    public static final String FS_TYPE = "fuse.wdf4j";
     private static final String SOURCE = "wdf4j";
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** How long names and attributes may be cached by the kernel; removals are pushed at once anyway. */
+    private static final long CACHE_SECONDS = 1;
+    private static final int EISDIR = 21;
+    private static final int ENOTDIR = 20;
 
-    private final Path file;
-    private final int fd;
-    private final int mode;
+    /**
+     * How a session runs.
+     *
+     * @param readers reader threads (1..64); more let parallel programs' requests reach the handlers in parallel
+     * @param interruptGrace how long a handler has to answer an interrupted request before the session answers
+     *     {@code EINTR} itself
+     */
+    public record Options(int readers, Duration interruptGrace) {
+
+        public Options {
+            if (readers < 1 || readers > 64) {
+                throw new IllegalArgumentException("readers must be 1..64, not " + readers);
+            }
+            Objects.requireNonNull(interruptGrace, "interruptGrace");
+            if (interruptGrace.isNegative()) {
+                throw new IllegalArgumentException("interruptGrace must not be negative: " + interruptGrace);
+            }
+        }
+
+        /** As many readers as processors, at least 2 and at most 8; 200 ms for interrupts. */
+        public static Options defaults() {
+            return new Options(Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 8), Duration.ofMillis(200));
+        }
+    }
+
+    /** A file of the directory. */
+    private static final class Node {
+        final long id;
+        final String name;
+        final FuseFileHandler handler;
+        final int uid;
+        final int gid;
+        final int mode;
+        final long created = System.currentTimeMillis() / 1000;
+        final AtomicLong lookups = new AtomicLong();
+        volatile boolean gone;
+
+        Node(long id, String name, FuseFileHandler handler, int uid, int gid, int mode) {
+            this.id = id;
+            this.name = name;
+            this.handler = handler;
+            this.uid = uid;
+            this.gid = gid;
+            this.mode = mode;
+        }
+    }
+
+    private final Path directory;
+    private final int masterFd;
+    private final Options options;
     private final int uid;
     private final int gid;
-    private final long mountTime;
-    private final FuseFileHandler handler;
-    private final Arena arena;
-    private final MemorySegment in;
-    private final MemorySegment out;
+    private final long mountTime = System.currentTimeMillis() / 1000;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong nextNodeId = new AtomicLong(ROOT_ID + 1);
+    /** Files by node id, removed ones included until the kernel forgets them. */
+    private final Map<Long, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Node> byName = new ConcurrentHashMap<>();
+    /** Requests a handler answers later, by unique: what an INTERRUPT can name. */
+    private final Map<Long, FuseRequest> inFlight = new ConcurrentHashMap<>();
+    private final Object notifyLock = new Object();
+    private final List<Thread> readers = new ArrayList<>();
     private int protocolMinor;
-    private Thread reader;
 
-    private FuseSession(Path file, int fd, int mode, FuseFileHandler handler) {
-        this.file = file;
-        this.fd = fd;
-        this.mode = mode;
-        this.handler = handler;
+    private FuseSession(Path directory, int masterFd, Options options) {
+        this.directory = directory;
+        this.masterFd = masterFd;
+        this.options = options;
         this.uid = LibC.geteuid();
         this.gid = LibC.getegid();
-        this.mountTime = System.currentTimeMillis() / 1000;
-        this.arena = Arena.ofShared();
-        this.in = arena.allocate(MIN_READ_BUFFER, 8);
-        this.out = arena.allocate(OUT_HEADER_SIZE + MIN_READ_BUFFER, 8);
     }
 
     /**
-     * Mounts a file served by {@code handler} at {@code file}, completes the INIT handshake and
-     * starts the reader thread.
+     * Mounts an empty directory at {@code directory} (created when absent), completes the INIT handshake and starts
+     * the reader threads.
      *
-     * @param file    where the file appears; created as an empty regular file when absent, and must
-     *                not be a directory
-     * @param mode    the permission bits {@code stat(2)} reports, for example {@code 0600}
-     * @param handler answers the programs' requests
-     * @return the running session; {@link #close} it to unmount
-     * @throws ErrnoException if {@code /dev/fuse} cannot be opened ({@code ENOENT} when it is
-     *                        missing) or mount(2) fails ({@code EPERM} without the privilege)
-     * @throws IOException    if the mount point cannot be created or the handshake fails
+     * @throws ErrnoException if {@code /dev/fuse} cannot be opened ({@code ENOENT} when it is missing) or mount(2)
+     *     fails ({@code EPERM} without the privilege)
+     * @throws IOException if the mount point cannot be made or the handshake fails
      */
-    public static FuseSession mount(Path file, int mode, FuseFileHandler handler) throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        if ((mode & ~07777) != 0) {
-            throw new IllegalArgumentException("mode must be permission bits only: " + Integer.toOctalString(mode));
-        }
-        Path target = file.toAbsolutePath().normalize();
-        if (Files.isDirectory(target)) {
-            throw new IllegalArgumentException("mount point is a directory: " + target);
-        }
-        try {
-            Files.createFile(target);
-        } catch (FileAlreadyExistsException alreadyThere) {
-            // An existing regular file is the normal mount point.
-        }
+    public static FuseSession mount(Path directory, Options options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Path target = directory.toAbsolutePath().normalize();
+        Files.createDirectories(target);
         int fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
-        FuseSession session;
+        FuseSession session = new FuseSession(target, fd, options);
         try {
-            session = new FuseSession(target, fd, mode, handler);
-        } catch (RuntimeException | Error e) {
+            String data = "fd=" + fd + ",rootmode=" + Integer.toOctalString(S_IFDIR) + ",user_id="
+                    + Integer.toUnsignedString(session.uid) + ",group_id=" + Integer.toUnsignedString(session.gid)
+                    + ",allow_other,default_permissions";
+            LibC.mount(SOURCE, target.toString(), FS_TYPE, LibC.MS_NOSUID | LibC.MS_NODEV | LibC.MS_NOEXEC, data);
+        } catch (IOException | RuntimeException | Error e) {
             closeQuietly(fd);
             throw e;
         }
-        try {
-            String data = "fd=" + fd + ",rootmode=" + Integer.toOctalString(S_IFREG) + ",user_id="
-                    + Integer.toUnsignedString(session.uid) + ",group_id="
-                    + Integer.toUnsignedString(session.gid) + ",allow_other";
-            LibC.mount(SOURCE, target.toString(), FS_TYPE, LibC.MS_NOSUID | LibC.MS_NODEV, data);
-        } catch (IOException | RuntimeException | Error e) {
-            session.release();
-            throw e;
-        }
+        List<Integer> fds = new ArrayList<>();
+        fds.add(fd);
         try {
             session.handshake();
+            for (int i = 1; i < options.readers(); i++) {
+                fds.add(cloneFd(fd));
+            }
         } catch (IOException | RuntimeException | Error e) {
             session.unmountQuietly();
-            session.release();
+            fds.forEach(FuseSession::closeQuietly);
             throw e;
         }
-        Thread thread = Thread.ofPlatform().daemon().name("wdf4j-fuse " + target.getFileName())
-                .unstarted(session::serve);
-        session.reader = thread;
-        thread.start();
+        for (int i = 0; i < fds.size(); i++) {
+            int readerFd = fds.get(i);
+            Thread thread = Thread.ofPlatform().daemon().name("wdf4j-fuse-" + i + " " + target.getFileName())
+                    .unstarted(() -> session.serve(readerFd));
+            session.readers.add(thread);
+        }
+        session.readers.forEach(Thread::start);
+        LOG.debug("mounted {} with {} reader threads, FUSE 7.{}", target, fds.size(), session.protocolMinor);
         return session;
     }
 
-    /** The mounted file. */
+    /** A new {@code /dev/fuse} fd on the same connection as {@code masterFd} (FUSE_DEV_IOC_CLONE). */
+    private static int cloneFd(int masterFd) throws ErrnoException {
+        int fd = LibC.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment arg = arena.allocate(ValueLayout.JAVA_INT);
+            arg.set(ValueLayout.JAVA_INT, 0, masterFd);
+            LibC.ioctl(fd, DEV_IOC_CLONE, arg);
+            return fd;
+        } catch (ErrnoException | RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** The host's effective user id: the owner files get by default. */
+    public static int effectiveUid() {
+        return LibC.geteuid();
+    }
+
+    /** The host's effective group id. */
+    public static int effectiveGid() {
+        return LibC.getegid();
+    }
+
+    /** Unmounts {@code mountPoint} lazily ({@code MNT_DETACH}); for stale mounts a dead host left. */
+    public static void unmount(Path mountPoint) throws ErrnoException {
+        LibC.umount2(mountPoint.toString(), LibC.MNT_DETACH);
+    }
+
+    /** The mounted directory. */
     public Path path() {
-        return file;
+        return directory;
     }
 
     /** The protocol minor version agreed with the kernel (the major is always 7). */
@@ -152,52 +233,117 @@ public final class FuseSession implements AutoCloseable {
         return protocolMinor;
     }
 
-    /** Whether the reader thread still answers requests. */
+    /** Whether any reader thread still answers requests. */
     public boolean isRunning() {
-        return reader.isAlive();
+        return readers.stream().anyMatch(Thread::isAlive);
     }
 
-    /** The thread that reads and answers requests; for tests. */
-    Thread readerThread() {
-        return reader;
+    /** The reader threads; for tests. */
+    List<Thread> readerThreads() {
+        return List.copyOf(readers);
+    }
+
+    /** The names of the files now in the directory. */
+    public List<String> fileNames() {
+        return byName.keySet().stream().sorted().toList();
     }
 
     /**
-     * Unmounts the file (lazily, {@code MNT_DETACH}) and waits up to five seconds for the reader
-     * thread to end. The thread ends at once unless a program still holds the file open; it then
-     * ends when that program closes it. Calling this again does nothing.
+     * Adds a file to the directory.
+     *
+     * @param name its name: not empty, no {@code /} or NUL, not {@code .} or {@code ..}, at most 255 bytes
+     * @param uid its owner, as {@code stat(2)} reports it and the kernel checks it
+     * @param gid its group
+     * @param mode its permission bits, for example {@code 0600}
+     * @throws IllegalArgumentException for a bad name or mode, or a name already there
+     * @throws IllegalStateException when the session is closed
+     */
+    public void addFile(String name, FuseFileHandler handler, int uid, int gid, int mode) {
+        Objects.requireNonNull(handler, "handler");
+        checkName(name);
+        if ((mode & ~07777) != 0) {
+            throw new IllegalArgumentException("mode must be permission bits only: " + Integer.toOctalString(mode));
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("the FUSE session at " + directory + " is closed");
+        }
+        Node node = new Node(nextNodeId.getAndIncrement(), name, handler, uid, gid, mode);
+        if (byName.putIfAbsent(name, node) != null) {
+            throw new IllegalArgumentException("a file named " + name + " is already in " + directory);
+        }
+        nodes.put(node.id, node);
+    }
+
+    /**
+     * Removes a file: it leaves the directory at once; programs that have it open keep reaching its handler until
+     * they close it, and the handler is told ({@link FuseFileHandler#detached}).
+     *
+     * @return false when no such file was there
+     */
+    public boolean removeFile(String name) {
+        Node node = byName.remove(name);
+        if (node == null) {
+            return false;
+        }
+        node.gone = true;
+        invalidateEntry(name);
+        forgetIfUnused(node);
+        try {
+            node.handler.detached();
+        } catch (RuntimeException e) {
+            LOG.warn("FUSE handler of " + name + " failed when detached", e);
+        }
+        return true;
+    }
+
+    private static void checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0 || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("not a valid file name: \"" + name
+                    + "\" (it must be 1..255 bytes, without / or NUL, and not . or ..)");
+        }
+    }
+
+    /**
+     * Removes every file, unmounts (lazily, {@code MNT_DETACH}) and waits up to five seconds for the reader threads
+     * to end. They end at once unless a program still holds a file open; they then end when it closes it. Calling
+     * this again does nothing.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        for (String name : List.copyOf(byName.keySet())) {
+            removeFile(name);
+        }
         unmountQuietly();
-        try {
-            if (!reader.join(CLOSE_WAIT)) {
-                LOG.warn("FUSE reader for {} still running {} after unmount;"
-                        + " a program probably holds the file open", file, CLOSE_WAIT);
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Thread reader : readers) {
+            try {
+                if (!reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    LOG.warn("FUSE reader {} for {} still running {} after unmount; a program probably holds a"
+                            + " file open, its calls fail until it closes it", reader.getName(), directory,
+                            CLOSE_WAIT);
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     private void unmountQuietly() {
         try {
-            LibC.umount2(file.toString(), LibC.MNT_DETACH);
+            LibC.umount2(directory.toString(), LibC.MNT_DETACH);
         } catch (ErrnoException e) {
             // EINVAL: no longer a mount point (unmounted from outside); nothing left to do.
             if (e.errno() != LibC.EINVAL) {
-                LOG.warn("unmounting " + file + " failed", e);
+                LOG.warn("unmounting " + directory + " failed", e);
             }
         }
-    }
-
-    /** Closes the fd and frees the buffers; only once no thread uses them any more. */
-    private void release() {
-        closeQuietly(fd);
-        arena.close();
     }
 
     private static void closeQuietly(int fd) {
@@ -210,42 +356,46 @@ public final class FuseSession implements AutoCloseable {
 
     /** Reads the kernel's INIT request and answers it. */
     private void handshake() throws IOException {
-        int n = readRequest();
-        int opcode = in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_OPCODE);
-        long unique = in.get(ValueLayout.JAVA_LONG_UNALIGNED, IN_UNIQUE);
-        if (n < 0 || opcode != INIT) {
-            throw new IOException("expected FUSE_INIT as first request, got "
-                    + (n < 0 ? "end of connection" : "opcode " + opcode));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(MIN_READ_BUFFER, 8);
+            int n = readRequest(masterFd, in);
+            int opcode = in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_OPCODE);
+            long unique = in.get(ValueLayout.JAVA_LONG_UNALIGNED, IN_UNIQUE);
+            if (n < 0 || opcode != INIT) {
+                throw new IOException("expected FUSE_INIT as first request, got "
+                        + (n < 0 ? "end of connection" : "opcode " + opcode));
+            }
+            MemorySegment init = in.asSlice(IN_HEADER_SIZE);
+            int major = init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_MAJOR);
+            int minor = init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_MINOR);
+            int kernelFlags = init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_FLAGS);
+            MemorySegment out = FuseRequest.buffer(INIT_OUT_SIZE);
+            if (major != KERNEL_VERSION || minor < MIN_MINOR_VERSION) {
+                send(masterFd, out, unique, -LibC.EPROTO, 0);
+                throw new IOException("kernel offers FUSE " + major + "." + minor + "; need 7." + MIN_MINOR_VERSION
+                        + " or later");
+            }
+            protocolMinor = Math.min(minor, KERNEL_MINOR_VERSION);
+            MemorySegment body = out.asSlice(OUT_HEADER_SIZE, INIT_OUT_SIZE).fill((byte) 0);
+            body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MAJOR, KERNEL_VERSION);
+            body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MINOR, protocolMinor);
+            body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MAX_READAHEAD,
+                    init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_MAX_READAHEAD));
+            body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_FLAGS,
+                    kernelFlags & (FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES));
+            body.set(ValueLayout.JAVA_SHORT_UNALIGNED, INIT_OUT_MAX_BACKGROUND, (short) 16);
+            body.set(ValueLayout.JAVA_SHORT_UNALIGNED, INIT_OUT_CONGESTION_THRESHOLD, (short) 12);
+            body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MAX_WRITE, MAX_WRITE);
+            body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_TIME_GRAN, 1);
+            send(masterFd, out, unique, 0, INIT_OUT_SIZE);
         }
-        MemorySegment init = in.asSlice(IN_HEADER_SIZE);
-        int major = init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_MAJOR);
-        int minor = init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_MINOR);
-        int kernelFlags = init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_FLAGS);
-        if (major != KERNEL_VERSION || minor < MIN_MINOR_VERSION) {
-            reply(unique, -LibC.EPROTO, 0);
-            throw new IOException("kernel offers FUSE " + major + "." + minor + "; need 7."
-                    + MIN_MINOR_VERSION + " or later");
-        }
-        protocolMinor = Math.min(minor, KERNEL_MINOR_VERSION);
-        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, INIT_OUT_SIZE).fill((byte) 0);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MAJOR, KERNEL_VERSION);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MINOR, protocolMinor);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MAX_READAHEAD,
-                init.get(ValueLayout.JAVA_INT_UNALIGNED, INIT_IN_MAX_READAHEAD));
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_FLAGS,
-                kernelFlags & (FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES));
-        body.set(ValueLayout.JAVA_SHORT_UNALIGNED, INIT_OUT_MAX_BACKGROUND, (short) 16);
-        body.set(ValueLayout.JAVA_SHORT_UNALIGNED, INIT_OUT_CONGESTION_THRESHOLD, (short) 12);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_MAX_WRITE, MAX_WRITE);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, INIT_OUT_TIME_GRAN, 1);
-        reply(unique, 0, INIT_OUT_SIZE);
     }
 
     /**
-     * Reads one request into {@link #in}; returns its length, or -1 once the connection is gone
-     * ({@code ENODEV}: unmounted or aborted).
+     * Reads one request into {@code in}; returns its length, or -1 once the connection is gone ({@code ENODEV}:
+     * unmounted and no file open any more, or aborted).
      */
-    private int readRequest() throws ErrnoException {
+    private static int readRequest(int fd, MemorySegment in) throws ErrnoException {
         while (true) {
             try {
                 return LibC.read(fd, in);
@@ -262,11 +412,12 @@ public final class FuseSession implements AutoCloseable {
         }
     }
 
-    /** The reader thread: answers requests until the connection ends, then frees everything. */
-    private void serve() {
-        try {
+    /** A reader thread: answers requests until the connection ends, then closes its fd. */
+    private void serve(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(MIN_READ_BUFFER, 8);
             while (true) {
-                int n = readRequest();
+                int n = readRequest(fd, in);
                 if (n < 0) {
                     return;
                 }
@@ -274,147 +425,358 @@ public final class FuseSession implements AutoCloseable {
                     LOG.warn("short FUSE request of {} bytes ignored", n);
                     continue;
                 }
-                dispatch();
+                dispatch(fd, in);
             }
         } catch (ErrnoException e) {
-            LOG.error("FUSE reader for " + file + " stopped", e);
+            LOG.error("FUSE reader for " + directory + " stopped", e);
         } finally {
-            release();
+            closeQuietly(fd);
         }
     }
 
-    private void dispatch() throws ErrnoException {
+    private void dispatch(int fd, MemorySegment in) {
         int opcode = in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_OPCODE);
         long unique = in.get(ValueLayout.JAVA_LONG_UNALIGNED, IN_UNIQUE);
+        long nodeId = in.get(ValueLayout.JAVA_LONG_UNALIGNED, IN_NODEID);
         MemorySegment arg = in.asSlice(IN_HEADER_SIZE);
-        switch (opcode) {
-            case FORGET, BATCH_FORGET, INTERRUPT -> {
-                // No reply. Requests are answered in order on this thread, so the one an
-                // INTERRUPT names has already been answered.
-            }
-            case GETATTR, SETATTR -> reply(unique, 0, writeAttr());
-            case OPEN -> open(unique, arg);
-            case READ -> read(unique, arg);
-            case WRITE -> write(unique, arg);
-            case RELEASE -> {
-                long fh = arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RELEASE_IN_FH);
-                try {
-                    handler.release(fh);
-                } catch (RuntimeException e) {
-                    LOG.warn("FUSE handler failed in release", e);
-                }
-                reply(unique, 0, 0);
-            }
-            case FLUSH, DESTROY -> reply(unique, 0, 0);
-            default -> reply(unique, -LibC.ENOSYS, 0);
-        }
-    }
-
-    private int writeAttr() {
-        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, ATTR_OUT_SIZE).fill((byte) 0);
-        // attr_valid stays 0: the size a device reports may change at any time.
-        MemorySegment attr = body.asSlice(ATTR_OUT_ATTR);
-        long size = Math.max(0, handler.size());
-        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_INO, 1);
-        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_SIZE, size);
-        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_BLOCKS, (size + 511) / 512);
-        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_ATIME, mountTime);
-        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_MTIME, mountTime);
-        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_CTIME, mountTime);
-        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_MODE, S_IFREG | mode);
-        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_NLINK, 1);
-        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_UID, uid);
-        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_GID, gid);
-        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_BLKSIZE, 4096);
-        return ATTR_OUT_SIZE;
-    }
-
-    private void open(long unique, MemorySegment arg) throws ErrnoException {
-        int flags = arg.get(ValueLayout.JAVA_INT_UNALIGNED, OPEN_IN_FLAGS);
-        long fh;
+        FuseRequest request = new FuseRequest(this, fd, unique, in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_UID),
+                in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_GID), in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_PID));
         try {
-            fh = handler.open(in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_UID),
-                    in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_GID),
-                    in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_PID), flags);
+            switch (opcode) {
+                case FORGET -> forget(nodeId, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, FORGET_IN_NLOOKUP));
+                case BATCH_FORGET -> {
+                    int count = arg.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+                    for (int i = 0; i < count; i++) {
+                        long at = BATCH_FORGET_IN_SIZE + (long) i * FORGET_ONE_SIZE;
+                        forget(arg.get(ValueLayout.JAVA_LONG_UNALIGNED, at),
+                                arg.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8));
+                    }
+                }
+                case INTERRUPT -> interrupt(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, INTERRUPT_IN_UNIQUE));
+                case LOOKUP -> lookup(request, nodeId, arg);
+                case GETATTR -> attr(request, nodeId);
+                case SETATTR -> {
+                    int valid = arg.get(ValueLayout.JAVA_INT_UNALIGNED, SETATTR_IN_VALID);
+                    if ((valid & (FATTR_MODE | FATTR_UID | FATTR_GID)) != 0) {
+                        request.replyError(LibC.EPERM); // owner and mode are the driver's to set
+                    } else {
+                        attr(request, nodeId); // truncation and times: nothing to change on a device
+                    }
+                }
+                case OPENDIR -> {
+                    if (nodeId != ROOT_ID) {
+                        request.replyError(ENOTDIR);
+                    } else {
+                        MemorySegment out = FuseRequest.buffer(OPEN_OUT_SIZE);
+                        out.asSlice(OUT_HEADER_SIZE, OPEN_OUT_SIZE).fill((byte) 0);
+                        request.replyBody(out, OPEN_OUT_SIZE);
+                    }
+                }
+                case READDIR -> readDirectory(request, arg);
+                case RELEASEDIR, FLUSH, DESTROY -> request.replyBody(FuseRequest.buffer(0), 0);
+                case STATFS -> {
+                    MemorySegment out = FuseRequest.buffer(STATFS_OUT_SIZE);
+                    MemorySegment body = out.asSlice(OUT_HEADER_SIZE, STATFS_OUT_SIZE).fill((byte) 0);
+                    body.set(ValueLayout.JAVA_INT_UNALIGNED, STATFS_BSIZE, 4096);
+                    body.set(ValueLayout.JAVA_INT_UNALIGNED, STATFS_NAMELEN, 255);
+                    body.set(ValueLayout.JAVA_INT_UNALIGNED, STATFS_FRSIZE, 4096);
+                    request.replyBody(out, STATFS_OUT_SIZE);
+                }
+                case OPEN -> open(request, nodeId, arg.get(ValueLayout.JAVA_INT_UNALIGNED, OPEN_IN_FLAGS));
+                case READ -> {
+                    Node node = fileNode(request, nodeId);
+                    if (node != null) {
+                        track(request);
+                        node.handler.read(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH),
+                                arg.get(ValueLayout.JAVA_INT_UNALIGNED, RW_IN_SIZE_FIELD));
+                    }
+                }
+                case WRITE -> {
+                    Node node = fileNode(request, nodeId);
+                    if (node != null) {
+                        int size = arg.get(ValueLayout.JAVA_INT_UNALIGNED, RW_IN_SIZE_FIELD);
+                        track(request);
+                        node.handler.write(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH),
+                                arg.asSlice(RW_IN_SIZE, size).asByteBuffer().asReadOnlyBuffer());
+                    }
+                }
+                case IOCTL -> ioctl(request, nodeId, arg);
+                case POLL -> poll(request, nodeId, arg);
+                case RELEASE -> {
+                    Node node = nodes.get(nodeId);
+                    if (node != null) {
+                        node.handler.release(arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RELEASE_IN_FH));
+                    }
+                    request.replyBody(FuseRequest.buffer(0), 0);
+                }
+                case MKNOD, MKDIR, UNLINK, RMDIR, RENAME, RENAME2, LINK, SYMLINK, CREATE, SETXATTR, REMOVEXATTR ->
+                        request.replyError(LibC.EPERM); // the directory holds the host's devices only
+                default -> request.replyError(LibC.ENOSYS);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("FUSE handler failed in open", e);
-            fh = -LibC.EIO;
+            LOG.warn("FUSE request " + unique + " (opcode " + opcode + ") failed", e);
+            request.replyError(LibC.EIO);
         }
-        if (fh < 0) {
-            reply(unique, (int) fh, 0);
+    }
+
+    /** Remembers a request a handler may answer later, so that an INTERRUPT finds it. */
+    private void track(FuseRequest request) {
+        inFlight.put(request.unique(), request);
+    }
+
+    /** A request was answered (called once, by {@link FuseRequest}). */
+    void answered(FuseRequest request) {
+        inFlight.remove(request.unique());
+    }
+
+    private void interrupt(FuseRequest interrupt, long target) {
+        FuseRequest request = inFlight.get(target);
+        if (request == null) {
+            // Answered already (the kernel then drops this), or not seen yet: EAGAIN makes the kernel send it again.
+            interrupt.replyError(LibC.EAGAIN);
             return;
         }
-        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, OPEN_OUT_SIZE).fill((byte) 0);
-        body.set(ValueLayout.JAVA_LONG_UNALIGNED, OPEN_OUT_FH, fh);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, OPEN_OUT_FLAGS,
-                FOPEN_DIRECT_IO | FOPEN_NONSEEKABLE | FOPEN_STREAM);
-        reply(unique, 0, OPEN_OUT_SIZE);
-    }
-
-    private void read(long unique, MemorySegment arg) throws ErrnoException {
-        long fh = arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH);
-        long offset = arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_OFFSET);
-        int size = Math.min(arg.get(ValueLayout.JAVA_INT_UNALIGNED, RW_IN_SIZE_FIELD),
-                (int) out.byteSize() - OUT_HEADER_SIZE);
-        ByteBuffer dst = out.asSlice(OUT_HEADER_SIZE, size).asByteBuffer();
-        int result;
-        try {
-            result = handler.read(fh, dst, offset);
-        } catch (RuntimeException e) {
-            LOG.warn("FUSE handler failed in read", e);
-            result = -LibC.EIO;
-        }
-        if (result > size) {
-            LOG.warn("FUSE handler claims {} bytes read of {}", result, size);
-            result = -LibC.EIO;
-        }
-        if (result < 0) {
-            reply(unique, result, 0);
-        } else {
-            reply(unique, 0, result);
+        request.interrupt();
+        if (!request.isAnswered()) {
+            CompletableFuture.delayedExecutor(options.interruptGrace().toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(() -> {
+                        if (!request.isAnswered()) {
+                            LOG.debug("{} not answered {} after its interrupt; answering EINTR", request,
+                                    options.interruptGrace());
+                            request.replyError(LibC.EINTR);
+                        }
+                    });
         }
     }
 
-    private void write(long unique, MemorySegment arg) throws ErrnoException {
-        long fh = arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH);
+    /** The file a request is for; answers ENOENT (and null) when there is none. */
+    private Node fileNode(FuseRequest request, long nodeId) {
+        Node node = nodes.get(nodeId);
+        if (node == null) {
+            request.replyError(nodeId == ROOT_ID ? EISDIR : LibC.ENOENT);
+        }
+        return node;
+    }
+
+    private void lookup(FuseRequest request, long parent, MemorySegment arg) {
+        String name = arg.getString(0, StandardCharsets.UTF_8);
+        Node node = parent == ROOT_ID ? byName.get(name) : null;
+        if (node == null || node.gone) {
+            request.replyError(LibC.ENOENT);
+            return;
+        }
+        node.lookups.incrementAndGet();
+        MemorySegment out = FuseRequest.buffer(ENTRY_OUT_SIZE);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, ENTRY_OUT_SIZE).fill((byte) 0);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, ENTRY_OUT_NODEID, node.id);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, ENTRY_OUT_ENTRY_VALID, CACHE_SECONDS);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, ENTRY_OUT_ATTR_VALID, CACHE_SECONDS);
+        writeAttr(body.asSlice(ENTRY_OUT_ATTR), node);
+        request.replyBody(out, ENTRY_OUT_SIZE);
+    }
+
+    private void forget(long nodeId, long count) {
+        Node node = nodes.get(nodeId);
+        if (node != null) {
+            node.lookups.addAndGet(-count);
+            forgetIfUnused(node);
+        }
+    }
+
+    /** A removed file the kernel no longer knows is dropped for good. */
+    private void forgetIfUnused(Node node) {
+        if (node.gone && node.lookups.get() <= 0) {
+            nodes.remove(node.id, node);
+        }
+    }
+
+    private void attr(FuseRequest request, long nodeId) {
+        Node node = nodeId == ROOT_ID ? null : nodes.get(nodeId);
+        if (nodeId != ROOT_ID && node == null) {
+            request.replyError(LibC.ENOENT);
+            return;
+        }
+        MemorySegment out = FuseRequest.buffer(ATTR_OUT_SIZE);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, ATTR_OUT_SIZE).fill((byte) 0);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_OUT_VALID, CACHE_SECONDS);
+        writeAttr(body.asSlice(ATTR_OUT_ATTR), node);
+        request.replyBody(out, ATTR_OUT_SIZE);
+    }
+
+    /** A file's attributes, or the root directory's for a null node. */
+    private void writeAttr(MemorySegment attr, Node node) {
+        long time = node == null ? mountTime : node.created;
+        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_INO, node == null ? ROOT_ID : node.id);
+        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_ATIME, time);
+        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_MTIME, time);
+        attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_CTIME, time);
+        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_MODE, node == null ? S_IFDIR | 0755 : S_IFREG | node.mode);
+        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_NLINK, node == null ? 2 : 1);
+        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_UID, node == null ? uid : node.uid);
+        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_GID, node == null ? gid : node.gid);
+        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_BLKSIZE, 4096);
+    }
+
+    private void readDirectory(FuseRequest request, MemorySegment arg) {
         long offset = arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_OFFSET);
         int size = arg.get(ValueLayout.JAVA_INT_UNALIGNED, RW_IN_SIZE_FIELD);
-        ByteBuffer src = arg.asSlice(RW_IN_SIZE, size).asByteBuffer().asReadOnlyBuffer();
-        int result;
-        try {
-            result = handler.write(fh, src, offset);
-        } catch (RuntimeException e) {
-            LOG.warn("FUSE handler failed in write", e);
-            result = -LibC.EIO;
+        // Offsets: "." 1, ".." 2, a file with node id n: n + 1 (n >= 2), so a listing resumes at the right place
+        // however files come and go between calls.
+        List<Node> files = byName.values().stream().sorted(Comparator.comparingLong(n -> n.id)).toList();
+        MemorySegment out = FuseRequest.buffer(size);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, size);
+        int used = 0;
+        if (offset < 1) {
+            used = dirent(body, used, ROOT_ID, 1, DT_DIR, ".");
         }
-        if (result > size) {
-            result = -LibC.EIO;
+        if (offset < 2 && used >= 0) {
+            used = dirent(body, used, ROOT_ID, 2, DT_DIR, "..");
         }
-        if (result < 0) {
-            reply(unique, result, 0);
+        for (Node node : files) {
+            if (used < 0) {
+                break;
+            }
+            if (node.id + 1 > offset) {
+                int next = dirent(body, used, node.id, node.id + 1, DT_REG, node.name);
+                if (next < 0) {
+                    break;
+                }
+                used = next;
+            }
+        }
+        request.replyBody(out, Math.max(used, 0));
+    }
+
+    /** Appends a directory entry at {@code at}; returns the new length, or -1 when it does not fit. */
+    private static int dirent(MemorySegment body, int at, long ino, long off, int type, String name) {
+        if (at < 0) {
+            return -1;
+        }
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        int length = (DIRENT_HEADER_SIZE + bytes.length + 7) & ~7;
+        if (at + length > body.byteSize()) {
+            return -1;
+        }
+        MemorySegment entry = body.asSlice(at, length).fill((byte) 0);
+        entry.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, ino);
+        entry.set(ValueLayout.JAVA_LONG_UNALIGNED, 8, off);
+        entry.set(ValueLayout.JAVA_INT_UNALIGNED, 16, bytes.length);
+        entry.set(ValueLayout.JAVA_INT_UNALIGNED, 20, type);
+        MemorySegment.copy(bytes, 0, entry, ValueLayout.JAVA_BYTE, DIRENT_HEADER_SIZE, bytes.length);
+        return at + length;
+    }
+
+    private void open(FuseRequest request, long nodeId, int flags) {
+        Node node = fileNode(request, nodeId);
+        if (node == null) {
             return;
         }
-        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, WRITE_OUT_SIZE).fill((byte) 0);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, 0, result);
-        reply(unique, 0, WRITE_OUT_SIZE);
+        if (node.gone) {
+            request.replyError(LibC.ENODEV);
+            return;
+        }
+        track(request);
+        node.handler.open(request, flags);
+    }
+
+    private void ioctl(FuseRequest request, long nodeId, MemorySegment arg) {
+        int flags = arg.get(ValueLayout.JAVA_INT_UNALIGNED, IOCTL_IN_FLAGS);
+        if ((flags & IOCTL_UNRESTRICTED) != 0) {
+            request.replyError(LibC.ENOSYS);
+            return;
+        }
+        if ((flags & IOCTL_DIR) != 0 || nodeId == ROOT_ID) {
+            request.replyError(LibC.ENOTTY);
+            return;
+        }
+        Node node = fileNode(request, nodeId);
+        if (node == null) {
+            return;
+        }
+        int inSize = arg.get(ValueLayout.JAVA_INT_UNALIGNED, IOCTL_IN_IN_SIZE);
+        int outSize = arg.get(ValueLayout.JAVA_INT_UNALIGNED, IOCTL_IN_OUT_SIZE);
+        track(request);
+        node.handler.ioctl(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, IOCTL_IN_FH),
+                arg.get(ValueLayout.JAVA_INT_UNALIGNED, IOCTL_IN_CMD),
+                arg.asSlice(IOCTL_IN_SIZE, inSize).asByteBuffer().asReadOnlyBuffer(), outSize);
+    }
+
+    private void poll(FuseRequest request, long nodeId, MemorySegment arg) {
+        Node node = fileNode(request, nodeId);
+        if (node == null) {
+            return;
+        }
+        long kh = arg.get(ValueLayout.JAVA_LONG_UNALIGNED, POLL_IN_KH);
+        boolean notify = (arg.get(ValueLayout.JAVA_INT_UNALIGNED, POLL_IN_FLAGS) & POLL_SCHEDULE_NOTIFY) != 0;
+        int revents = node.handler.poll(arg.get(ValueLayout.JAVA_LONG_UNALIGNED, POLL_IN_FH),
+                notify ? () -> notifyPoll(kh) : null);
+        MemorySegment out = FuseRequest.buffer(POLL_OUT_SIZE);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, POLL_OUT_SIZE).fill((byte) 0);
+        body.set(ValueLayout.JAVA_INT_UNALIGNED, 0, revents);
+        request.replyBody(out, POLL_OUT_SIZE);
+    }
+
+    /** FUSE_NOTIFY_POLL: the kernel polls the file of poll handle {@code kh} again. */
+    private void notifyPoll(long kh) {
+        if (closed.get()) {
+            return;
+        }
+        MemorySegment out = FuseRequest.buffer(8);
+        out.set(ValueLayout.JAVA_LONG_UNALIGNED, OUT_HEADER_SIZE, kh);
+        notification(out, NOTIFY_POLL, 8);
+    }
+
+    /** FUSE_NOTIFY_INVAL_ENTRY: the kernel drops its cached name of a removed file. */
+    private void invalidateEntry(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        int length = 16 + bytes.length + 1;
+        MemorySegment out = FuseRequest.buffer(length);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, length).fill((byte) 0);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, ROOT_ID);
+        body.set(ValueLayout.JAVA_INT_UNALIGNED, 8, bytes.length);
+        MemorySegment.copy(bytes, 0, body, ValueLayout.JAVA_BYTE, 16, bytes.length);
+        notification(out, NOTIFY_INVAL_ENTRY, length);
+    }
+
+    private void notification(MemorySegment out, int code, int bodyLength) {
+        synchronized (notifyLock) {
+            try {
+                writeMessage(masterFd, out, 0, code, bodyLength);
+            } catch (ErrnoException e) {
+                // ENOENT: nothing cached or nobody polls any more; ENODEV/EBADF: the connection is gone.
+                if (e.errno() != LibC.ENOENT && e.errno() != LibC.ENODEV && e.errno() != LibC.EBADF) {
+                    LOG.warn("FUSE notification " + code + " failed", e);
+                }
+            }
+        }
     }
 
     /**
-     * Writes the header for a reply whose body already sits after it in {@link #out}. A reply to a
-     * request the kernel no longer waits for ({@code ENOENT}, interrupted) or to a connection that
-     * is gone ({@code ENODEV}) is dropped.
+     * Writes a reply whose body already sits after the header in {@code out}. A reply to a request the kernel no
+     * longer waits for ({@code ENOENT}: interrupted and answered, or the program gone) or on a connection that is
+     * gone ({@code ENODEV}) is dropped.
      */
-    private void reply(long unique, int error, int bodyLength) throws ErrnoException {
-        int length = OUT_HEADER_SIZE + (error == 0 ? bodyLength : 0);
+    void send(int fd, MemorySegment out, long unique, int error, int bodyLength) {
+        try {
+            writeMessage(fd, out, unique, error, bodyLength);
+        } catch (ErrnoException e) {
+            if (e.errno() != LibC.ENOENT && e.errno() != LibC.ENODEV && e.errno() != LibC.EBADF) {
+                LOG.warn("FUSE reply to request " + unique + " failed", e);
+            }
+        }
+    }
+
+    private static void writeMessage(int fd, MemorySegment out, long unique, int error, int bodyLength)
+            throws ErrnoException {
+        int length = OUT_HEADER_SIZE + bodyLength;
         out.set(ValueLayout.JAVA_INT_UNALIGNED, OUT_LEN, length);
         out.set(ValueLayout.JAVA_INT_UNALIGNED, OUT_ERROR, error);
         out.set(ValueLayout.JAVA_LONG_UNALIGNED, OUT_UNIQUE, unique);
-        try {
-            LibC.write(fd, out, length);
-        } catch (ErrnoException e) {
-            if (e.errno() != LibC.ENOENT && e.errno() != LibC.ENODEV) {
-                throw e;
-            }
-        }
+        LibC.write(fd, out, length);
+    }
+
+    @Override
+    public String toString() {
+        return "FUSE session at " + directory + " (" + byName.size() + " files)";
     }
 }

@@ -36,6 +36,8 @@ final class LibC {
     static final long MS_NODEV = 0x4;
     /** umount2(2) flag {@code MNT_DETACH}: lazy unmount, works while the file is busy. */
     static final int MNT_DETACH = 0x2;
+    /** mount(2) flag {@code MS_NOEXEC}. */
+    static final long MS_NOEXEC = 0x8;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;
@@ -51,13 +53,16 @@ final class LibC {
     static final int ENOTTY = 25;
     static final int ENOSYS = 38;
     static final int EPROTO = 71;
+    static final int ENOTCONN = 107;
+    static final int EROFS = 30;
 
     private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
             Map.entry(EIO, "EIO"), Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"),
             Map.entry(EACCES, "EACCES"), Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"),
             Map.entry(ENODEV, "ENODEV"), Map.entry(EINVAL, "EINVAL"), Map.entry(ENOTTY, "ENOTTY"),
-            Map.entry(ENOSYS, "ENOSYS"), Map.entry(EPROTO, "EPROTO"));
+            Map.entry(ENOSYS, "ENOSYS"), Map.entry(EPROTO, "EPROTO"),
+            Map.entry(ENOTCONN, "ENOTCONN"), Map.entry(EROFS, "EROFS"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -87,6 +92,10 @@ final class LibC {
     private static final MethodHandle UMOUNT2 = downcall("umount2",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
             CAPTURE_ERRNO);
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.ADDRESS),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle GETEUID = downcall("geteuid",
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final MethodHandle GETEGID = downcall("getegid",
@@ -204,6 +213,21 @@ final class LibC {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    /** ioctl(2) with a pointer argument; returns the call's result. */
+    static int ioctl(int fd, long request, MemorySegment arg) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) IOCTL.invokeExact(capture, fd, request, arg);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure("ioctl", String.format("fd %d, request 0x%X", fd, request), capture);
+        }
+        return rc;
     }
 
     /** geteuid(2); cannot fail. */

@@ -1,0 +1,298 @@
+package org.wdf4j.host;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.host.client.IoClient;
+import org.wdf4j.host.fuse.DeviceFileHandler;
+import org.wdf4j.host.fuse.DeviceFileSecurity;
+import org.wdf4j.host.fuse.FuseSession;
+
+/**
+ * The FUSE reflector: every enabled device interface and every ready control device of the host is a file in one
+ * directory (the mount root), which real programs open, read, write, ioctl, poll and close; each call is a request on
+ * the device through the host's {@link IoClient} ({@link DeviceFileHandler}).
+ *
+ * <p>Names are stable, so scripts can rely on them: an interface of the device {@code ROOT\ECHO\0000} is
+ * {@code echo0} (the device's name part in lower case, then its instance number); a second interface of the same
+ * device adds its reference string ({@code echo0-ref}) or, without one, the first eight hex digits of its class GUID;
+ * a control device is its assigned name in lower case ({@code NONPNP} is {@code nonpnp}). A name already taken by
+ * another file gets {@code ~2}, {@code ~3}, ... Characters other than letters, digits, {@code . _ -} become {@code _}.
+ *
+ * <p>Owner, group and mode come from the device's security descriptor ({@link DeviceFileSecurity}); a device without
+ * one is open to the host's user only (0600). A descriptor that cannot be expressed as a file mode keeps the device
+ * out of the directory; {@link #problems()} says why (and the host logs it).
+ *
+ * <p>A file appears when its interface is enabled (or the control device finishes initializing) and goes when the
+ * interface is disabled or the device is deleted; programs that still have it open then get ENODEV. Mounting first
+ * removes mounts a dead host left under the root ({@link #cleanStaleMounts}); a root a live host still serves is
+ * refused.
+ */
+public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceFiles.class);
+
+    /**
+     * A device's file.
+     *
+     * @param name the file's name in the mount root
+     * @param file its full path
+     * @param devicePath the device path it opens ({@code \\?\ROOT#ECHO#0000#{guid}} or a control device's name)
+     * @param instanceId the device's instance ID, or null for a control device
+     * @param driver the driver that owns the device
+     * @param security owner, group and mode
+     */
+    public record DeviceFile(String name, Path file, String devicePath, String instanceId, String driver,
+                             DeviceFileSecurity security) {
+    }
+
+    private final DeviceNamespace namespace;
+    private final IoClient client;
+    private final FuseSession session;
+    private final int hostUid;
+    private final int hostGid;
+    private final Object lock = new Object();
+    /** By device path. */
+    private final Map<String, DeviceFile> files = new LinkedHashMap<>();
+    /** Device paths without a file, and why. */
+    private final Map<String, String> problems = new LinkedHashMap<>();
+
+    private DeviceFiles(DeviceNamespace namespace, IoClient client, FuseSession session) {
+        this.namespace = namespace;
+        this.client = client;
+        this.session = session;
+        this.hostUid = FuseSession.effectiveUid();
+        this.hostGid = FuseSession.effectiveGid();
+    }
+
+    /** Mounts the root and adds a file for every device reachable now; later ones follow as they come. */
+    static DeviceFiles mount(DeviceNamespace namespace, IoClient client, Path root, FuseSession.Options options)
+            throws IOException {
+        Path target = root.toAbsolutePath().normalize();
+        for (Path stale : cleanStaleMounts(target)) {
+            LOG.info("removed the stale wdf4j mount {} (its host died)", stale);
+        }
+        FuseSession session = FuseSession.mount(target, options);
+        DeviceFiles files = new DeviceFiles(namespace, client, session);
+        namespace.addWatcher(files);
+        return files;
+    }
+
+    /** The mount root. */
+    public Path root() {
+        return session.path();
+    }
+
+    /** The files now, in the order they appeared. */
+    public List<DeviceFile> files() {
+        synchronized (lock) {
+            return List.copyOf(files.values());
+        }
+    }
+
+    /** The file of a device path, if it has one. */
+    public DeviceFile fileOf(String devicePath) {
+        synchronized (lock) {
+            return files.get(devicePath);
+        }
+    }
+
+    /** Device paths that have no file, with the reason (a security descriptor that is not a file mode). */
+    public Map<String, String> problems() {
+        synchronized (lock) {
+            return Map.copyOf(problems);
+        }
+    }
+
+    /** Device path to file path, for {@code wdf4j devices}. */
+    public Map<String, String> pathsToFiles() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (DeviceFile f : files()) {
+            map.put(f.devicePath(), f.file().toString());
+        }
+        return map;
+    }
+
+    @Override
+    public void appeared(FxDevice device, String path, UUID guid, String referenceString) {
+        DeviceFileSecurity security;
+        try {
+            security = DeviceFileSecurity.fromSddl(device.sddl(), hostUid, hostGid);
+        } catch (IllegalArgumentException e) {
+            String why = "no file for " + path + ": its security descriptor " + device.sddl()
+                    + " cannot be a file's owner and mode: " + e.getMessage();
+            LOG.error(why);
+            synchronized (lock) {
+                problems.put(path, why);
+            }
+            return;
+        }
+        synchronized (lock) {
+            if (files.containsKey(path)) {
+                return;
+            }
+            String name = uniqueName(baseName(device, guid, referenceString));
+            try {
+                session.addFile(name, new DeviceFileHandler(client, path), security.uid(), security.gid(),
+                        security.mode());
+            } catch (IllegalStateException closed) {
+                return;
+            }
+            files.put(path, new DeviceFile(name, session.path().resolve(name), path,
+                    device.isControl() ? null : device.instanceId(), device.driverName(), security));
+            LOG.debug("device file {} for {} ({})", name, path, security.describe());
+        }
+    }
+
+    @Override
+    public void disappeared(FxDevice device, String path) {
+        DeviceFile file;
+        synchronized (lock) {
+            problems.remove(path);
+            file = files.remove(path);
+        }
+        if (file != null) {
+            session.removeFile(file.name());
+        }
+    }
+
+    /** The name before collisions: {@code echo0}, {@code echo0-ref}, {@code echo0-cdc35b6e}, {@code nonpnp}. */
+    private String baseName(FxDevice device, UUID guid, String referenceString) {
+        if (guid == null) {
+            return sanitize(device.assignedName());
+        }
+        String[] parts = device.instanceId().split("\\\\");
+        String kind = parts.length >= 2 ? parts[parts.length - 2] : parts[0];
+        String number = parts.length >= 2 ? parts[parts.length - 1] : "";
+        String instance;
+        try {
+            instance = Integer.toString(Integer.parseInt(number, 16));
+        } catch (NumberFormatException e) {
+            instance = number;
+        }
+        String base = sanitize(kind) + instance;
+        boolean first = files.values().stream().noneMatch(f -> device.instanceId().equals(f.instanceId()));
+        if (referenceString != null && !referenceString.isEmpty()) {
+            return base + "-" + sanitize(referenceString);
+        }
+        return first ? base : base + "-" + guid.toString().substring(0, 8);
+    }
+
+    private String uniqueName(String base) {
+        String name = base;
+        for (int n = 2; taken(name); n++) {
+            name = base + "~" + n;
+        }
+        return name;
+    }
+
+    private boolean taken(String name) {
+        return files.values().stream().anyMatch(f -> f.name().equals(name));
+    }
+
+    private static String sanitize(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toLowerCase(Locale.ROOT).toCharArray()) {
+            b.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ? c : '_');
+        }
+        String name = b.toString();
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? "_" + name : name;
+    }
+
+    /**
+     * Unmounts (removes the devices' files and waits briefly for the reader threads). Programs that still hold a file
+     * open get ENODEV from then on.
+     */
+    @Override
+    public void close() {
+        namespace.removeWatcher(this);
+        session.close();
+        synchronized (lock) {
+            files.clear();
+        }
+    }
+
+    /**
+     * Removes the wdf4j mounts that a host which died left at or under {@code root}: FUSE mounts of type
+     * {@value FuseSession#FS_TYPE} whose server is gone (every access fails with ENOTCONN).
+     *
+     * @return the mount points removed, deepest first
+     * @throws IOException when a live wdf4j host still serves a mount there (two hosts cannot share a mount root), or
+     *     a stale mount cannot be removed
+     */
+    public static List<Path> cleanStaleMounts(Path root) throws IOException {
+        Path target = root.toAbsolutePath().normalize();
+        List<Path> found = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            // id parent major:minor root mount-point options [optional...] - fstype source super-options
+            String[] fields = line.split(" ");
+            int dash = List.of(fields).indexOf("-");
+            if (fields.length < 5 || dash < 0 || dash + 1 >= fields.length
+                    || !FuseSession.FS_TYPE.equals(fields[dash + 1])) {
+                continue;
+            }
+            Path mountPoint = Path.of(unescape(fields[4]));
+            if (mountPoint.startsWith(target)) {
+                found.add(mountPoint);
+            }
+        }
+        found.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        List<Path> removed = new ArrayList<>();
+        for (Path mountPoint : found) {
+            if (isLive(mountPoint)) {
+                throw new IOException("the mount root " + mountPoint + " is served by a running wdf4j host; stop it"
+                        + " or choose another mount root (--mount-root)");
+            }
+            FuseSession.unmount(mountPoint);
+            removed.add(mountPoint);
+        }
+        return removed;
+    }
+
+    /** A mount whose server is gone fails every access with ENOTCONN ("Transport endpoint is not connected"). */
+    private static boolean isLive(Path mountPoint) {
+        try {
+            Files.readAttributes(mountPoint, "unix:ino");
+            return true;
+        } catch (FileSystemException e) {
+            return e.getReason() == null || !e.getReason().contains("not connected");
+        } catch (IOException | UnsupportedOperationException e) {
+            return true;
+        }
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as octal ({@code \040}). */
+    private static String unescape(String field) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                try {
+                    b.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    // not an escape
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "device files at " + root();
+    }
+}

@@ -1,0 +1,218 @@
+package org.wdf4j.host.fuse;
+
+import static org.wdf4j.host.fuse.FuseProtocol.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call of a program on a file of a {@link FuseSession}, to be answered exactly once. The answer goes back on the
+ * {@code /dev/fuse} channel the request came from (the kernel looks it up there). Every method may be called from any
+ * thread; only the first answer counts, later ones are ignored (so a late completion after the session answered
+ * {@code EINTR} is harmless).
+ */
+public final class FuseRequest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FuseRequest.class);
+
+    /** The reply of each thread is built in its own native buffer, grown as needed. */
+    private static final ThreadLocal<MemorySegment[]> REPLY_BUFFER =
+            ThreadLocal.withInitial(() -> new MemorySegment[] {Arena.ofAuto().allocate(64 * 1024, 8)});
+
+    private final FuseSession session;
+    private final int fd;
+    private final long unique;
+    private final int uid;
+    private final int gid;
+    private final int pid;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private volatile Runnable interruptAction;
+    private volatile boolean interrupted;
+
+    FuseRequest(FuseSession session, int fd, long unique, int uid, int gid, int pid) {
+        this.session = session;
+        this.fd = fd;
+        this.unique = unique;
+        this.uid = uid;
+        this.gid = gid;
+        this.pid = pid;
+    }
+
+    /** The calling process's effective user id. */
+    public int uid() {
+        return uid;
+    }
+
+    /** Its effective group id. */
+    public int gid() {
+        return gid;
+    }
+
+    /** Its process id (thread group id). */
+    public int pid() {
+        return pid;
+    }
+
+    long unique() {
+        return unique;
+    }
+
+    /** Whether the request was answered already. */
+    public boolean isAnswered() {
+        return answered.get();
+    }
+
+    /** Whether the program was signalled while it waited (FUSE_INTERRUPT). */
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
+    /**
+     * What to do when the program is signalled while it waits (for example, cancel the device request). Runs at once
+     * if the interrupt already came. The action runs on a reader thread and must not block.
+     */
+    public void onInterrupt(Runnable action) {
+        interruptAction = action;
+        if (interrupted) {
+            runInterruptAction();
+        }
+    }
+
+    /** The kernel sent FUSE_INTERRUPT for this request. */
+    void interrupt() {
+        interrupted = true;
+        runInterruptAction();
+    }
+
+    private void runInterruptAction() {
+        Runnable action = interruptAction;
+        if (action != null && !answered.get()) {
+            interruptAction = null;
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("interrupt action failed", e);
+            }
+        }
+    }
+
+    /**
+     * Fails the call: the program sees {@code errno} (a positive number, for example {@code LibC.ENODEV}). Like every
+     * reply method, answers whether this was the request's answer (false when it was answered before).
+     */
+    public boolean replyError(int errno) {
+        if (errno <= 0) {
+            throw new IllegalArgumentException("errno must be positive: " + errno);
+        }
+        if (!claim()) {
+            return false;
+        }
+        send(buffer(0), -errno, 0);
+        return true;
+    }
+
+    /** Answers an open with the handle later calls receive, as a device: direct I/O, no seeking, a stream. */
+    public boolean replyOpen(long fh) {
+        if (!claim()) {
+            return false;
+        }
+        MemorySegment out = buffer(OPEN_OUT_SIZE);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, OPEN_OUT_SIZE).fill((byte) 0);
+        body.set(ValueLayout.JAVA_LONG_UNALIGNED, OPEN_OUT_FH, fh);
+        body.set(ValueLayout.JAVA_INT_UNALIGNED, OPEN_OUT_FLAGS, FuseSession.DEVICE_OPEN_FLAGS);
+        send(out, 0, OPEN_OUT_SIZE);
+        return true;
+    }
+
+    /** Answers a read with {@code length} bytes of {@code data} from {@code offset} (0 bytes is end of file). */
+    public boolean replyRead(byte[] data, int offset, int length) {
+        if (!claim()) {
+            return false;
+        }
+        MemorySegment out = buffer(length);
+        MemorySegment.copy(data, offset, out, ValueLayout.JAVA_BYTE, OUT_HEADER_SIZE, length);
+        send(out, 0, length);
+        return true;
+    }
+
+    /** Answers a read with {@code length} zero bytes (what a device with nothing but zeros answers). */
+    public boolean replyZeros(int length) {
+        if (!claim()) {
+            return false;
+        }
+        MemorySegment out = buffer(length);
+        out.asSlice(OUT_HEADER_SIZE, length).fill((byte) 0);
+        send(out, 0, length);
+        return true;
+    }
+
+    /** Answers a write: {@code count} bytes were accepted. */
+    public boolean replyWrite(int count) {
+        if (!claim()) {
+            return false;
+        }
+        MemorySegment out = buffer(WRITE_OUT_SIZE);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, WRITE_OUT_SIZE).fill((byte) 0);
+        body.set(ValueLayout.JAVA_INT_UNALIGNED, 0, count);
+        send(out, 0, WRITE_OUT_SIZE);
+        return true;
+    }
+
+    /**
+     * Answers an ioctl: {@code result} is what {@code ioctl(2)} returns to the program (usually 0), and the
+     * {@code length} bytes of {@code data} from {@code offset} are copied to the program's argument.
+     */
+    public boolean replyIoctl(int result, byte[] data, int offset, int length) {
+        if (!claim()) {
+            return false;
+        }
+        MemorySegment out = buffer(IOCTL_OUT_SIZE + length);
+        MemorySegment body = out.asSlice(OUT_HEADER_SIZE, IOCTL_OUT_SIZE).fill((byte) 0);
+        body.set(ValueLayout.JAVA_INT_UNALIGNED, 0, result);
+        if (length > 0) {
+            MemorySegment.copy(data, offset, out, ValueLayout.JAVA_BYTE, OUT_HEADER_SIZE + IOCTL_OUT_SIZE,
+                    length);
+        }
+        send(out, 0, IOCTL_OUT_SIZE + length);
+        return true;
+    }
+
+    /** Answers with a body the caller wrote into {@link #buffer} after the header; for the session's own replies. */
+    void replyBody(MemorySegment out, int bodyLength) {
+        if (claim()) {
+            send(out, 0, bodyLength);
+        }
+    }
+
+    private boolean claim() {
+        if (!answered.compareAndSet(false, true)) {
+            return false;
+        }
+        interruptAction = null;
+        session.answered(this);
+        return true;
+    }
+
+    /** This thread's reply buffer, with room for the header and {@code bodyLength} bytes. */
+    static MemorySegment buffer(int bodyLength) {
+        MemorySegment[] holder = REPLY_BUFFER.get();
+        long needed = OUT_HEADER_SIZE + (long) bodyLength;
+        if (holder[0].byteSize() < needed) {
+            holder[0] = Arena.ofAuto().allocate(Math.max(needed, holder[0].byteSize() * 2), 8);
+        }
+        return holder[0];
+    }
+
+    private void send(MemorySegment out, int error, int bodyLength) {
+        session.send(fd, out, unique, error, error == 0 ? bodyLength : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "FUSE request " + unique + " of pid " + pid;
+    }
+}
