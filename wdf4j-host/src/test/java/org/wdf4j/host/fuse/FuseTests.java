@@ -27,6 +27,10 @@ public final class FuseTests {
     /** The tests' client program: ioctl, interrupted reads, poll, held opens (see the script's docstring). */
     public static final Path DEVCLIENT = Path.of("src/test/resources/fuse/devclient.py").toAbsolutePath();
 
+    /** The system's Python 3 (a pyenv shim in front of it costs half a second per start), else the one on the PATH. */
+    public static final String PYTHON = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3"
+            : "python3";
+
     /** How a program ended. */
     public record Ran(int exit, String output) {
     }
@@ -63,7 +67,7 @@ public final class FuseTests {
 
     /** Runs the Python client with these arguments; answers its one line of output (trimmed). */
     public static String client(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("python3", DEVCLIENT.toString()));
+        List<String> command = new ArrayList<>(List.of(PYTHON, DEVCLIENT.toString()));
         command.addAll(List.of(arguments));
         return ok(command.toArray(String[]::new)).trim();
     }
@@ -112,7 +116,7 @@ public final class FuseTests {
 
         /** Starts the Python client with these arguments. */
         public static Program client(String... arguments) throws IOException {
-            List<String> command = new ArrayList<>(List.of("python3", DEVCLIENT.toString()));
+            List<String> command = new ArrayList<>(List.of(PYTHON, DEVCLIENT.toString()));
             command.addAll(List.of(arguments));
             return new Program(new ProcessBuilder(command).redirectErrorStream(true).start());
         }
