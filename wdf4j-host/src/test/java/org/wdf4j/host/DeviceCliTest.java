@@ -54,6 +54,49 @@ class DeviceCliTest {
     }
 
     @Test
+    void runWithMountRootAndExecLetsAProgramUseTheDevicesFile() throws Exception {
+        org.wdf4j.host.fuse.FuseTests.assumeFuse();
+        Path out = tmp.resolve("out.txt");
+        CliRun run = CliRun.of("run", "--device", "ROOT\\ECHO", "--mount-root", tmp.resolve("dev").toString(), "--exec",
+                "printf ping > \"$WDF4J_MOUNT_ROOT/echo0\" && dd if=\"$WDF4J_MOUNT_ROOT/echo0\" bs=4 count=1 status=none > "
+                        + out, TestDrivers.ECHO.toString());
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("    interface " + ECHO_INTERFACE + " -> " + tmp.resolve("dev").resolve("echo0"),
+                "Verdict: clean");
+        assertThat(java.nio.file.Files.readString(out)).isEqualTo("ping");
+        assertThat(java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo")))
+                .noneMatch(l -> l.contains(tmp.resolve("dev").toString()));
+
+        CliRun failing = CliRun.of("run", "--device", "ROOT\\ECHO", "--mount-root", tmp.resolve("dev").toString(),
+                "--exec", "exit 7", TestDrivers.ECHO.toString());
+        assertThat(failing.exit()).isEqualTo(1);
+        assertThat(failing.err()).contains("wdf4j run: the command exited with status 7");
+        CliRun noRoot = CliRun.of("run", "--exec", "true", TestDrivers.ECHO.toString());
+        assertThat(noRoot.exit()).isEqualTo(2);
+        assertThat(noRoot.err()).contains("--exec needs --mount-root DIR");
+    }
+
+    @Test
+    void theRunningHostMountsItsDevicesAndDevicesShowsTheirFiles() throws Exception {
+        org.wdf4j.host.fuse.FuseTests.assumeFuse();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path dev = tmp.resolve("dev");
+        server = HostServer.start(Path.of(state()), dev, new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("wdf4j host: device files in " + dev);
+        assertThat(wdf4j("install", TestDrivers.ECHO.toString()).exit()).isZero();
+        assertThat(wdf4j("device", "add", "ROOT\\ECHO").exit()).isZero();
+        CliRun tree = wdf4j("devices");
+        assertThat(tree.out()).contains("interface " + ECHO_INTERFACE + " -> " + dev.resolve("echo0"));
+        assertThat(wdf4j("devices", "--json").out()).contains("\"files\":{\"" + ECHO_INTERFACE.replace("\\", "\\\\")
+                + "\":\"" + dev.resolve("echo0") + "\"}");
+        assertThat(java.nio.file.Files.exists(dev.resolve("echo0"))).isTrue();
+        server.shutdown();
+        server = null;
+        assertThat(java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo")))
+                .noneMatch(l -> l.contains(dev.toString()));
+    }
+
+    @Test
     void runJsonWithDevicesHasTheTreeInTheDocument() {
         CliRun run = CliRun.of("run", "--json", "--device", "ROOT\\ECHO", TestDrivers.ECHO.toString());
         assertThat(run.exit()).as(run.err()).isZero();

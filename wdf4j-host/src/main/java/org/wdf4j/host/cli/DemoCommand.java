@@ -1,5 +1,7 @@
 package org.wdf4j.host.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -7,13 +9,17 @@ import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code wdf4j demo}: loads the sample driver, shows its object tree, unloads it and prints the report. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Load the hello sample driver, show its object tree, unload it and print the unload report.")
+        description = {"Load the hello sample driver, show its object tree, unload it and print the unload report.",
+                "Then the echo sample: its device becomes a file (the FUSE reflector), real programs (sh, dd) write "
+                        + "to it and read from it, and the driver is unloaded. That part needs /dev/fuse and root; "
+                        + "elsewhere it says why it is skipped."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--driver", paramLabel = "JAR", description = "The driver package to demonstrate (default: the hello sample).")
@@ -44,14 +50,79 @@ final class DemoCommand implements Callable<Integer> {
                     + "destroy, then the class loader must be collected\n");
             UnloadReport report = host.stop(hosted);
             System.out.print(report.render());
-            return report.clean() ? 0 : 3;
+            if (!report.clean()) {
+                return 3;
+            }
+        }
+        return driver != null ? 0 : echoThroughItsFile();
+    }
+
+    /** The echo sample's device as a file, used by real programs. */
+    private static int echoThroughItsFile() throws Exception {
+        Path jar = sample("echo");
+        System.out.println();
+        if (jar == null) {
+            System.out.println("== (the echo part is skipped: samples/echo/target/echo.jar is not built)");
+            return 0;
+        }
+        Path root = Files.createTempDirectory("wdf4j-demo-");
+        try (DriverHost host = DriverHost.create()) {
+            HostedDriver echo = host.start(DriverPackage.open(jar), VerifierSettings.on());
+            System.out.println("== Driver 'echo' started; its devices become files in " + root.resolve("dev"));
+            try {
+                host.mountDevices(root.resolve("dev"));
+            } catch (IOException e) {
+                System.out.println("   (skipped: cannot mount FUSE here: " + e.getMessage()
+                        + "; it needs /dev/fuse and root)");
+                return host.stop(echo).clean() ? 0 : 3;
+            }
+            PnpManager.DevNode node = host.pnp().addDevice("ROOT\\ECHO");
+            System.out.print(PnpManager.render(host.pnp().devices(), host.deviceFiles().orElseThrow().pathsToFiles()));
+            Path file = host.deviceFiles().orElseThrow().files().getFirst().file();
+            System.out.println();
+            System.out.println("== Real programs use the device through its file: each open, write and read is a "
+                    + "request to the driver");
+            boolean ok = run("sh", "-c", "printf 'Hello, device' > " + file)
+                    & run("dd", "if=" + file, "bs=13", "count=1", "status=none");
+            System.out.println();
+            host.pnp().removeDevice(node.instanceId());
+            host.unmountDevices();
+            System.out.println("== Device removed, file gone; stopping driver echo\n");
+            UnloadReport report = host.stop(echo);
+            System.out.print(report.render());
+            return ok && report.clean() ? 0 : 3;
+        } finally {
+            Files.deleteIfExists(root.resolve("dev"));
+            Files.deleteIfExists(root);
         }
     }
 
+    /** Runs a program, shows its command line and its output; answers whether it succeeded. */
+    private static boolean run(String... command) throws IOException, InterruptedException {
+        System.out.println("$ " + (command[0].equals("sh") ? command[2] : String.join(" ", command)));
+        System.out.flush();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!output.isEmpty()) {
+            System.out.println(output.endsWith("\n") ? output.stripTrailing() : output);
+        }
+        int status = process.waitFor();
+        if (status != 0) {
+            System.out.println("(exit status " + status + ")");
+        }
+        return status == 0;
+    }
+
     private static Path defaultSample() {
+        return sample("hello");
+    }
+
+    /** {@code samples/NAME/target/NAME.jar} under the wdf4j home, if built. */
+    private static Path sample(String name) {
         String home = System.getProperty("wdf4j.home");
         Path base = home == null ? Path.of("") : Path.of(home);
-        Path jar = base.resolve("samples/hello/target/hello.jar");
+        Path jar = base.resolve("samples/" + name + "/target/" + name + ".jar");
         return Files.isRegularFile(jar) ? jar : null;
     }
 }
