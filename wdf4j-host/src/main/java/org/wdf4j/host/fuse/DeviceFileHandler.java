@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.host.client.DeviceHandle;
@@ -117,17 +118,8 @@ public final class DeviceFileHandler implements FuseFileHandler {
         if (open == null) {
             return;
         }
-        PendingIo io = open.handle.readAsync(size);
-        request.onInterrupt(io::cancel);
-        io.result().thenAccept(result -> {
-            int errno = errno(result, false);
-            if (errno != 0) {
-                request.replyError(errno);
-            } else {
-                byte[] data = result.data();
-                request.replyRead(data, 0, Math.min(data.length, size));
-            }
-        });
+        forward(request, open.handle.readAsync(size), false,
+                result -> request.replyRead(result.data(), 0, Math.min(result.data().length, size)));
     }
 
     @Override
@@ -138,16 +130,8 @@ public final class DeviceFileHandler implements FuseFileHandler {
         }
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
-        PendingIo io = open.handle.writeAsync(bytes);
-        request.onInterrupt(io::cancel);
-        io.result().thenAccept(result -> {
-            int errno = errno(result, false);
-            if (errno != 0) {
-                request.replyError(errno);
-            } else {
-                request.replyWrite((int) Math.min(result.information(), bytes.length));
-            }
-        });
+        forward(request, open.handle.writeAsync(bytes), false,
+                result -> request.replyWrite((int) Math.min(result.information(), bytes.length)));
     }
 
     @Override
@@ -158,15 +142,22 @@ public final class DeviceFileHandler implements FuseFileHandler {
         }
         byte[] bytes = new byte[input.remaining()];
         input.get(bytes);
-        PendingIo io = open.handle.deviceIoControlAsync(command, bytes, outputSize);
+        forward(request, open.handle.deviceIoControlAsync(command, bytes, outputSize), true,
+                result -> request.replyIoctl(0, result.data(), 0, Math.min(result.data().length, outputSize)));
+    }
+
+    /**
+     * Answers {@code request} when {@code io} completes: its errno, or {@code success}; the program's signal cancels
+     * the device request.
+     */
+    private void forward(FuseRequest request, PendingIo io, boolean controlCode, Consumer<IoResult> success) {
         request.onInterrupt(io::cancel);
         io.result().thenAccept(result -> {
-            int errno = errno(result, true);
+            int errno = errno(result, controlCode);
             if (errno != 0) {
                 request.replyError(errno);
             } else {
-                byte[] data = result.data();
-                request.replyIoctl(0, data, 0, Math.min(data.length, outputSize));
+                success.accept(result);
             }
         });
     }
