@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ public final class FuseRequest {
     private final int gid;
     private final int pid;
     private final AtomicBoolean answered = new AtomicBoolean();
-    private volatile Runnable interruptAction;
+    /** Taken (set to null) by whoever runs it, so it runs at most once. */
+    private final AtomicReference<Runnable> interruptAction = new AtomicReference<>();
     private volatile boolean interrupted;
 
     FuseRequest(FuseSession session, int fd, long unique, int uid, int gid, int pid) {
@@ -76,7 +78,7 @@ public final class FuseRequest {
      * if the interrupt already came. The action runs on a reader thread and must not block.
      */
     public void onInterrupt(Runnable action) {
-        interruptAction = action;
+        interruptAction.set(action);
         if (interrupted) {
             runInterruptAction();
         }
@@ -89,9 +91,8 @@ public final class FuseRequest {
     }
 
     private void runInterruptAction() {
-        Runnable action = interruptAction;
+        Runnable action = interruptAction.getAndSet(null);
         if (action != null && !answered.get()) {
-            interruptAction = null;
             try {
                 action.run();
             } catch (RuntimeException e) {
@@ -192,7 +193,7 @@ public final class FuseRequest {
         if (!answered.compareAndSet(false, true)) {
             return false;
         }
-        interruptAction = null;
+        interruptAction.set(null);
         session.answered(this);
         return true;
     }
