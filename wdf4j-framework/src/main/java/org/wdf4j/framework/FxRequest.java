@@ -232,11 +232,17 @@ final class FxRequest extends FxObject implements WdfRequest {
             return FxIoStatus.NO_BYTES;
         }
         int n = (int) Math.min(info, irp.outputLength);
-        byte[] out = new byte[n];
         byte[] src;
         synchronized (this) {
             src = outBytes;
+            if (src != null && src.length == n) {
+                // The whole buffer was returned: it becomes the client's (a completed request's buffers are no longer
+                // the driver's, as in WDF), without a copy.
+                outBytes = null;
+                return src;
+            }
         }
+        byte[] out = new byte[n];
         if (src != null) {
             System.arraycopy(src, 0, out, 0, n);
         }
