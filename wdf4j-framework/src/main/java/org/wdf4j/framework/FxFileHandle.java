@@ -80,7 +80,15 @@ public final class FxFileHandle {
 
     /** {@code WriteFile}: a WRITE request with a copy of {@code data}. */
     public FxIrp write(byte[] data) {
-        return submit(new FxIrp(WdfRequestType.WRITE, data == null ? null : data.clone(), 0, 0, this));
+        return writeOwned(data == null ? null : data.clone());
+    }
+
+    /**
+     * {@code WriteFile} with an array the caller gives up: the request's input buffer is {@code data} itself, which the
+     * caller must not touch again (the client API copies what its caller passes once, into such an array).
+     */
+    public FxIrp writeOwned(byte[] data) {
+        return submit(new FxIrp(WdfRequestType.WRITE, data, 0, 0, this));
     }
 
     /** {@code DeviceIoControl}. */

@@ -1,5 +1,6 @@
 package org.wdf4j.host;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -71,6 +72,16 @@ final class HostDeviceHandle implements DeviceHandle {
         return f == null ? failed("WriteFile")
                 : new HostPendingIo(f.write(data), () -> "WriteFile of " + (data == null ? 0 : data.length) + " bytes on "
                         + path);
+    }
+
+    @Override
+    public PendingIo writeAsync(ByteBuffer data) {
+        int length = data.remaining();
+        byte[] bytes = new byte[length];
+        data.get(bytes);
+        FxFileHandle f = file;
+        return f == null ? failed("WriteFile")
+                : new HostPendingIo(f.writeOwned(bytes), () -> "WriteFile of " + length + " bytes on " + path);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.wdf4j.host.client;
 
+import java.nio.ByteBuffer;
 import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 
@@ -29,6 +30,9 @@ public interface DeviceHandle extends AutoCloseable {
     PendingIo readAsync(int length);
 
     PendingIo writeAsync(byte[] data);
+
+    /** {@code WriteFile} of the buffer's remaining bytes (consumed): one copy, made before this returns. */
+    PendingIo writeAsync(ByteBuffer data);
 
     PendingIo deviceIoControlAsync(int ioControlCode, byte[] input, int outputLength);
 

@@ -128,10 +128,9 @@ public final class DeviceFileHandler implements FuseFileHandler {
         if (open == null) {
             return;
         }
-        byte[] bytes = new byte[data.remaining()];
-        data.get(bytes);
-        forward(request, open.handle.writeAsync(bytes), false,
-                result -> request.replyWrite((int) Math.min(result.information(), bytes.length)));
+        int length = data.remaining();
+        forward(request, open.handle.writeAsync(data), false,
+                result -> request.replyWrite((int) Math.min(result.information(), length)));
     }
 
     @Override
