@@ -25,8 +25,9 @@ import org.wdf4j.host.fuse.FuseSession;
  * the device through the host's {@link IoClient} ({@link DeviceFileHandler}).
  *
  * <p>Names are stable, so scripts can rely on them: an interface of the device {@code ROOT\ECHO\0000} is
- * {@code echo0} (the device's name part in lower case, then its instance number); a second interface of the same
- * device adds its reference string ({@code echo0-ref}) or, without one, the first eight hex digits of its class GUID;
+ * {@code echo0} (the device's name part in lower case, then its instance number); an interface with a reference
+ * string adds it ({@code echo0-ref}); a further interface of the same device without one adds the first eight hex
+ * digits of its class GUID;
  * a control device is its assigned name in lower case ({@code NONPNP} is {@code nonpnp}). A name already taken by
  * another file gets {@code ~2}, {@code ~3}, ... Characters other than letters, digits, {@code . _ -} become {@code _}.
  *
