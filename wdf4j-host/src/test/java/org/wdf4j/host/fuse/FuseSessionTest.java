@@ -96,7 +96,8 @@ class FuseSessionTest {
         assertThat(FuseTests.ok("sh", "-c", "printf abc > \"$1\"", "sh", file.toString())).isEmpty();
         assertThat(handler.written).containsExactly("abc");
         assertThat(FuseTests.ok("cat", file.toString())).isEqualTo("hello\n");
-        assertThat(handler.released).hasSize(2);
+        // The kernel sends RELEASE after close(2) has returned to the program: wait for it.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handler.released.size() == 2);
 
         // Owner and mode are the driver's: chmod and creating files are refused.
         assertThat(FuseTests.run("chmod", "0666", file.toString()).output()).contains("Operation not permitted");
