@@ -36,7 +36,9 @@ import org.wdf4j.object.WdfObjectAttributes;
  *       device fails its EvtDriverDeviceAdd: the name is taken), with interface {@link #GUID_PNPTEST} and reference
  *       string {@code ref};</li>
  *   <li>{@code ROOT\PNPBUGCHECK}: EvtDeviceD0Entry uses an object after deleting it, a bug check
- *       (WDF_INVALID_HANDLE): the driver is failed and the host stops it.</li>
+ *       (WDF_INVALID_HANDLE): the driver is failed and the host stops it;</li>
+ *   <li>{@code ROOT\PNPBADSDDL}: an ordinary device whose security descriptor grants Unix user 4242, who is not its
+ *       owner: no file mode can say that, so the FUSE reflector gives it no device file.</li>
  * </ul>
  * Every device has a parallel default queue: a read returns the file name its handle was opened with (UTF-8).
  * EvtDriverUnload prints how many of the driver's devices are still alive.
@@ -108,6 +110,9 @@ public final class PnpTestDriver implements DriverEntry {
                 }));
         init.setFileObjectConfig(WdfFileObjectConfig.init(PnpTestDriver::fileCreate, null, null),
                 WdfObjectAttributes.of(FILE));
+        if (hwid.equalsIgnoreCase("ROOT\\PNPBADSDDL")) {
+            init.assignSddl("D:P(A;;GA;;;SY)(A;;GRGW;;;S-1-22-1-4242)");
+        }
         if (exclusive) {
             init.setExclusive(true);
             NtStatus named = init.assignName("PNPEXCLUSIVE");

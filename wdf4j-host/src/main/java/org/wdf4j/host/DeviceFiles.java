@@ -131,9 +131,8 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
         try {
             security = DeviceFileSecurity.fromSddl(device.sddl(), hostUid, hostGid);
         } catch (IllegalArgumentException e) {
-            String why = "no file for " + path + ": its security descriptor " + device.sddl()
-                    + " cannot be a file's owner and mode: " + e.getMessage();
-            LOG.error(why);
+            String why = "its security descriptor cannot be a file's owner and mode: " + e.getMessage();
+            LOG.error("no device file for {}: {}", path, why);
             synchronized (lock) {
                 problems.put(path, why);
             }

@@ -3,6 +3,7 @@ package org.wdf4j.host;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -673,11 +674,26 @@ public final class PnpManager {
         return render(tree, Map.of());
     }
 
+    /** {@link #render(List, Map)}, each device path without a file followed by why ({@link DeviceFiles#problems}). */
+    public static String render(List<DevNode> tree, Map<String, String> files, Map<String, String> noFile) {
+        Map<String, String> all = new HashMap<>();
+        noFile.forEach((path, why) -> all.put(path, "(no device file: " + why + ")"));
+        files.forEach((path, file) -> all.put(path, "-> " + file));
+        return renderWithNotes(tree, all);
+    }
+
     /**
      * The tree as a table, each interface and control device followed by {@code -> FILE} when {@code files} (device
      * path to file, from {@link DeviceFiles#pathsToFiles}) has its file.
      */
     public static String render(List<DevNode> tree, Map<String, String> files) {
+        Map<String, String> arrows = new HashMap<>();
+        files.forEach((path, file) -> arrows.put(path, "-> " + file));
+        return renderWithNotes(tree, arrows);
+    }
+
+    /** The table, each interface or control device followed by its note (by device path), if any. */
+    private static String renderWithNotes(List<DevNode> tree, Map<String, String> notes) {
         if (tree.isEmpty()) {
             return "(no devices)\n";
         }
@@ -701,19 +717,19 @@ public final class PnpManager {
             out.append(String.format(format, n.instanceId(), n.hardwareId() == null ? "-" : n.hardwareId(),
                     n.driver() == null ? "-" : n.driver(), status).stripTrailing()).append('\n');
             for (String path : n.interfaces()) {
-                out.append("    interface ").append(path).append(fileOf(files, path)).append('\n');
+                out.append("    interface ").append(path).append(fileOf(notes, path)).append('\n');
             }
             for (String name : n.controlDevices()) {
-                out.append("    control device \\\\.\\").append(name).append(fileOf(files, name)).append('\n');
+                out.append("    control device \\\\.\\").append(name).append(fileOf(notes, name)).append('\n');
             }
         }
         return out.toString();
     }
 
     /** The tree as a JSON array of objects with the fields of {@link DevNode}. */
-    private static String fileOf(Map<String, String> files, String path) {
-        String file = files.get(path);
-        return file == null ? "" : " -> " + file;
+    private static String fileOf(Map<String, String> notes, String path) {
+        String note = notes.get(path);
+        return note == null ? "" : " " + note;
     }
 
     public static String toJson(List<DevNode> tree) {

@@ -133,6 +133,24 @@ class DeviceFilesTest {
     }
 
     @Test
+    void aDeviceWhoseSddlIsNoFileModeGetsNoFileAndTheTreeSaysWhy() throws Exception {
+        host.start(TestDrivers.pnpTestDriver("pnptest"), VerifierSettings.on());
+        PnpManager.DevNode node = host.pnp().addDevice("ROOT\\PNPBADSDDL");
+        assertThat(node.status()).as("the device itself works").isEqualTo(PnpManager.Status.STARTED);
+        assertThat(ls()).isEmpty();
+        DeviceFiles files = host.deviceFiles().orElseThrow();
+        String path = node.interfaces().getFirst();
+        assertThat(files.problems()).containsOnlyKeys(path);
+        assertThat(files.problems().get(path)).contains("S-1-22-1-4242", "not the file's owner", "O:S-1-22-1-4242");
+        assertThat(PnpManager.render(host.pnp().devices(), files.pathsToFiles(), files.problems()))
+                .contains("interface " + path + " (no device file: its security descriptor cannot be");
+        // Still reachable through the client API.
+        try (var handle = host.client().open(path).value()) {
+            assertThat(handle.read(16).isSuccess()).isTrue();
+        }
+    }
+
+    @Test
     void aControlDeviceIsAFileNamedAfterItWithTheModeItsSddlGives() throws Exception {
         HostedDriver nonpnp = host.start(TestDrivers.sample(TestDrivers.NONPNP), VerifierSettings.on());
         assertThat(ls()).containsExactly("nonpnp");

@@ -17,7 +17,7 @@ final class TestDrivers {
     static final Path NONPNP = DIR.resolve("wdf4j-sample-nonpnp.jar");
     /** The hardware IDs {@code PnpTestDriver} binds to; each behaves as its javadoc says. */
     static final List<String> PNP_TEST_IDS = List.of("ROOT\\PNPTEST", "ROOT\\PNPFAILSTART", "ROOT\\PNPFAILADD",
-            "ROOT\\PNPFAILWAKE", "ROOT\\PNPEXCLUSIVE", "ROOT\\PNPBUGCHECK");
+            "ROOT\\PNPFAILWAKE", "ROOT\\PNPEXCLUSIVE", "ROOT\\PNPBUGCHECK", "ROOT\\PNPBADSDDL");
 
     private TestDrivers() {
     }

@@ -106,7 +106,8 @@ final class RunCommand implements Callable<Integer> {
                 tree = host.pnp().devices();
                 if (!json) {
                     System.out.println("== Device tree");
-                    System.out.print(PnpManager.render(tree, files(host)));
+                    System.out.print(PnpManager.render(tree, files(host),
+                            host.deviceFiles().map(DeviceFiles::problems).orElse(Map.of())));
                     System.out.println();
                     System.out.flush();
                 }

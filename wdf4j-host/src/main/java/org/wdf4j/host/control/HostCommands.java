@@ -119,7 +119,8 @@ public final class HostCommands {
     private int devices(boolean json, Output out) {
         List<PnpManager.DevNode> tree = host.pnp().devices();
         Map<String, String> files = host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
-        out.outText(json ? PnpManager.toJson(tree, files) : PnpManager.render(tree, files).stripTrailing());
+        Map<String, String> noFile = host.deviceFiles().map(DeviceFiles::problems).orElse(Map.of());
+        out.outText(json ? PnpManager.toJson(tree, files) : PnpManager.render(tree, files, noFile).stripTrailing());
         return OK;
     }
 
