@@ -738,6 +738,14 @@ public final class PnpManager {
 
     /** The tree as JSON; with {@code files}, each node also has {@code "files": {"device path": "file"}}. */
     public static String toJson(List<DevNode> tree, Map<String, String> files) {
+        return toJson(tree, files, Map.of());
+    }
+
+    /**
+     * The tree as JSON, each node with {@code "files": {"device path": "file"}} when it has files and
+     * {@code "noDeviceFile": {"device path": "why"}} when some of its paths have none ({@link DeviceFiles#problems}).
+     */
+    public static String toJson(List<DevNode> tree, Map<String, String> files, Map<String, String> noFile) {
         Json json = new Json();
         json.array(tree, n -> {
             json.begin();
@@ -758,6 +766,21 @@ public final class PnpManager {
                 for (String name : n.controlDevices()) {
                     if (files.containsKey(name)) {
                         json.field(name, files.get(name));
+                    }
+                }
+                json.end();
+            }
+            if (n.interfaces().stream().anyMatch(noFile::containsKey)
+                    || n.controlDevices().stream().anyMatch(noFile::containsKey)) {
+                json.name("noDeviceFile").begin();
+                for (String path : n.interfaces()) {
+                    if (noFile.containsKey(path)) {
+                        json.field(path, noFile.get(path));
+                    }
+                }
+                for (String name : n.controlDevices()) {
+                    if (noFile.containsKey(name)) {
+                        json.field(name, noFile.get(name));
                     }
                 }
                 json.end();

@@ -144,6 +144,9 @@ class DeviceFilesTest {
         assertThat(files.problems().get(path)).contains("S-1-22-1-4242", "not the file's owner", "O:S-1-22-1-4242");
         assertThat(PnpManager.render(host.pnp().devices(), files.pathsToFiles(), files.problems()))
                 .contains("interface " + path + " (no device file: its security descriptor cannot be");
+        assertThat(PnpManager.toJson(host.pnp().devices(), files.pathsToFiles(), files.problems()))
+                .contains("\"noDeviceFile\":{\"" + path.replace("\\", "\\\\") + "\":\"its security descriptor")
+                .doesNotContain("\"files\"");
         // Still reachable through the client API.
         try (var handle = host.client().open(path).value()) {
             assertThat(handle.read(16).isSuccess()).isTrue();

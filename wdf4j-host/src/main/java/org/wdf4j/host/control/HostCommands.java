@@ -120,7 +120,8 @@ public final class HostCommands {
         List<PnpManager.DevNode> tree = host.pnp().devices();
         Map<String, String> files = host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
         Map<String, String> noFile = host.deviceFiles().map(DeviceFiles::problems).orElse(Map.of());
-        out.outText(json ? PnpManager.toJson(tree, files) : PnpManager.render(tree, files, noFile).stripTrailing());
+        out.outText(json ? PnpManager.toJson(tree, files, noFile)
+                : PnpManager.render(tree, files, noFile).stripTrailing());
         return OK;
     }
 
