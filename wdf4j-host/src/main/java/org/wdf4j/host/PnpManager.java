@@ -687,9 +687,7 @@ public final class PnpManager {
      * path to file, from {@link DeviceFiles#pathsToFiles}) has its file.
      */
     public static String render(List<DevNode> tree, Map<String, String> files) {
-        Map<String, String> arrows = new HashMap<>();
-        files.forEach((path, file) -> arrows.put(path, "-> " + file));
-        return renderWithNotes(tree, arrows);
+        return render(tree, files, Map.of());
     }
 
     /** The table, each interface or control device followed by its note (by device path), if any. */
@@ -757,36 +755,27 @@ public final class PnpManager {
             json.name("interfaces").array(n.interfaces(), json::string);
             json.name("controlDevices").array(n.controlDevices(), json::string);
             if (!files.isEmpty()) {
-                json.name("files").begin();
-                for (String path : n.interfaces()) {
-                    if (files.containsKey(path)) {
-                        json.field(path, files.get(path));
-                    }
-                }
-                for (String name : n.controlDevices()) {
-                    if (files.containsKey(name)) {
-                        json.field(name, files.get(name));
-                    }
-                }
-                json.end();
+                pathsObject(json, "files", n, files);
             }
             if (n.interfaces().stream().anyMatch(noFile::containsKey)
                     || n.controlDevices().stream().anyMatch(noFile::containsKey)) {
-                json.name("noDeviceFile").begin();
-                for (String path : n.interfaces()) {
-                    if (noFile.containsKey(path)) {
-                        json.field(path, noFile.get(path));
-                    }
-                }
-                for (String name : n.controlDevices()) {
-                    if (noFile.containsKey(name)) {
-                        json.field(name, noFile.get(name));
-                    }
-                }
-                json.end();
+                pathsObject(json, "noDeviceFile", n, noFile);
             }
             json.end();
         });
         return json.toString();
+    }
+
+    /** {@code "name": {"device path": value}} for the node's interfaces and control devices that {@code values} has. */
+    private static void pathsObject(Json json, String name, DevNode n, Map<String, String> values) {
+        json.name(name).begin();
+        for (List<String> paths : List.of(n.interfaces(), n.controlDevices())) {
+            for (String path : paths) {
+                if (values.containsKey(path)) {
+                    json.field(path, values.get(path));
+                }
+            }
+        }
+        json.end();
     }
 }
