@@ -51,6 +51,8 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_INVALID_DEVICE_STATE = define(0xC0000184, "STATUS_INVALID_DEVICE_STATE");
     public static final NtStatus STATUS_DEVICE_REMOVED = define(0xC00002B6, "STATUS_DEVICE_REMOVED");
     public static final NtStatus STATUS_NOT_FOUND = define(0xC0000225, "STATUS_NOT_FOUND");
+    /** The driver host process that ran the request's driver ended (UMDF: the host process terminated). */
+    public static final NtStatus STATUS_DRIVER_PROCESS_TERMINATED = define(0xC0000450, "STATUS_DRIVER_PROCESS_TERMINATED");
     public static final NtStatus STATUS_WDF_BUSY = define(0xC0200203, "STATUS_WDF_BUSY");
     public static final NtStatus STATUS_WDF_PAUSED = define(0xC0200204, "STATUS_WDF_PAUSED");
     public static final NtStatus STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL = define(0xC020020C, "STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL");

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the driver's API. PnP transitions run on the driver's passive thread, one at a time, bounded by the verifier wait
  * timeout like every lifecycle step (a callback that hangs makes the driver HUNG, not the host).
  */
-public final class FxDevice extends FxObject implements WdfDevice {
+public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(FxDevice.class);
 

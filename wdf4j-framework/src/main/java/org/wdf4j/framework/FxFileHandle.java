@@ -15,7 +15,7 @@ import org.wdf4j.io.WdfRequestor;
  * <p>Thread-safe. The driver sees EvtFileCleanup once, at the first close, and EvtFileClose once, when the handle is
  * closed and none of its requests is still in flight (or at once when the device is deleted under it).
  */
-public final class FxFileHandle {
+public final class FxFileHandle implements FxFileEndpoint {
 
     final FxDevice device;
     final WdfRequestor requestor;

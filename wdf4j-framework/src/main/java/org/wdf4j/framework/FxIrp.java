@@ -8,7 +8,7 @@ import org.wdf4j.io.WdfRequestType;
  * completes when the request is completed, exactly once. The framework makes a {@link FxRequest} (the driver's
  * {@code WDFREQUEST}) from it; the host's client API and reflectors hold only this.
  */
-public final class FxIrp {
+public final class FxIrp implements FxIrpEndpoint {
 
     final WdfRequestType type;
     /** The data of a write, the input of a control code; empty otherwise. */

@@ -1,0 +1,44 @@
+package org.wdf4j.framework;
+
+import org.wdf4j.io.WdfIoReadiness;
+
+/**
+ * A client's open of a device (the handle {@code CreateFile} returns), wherever the device's driver runs:
+ * {@link FxFileHandle} in the host's process, or the host's proxy of an open in a driver host process.
+ * Thread-safe.
+ */
+public interface FxFileEndpoint {
+
+    /** The device it opened. */
+    FxDeviceEndpoint device();
+
+    /** {@code ReadFile} of up to {@code length} bytes. */
+    FxIrpEndpoint read(int length);
+
+    /** {@code WriteFile}; the data is copied before this returns. */
+    FxIrpEndpoint write(byte[] data);
+
+    /** {@code WriteFile} of an array the caller hands over and never touches again (no copy). */
+    FxIrpEndpoint writeOwned(byte[] data);
+
+    /** {@code DeviceIoControl}. */
+    FxIrpEndpoint deviceIoControl(int ioControlCode, byte[] input, int outputLength);
+
+    /** {@code CancelIoEx(handle, NULL)}: answers how many requests were asked to cancel. */
+    int cancelAll();
+
+    /** What a program polling this open is told (the file object's readiness, else the device's). */
+    WdfIoReadiness ioReadiness();
+
+    /**
+     * Calls {@code listener} whenever the driver sets a readiness on this open's file object that makes a read or
+     * write possible; it must not block. One listener; null removes it.
+     */
+    void setReadinessListener(Runnable listener);
+
+    /** Whether the open still reaches its device (not closed, device not deleted). */
+    boolean isOpen();
+
+    /** {@code CloseHandle}: cleanup now, close once every request of the open has completed. Never throws. */
+    void close();
+}
