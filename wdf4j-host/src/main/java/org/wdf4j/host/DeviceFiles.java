@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.fuse.DeviceFileHandler;
 import org.wdf4j.host.fuse.DeviceFileSecurity;
@@ -126,7 +126,7 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     }
 
     @Override
-    public void appeared(FxDevice device, String path, UUID guid, String referenceString) {
+    public void appeared(FxDeviceEndpoint device, String path, UUID guid, String referenceString) {
         DeviceFileSecurity security;
         try {
             security = DeviceFileSecurity.fromSddl(device.sddl(), hostUid, hostGid);
@@ -156,7 +156,7 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     }
 
     @Override
-    public void disappeared(FxDevice device, String path) {
+    public void disappeared(FxDeviceEndpoint device, String path) {
         DeviceFile file;
         synchronized (lock) {
             problems.remove(path);
@@ -168,7 +168,7 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     }
 
     /** The name before collisions: {@code echo0}, {@code echo0-ref}, {@code echo0-cdc35b6e}, {@code nonpnp}. */
-    private String baseName(FxDevice device, UUID guid, String referenceString) {
+    private String baseName(FxDeviceEndpoint device, UUID guid, String referenceString) {
         if (guid == null) {
             return sanitize(device.assignedName());
         }

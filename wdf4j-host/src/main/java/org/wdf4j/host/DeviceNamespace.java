@@ -15,7 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToLongFunction;
 import org.wdf4j.NtStatus;
-import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxDeviceListener;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.host.client.IoClient;
@@ -37,15 +37,15 @@ final class DeviceNamespace {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceNamespace.class);
 
     /** A name and the device that claimed it. */
-    private record Named(String name, FxDevice device, Listener owner) {
+    private record Named(String name, FxDeviceEndpoint device, Listener owner) {
     }
 
     /** An enabled interface. */
-    record Iface(UUID guid, String referenceString, String path, String instanceId, FxDevice device, Listener owner) {
+    record Iface(UUID guid, String referenceString, String path, String instanceId, FxDeviceEndpoint device, Listener owner) {
     }
 
     /** What a path resolves to: the device, and the file name its open gets; or why it does not. */
-    record Resolved(FxDevice device, String fileName, NtStatus failure) {
+    record Resolved(FxDeviceEndpoint device, String fileName, NtStatus failure) {
     }
 
     /**
@@ -55,10 +55,10 @@ final class DeviceNamespace {
     interface Watcher {
 
         /** A path now opens {@code device}: an enabled interface ({@code guid} not null) or a ready control device. */
-        void appeared(FxDevice device, String path, UUID guid, String referenceString);
+        void appeared(FxDeviceEndpoint device, String path, UUID guid, String referenceString);
 
         /** The path no longer opens the device (interface disabled, device deleted, driver forgotten). */
-        void disappeared(FxDevice device, String path);
+        void disappeared(FxDeviceEndpoint device, String path);
     }
 
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
@@ -67,7 +67,7 @@ final class DeviceNamespace {
     private final Map<String, Named> names = new HashMap<>();
     /** By lower-cased path. */
     private final Map<String, Iface> interfaces = new LinkedHashMap<>();
-    private final Map<FxDevice, Set<HostDeviceHandle>> handles = new IdentityHashMap<>();
+    private final Map<FxDeviceEndpoint, Set<HostDeviceHandle>> handles = new IdentityHashMap<>();
     /** The creation order of a device node, by instance ID, so that interfaces list in the order devices were added. */
     private final ToLongFunction<String> nodeOrder;
 
@@ -106,7 +106,7 @@ final class DeviceNamespace {
         watchers.remove(watcher);
     }
 
-    private void appeared(FxDevice device, String path, UUID guid, String referenceString) {
+    private void appeared(FxDeviceEndpoint device, String path, UUID guid, String referenceString) {
         for (Watcher w : watchers) {
             try {
                 w.appeared(device, path, guid, referenceString);
@@ -116,7 +116,7 @@ final class DeviceNamespace {
         }
     }
 
-    private void disappeared(FxDevice device, String path) {
+    private void disappeared(FxDeviceEndpoint device, String path) {
         for (Watcher w : watchers) {
             try {
                 w.disappeared(device, path);
@@ -194,7 +194,7 @@ final class DeviceNamespace {
      * Tracks a client handle on {@code device}, to let go of it when the device is deleted; false when the device is
      * already gone (the caller closes the handle).
      */
-    boolean track(FxDevice device, HostDeviceHandle handle) {
+    boolean track(FxDeviceEndpoint device, HostDeviceHandle handle) {
         synchronized (lock) {
             if (!isKnown(device)) {
                 return false;
@@ -204,7 +204,7 @@ final class DeviceNamespace {
         }
     }
 
-    void untrack(FxDevice device, HostDeviceHandle handle) {
+    void untrack(FxDeviceEndpoint device, HostDeviceHandle handle) {
         synchronized (lock) {
             Set<HostDeviceHandle> set = handles.get(device);
             if (set != null) {
@@ -217,7 +217,7 @@ final class DeviceNamespace {
     }
 
     /** Whether the device was not deleted yet (its deletion marks it REMOVED before telling the listener). */
-    private boolean isKnown(FxDevice device) {
+    private boolean isKnown(FxDeviceEndpoint device) {
         return device.pnpState() != FxPnpMachine.State.REMOVED;
     }
 
@@ -238,8 +238,8 @@ final class DeviceNamespace {
             }
             names.values().removeIf(n -> n.owner().driver.equals(driverName));
             interfaces.values().removeIf(i -> i.owner().driver.equals(driverName));
-            for (Iterator<Map.Entry<FxDevice, Set<HostDeviceHandle>>> it = handles.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<FxDevice, Set<HostDeviceHandle>> e = it.next();
+            for (Iterator<Map.Entry<FxDeviceEndpoint, Set<HostDeviceHandle>>> it = handles.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<FxDeviceEndpoint, Set<HostDeviceHandle>> e = it.next();
                 if (e.getKey().driverName().equals(driverName)) {
                     detached.addAll(e.getValue());
                     it.remove();
@@ -260,7 +260,7 @@ final class DeviceNamespace {
         }
 
         @Override
-        public boolean claimName(String name, FxDevice device) {
+        public boolean claimName(String name, FxDeviceEndpoint device) {
             String key = name.toUpperCase(Locale.ROOT);
             synchronized (lock) {
                 if (names.containsKey(key)) {
@@ -272,7 +272,7 @@ final class DeviceNamespace {
         }
 
         @Override
-        public void releaseName(String name, FxDevice device) {
+        public void releaseName(String name, FxDeviceEndpoint device) {
             String key = name.toUpperCase(Locale.ROOT);
             boolean removed = false;
             synchronized (lock) {
@@ -287,7 +287,7 @@ final class DeviceNamespace {
         }
 
         @Override
-        public void interfaceStateChanged(FxDevice device, UUID guid, String referenceString, boolean enabled) {
+        public void interfaceStateChanged(FxDeviceEndpoint device, UUID guid, String referenceString, boolean enabled) {
             String ref = referenceString == null ? "" : referenceString;
             String path = interfacePath(device.instanceId(), guid, ref);
             String key = path.toLowerCase(Locale.ROOT);
@@ -310,7 +310,7 @@ final class DeviceNamespace {
         }
 
         @Override
-        public void controlDeviceReady(FxDevice device) {
+        public void controlDeviceReady(FxDeviceEndpoint device) {
             // The name was claimed at creation (an open before this answers STATUS_DEVICE_NOT_READY); now it opens.
             String name = null;
             synchronized (lock) {
@@ -326,7 +326,7 @@ final class DeviceNamespace {
         }
 
         @Override
-        public void deviceDeleted(FxDevice device) {
+        public void deviceDeleted(FxDeviceEndpoint device) {
             Set<HostDeviceHandle> detached;
             List<String> paths = new ArrayList<>();
             synchronized (lock) {

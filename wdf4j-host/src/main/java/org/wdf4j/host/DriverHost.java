@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wdf4j.WdfBugCheck;
 import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.Finding;
 import org.wdf4j.framework.FxDriverGlobals;
@@ -26,7 +25,7 @@ import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.fuse.FuseSession;
-import org.wdf4j.host.leak.LeakDiagnosis;
+import org.wdf4j.host.isolation.Message;
 import org.wdf4j.host.leak.ThreadStarts;
 
 /**
@@ -65,6 +64,8 @@ public final class DriverHost implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile boolean checkCollection = true;
+    /** What happens when an isolated driver's driver host ends without being asked to (H6). */
+    private volatile RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
     /** The driver store in the state directory; null for a throw-away host. */
     private final DriverStore store;
     /** Parameters of drivers that are not installed in a store: kept for the life of this host only. */
@@ -112,6 +113,19 @@ public final class DriverHost implements AutoCloseable {
      * @throws DriverPackageException when the package cannot be loaded (nothing is changed)
      */
     public HostedDriver start(DriverPackage driverPackage, VerifierSettings verifier) throws DriverPackageException {
+        return start(driverPackage, verifier, HostingModel.IN_PROCESS);
+    }
+
+    /**
+     * Loads the package where {@code hosting} says (H2) and calls DriverEntry: into its own class loader in this
+     * process, or into a driver host process of its own. When DriverEntry fails the driver is unloaded at once and
+     * the returned driver's {@link HostedDriver#report()} says why.
+     *
+     * @throws DriverPackageException when the package cannot be loaded (nothing is changed)
+     */
+    public HostedDriver start(DriverPackage driverPackage, VerifierSettings verifier, HostingModel hosting)
+            throws DriverPackageException {
+        java.util.Objects.requireNonNull(hosting, "hosting");
         String name = driverPackage.name();
         synchronized (drivers) {
             if (closed) {
@@ -122,8 +136,9 @@ public final class DriverHost implements AutoCloseable {
                         + "this package another name");
             }
         }
-        HostedDriver hosted = load(driverPackage, verifier);
-        FxDriverGlobals.EntryOutcome outcome = callDriverEntry(hosted);
+        HostedDriver hosted = hosting == HostingModel.IN_PROCESS ? load(driverPackage, verifier)
+                : loadIsolated(driverPackage, verifier);
+        FxDriverGlobals.EntryOutcome outcome = hosted.runtime().callDriverEntry();
         if (!outcome.status().isSuccess() || outcome.hung()) {
             finish(hosted, List.of());
         } else {
@@ -149,22 +164,94 @@ public final class DriverHost implements AutoCloseable {
             throw e;
         }
         FxDriverGlobals globals = FxDriverGlobals.create(name, REGISTRY_ROOT + name, loader, true, verifier,
-                this::driverFailed, parametersFor(name));
+                (g, bugCheck) -> driverFailed(g.name()), parametersFor(name));
         // Before DriverEntry, which may create (and name) control devices.
         globals.setDeviceListener(namespace.listenerFor(name));
-        HostedDriver hosted = new HostedDriver(driverPackage, globals, LoaderCollection.watch(loader), entry);
+        HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.IN_PROCESS, verifier,
+                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader)));
         synchronized (drivers) {
             drivers.put(name, hosted);
         }
         return hosted;
     }
 
-    /** Creates the entry class's instance and calls DriverEntry; nothing of the driver stays in this frame. */
-    private static FxDriverGlobals.EntryOutcome callDriverEntry(HostedDriver hosted) {
-        return hosted.globals().callDriverEntry(hosted.takeEntry());
+    /** Starts a driver host process for the driver and loads it there (DriverEntry is not called yet). */
+    private HostedDriver loadIsolated(DriverPackage driverPackage, VerifierSettings verifier)
+            throws DriverPackageException {
+        String name = driverPackage.name();
+        HostedDriver[] self = new HostedDriver[1];
+        IsolatedDriverRuntime runtime = isolatedRuntime(driverPackage, verifier, cause -> driverHostEnded(self[0], cause));
+        HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.ISOLATED, verifier, runtime);
+        self[0] = hosted;
+        synchronized (drivers) {
+            drivers.put(name, hosted);
+        }
+        return hosted;
     }
 
-    private static DriverEntry instantiate(DriverPackage pkg, ClassLoader loader) throws DriverPackageException {
+    private IsolatedDriverRuntime isolatedRuntime(DriverPackage driverPackage, VerifierSettings verifier,
+                                                  java.util.function.Consumer<String> onEnded)
+            throws DriverPackageException {
+        String name = driverPackage.name();
+        return IsolatedDriverRuntime.create(driverPackage, REGISTRY_ROOT + name, verifier, namespace.listenerFor(name),
+                parametersFor(name), onEnded);
+    }
+
+    /**
+     * An isolated driver's driver host ended without being asked to (H5, H6): its requests are already completed
+     * with STATUS_DRIVER_PROCESS_TERMINATED and its devices gone from the namespace; its device nodes are marked
+     * failed with the cause, and the driver is restarted in a new driver host (its devices added and started again)
+     * while the restart policy allows; otherwise it is unloaded and its report says why.
+     */
+    private void driverHostEnded(HostedDriver hosted, String cause) {
+        if (hosted == null || closed) {
+            return;
+        }
+        failedDriverStopper.execute(() -> {
+            synchronized (hosted) {
+                if (hosted.report() != null || closed) {
+                    return;
+                }
+                pnp.driverHostFailed(hosted.name(), "driver host " + hosted.pid() + " " + cause);
+                boolean restart = hosted.failed(cause, restartPolicy, System.nanoTime());
+                LOG.warn("[{}] its driver host {} ended: {}; {}", hosted.name(), hosted.pid(), cause,
+                        restart ? "restarting it (" + hosted.restartsLeft(restartPolicy) + " restarts left after this)"
+                                : "no restart left");
+                DriverHostEndedEvent.commit(hosted.name(), hosted.pid(), cause, restart,
+                        hosted.restartsLeft(restartPolicy));
+                if (restart && restartIsolated(hosted)) {
+                    return;
+                }
+                LOG.warn("[{}] its driver host ended ({}) and it is not restarted: {}", hosted.name(), cause,
+                        restart ? "the restart failed" : "no restart left (" + restartPolicy.maxRestarts() + " used)");
+                finish(hosted, List.of());
+            }
+        });
+    }
+
+    /** Starts the driver again in a new driver host and gives it its failed devices back; false when that failed. */
+    private boolean restartIsolated(HostedDriver hosted) {
+        String name = hosted.name();
+        IsolatedDriverRuntime fresh;
+        try {
+            fresh = isolatedRuntime(hosted.driverPackage(), hosted.verifier(), cause -> driverHostEnded(hosted, cause));
+        } catch (DriverPackageException e) {
+            LOG.warn("[{}] cannot restart it: {}", name, e.getMessage());
+            return false;
+        }
+        FxDriverGlobals.EntryOutcome outcome = fresh.callDriverEntry();
+        if (!outcome.status().isSuccess() || outcome.hung()) {
+            LOG.warn("[{}] its DriverEntry failed in the new driver host: {}", name, outcome.status());
+            fresh.release(false, fresh.view());
+            return false;
+        }
+        hosted.restarted(fresh);
+        LOG.warn("[{}] restarted in driver host {} (restart {})", name, fresh.pid(), hosted.restarts());
+        pnp.driverRestarted(hosted);
+        return true;
+    }
+
+    static DriverEntry instantiate(DriverPackage pkg, ClassLoader loader) throws DriverPackageException {
         Class<?> type;
         try {
             type = Class.forName(pkg.entryClass(), false, loader);
@@ -227,9 +314,9 @@ public final class DriverHost implements AutoCloseable {
      * that later awaits the loader's collection holds the driver's globals.
      */
     private static void stopFramework(HostedDriver hosted) {
-        FxDriverGlobals globals = hosted.globals();
-        FxDriverGlobals.StopOutcome outcome = globals.stop();
-        if (outcome.refused() && globals.state() == FxDriverState.STARTED) {
+        DriverRuntime runtime = hosted.runtime();
+        FxDriverGlobals.StopOutcome outcome = runtime.stop();
+        if (outcome.refused() && runtime.state() == FxDriverState.STARTED) {
             throw new DriverStopRefusedException(outcome.refusal());
         }
     }
@@ -242,6 +329,17 @@ public final class DriverHost implements AutoCloseable {
     public DriverHost checkCollection(boolean check) {
         this.checkCollection = check;
         return this;
+    }
+
+    /** Sets what happens when an isolated driver's driver host ends without being asked to (H6). */
+    public DriverHost restartPolicy(RestartPolicy policy) {
+        this.restartPolicy = java.util.Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** The restart policy of isolated drivers. */
+    public RestartPolicy restartPolicy() {
+        return restartPolicy;
     }
 
     /** Stops the driver with this name; see {@link #stop(HostedDriver)}. */
@@ -350,92 +448,44 @@ public final class DriverHost implements AutoCloseable {
         }
     }
 
-    /** What the report says about the driver's run, read from the framework: text only. */
-    private record Facts(String entryStatus, boolean entrySucceeded, String entryException, boolean unloadCalled,
-                         List<String> callbacks, List<UnloadReport.Leak> leaks, List<Finding> findings, String failure,
-                         boolean hung, String passiveThread) {
-    }
-
-    /**
-     * Reads the framework's record of the driver. A method of its own so that nothing it touches (the globals, the
-     * bug check, whose stack references the driver's classes) stays in a frame that awaits the loader's collection.
-     */
-    private static Facts facts(HostedDriver hosted) {
-        FxDriverGlobals globals = hosted.globals();
+    /** Builds the report, forgets the driver and proves that its code is gone (U6 step 6, H8). */
+    private UnloadReport finish(HostedDriver hosted, List<String> devicesRemoved) {
+        DriverRuntime runtime = hosted.runtime();
+        Message.DriverView view = runtime.view();
         List<UnloadReport.Leak> leaks = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
-        for (Finding f : globals.findings()) {
+        for (Finding f : view.findings()) {
             if (f.kind() == Finding.Kind.LEAK) {
                 leaks.add(new UnloadReport.Leak(f.rule(), f.message(), f.stack()));
             } else {
                 findings.add(f);
             }
         }
-        List<String> callbacks = globals.journal().stream().map(JournalEntry::toString).toList();
-        boolean hung = globals.state() == FxDriverState.ABANDONED;
-        return new Facts(
-                globals.entryStatus() == null ? "(did not return)" : globals.entryStatus().toString(),
-                globals.entryStatus() != null && globals.entryStatus().isSuccess(),
-                globals.entryException(),
-                globals.evtDriverUnloadCalled(),
-                callbacks, leaks, findings,
-                globals.failure() == null ? null : globals.failure().getMessage(),
-                hung,
-                hung ? globals.passiveThread().getName() : null);
-    }
-
-    /** Builds the report, forgets the driver and checks that its class loader is collected (U6 step 6). */
-    private UnloadReport finish(HostedDriver hosted, List<String> devicesRemoved) {
-        Facts facts = facts(hosted);
-        LoaderCollection.Watch watch = hosted.loaderWatch();
+        List<String> callbacks = view.journal().stream().map(JournalEntry::toString).toList();
         // Nothing of the host may keep the driver's devices: names, interfaces, client handles, device nodes.
         namespace.forgetDriver(hosted.name());
         pnp.driverGone(hosted.name());
         synchronized (drivers) {
             drivers.remove(hosted.name(), hosted);
         }
-        hosted.forget();
-        closeLoader(watch);
-        List<UnloadReport.Leak> leaks = new ArrayList<>(facts.leaks());
-        String gcRootPath = null;
-        Boolean collected;
-        String note;
-        if (!checkCollection) {
-            collected = null;
-            note = "the host's collection check is off";
-        } else if (facts.hung()) {
-            collected = Boolean.FALSE;
-            note = "not collectable: the hung callback's thread \"" + facts.passiveThread() + "\" still runs driver code";
-        } else {
-            int attempts;
-            try {
-                attempts = watch.awaitCollected();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                attempts = -1;
-            }
-            collected = attempts >= 0;
-            note = attempts >= 0 ? "after " + attempts + " GC" + (attempts == 1 ? "" : "s")
-                    : "still reachable after " + LoaderCollection.MAX_GC_ATTEMPTS + " GCs";
-            if (attempts < 0) {
-                LeakDiagnosis.Result diagnosis = LeakDiagnosis.diagnose(watch.ref()); // text only: holds nothing
-                leaks.addAll(diagnosis.leaks());
-                gcRootPath = diagnosis.gcRootPath();
-            }
-        }
-        UnloadReport report = new UnloadReport(hosted.name(), facts.entryStatus(), facts.entrySucceeded(),
-                facts.entryException(), facts.unloadCalled(), facts.callbacks(), leaks, facts.findings(), facts.failure(),
-                facts.hung(), collected, note, gcRootPath, devicesRemoved);
+        DriverRuntime.Release release = runtime.release(checkCollection, view);
+        leaks.addAll(release.leaks());
+        boolean hung = view.passiveThread() != null;
+        UnloadReport report = new UnloadReport(hosted.name(),
+                view.entryStatus() == null ? "(did not return)" : view.entryStatus().toString(),
+                view.entryStatus() != null && view.entryStatus().isSuccess(), view.entryException(),
+                view.evtDriverUnloadCalled(), callbacks, leaks, findings, view.failure(), hung, release.collected(),
+                release.note(), release.gcRootPath(), devicesRemoved, runtime.where());
         hosted.unloaded(report);
-        LOG.info("[{}] unloaded: {}", hosted.name(), report.clean() ? "clean" : "NOT clean");
+        LOG.info("[{}] unloaded ({}): {}", hosted.name(), hosted.hosting(), report.clean() ? "clean" : "NOT clean");
         return report;
     }
 
     /** A bug check stopped a driver: stop it (no EvtDriverUnload) unless the host is already doing so. */
-    private void driverFailed(FxDriverGlobals globals, WdfBugCheck bugCheck) {
+    private void driverFailed(String name) {
         HostedDriver hosted;
         synchronized (drivers) {
-            hosted = drivers.get(globals.name());
+            hosted = drivers.get(name);
         }
         if (hosted == null || closed) {
             return;
@@ -450,22 +500,8 @@ public final class DriverHost implements AutoCloseable {
         });
     }
 
-    /**
-     * Closes the driver's loader (releasing its JAR file). A method of its own, so that no local
-     * slot of the caller keeps the loader reachable while its collection is awaited.
-     */
-    private static void closeLoader(LoaderCollection.Watch watch) {
-        if (watch.ref().get() instanceof URLClassLoader loader) {
-            closeQuietly(loader);
-        }
-    }
-
     private static void closeQuietly(URLClassLoader loader) {
-        try {
-            loader.close();
-        } catch (IOException e) {
-            LOG.warn("closing {}: {}", loader.getName(), e.toString());
-        }
+        LocalDriverRuntime.closeQuietly(loader);
     }
 
     /**

@@ -7,9 +7,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.wdf4j.NtStatus;
-import org.wdf4j.framework.FxDevice;
-import org.wdf4j.framework.FxFileHandle;
-import org.wdf4j.framework.FxIrp;
+import org.wdf4j.framework.FxDeviceEndpoint;
+import org.wdf4j.framework.FxFileEndpoint;
+import org.wdf4j.framework.FxIrpEndpoint;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoException;
 import org.wdf4j.host.client.IoResult;
@@ -18,7 +18,7 @@ import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
 
 /**
- * A client's open device: the framework's {@link FxFileHandle} behind the {@link DeviceHandle} of the client API.
+ * A client's open device: the framework's {@link FxFileEndpoint} behind the {@link DeviceHandle} of the client API.
  *
  * <p>The framework's handle is let go of at {@link #close()} and when the device is deleted ({@link #deviceGone()}),
  * so that a client keeping this object does not keep the driver's classes loaded; later I/O then fails at once with
@@ -29,14 +29,14 @@ final class HostDeviceHandle implements DeviceHandle {
     private final String path;
     private final WdfRequestor requestor;
     private final DeviceNamespace namespace;
-    private volatile FxFileHandle file;
+    private volatile FxFileEndpoint file;
     /** The device, while this handle is tracked; null after close or once the device is gone. */
-    private volatile FxDevice device;
+    private volatile FxDeviceEndpoint device;
     private volatile boolean closed;
     /** Guarded by this. */
     private Runnable readinessListener;
 
-    HostDeviceHandle(FxFileHandle file, String path, WdfRequestor requestor, DeviceNamespace namespace) {
+    HostDeviceHandle(FxFileEndpoint file, String path, WdfRequestor requestor, DeviceNamespace namespace) {
         this.file = file;
         this.device = file.device();
         this.path = path;
@@ -61,14 +61,14 @@ final class HostDeviceHandle implements DeviceHandle {
 
     @Override
     public PendingIo readAsync(int length) {
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f == null ? failed("ReadFile") : new HostPendingIo(f.read(length), () -> "ReadFile of " + length
                 + " bytes on " + path);
     }
 
     @Override
     public PendingIo writeAsync(byte[] data) {
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f == null ? failed("WriteFile")
                 : new HostPendingIo(f.write(data), () -> "WriteFile of " + (data == null ? 0 : data.length) + " bytes on "
                         + path);
@@ -79,14 +79,14 @@ final class HostDeviceHandle implements DeviceHandle {
         int length = data.remaining();
         byte[] bytes = new byte[length];
         data.get(bytes);
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f == null ? failed("WriteFile")
                 : new HostPendingIo(f.writeOwned(bytes), () -> "WriteFile of " + length + " bytes on " + path);
     }
 
     @Override
     public PendingIo deviceIoControlAsync(int ioControlCode, byte[] input, int outputLength) {
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f == null ? failed("DeviceIoControl")
                 : new HostPendingIo(f.deviceIoControl(ioControlCode, input, outputLength),
                         () -> String.format("DeviceIoControl 0x%08X on %s", ioControlCode, path));
@@ -101,20 +101,20 @@ final class HostDeviceHandle implements DeviceHandle {
     /** {@code CancelIoEx(handle, NULL)}: the framework cancels every request of the open still in flight. */
     @Override
     public int cancelAll() {
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f == null ? 0 : f.cancelAll();
     }
 
     @Override
     public WdfIoReadiness ioReadiness() {
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f == null ? WdfIoReadiness.READ_WRITE : f.ioReadiness();
     }
 
     @Override
     public synchronized void setReadinessListener(Runnable listener) {
-        FxFileHandle f = file;
-        FxDevice d = device;
+        FxFileEndpoint f = file;
+        FxDeviceEndpoint d = device;
         if (readinessListener != null && d != null) {
             d.removeReadinessListener(readinessListener);
         }
@@ -128,7 +128,7 @@ final class HostDeviceHandle implements DeviceHandle {
     }
 
     /** Drops the listener from the framework's objects (close, device gone). */
-    private synchronized void dropReadinessListener(FxFileHandle f, FxDevice d) {
+    private synchronized void dropReadinessListener(FxFileEndpoint f, FxDeviceEndpoint d) {
         if (readinessListener != null) {
             if (d != null) {
                 d.removeReadinessListener(readinessListener);
@@ -152,16 +152,16 @@ final class HostDeviceHandle implements DeviceHandle {
 
     /** Whether the handle still reaches its device (not closed, device not deleted). */
     boolean isOpen() {
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         return f != null && f.isOpen();
     }
 
     @Override
     public void close() {
         closed = true;
-        FxFileHandle f = file;
+        FxFileEndpoint f = file;
         file = null;
-        FxDevice d = device;
+        FxDeviceEndpoint d = device;
         device = null;
         dropReadinessListener(f, d);
         if (d != null) {
@@ -178,8 +178,8 @@ final class HostDeviceHandle implements DeviceHandle {
 
     /** The device was deleted: the framework closed its side; let go of it. */
     void deviceGone() {
-        FxFileHandle f = file;
-        FxDevice d = device;
+        FxFileEndpoint f = file;
+        FxDeviceEndpoint d = device;
         file = null;
         device = null;
         dropReadinessListener(f, d);
@@ -193,12 +193,12 @@ final class HostDeviceHandle implements DeviceHandle {
     /** One request in flight; lets go of the framework's IRP once it completed. */
     static final class HostPendingIo implements PendingIo {
 
-        private volatile FxIrp irp;
+        private volatile FxIrpEndpoint irp;
         private final CompletableFuture<IoResult> result;
         /** Names the operation in a timeout's message; made only then. */
         private final java.util.function.Supplier<String> what;
 
-        HostPendingIo(FxIrp irp, java.util.function.Supplier<String> what) {
+        HostPendingIo(FxIrpEndpoint irp, java.util.function.Supplier<String> what) {
             this.what = what;
             this.irp = irp;
             this.result = irp.future().thenApply(status -> {
@@ -221,7 +221,7 @@ final class HostDeviceHandle implements DeviceHandle {
         /** Answers whether the request was still in flight when asked. */
         @Override
         public boolean cancel() {
-            FxIrp i = irp;
+            FxIrpEndpoint i = irp;
             return i != null && i.cancel();
         }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
-import org.wdf4j.framework.FxFileHandle;
+import org.wdf4j.framework.FxFileEndpoint;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.io.WdfRequestor;
@@ -85,7 +85,7 @@ final class HostIoClient implements IoClient {
             if (!opened.isSuccess()) {
                 return NtResult.failure(opened.status());
             }
-            FxFileHandle file = opened.value();
+            FxFileEndpoint file = opened.value();
             HostDeviceHandle handle = new HostDeviceHandle(file, path, requestor, namespace);
             if (!namespace.track(file.device(), handle)) {
                 handle.close(); // the device was deleted while it opened

@@ -1,36 +1,38 @@
 package org.wdf4j.host;
 
 import java.util.List;
-import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxDriverState;
 import org.wdf4j.framework.JournalEntry;
 
 /**
- * A driver loaded by a {@link DriverHost}. While the driver runs it answers its state, object tree
- * and journal; once unloaded it answers only its {@link #report()}, and keeps nothing that could
- * hold the driver's classes.
+ * A driver loaded by a {@link DriverHost}, in the host's process or in a driver host process ({@link #hosting()}).
+ * While the driver runs it answers its state, object tree and journal; once unloaded it answers only its
+ * {@link #report()}, and keeps nothing that could hold the driver's classes.
  */
 public final class HostedDriver {
 
     private final DriverPackage driverPackage;
-    private volatile FxDriverGlobals globals;
-    private volatile LoaderCollection.Watch loader;
+    private final HostingModel hosting;
+    private final org.wdf4j.framework.VerifierSettings verifier;
+    /** Where the driver runs; null once unloaded. */
+    private volatile DriverRuntime runtime;
     private volatile UnloadReport report;
-    private DriverEntry entry;
+    /** Failures of its driver host counted toward the restart limit (H6); guarded by this. */
+    private int failures;
+    /** When the driver host last failed (nanoTime), or 0; guarded by this. */
+    private long lastFailureNanos;
+    /** How many times its driver host was restarted, ever. */
+    private volatile int restarts;
+    /** How its driver host last ended without being asked to, or null. */
+    private volatile String lastFailure;
 
-    HostedDriver(DriverPackage driverPackage, FxDriverGlobals globals, LoaderCollection.Watch loader, DriverEntry entry) {
+    HostedDriver(DriverPackage driverPackage, HostingModel hosting, org.wdf4j.framework.VerifierSettings verifier,
+                 DriverRuntime runtime) {
         this.driverPackage = driverPackage;
-        this.globals = globals;
-        this.loader = loader;
-        this.entry = entry;
-    }
-
-    /** The entry instance, handed over once to be called; the host keeps no reference to it. */
-    synchronized DriverEntry takeEntry() {
-        DriverEntry taken = entry;
-        entry = null;
-        return taken;
+        this.hosting = hosting;
+        this.verifier = verifier;
+        this.runtime = runtime;
     }
 
     public String name() {
@@ -41,28 +43,54 @@ public final class HostedDriver {
         return driverPackage;
     }
 
+    /** Where the driver runs: in the host's process, or isolated in a driver host process. */
+    public HostingModel hosting() {
+        return hosting;
+    }
+
+    /**
+     * Where the driver's code runs now, for people: {@code in-process}, or {@code driver host 1234}; {@code unloaded}
+     * once it is.
+     */
+    public String where() {
+        DriverRuntime r = runtime;
+        return r == null ? "unloaded" : r.where();
+    }
+
+    /** The process that runs the driver's code (this one for an in-process driver); -1 once unloaded. */
+    public long pid() {
+        DriverRuntime r = runtime;
+        return r == null ? -1 : r.pid();
+    }
+
     /** The driver's lifecycle state; UNLOADED once its report is made. */
     public FxDriverState state() {
-        FxDriverGlobals g = globals;
-        return g == null ? FxDriverState.UNLOADED : g.state();
+        DriverRuntime r = runtime;
+        return r == null ? FxDriverState.UNLOADED : r.state();
     }
 
     /** True while the driver is started and has not failed. */
     public boolean isRunning() {
-        FxDriverGlobals g = globals;
-        return g != null && g.state() == FxDriverState.STARTED && g.failure() == null;
+        DriverRuntime r = runtime;
+        return r != null && r.state() == FxDriverState.STARTED && r.failure() == null;
+    }
+
+    /** Why the driver failed (a bug check, or its driver host ended), or null. */
+    public String failure() {
+        DriverRuntime r = runtime;
+        return r == null ? null : r.failure();
     }
 
     /** The driver's object tree; empty once unloaded. */
     public List<FxDriverGlobals.TreeLine> objectTree() {
-        FxDriverGlobals g = globals;
-        return g == null ? List.of() : g.objectTree();
+        DriverRuntime r = runtime;
+        return r == null ? List.of() : r.objectTree();
     }
 
     /** The journal so far; once unloaded, the report has it. */
     public List<JournalEntry> journal() {
-        FxDriverGlobals g = globals;
-        return g == null ? List.of() : g.journal();
+        DriverRuntime r = runtime;
+        return r == null ? List.of() : r.journal();
     }
 
     /** The unload report, or null while the driver is loaded. */
@@ -70,28 +98,59 @@ public final class HostedDriver {
         return report;
     }
 
-    FxDriverGlobals globals() {
-        return globals;
+    /** The verifier settings it was started with. */
+    public org.wdf4j.framework.VerifierSettings verifier() {
+        return verifier;
     }
 
-    LoaderCollection.Watch loaderWatch() {
-        return loader;
+    /** How many times the driver's driver host was restarted after it failed (H6). */
+    public int restarts() {
+        return restarts;
     }
 
-    /** Forgets everything that references the driver, before its collection is checked. */
-    synchronized void forget() {
-        this.globals = null;
-        this.entry = null;
+    /** How the driver's driver host last ended without being asked to, or null when it never did. */
+    public String lastFailure() {
+        return lastFailure;
     }
 
-    /** The driver is gone; this is what it left behind. */
+    /**
+     * Counts a failure of the driver host under {@code policy}: answers whether the driver is to be restarted (its
+     * count, reset after the policy's quiet time, is within the limit).
+     */
+    synchronized boolean failed(String cause, RestartPolicy policy, long nowNanos) {
+        lastFailure = cause;
+        if (failures > 0 && nowNanos - lastFailureNanos >= policy.resetAfter().toNanos()) {
+            failures = 0;
+        }
+        failures++;
+        lastFailureNanos = nowNanos;
+        return failures <= policy.maxRestarts();
+    }
+
+    /** How many restarts the policy still allows. */
+    synchronized int restartsLeft(RestartPolicy policy) {
+        return Math.max(0, policy.maxRestarts() - failures);
+    }
+
+    /** The driver runs again, in a new driver host. */
+    void restarted(DriverRuntime fresh) {
+        this.runtime = fresh;
+        restarts++;
+    }
+
+    /** Where the driver runs, or null once unloaded. */
+    DriverRuntime runtime() {
+        return runtime;
+    }
+
+    /** The driver is gone; this is what it left behind. Nothing of it is referenced from here any more. */
     void unloaded(UnloadReport finalReport) {
         this.report = finalReport;
-        this.loader = null;
+        this.runtime = null;
     }
 
     @Override
     public String toString() {
-        return "driver " + name() + " (" + state() + ")";
+        return "driver " + name() + " (" + state() + ", " + where() + ")";
     }
 }

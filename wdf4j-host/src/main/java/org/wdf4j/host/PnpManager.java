@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxDevice;
-import org.wdf4j.framework.FxDriverGlobals;
-import org.wdf4j.framework.FxDriverState;
+import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.framework.VerifierSettings;
 
@@ -81,9 +80,12 @@ public final class PnpManager {
      *     {@code \\?\ROOT#ECHO#0000#{cdc35b6e-0be4-4936-bf5f-5537380a7c1a}}
      * @param controlDevices for the node of a driver with control devices: their names (opened as {@code \\.\NAME});
      *     otherwise empty
+     * @param cause for a FAILED node, what failed it in words when more is known than the status (how its driver
+     *     host ended); otherwise null
+     * @param host where the node's driver runs ({@code in-process}, {@code driver host 1234}), or null without one
      */
     public record DevNode(String instanceId, String hardwareId, String driver, Status status, NtStatus problem,
-                          List<String> interfaces, List<String> controlDevices) {
+                          List<String> interfaces, List<String> controlDevices, String cause, String host) {
 
         public DevNode {
             Objects.requireNonNull(instanceId, "instanceId");
@@ -108,9 +110,11 @@ public final class PnpManager {
         /** Serializes the operations on this node. */
         final ReentrantLock lock = new ReentrantLock();
         volatile String driver;
-        volatile FxDevice device;
+        volatile FxDeviceEndpoint device;
         volatile Status status = Status.NO_DRIVER;
         volatile NtStatus problem;
+        /** What failed the node in words, when more is known than its problem status; null otherwise. */
+        volatile String cause;
         volatile boolean deleted;
 
         Node(String instanceId, String hardwareId, long order) {
@@ -202,6 +206,7 @@ public final class PnpManager {
                 removeFrameworkDevice(node, "disabled");
                 node.status = Status.DISABLED;
                 node.problem = null;
+                node.cause = null;
                 LOG.info("PnP: device {} disabled", node.instanceId);
             }
             return snapshot(node);
@@ -222,6 +227,7 @@ public final class PnpManager {
             }
             node.status = Status.NO_DRIVER;
             node.problem = null;
+            node.cause = null;
             node.driver = null;
             LOG.info("PnP: device {} enabled", node.instanceId);
         } finally {
@@ -238,7 +244,7 @@ public final class PnpManager {
     public void surpriseRemove(String instanceId) {
         Node node = lockNode(instanceId);
         try {
-            FxDevice device = node.device;
+            FxDeviceEndpoint device = node.device;
             if (device != null && driverUsable(node.driver)) {
                 node.status = Status.SURPRISE_REMOVED;
                 FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.SURPRISE_REMOVE);
@@ -326,20 +332,16 @@ public final class PnpManager {
             tree.add(snapshot(node));
         }
         for (HostedDriver hosted : host.drivers()) {
-            FxDriverGlobals g = hosted.globals();
-            if (g == null) {
+            DriverRuntime runtime = hosted.runtime();
+            if (runtime == null) {
                 continue;
             }
-            List<String> names = new ArrayList<>();
-            for (FxDevice d : g.devices()) {
-                if (d.isControlDevice()) {
-                    names.add(d.assignedName() == null ? "(unnamed)" : d.assignedName());
-                }
-            }
+            List<String> names = runtime.controlDevices();
             if (!names.isEmpty()) {
                 tree.add(new DevNode(legacyInstanceId(hosted.name()), null, hosted.name(),
                         hosted.isRunning() ? Status.STARTED : Status.FAILED,
-                        g.failure() == null ? null : NtStatus.STATUS_DRIVER_INTERNAL_ERROR, List.of(), names));
+                        runtime.failure() == null ? null : NtStatus.STATUS_DRIVER_INTERNAL_ERROR, List.of(), names,
+                        runtime.failure(), runtime.where()));
             }
         }
         return List.copyOf(tree);
@@ -424,6 +426,53 @@ public final class PnpManager {
         stopping.remove(name);
     }
 
+    /**
+     * H5: the driver's driver host ended: its nodes are FAILED with STATUS_DRIVER_PROCESS_TERMINATED and the cause;
+     * their devices are gone with the process (nothing is sent to them).
+     */
+    void driverHostFailed(String name, String cause) {
+        for (Node node : nodeList()) {
+            if (!name.equals(node.driver)) {
+                continue;
+            }
+            node.lock.lock();
+            try {
+                if (name.equals(node.driver) && !node.deleted && node.status != Status.DISABLED) {
+                    node.device = null;
+                    node.status = Status.FAILED;
+                    node.problem = NtStatus.STATUS_DRIVER_PROCESS_TERMINATED;
+                    node.cause = cause;
+                    LOG.warn("PnP: device {} ({}) failed: driver {}'s {}", node.instanceId, node.hardwareId, name,
+                            cause);
+                } else if (name.equals(node.driver)) {
+                    node.device = null;
+                }
+            } finally {
+                node.lock.unlock();
+            }
+        }
+    }
+
+    /** H6: the driver runs again in a new driver host: the nodes its failure failed get their devices back. */
+    void driverRestarted(HostedDriver hosted) {
+        for (Node node : nodeList()) {
+            node.lock.lock();
+            try {
+                if (!hosted.name().equals(node.driver) || node.deleted || node.status != Status.FAILED
+                        || !NtStatus.STATUS_DRIVER_PROCESS_TERMINATED.equals(node.problem)) {
+                    continue;
+                }
+                node.status = Status.NO_DRIVER;
+                node.problem = null;
+                node.cause = null;
+                node.driver = null;
+            } finally {
+                node.lock.unlock();
+            }
+            bind(node, hosted);
+        }
+    }
+
     /** The creation order of a node, for listing interfaces in the order devices were added. */
     long order(String instanceId) {
         synchronized (nodes) {
@@ -472,22 +521,23 @@ public final class PnpManager {
             if (node.deleted || node.status != Status.NO_DRIVER || stopping.contains(hosted.name()) || !hosted.isRunning()) {
                 return;
             }
-            FxDriverGlobals globals = hosted.globals();
-            if (globals == null) {
+            DriverRuntime runtime = hosted.runtime();
+            if (runtime == null) {
                 return;
             }
             node.driver = hosted.name();
-            NtResult<FxDevice> added = globals.addDevice(node.hardwareId, node.instanceId);
+            NtResult<? extends FxDeviceEndpoint> added = runtime.addDevice(node.hardwareId, node.instanceId);
             if (!added.isSuccess()) {
                 fail(node, added.status(), "EvtDriverDeviceAdd failed");
                 return;
             }
-            FxDevice device = added.value();
+            FxDeviceEndpoint device = added.value();
             node.device = device;
             FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.START);
             if (outcome.state() == FxPnpMachine.State.STARTED) {
                 node.status = Status.STARTED;
                 node.problem = null;
+                node.cause = null;
                 LOG.info("PnP: device {} started by driver {}", node.instanceId, hosted.name());
                 if (asleep) {
                     suspend(node);
@@ -502,7 +552,7 @@ public final class PnpManager {
 
     /** SLEEP. */
     private void suspend(Node node) {
-        FxDevice device = node.device;
+        FxDeviceEndpoint device = node.device;
         if (device == null) {
             return;
         }
@@ -516,7 +566,7 @@ public final class PnpManager {
 
     /** WAKE. */
     private void resume(Node node) {
-        FxDevice device = node.device;
+        FxDeviceEndpoint device = node.device;
         if (device == null) {
             return;
         }
@@ -532,7 +582,7 @@ public final class PnpManager {
     private void failStarted(Node node, FxDevice.PnpOutcome outcome, String what) {
         NtStatus status = outcome.hung() ? NtStatus.STATUS_UNSUCCESSFUL
                 : outcome.status().isSuccess() ? NtStatus.STATUS_UNSUCCESSFUL : outcome.status();
-        FxDevice device = node.device;
+        FxDeviceEndpoint device = node.device;
         if (device != null && !outcome.hung() && driverUsable(node.driver)) {
             device.pnp(FxPnpMachine.Event.REMOVE);
         }
@@ -548,7 +598,7 @@ public final class PnpManager {
 
     /** REMOVE, when the node has a device and its driver can still be called; the node keeps no device. */
     private void removeFrameworkDevice(Node node, String why) {
-        FxDevice device = node.device;
+        FxDeviceEndpoint device = node.device;
         node.device = null;
         if (device != null && driverUsable(node.driver)) {
             FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.REMOVE);
@@ -562,7 +612,11 @@ public final class PnpManager {
     /** The node has no driver any more: NO_DRIVER, unless the user disabled it. */
     private static void unbind(Node node) {
         node.driver = null;
+        if (node.status == Status.FAILED && NtStatus.STATUS_DRIVER_PROCESS_TERMINATED.equals(node.problem)) {
+            return; // its driver host failed and the driver was not restarted: it stays failed, with the cause
+        }
         node.problem = null;
+        node.cause = null;
         if (node.status != Status.DISABLED) {
             node.status = Status.NO_DRIVER;
         }
@@ -574,8 +628,7 @@ public final class PnpManager {
             return false;
         }
         HostedDriver hosted = host.driver(name);
-        FxDriverGlobals g = hosted == null ? null : hosted.globals();
-        return g != null && g.failure() == null && g.state() == FxDriverState.STARTED;
+        return hosted != null && hosted.isRunning();
     }
 
     private HostedDriver runningDriverFor(String hardwareId) {
@@ -653,8 +706,8 @@ public final class PnpManager {
         return "ROOT\\LEGACY_" + driverName.toUpperCase(Locale.ROOT) + "\\0000";
     }
 
-    private static DevNode snapshot(Node node) {
-        FxDevice device = node.device;
+    private DevNode snapshot(Node node) {
+        FxDeviceEndpoint device = node.device;
         List<String> paths = new ArrayList<>();
         if (device != null) {
             for (FxDevice.DeviceInterface i : device.interfaces()) {
@@ -663,7 +716,10 @@ public final class PnpManager {
                 }
             }
         }
-        return new DevNode(node.instanceId, node.hardwareId, node.driver, node.status, node.problem, paths, List.of());
+        String driver = node.driver;
+        HostedDriver hosted = driver == null ? null : host.driver(driver);
+        return new DevNode(node.instanceId, node.hardwareId, driver, node.status, node.problem, paths, List.of(),
+                node.cause, hosted == null ? null : hosted.where());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -709,7 +765,8 @@ public final class PnpManager {
         for (DevNode n : tree) {
             String status = switch (n.status()) {
                 case NO_DRIVER -> "NO_DRIVER (no driver lists " + n.hardwareId() + ")";
-                case FAILED -> "FAILED" + (n.problem() == null ? "" : " (" + n.problem() + ")");
+                case FAILED -> "FAILED" + (n.problem() == null ? "" : " (" + n.problem() + ")")
+                        + (n.cause() == null ? "" : ": " + n.cause());
                 default -> n.status().name();
             };
             out.append(String.format(format, n.instanceId(), n.hardwareId() == null ? "-" : n.hardwareId(),
@@ -752,6 +809,8 @@ public final class PnpManager {
             json.field("driver", n.driver());
             json.field("status", n.status().name());
             json.field("problem", n.problem() == null ? null : n.problem().toString());
+            json.field("cause", n.cause());
+            json.field("host", n.host());
             json.name("interfaces").array(n.interfaces(), json::string);
             json.name("controlDevices").array(n.controlDevices(), json::string);
             if (!files.isEmpty()) {

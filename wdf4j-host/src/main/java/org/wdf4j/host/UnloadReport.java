@@ -17,7 +17,7 @@ import org.wdf4j.framework.Finding;
  *     destroy callback, the driver's trace lines, exceptions and violations
  * @param leaks what the driver left behind
  * @param findings verifier violations, bug checks and exceptions thrown by callbacks
- * @param failure the bug check that stopped the driver, or null
+ * @param failure the bug check that stopped the driver, or how its driver host ended (isolated), or null
  * @param hung true when a driver callback did not return within the verifier wait timeout
  * @param classLoaderCollected whether the driver's class loader was collected; null when not checked
  * @param collectionNote how the collection check went, in words
@@ -26,6 +26,8 @@ import org.wdf4j.framework.Finding;
  *     not checked, or not found
  * @param devicesRemoved the instance IDs of the PnP devices the host removed before stopping the
  *     driver (U7), in the order they were removed; empty when it had none
+ * @param ranIn where the driver's code ran: {@code in-process}, or {@code driver host PID} (isolated, H8: the
+ *     process's exit is then the proof that the code is gone, and {@code classLoaderCollected} says it exited)
  */
 public record UnloadReport(
         String driver,
@@ -41,7 +43,8 @@ public record UnloadReport(
         Boolean classLoaderCollected,
         String collectionNote,
         String gcRootPath,
-        List<String> devicesRemoved) {
+        List<String> devicesRemoved,
+        String ranIn) {
 
     /**
      * Something left behind.
@@ -58,6 +61,15 @@ public record UnloadReport(
         leaks = List.copyOf(leaks);
         findings = List.copyOf(findings);
         devicesRemoved = devicesRemoved == null ? List.of() : List.copyOf(devicesRemoved);
+        ranIn = ranIn == null ? IN_PROCESS : ranIn;
+    }
+
+    /** {@link #ranIn()} of a driver that ran in the host's own process. */
+    public static final String IN_PROCESS = "in-process";
+
+    /** Whether the driver ran in a driver host process. */
+    public boolean isolated() {
+        return !IN_PROCESS.equals(ranIn);
     }
 
     /** A report of a driver that had no PnP devices to remove. */
@@ -66,7 +78,7 @@ public record UnloadReport(
                         String failure, boolean hung, Boolean classLoaderCollected, String collectionNote,
                         String gcRootPath) {
         this(driver, driverEntryStatus, driverEntrySucceeded, driverEntryException, evtDriverUnloadCalled, callbacks,
-                leaks, findings, failure, hung, classLoaderCollected, collectionNote, gcRootPath, List.of());
+                leaks, findings, failure, hung, classLoaderCollected, collectionNote, gcRootPath, List.of(), IN_PROCESS);
     }
 
     /** Clean: DriverEntry succeeded, nothing leaked, nothing found, the loader was collected. */
@@ -79,6 +91,9 @@ public record UnloadReport(
     public String render() {
         StringBuilder out = new StringBuilder();
         out.append("Unload report for driver ").append(driver).append('\n');
+        if (isolated()) {
+            out.append("  Ran in:                 ").append(ranIn).append('\n');
+        }
         out.append("  DriverEntry returned:   ").append(driverEntryStatus).append('\n');
         if (driverEntryException != null) {
             out.append("  DriverEntry threw:\n").append(indent(driverEntryException, "      ")).append('\n');
@@ -88,7 +103,7 @@ public record UnloadReport(
         }
         out.append("  EvtDriverUnload called: ").append(evtDriverUnloadCalled ? "yes" : "no").append('\n');
         if (failure != null) {
-            out.append("  Stopped by bug check:   ").append(failure).append('\n');
+            out.append(isolated() ? "  Failed:                 " : "  Stopped by bug check:   ").append(failure).append('\n');
         }
         if (hung) {
             out.append("  Hung:                   yes, a callback did not return within the verifier wait timeout\n");
@@ -115,7 +130,8 @@ public record UnloadReport(
                 out.append(indent(f.stack(), "        ")).append('\n');
             }
         }
-        out.append("  Class loader collected: ").append(classLoaderCollected == null ? "not checked"
+        out.append(isolated() ? "  Code released:          " : "  Class loader collected: ")
+                .append(classLoaderCollected == null ? "not checked"
                 : classLoaderCollected ? "yes" : "NO").append(" (").append(collectionNote).append(")\n");
         if (gcRootPath != null) {
             out.append("  Held by: ").append(gcRootPath).append('\n');
@@ -158,6 +174,7 @@ public record UnloadReport(
         });
         json.field("failure", failure);
         json.field("hung", hung);
+        json.field("ranIn", ranIn);
         json.field("classLoaderCollected", classLoaderCollected);
         json.field("gcRootPath", gcRootPath);
         json.field("clean", clean());

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.PnpManager.DevNode;
@@ -24,8 +27,16 @@ import org.wdf4j.host.client.PendingIo;
  * The echo sample (samples/echo) in the host: a PnP device added by the PnP manager, found by its interface class and
  * driven through the client API, as Microsoft's echoapp drives it. ({@code EchoApp.runAll} itself is tested in
  * samples/echoapp, which is built after this module.)
+ *
+ * <p>H1, H3: the whole class runs once per hosting model, the driver in the host's process and isolated in a driver
+ * host process, with the same assertions: the same driver JAR, the same callbacks, statuses and report.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(HostingModel.class)
 class EchoSampleTest {
+
+    @Parameter
+    HostingModel hosting;
 
     /** {@code EchoDriver.GUID_DEVINTERFACE_ECHO}; the driver's classes are not on the test class path. */
     static final UUID GUID_DEVINTERFACE_ECHO = UUID.fromString("cdc35b6e-0be4-4936-bf5f-5537380a7c1a");
@@ -38,7 +49,8 @@ class EchoSampleTest {
 
     @BeforeEach
     void startEcho() throws Exception {
-        echo = host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on());
+        echo = host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on(), hosting);
+        assertThat(echo.hosting()).isEqualTo(hosting);
         assertThat(echo.isRunning()).as("%s", echo.report()).isTrue();
         node = host.pnp().addDevice("ROOT\\ECHO");
     }
@@ -65,7 +77,7 @@ class EchoSampleTest {
     }
 
     @Test
-    void theDeviceIsAddedStartedAndFoundByItsInterfaceClass() {
+    void h1_h3_theDeviceIsAddedStartedAndFoundByItsInterfaceClass() {
         assertThat(node.instanceId()).isEqualTo("ROOT\\ECHO\\0000");
         assertThat(node.driver()).isEqualTo("echo");
         assertThat(node.status()).isEqualTo(Status.STARTED);
@@ -76,7 +88,7 @@ class EchoSampleTest {
     }
 
     @Test
-    void writesAndReadsBackThePatternAt512BytesAnd30KiB() {
+    void h1_h3_writesAndReadsBackThePatternAt512BytesAnd30KiB() {
         try (DeviceHandle device = open()) {
             for (int length : List.of(512, 30 * 1024)) {
                 byte[] data = pattern(length);
@@ -107,7 +119,7 @@ class EchoSampleTest {
     }
 
     @Test
-    void aPendingReadThatIsCancelledCompletesWithStatusCancelled() {
+    void h1_h3_aPendingReadThatIsCancelledCompletesWithStatusCancelled() {
         try (DeviceHandle device = open()) {
             device.writeAsync(pattern(64)).await(WAIT);
 
@@ -168,7 +180,7 @@ class EchoSampleTest {
     }
 
     @Test
-    void theDeviceKeepsWorkingAcrossSleepAndWakeAndIsRemovedBeforeTheDriverUnloads() {
+    void h1_h8_theDeviceKeepsWorkingAcrossSleepAndWakeAndIsRemovedBeforeTheDriverUnloads() {
         try (DeviceHandle device = open()) {
             device.writeAsync(pattern(10)).await(WAIT);
             assertThat(host.pnp().sleep()).extracting(DevNode::status).containsExactly(Status.SUSPENDED);

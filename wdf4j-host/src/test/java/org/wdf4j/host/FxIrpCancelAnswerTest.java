@@ -32,7 +32,7 @@ class FxIrpCancelAnswerTest {
         HostedDriver echo = host.start(TestDrivers.sample(TestDrivers.ECHO));
         host.pnp().addDevice("ROOT\\ECHO");
         host.pnp().sleep(); // the echo queue is stopped in D3: reads wait in it
-        FxDevice device = echo.globals().devices().getFirst();
+        FxDevice device = ((LocalDriverRuntime) echo.runtime()).globals().devices().getFirst();
         FxFileHandle file = device.open(HostIoClient.currentProcess(), "").get(30, TimeUnit.SECONDS).value();
         try {
             FxIrp first = file.read(16);

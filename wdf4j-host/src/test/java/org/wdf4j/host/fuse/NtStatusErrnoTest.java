@@ -20,5 +20,7 @@ class NtStatusErrnoTest {
         assertThat(NtStatusErrno.errno(NtStatus.STATUS_BUFFER_OVERFLOW, 0, false)).isEqualTo(NtStatusErrno.EOVERFLOW);
         assertThat(NtStatusErrno.errno(NtStatus.STATUS_BUFFER_OVERFLOW, 16, false)).as("a warning with data").isZero();
         assertThat(NtStatusErrno.errno(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, false)).isEqualTo(NtStatusErrno.EIO);
+        assertThat(NtStatusErrno.errno(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED, 0, false))
+                .as("H5: a request whose driver host ended").isEqualTo(NtStatusErrno.EIO);
     }
 }

@@ -1,0 +1,443 @@
+package org.wdf4j.host;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.WdfBugCheck;
+import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDeviceEndpoint;
+import org.wdf4j.framework.FxDeviceListener;
+import org.wdf4j.framework.FxDriverGlobals;
+import org.wdf4j.framework.FxFileHandle;
+import org.wdf4j.framework.FxIoStatus;
+import org.wdf4j.framework.FxIrp;
+import org.wdf4j.framework.FxParameters;
+import org.wdf4j.host.isolation.Channel;
+import org.wdf4j.host.isolation.Message;
+import org.wdf4j.io.WdfIoReadiness;
+import org.wdf4j.io.WdfRequestor;
+
+/**
+ * A driver host process (UMDF's WUDFHost): runs drivers for a host that started it, with the same framework inside,
+ * and nothing else of the host: no device tree, no device files, no control socket, no driver store (a driver's
+ * Parameters key is read and written through the host). The host talks to it over its standard input and output
+ * ({@link Channel}); what the drivers print goes to standard error, which the host logs.
+ *
+ * <p>Threads: the reader takes the host's messages in order. I/O requests (read, write, control, cancel) are
+ * submitted on it, in the order they came, as the host's own reader threads submit them in-process. Everything that
+ * waits for a driver's lifecycle callbacks (DriverEntry, unload, device add, PnP and power, create, cleanup) runs on
+ * the control thread, one at a time in the order it came, so that the reader stays free to carry the answers those
+ * callbacks may wait for (a name claimed, a Parameters value). When the host goes away (the input ends) the process
+ * ends at once.
+ */
+public final class DriverHostMain {
+
+    private static final String REGISTRY_ROOT = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
+    /** How long a call to the host (a name claim, a Parameters value) may take before it fails. */
+    private static final long HOST_CALL_TIMEOUT_S = 60;
+
+    private final Channel channel;
+    private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wdf4j-driver-host-control");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Driver number (the host's) to its globals. */
+    private final Map<Integer, FxDriverGlobals> drivers = new ConcurrentHashMap<>();
+    /** Guards {@link #deviceIds}, {@link #devices} and {@link #filesOfDevice}. */
+    private final Object deviceLock = new Object();
+    private final Map<FxDevice, Integer> deviceIds = new IdentityHashMap<>();
+    private final Map<Integer, FxDevice> devices = new ConcurrentHashMap<>();
+    private final Map<Integer, Set<Integer>> filesOfDevice = new ConcurrentHashMap<>();
+    private int nextDevice = 1;
+    private final Map<Integer, FxFileHandle> files = new ConcurrentHashMap<>();
+    private final AtomicInteger nextFile = new AtomicInteger(1);
+    /** Requests in flight, by the host's I/O number. */
+    private final Map<Long, FxIrp> requests = new ConcurrentHashMap<>();
+    /** Calls to the host waiting for their answer, by call number. */
+    private final Map<Integer, CompletableFuture<Message>> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger nextCall = new AtomicInteger(1);
+
+    private DriverHostMain(Channel channel) {
+        this.channel = channel;
+    }
+
+    public static void main(String[] args) {
+        // The channel is the real standard output; whatever a driver prints goes to standard error.
+        FileOutputStream channelOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        DriverHostMain main = new DriverHostMain(new Channel(new FileInputStream(FileDescriptor.in), channelOut));
+        int status = main.serve();
+        Runtime.getRuntime().halt(status);
+    }
+
+    /** Reads and handles the host's messages until the host goes or asks this process to exit. */
+    private int serve() {
+        try {
+            channel.send(new Message.Ready(ProcessHandle.current().pid()));
+            while (true) {
+                Message m = channel.receive();
+                if (m == null) {
+                    return 0; // the host is gone: nobody to serve
+                }
+                if (m instanceof Message.Exit) {
+                    return 0;
+                }
+                handle(m);
+            }
+        } catch (IOException e) {
+            System.err.println("wdf4j driver host: the connection to the host broke: " + e);
+            return 70;
+        }
+    }
+
+    private void handle(Message m) {
+        switch (m) {
+            case Message.Read r -> submit(r.io(), r.file(), f -> f.read(r.length()));
+            case Message.Write w -> submit(w.io(), w.file(), f -> f.writeOwned(w.data()));
+            case Message.Ioctl c -> submit(c.io(), c.file(), f -> f.deviceIoControl(c.ioControlCode(), c.input(),
+                    c.outputLength()));
+            case Message.Cancel c -> {
+                FxIrp irp = requests.get(c.io());
+                if (irp != null) {
+                    irp.cancel();
+                }
+            }
+            case Message.CancelAll c -> {
+                FxFileHandle f = files.get(c.file());
+                if (f != null) {
+                    f.cancelAll();
+                }
+            }
+            case Message.NameReply r -> answered(r.call(), r);
+            case Message.ParamReply r -> answered(r.call(), r);
+            case Message.Snapshot s -> send(new Message.SnapshotDone(s.call(), view(drivers.get(s.driver()))));
+            case Message.Load l -> control.execute(() -> load(l));
+            case Message.Entry e -> control.execute(() -> entry(e));
+            case Message.Stop s -> control.execute(() -> stop(s));
+            case Message.AddDevice a -> control.execute(() -> addDevice(a));
+            case Message.Pnp p -> control.execute(() -> {
+                FxDevice device = devices.get(p.device());
+                FxDevice.PnpOutcome outcome = device == null
+                        ? new FxDevice.PnpOutcome(org.wdf4j.framework.FxPnpMachine.State.REMOVED,
+                                NtStatus.STATUS_NO_SUCH_DEVICE, false, false)
+                        : device.pnp(p.event());
+                send(new Message.PnpDone(p.call(), outcome));
+            });
+            case Message.Open o -> control.execute(() -> open(o));
+            case Message.CloseFile c -> control.execute(() -> {
+                FxFileHandle f = files.remove(c.file());
+                if (f != null) {
+                    Set<Integer> ofDevice = filesOfDevice.get(idOf(f.device()));
+                    if (ofDevice != null) {
+                        ofDevice.remove(c.file());
+                    }
+                    f.close();
+                }
+            });
+            default -> System.err.println("wdf4j driver host: unexpected message from the host: " + m);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Drivers
+
+    /** Entry instances between {@link Message.Load} and {@link Message.Entry}, by driver number. */
+    private final Map<Integer, DriverEntry> entries = new ConcurrentHashMap<>();
+
+    private void load(Message.Load l) {
+        String loadError = null;
+        try {
+            DriverPackage pkg = DriverPackage.of(Path.of(l.jar()), l.entryClass(), l.name(), DriverPackage.FRAMEWORK_VERSION);
+            DriverClassLoader loader = new DriverClassLoader(l.name(), pkg.jar());
+            DriverEntry entry;
+            try {
+                entry = DriverHost.instantiate(pkg, loader);
+            } catch (DriverPackageException e) {
+                LocalDriverRuntime.closeQuietly(loader);
+                throw e;
+            }
+            int driver = l.driver();
+            FxDriverGlobals globals = FxDriverGlobals.create(l.name(), l.registryPath(), loader, true, l.verifier(),
+                    (g, bugCheck) -> driverFailed(driver, g, bugCheck), new HostParameters(driver));
+            globals.setDeviceListener(new Forwarder());
+            drivers.put(driver, globals);
+            entries.put(driver, entry);
+        } catch (DriverPackageException | IOException | RuntimeException e) {
+            loadError = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        send(new Message.LoadDone(l.call(), loadError));
+    }
+
+    private void entry(Message.Entry e) {
+        FxDriverGlobals globals = drivers.get(e.driver());
+        DriverEntry entry = entries.remove(e.driver());
+        FxDriverGlobals.EntryOutcome outcome = globals == null || entry == null
+                ? new FxDriverGlobals.EntryOutcome(NtStatus.STATUS_UNSUCCESSFUL, "no driver #" + e.driver()
+                        + " loaded in this driver host", false, false)
+                : globals.callDriverEntry(entry);
+        if (globals != null) {
+            send(new Message.DriverStateChanged(e.driver(), globals.state(), failureOf(globals)));
+        }
+        send(new Message.EntryDone(e.call(), outcome));
+    }
+
+    private void stop(Message.Stop s) {
+        FxDriverGlobals globals = drivers.get(s.driver());
+        FxDriverGlobals.StopOutcome outcome = globals == null
+                ? new FxDriverGlobals.StopOutcome(true, "no driver #" + s.driver() + " in this driver host", false)
+                : globals.stop();
+        if (globals != null) {
+            send(new Message.DriverStateChanged(s.driver(), globals.state(), failureOf(globals)));
+        }
+        send(new Message.StopDone(s.call(), outcome));
+    }
+
+    /** A bug check stopped the driver: the host decides what follows (it stops the driver, as in-process). */
+    private void driverFailed(int driver, FxDriverGlobals globals, WdfBugCheck bugCheck) {
+        send(new Message.DriverStateChanged(driver, globals.state(), bugCheck.getMessage()));
+    }
+
+    private static String failureOf(FxDriverGlobals globals) {
+        return globals.failure() == null ? null : globals.failure().getMessage();
+    }
+
+    /** What the unload report and the host's queries need, as text. */
+    private static Message.DriverView view(FxDriverGlobals g) {
+        if (g == null) {
+            return new Message.DriverView(org.wdf4j.framework.FxDriverState.UNLOADED, null, null, null, false,
+                    List.of(), List.of(), List.of(), List.of(), null);
+        }
+        List<String> controlDevices = new ArrayList<>();
+        for (FxDevice d : g.devices()) {
+            if (d.isControlDevice()) {
+                controlDevices.add(d.assignedName() == null ? "(unnamed)" : d.assignedName());
+            }
+        }
+        boolean hung = g.state() == org.wdf4j.framework.FxDriverState.ABANDONED;
+        return new Message.DriverView(g.state(), failureOf(g), g.entryStatus(), g.entryException(),
+                g.evtDriverUnloadCalled(), g.journal(), g.findings(), g.objectTree(), controlDevices,
+                hung ? g.passiveThread().getName() : null);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Devices and I/O
+
+    private void addDevice(Message.AddDevice a) {
+        FxDriverGlobals globals = drivers.get(a.driver());
+        if (globals == null) {
+            send(new Message.AddDeviceDone(a.call(), NtStatus.STATUS_NO_SUCH_DEVICE, null));
+            return;
+        }
+        NtResult<FxDevice> added = globals.addDevice(a.hardwareId(), a.instanceId());
+        send(new Message.AddDeviceDone(a.call(), added.status(), added.isSuccess() ? info(added.value()) : null));
+    }
+
+    private void open(Message.Open o) {
+        FxDevice device = devices.get(o.device());
+        if (device == null) {
+            send(new Message.OpenDone(o.call(), NtStatus.STATUS_NO_SUCH_DEVICE, 0, null));
+            return;
+        }
+        int deviceId = o.device();
+        device.open(new WdfRequestor(o.pid(), o.uid(), o.gid()), o.fileName()).whenComplete((opened, failure) -> {
+            if (failure != null || !opened.isSuccess()) {
+                send(new Message.OpenDone(o.call(), failure != null ? NtStatus.STATUS_UNSUCCESSFUL : opened.status(), 0,
+                        null));
+                return;
+            }
+            FxFileHandle file = opened.value();
+            int id = nextFile.getAndIncrement();
+            files.put(id, file);
+            file.setReadinessListener(() -> send(new Message.FileReadiness(id, file.ioReadiness())));
+            Set<Integer> ofDevice = filesOfDevice.computeIfAbsent(deviceId, d -> {
+                device.addReadinessListener(() -> deviceWoke(d));
+                return ConcurrentHashMap.newKeySet();
+            });
+            ofDevice.add(id);
+            send(new Message.OpenDone(o.call(), NtStatus.STATUS_SUCCESS, id, file.ioReadiness()));
+        });
+    }
+
+    /** The device's readiness woke: every open of it learns its readiness now. */
+    private void deviceWoke(int deviceId) {
+        for (Integer id : filesOfDevice.getOrDefault(deviceId, Set.of())) {
+            FxFileHandle f = files.get(id);
+            if (f != null) {
+                send(new Message.FileReadiness(id, f.ioReadiness()));
+            }
+        }
+        send(new Message.DeviceWake(deviceId));
+    }
+
+    /** Submits a request on the reader thread; its completion is sent from whichever thread completes it. */
+    private void submit(long io, int fileId, java.util.function.Function<FxFileHandle, FxIrp> call) {
+        FxFileHandle file = files.get(fileId);
+        if (file == null) {
+            send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, null, WdfIoReadiness.READ_WRITE));
+            return;
+        }
+        FxIrp irp = call.apply(file);
+        requests.put(io, irp);
+        irp.future().whenComplete((status, failure) -> {
+            requests.remove(io);
+            FxIoStatus s = status != null ? status
+                    : new FxIoStatus(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, new byte[0]);
+            send(new Message.IoDone(io, s.status(), s.information(), s.output(), file.ioReadiness()));
+        });
+    }
+
+    private Message.DeviceInfo info(FxDevice device) {
+        return new Message.DeviceInfo(idOf(device), device.driverName(), device.instanceId(), device.sddl(),
+                device.isControl(), device.assignedName());
+    }
+
+    private int idOf(FxDevice device) {
+        synchronized (deviceLock) {
+            Integer id = deviceIds.get(device);
+            if (id == null) {
+                id = nextDevice++;
+                deviceIds.put(device, id);
+                devices.put(id, device);
+            }
+            return id;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Talking to the host
+
+    private void send(Message m) {
+        try {
+            channel.send(m);
+        } catch (IOException e) {
+            // The host is gone; the reader sees the end of the input and the process ends.
+        }
+    }
+
+    private void answered(int call, Message answer) {
+        CompletableFuture<Message> waiting = calls.remove(call);
+        if (waiting != null) {
+            waiting.complete(answer);
+        }
+    }
+
+    /** Sends a call to the host and waits for its answer (never on the reader thread, which carries the answer). */
+    private Message call(java.util.function.IntFunction<Message> message) throws IOException {
+        int id = nextCall.getAndIncrement();
+        CompletableFuture<Message> answer = new CompletableFuture<>();
+        calls.put(id, answer);
+        channel.send(message.apply(id));
+        try {
+            return answer.get(HOST_CALL_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the host", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the host did not answer within " + HOST_CALL_TIMEOUT_S + " s", e);
+        } finally {
+            calls.remove(id);
+        }
+    }
+
+    /** What the host learns of the devices of this process's drivers. */
+    private final class Forwarder implements FxDeviceListener {
+
+        @Override
+        public boolean claimName(String name, FxDeviceEndpoint device) {
+            Message.DeviceInfo info = info((FxDevice) device);
+            try {
+                return call(id -> new Message.ClaimName(id, name, info)) instanceof Message.NameReply r && r.claimed();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void releaseName(String name, FxDeviceEndpoint device) {
+            send(new Message.ReleaseName(name, idOf((FxDevice) device)));
+        }
+
+        @Override
+        public void interfaceStateChanged(FxDeviceEndpoint device, UUID guid, String referenceString, boolean enabled) {
+            send(new Message.InterfaceChanged(info((FxDevice) device), guid, referenceString, enabled));
+        }
+
+        @Override
+        public void controlDeviceReady(FxDeviceEndpoint device) {
+            send(new Message.ControlReady(info((FxDevice) device)));
+        }
+
+        @Override
+        public void deviceDeleted(FxDeviceEndpoint device) {
+            int id = idOf((FxDevice) device);
+            send(new Message.DeviceDeleted(id));
+            synchronized (deviceLock) {
+                deviceIds.remove((FxDevice) device);
+                devices.remove(id);
+            }
+            filesOfDevice.remove(id);
+        }
+    }
+
+    /** A driver's Parameters key, kept by the host (this process has no access to the store). */
+    private final class HostParameters implements FxParameters {
+
+        private final int driver;
+
+        HostParameters(int driver) {
+            this.driver = driver;
+        }
+
+        private Message.ParamReply ask(Message.ParamOp op, String name, Value value) throws IOException {
+            Message answer = call(id -> new Message.ParamCall(id, driver, op, name, value));
+            if (!(answer instanceof Message.ParamReply reply)) {
+                throw new IOException("the host answered a Parameters call with " + answer);
+            }
+            if (reply.error() != null) {
+                throw new IOException(reply.error());
+            }
+            return reply;
+        }
+
+        @Override
+        public Value get(String name) throws IOException {
+            return ask(Message.ParamOp.GET, name, null).value();
+        }
+
+        @Override
+        public void put(String name, Value value) throws IOException {
+            ask(Message.ParamOp.PUT, name, value);
+        }
+
+        @Override
+        public boolean remove(String name) throws IOException {
+            return ask(Message.ParamOp.REMOVE, name, null).removed();
+        }
+
+        @Override
+        public Map<String, Value> values() throws IOException {
+            return ask(Message.ParamOp.VALUES, null, null).values();
+        }
+    }
+}

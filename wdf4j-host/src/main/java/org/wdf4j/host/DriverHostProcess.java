@@ -1,0 +1,647 @@
+package org.wdf4j.host;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDriverGlobals;
+import org.wdf4j.framework.FxIoStatus;
+import org.wdf4j.framework.FxParameters;
+import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.host.isolation.Channel;
+import org.wdf4j.host.isolation.Message;
+import org.wdf4j.io.WdfRequestor;
+
+/**
+ * The host's side of one driver host process (UMDF's reflector for one WUDFHost): starts the JVM, carries every call
+ * to it and every event from it, and notices at once when it ends (its output ends when it dies, however it dies).
+ * Then every request outstanding in it completes with STATUS_DRIVER_PROCESS_TERMINATED, its devices are deleted
+ * from the host's namespace, and its drivers are told the cause (H4, H5).
+ *
+ * <p>Threads: one reader per process takes its messages in order and never waits on a driver (calls the driver host
+ * makes, a name claim or a Parameters value, are answered from host data at once); one thread pumps its standard
+ * error into the host's log. Calls wait on the caller's thread, bounded by a timeout past which the driver host is
+ * ended as hung (H7).
+ */
+final class DriverHostProcess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverHostProcess.class);
+    /** How long a new driver host may take to say it is ready. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an asked-for exit may take before the process is killed. */
+    static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+    /** The JVM options of a driver host: a small heap that grows, a collector for small heaps, a clean OOM exit. */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx512m", "-Xss1m",
+            "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    private static final int LAST_WORDS = 20;
+
+    private final Process process;
+    private final long pid;
+    private final Channel channel;
+    /** Calls waiting for their answer, by call number. */
+    private final Map<Integer, CompletableFuture<Message>> calls = new ConcurrentHashMap<>();
+    private final AtomicInteger nextCall = new AtomicInteger(1);
+    /** The drivers loaded in this process, by the number the host gave them here. */
+    private final Map<Integer, IsolatedDriverRuntime> drivers = new ConcurrentHashMap<>();
+    private final AtomicInteger nextDriver = new AtomicInteger(1);
+    /** The devices of its drivers, by the driver host's number. */
+    private final Map<Integer, RemoteDevice> devices = new ConcurrentHashMap<>();
+    /** The opens of its devices, by the driver host's number. */
+    private final Map<Integer, RemoteFile> files = new ConcurrentHashMap<>();
+    /** Requests in flight, by I/O number. */
+    private final Map<Long, RemoteIrp> requests = new ConcurrentHashMap<>();
+    private final AtomicLong nextIo = new AtomicLong(1);
+    /** Null while the process serves; then why it ended. Set once. */
+    private final AtomicReference<String> ended = new AtomicReference<>();
+    private final CompletableFuture<Void> endedFuture = new CompletableFuture<>();
+    /** The last lines the process wrote on its standard error; guarded by itself. */
+    private final ArrayDeque<String> lastWords = new ArrayDeque<>();
+    /** Set by {@link #exit()}: the end that follows is asked for, not a failure. */
+    private volatile boolean exiting;
+    /** Why the host ended it (a timeout), to name in the cause; null otherwise. */
+    private volatile String endedByHost;
+
+    private DriverHostProcess(Process process) {
+        this.process = process;
+        this.pid = process.pid();
+        this.channel = new Channel(process.getInputStream(), process.getOutputStream());
+    }
+
+    /**
+     * Starts a driver host JVM and waits until it is ready.
+     *
+     * @throws IOException when it cannot be started or does not answer within {@link #READY_TIMEOUT}
+     */
+    static DriverHostProcess start() throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(DriverHostMain.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Process process = builder.start();
+        DriverHostProcess host = new DriverHostProcess(process);
+        CompletableFuture<Long> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> host.read(ready), "wdf4j-driver-host-" + host.pid + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        Thread errors = new Thread(host::pumpErrors, "wdf4j-driver-host-" + host.pid + "-stderr");
+        errors.setDaemon(true);
+        errors.start();
+        try {
+            ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while starting a driver host", e);
+        } catch (ExecutionException | TimeoutException e) {
+            process.destroyForcibly();
+            throw new IOException("the driver host process " + host.pid + " did not start: "
+                    + (e instanceof TimeoutException ? "no answer within " + READY_TIMEOUT.toSeconds() + " s"
+                            : e.getCause().getMessage()) + host.lastWordsSuffix(), e);
+        }
+        LOG.info("driver host {} started", host.pid);
+        return host;
+    }
+
+    /** The class path of a driver host: the host's, the framework's and the API's code, and the logging libraries. */
+    private static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (Class<?> c : List.of(DriverHostMain.class, FxDriverGlobals.class, DriverEntry.class, LoggerFactory.class,
+                ch.qos.logback.classic.Logger.class, ch.qos.logback.core.Appender.class)) {
+            try {
+                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                throw new IllegalStateException("cannot find the code of " + c.getName() + " for a driver host", e);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    /** Why the process ended, or null while it serves. */
+    String endedBecause() {
+        return ended.get();
+    }
+
+    /** Completes when the process has ended and everything in it was failed. */
+    CompletableFuture<Void> onEnded() {
+        return endedFuture;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Drivers
+
+    /** Registers a driver runtime and answers its number in this process. */
+    int attach(IsolatedDriverRuntime runtime) {
+        int id = nextDriver.getAndIncrement();
+        drivers.put(id, runtime);
+        return id;
+    }
+
+    void detach(int driver) {
+        drivers.remove(driver);
+    }
+
+    boolean hasDrivers() {
+        return !drivers.isEmpty();
+    }
+
+    /**
+     * Sends a call and waits for its answer.
+     *
+     * @throws DriverHostEndedException when the process ended, or did not answer within {@code timeout} (it is then
+     *     ended as hung, H7)
+     */
+    Message call(IntFunction<Message> message, Duration timeout, String what) {
+        CompletableFuture<Message> answer = callAsync(message);
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverHostEndedException("interrupted while waiting for " + what);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof DriverHostEndedException ended ? ended
+                    : new DriverHostEndedException(String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            hung(what + " did not return within " + timeout.toSeconds() + " s");
+            answer.join(); // completed exceptionally once the process ended
+            throw new IllegalStateException("unreachable");
+        }
+    }
+
+    /** Sends a call; the future completes with its answer, or exceptionally with {@link DriverHostEndedException}. */
+    CompletableFuture<Message> callAsync(IntFunction<Message> message) {
+        int id = nextCall.getAndIncrement();
+        CompletableFuture<Message> answer = new CompletableFuture<>();
+        calls.put(id, answer);
+        String cause = ended.get();
+        if (cause != null) {
+            calls.remove(id);
+            answer.completeExceptionally(new DriverHostEndedException(cause));
+            return answer;
+        }
+        send(message.apply(id));
+        return answer;
+    }
+
+    /** The process does not answer: it is ended (H7), and handled as any other end. */
+    private void hung(String why) {
+        endedByHost = "ended by the host: " + why;
+        LOG.warn("driver host {}: {}; ending it", pid, why);
+        process.destroyForcibly();
+    }
+
+    /** Asks the process to exit (its drivers are unloaded) and waits; answers how it ended. */
+    String exit() {
+        exiting = true;
+        send(new Message.Exit());
+        try {
+            if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return "did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of being asked; ended";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return "interrupted while waiting for its exit; ended";
+        }
+        return "exited with status " + process.exitValue();
+    }
+
+    /** Ends the process at once (SIGKILL); its end is handled as a failure. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Devices and I/O
+
+    FxDevice.PnpOutcome pnp(RemoteDevice device, FxPnpMachine.Event event) {
+        IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+        Duration timeout = runtime == null ? READY_TIMEOUT : runtime.callTimeout();
+        try {
+            Message answer = call(id -> new Message.Pnp(id, device.id, event), timeout,
+                    "PnP " + event + " of " + device);
+            return ((Message.PnpDone) answer).outcome();
+        } catch (DriverHostEndedException e) {
+            return new FxDevice.PnpOutcome(FxPnpMachine.State.REMOVED, NtStatus.STATUS_DRIVER_PROCESS_TERMINATED,
+                    false, false);
+        }
+    }
+
+    CompletableFuture<NtResult<RemoteFile>> open(RemoteDevice device, WdfRequestor requestor, String fileName) {
+        return callAsync(id -> new Message.Open(id, device.id, requestor.processId(), requestor.userId(),
+                requestor.groupId(), fileName == null ? "" : fileName)).handle((answer, failure) -> {
+                    if (failure != null) {
+                        return NtResult.failure(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
+                    }
+                    Message.OpenDone done = (Message.OpenDone) answer;
+                    if (!done.status().isSuccess()) {
+                        return NtResult.failure(done.status());
+                    }
+                    RemoteFile file = new RemoteFile(done.file(), device, this, done.readiness());
+                    files.put(done.file(), file);
+                    if (device.isGone()) {
+                        files.remove(done.file());
+                        return NtResult.failure(NtStatus.STATUS_DELETE_PENDING);
+                    }
+                    return NtResult.success(file);
+                });
+    }
+
+    RemoteIrp read(RemoteFile file, int length) {
+        return submit(file, io -> new Message.Read(io, file.id, length));
+    }
+
+    RemoteIrp write(RemoteFile file, byte[] data) {
+        return submit(file, io -> new Message.Write(io, file.id, data));
+    }
+
+    RemoteIrp ioctl(RemoteFile file, int code, byte[] input, int outputLength) {
+        return submit(file, io -> new Message.Ioctl(io, file.id, code, input, outputLength));
+    }
+
+    private RemoteIrp submit(RemoteFile file, java.util.function.LongFunction<Message> message) {
+        long io = nextIo.getAndIncrement();
+        RemoteIrp irp = new RemoteIrp(io, file);
+        requests.put(io, irp);
+        if (ended.get() != null) { // ended() may have gone over the requests before this one was put
+            requests.remove(io);
+            irp.complete(terminated());
+            return irp;
+        }
+        send(message.apply(io));
+        return irp;
+    }
+
+    void cancel(RemoteIrp irp) {
+        if (requests.containsKey(irp.io)) {
+            send(new Message.Cancel(irp.io));
+        }
+    }
+
+    int cancelAll(RemoteFile file) {
+        int n = 0;
+        for (RemoteIrp irp : requests.values()) {
+            if (irp.file == file) {
+                n++;
+            }
+        }
+        send(new Message.CancelAll(file.id));
+        return n;
+    }
+
+    void closeFile(RemoteFile file) {
+        files.remove(file.id);
+        send(new Message.CloseFile(file.id));
+    }
+
+    /** Writes a message; when the process is gone the reader notices and fails what waits. */
+    void send(Message m) {
+        try {
+            channel.send(m);
+        } catch (IOException e) {
+            LOG.debug("driver host {}: cannot send {}: {}", pid, m.getClass().getSimpleName(), e.toString());
+        }
+    }
+
+    private static FxIoStatus terminated() {
+        return new FxIoStatus(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED, 0, new byte[0]);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The reader
+
+    private void read(CompletableFuture<Long> ready) {
+        try {
+            while (true) {
+                Message m = channel.receive();
+                if (m == null) {
+                    break;
+                }
+                if (m instanceof Message.Ready r) {
+                    ready.complete(r.pid());
+                    continue;
+                }
+                try {
+                    dispatch(m);
+                } catch (RuntimeException e) {
+                    LOG.error("driver host {}: handling {} failed", pid, m.getClass().getSimpleName(), e);
+                }
+            }
+        } catch (IOException e) {
+            if (!exiting) {
+                LOG.warn("driver host {}: its connection broke: {}", pid, e.getMessage());
+            }
+        }
+        // The output ended: the process died, or closed it. Make sure it is gone, then fail what it had.
+        int status;
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                endedByHost = "ended by the host: it closed its connection to the host";
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            status = process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = -1;
+        }
+        ready.completeExceptionally(new IOException("it ended before it was ready (" + describe(status) + ")"));
+        ended(describe(status));
+    }
+
+    private void dispatch(Message m) {
+        switch (m) {
+            case Message.IoDone d -> {
+                RemoteIrp irp = requests.remove(d.io());
+                if (irp != null) {
+                    irp.file.readiness(d.readiness(), false);
+                    irp.complete(new FxIoStatus(d.status(), d.information(), d.output()));
+                }
+            }
+            case Message.FileReadiness r -> {
+                RemoteFile f = files.get(r.file());
+                if (f != null) {
+                    f.readiness(r.readiness(), true);
+                }
+            }
+            case Message.DeviceWake w -> {
+                RemoteDevice d = devices.get(w.device());
+                if (d != null) {
+                    d.woke();
+                }
+            }
+            case Message.LoadDone d -> answered(d.call(), d);
+            case Message.EntryDone d -> answered(d.call(), d);
+            case Message.StopDone d -> answered(d.call(), d);
+            case Message.SnapshotDone d -> answered(d.call(), d);
+            case Message.AddDeviceDone d -> {
+                if (d.device() != null) {
+                    deviceFor(d.device());
+                }
+                answered(d.call(), d);
+            }
+            case Message.PnpDone d -> answered(d.call(), d);
+            case Message.OpenDone d -> answered(d.call(), d);
+            case Message.ClaimName c -> {
+                RemoteDevice device = deviceFor(c.device());
+                IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+                boolean claimed = runtime != null && runtime.listener().claimName(c.name(), device);
+                send(new Message.NameReply(c.call(), claimed));
+            }
+            case Message.ReleaseName r -> {
+                RemoteDevice device = devices.get(r.device());
+                IsolatedDriverRuntime runtime = device == null ? null : runtimeOf(device.driverName());
+                if (runtime != null) {
+                    runtime.listener().releaseName(r.name(), device);
+                }
+            }
+            case Message.InterfaceChanged c -> {
+                RemoteDevice device = deviceFor(c.device());
+                device.interfaceChanged(c.guid(), c.referenceString(), c.enabled());
+                IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+                if (runtime != null) {
+                    runtime.listener().interfaceStateChanged(device, c.guid(), c.referenceString(), c.enabled());
+                }
+            }
+            case Message.ControlReady c -> {
+                RemoteDevice device = deviceFor(c.device());
+                device.controlReady();
+                IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+                if (runtime != null) {
+                    runtime.listener().controlDeviceReady(device);
+                }
+            }
+            case Message.DeviceDeleted d -> {
+                RemoteDevice device = devices.remove(d.device());
+                if (device != null) {
+                    deleted(device);
+                }
+            }
+            case Message.DriverStateChanged c -> {
+                IsolatedDriverRuntime runtime = drivers.get(c.driver());
+                if (runtime != null) {
+                    runtime.stateChanged(c.state(), c.failure());
+                }
+            }
+            case Message.ParamCall c -> send(parameters(c));
+            default -> LOG.warn("driver host {}: unexpected message {}", pid, m);
+        }
+    }
+
+    private void answered(int call, Message answer) {
+        CompletableFuture<Message> waiting = calls.remove(call);
+        if (waiting != null) {
+            waiting.complete(answer);
+        }
+    }
+
+    private RemoteDevice deviceFor(Message.DeviceInfo info) {
+        RemoteDevice device = devices.computeIfAbsent(info.id(), id -> new RemoteDevice(info, this));
+        device.update(info);
+        return device;
+    }
+
+    /** A device is deleted: its opens go, and the host's namespace forgets it. */
+    private void deleted(RemoteDevice device) {
+        device.gone();
+        files.values().removeIf(f -> f.device == device);
+        IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+        if (runtime != null) {
+            runtime.listener().deviceDeleted(device);
+        }
+    }
+
+    /** The device of that number, as the host knows it. */
+    RemoteDevice device(int id) {
+        return devices.get(id);
+    }
+
+    /** The control devices of a driver in this process, by name ({@code (unnamed)} without one). */
+    List<String> controlDevices(String driverName) {
+        List<String> names = new ArrayList<>();
+        for (RemoteDevice d : devices.values()) {
+            if (d.isControl() && d.driverName().equals(driverName)) {
+                names.add(d.assignedName() == null ? "(unnamed)" : d.assignedName());
+            }
+        }
+        return names;
+    }
+
+    private IsolatedDriverRuntime runtimeOf(String driverName) {
+        for (IsolatedDriverRuntime r : drivers.values()) {
+            if (r.name().equals(driverName)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** A driver's Parameters key is the host's: the driver host has no access to the store. */
+    private Message.ParamReply parameters(Message.ParamCall c) {
+        IsolatedDriverRuntime runtime = drivers.get(c.driver());
+        if (runtime == null) {
+            return new Message.ParamReply(c.call(), "no driver #" + c.driver() + " in this driver host", null, false,
+                    Map.of());
+        }
+        FxParameters parameters = runtime.parameters();
+        try {
+            return switch (c.op()) {
+                case GET -> new Message.ParamReply(c.call(), null, parameters.get(c.name()), false, Map.of());
+                case PUT -> {
+                    parameters.put(c.name(), c.value());
+                    yield new Message.ParamReply(c.call(), null, null, false, Map.of());
+                }
+                case REMOVE -> new Message.ParamReply(c.call(), null, null, parameters.remove(c.name()), Map.of());
+                case VALUES -> new Message.ParamReply(c.call(), null, null, false, parameters.values());
+            };
+        } catch (IOException | RuntimeException e) {
+            return new Message.ParamReply(c.call(), e.getMessage() == null ? e.toString() : e.getMessage(), null,
+                    false, Map.of());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The end
+
+    /** The process ended: fail what it had, once (H5). */
+    private void ended(String cause) {
+        if (!ended.compareAndSet(null, cause)) {
+            return;
+        }
+        if (!exiting) {
+            LOG.warn("driver host {} ended: {}", pid, cause);
+        }
+        DriverHostEndedException failure = new DriverHostEndedException(cause);
+        for (Integer id : List.copyOf(calls.keySet())) {
+            CompletableFuture<Message> waiting = calls.remove(id);
+            if (waiting != null) {
+                waiting.completeExceptionally(failure);
+            }
+        }
+        for (Long io : List.copyOf(requests.keySet())) {
+            RemoteIrp irp = requests.remove(io);
+            if (irp != null) {
+                irp.complete(terminated());
+            }
+        }
+        for (Integer id : List.copyOf(devices.keySet())) {
+            RemoteDevice device = devices.remove(id);
+            if (device != null) {
+                deleted(device);
+            }
+        }
+        files.clear();
+        for (IsolatedDriverRuntime runtime : drivers.values()) {
+            try {
+                runtime.processEnded(cause, exiting);
+            } catch (RuntimeException e) {
+                LOG.error("driver host {}: telling driver {} that it ended failed", pid, runtime.name(), e);
+            }
+        }
+        channel.close();
+        endedFuture.complete(null);
+    }
+
+    /** The cause of an end, in words: the host's reason, out of memory, a signal, or the exit status. */
+    private String describe(int status) {
+        String byHost = endedByHost;
+        String oom = null;
+        synchronized (lastWords) {
+            for (String line : lastWords) {
+                if (line.contains("OutOfMemoryError")) {
+                    oom = line.strip();
+                }
+            }
+        }
+        String how;
+        if (status > 128 && status < 128 + 65) {
+            int signal = status - 128;
+            how = "killed by signal " + signal + signalName(signal);
+        } else {
+            how = "exited with status " + status;
+        }
+        if (byHost != null) {
+            return byHost + " (" + how + ")";
+        }
+        if (oom != null) {
+            return "ran out of memory: " + oom + " (" + how + ")";
+        }
+        return how;
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 2 -> " (SIGINT)";
+            case 3 -> " (SIGQUIT)";
+            case 4 -> " (SIGILL)";
+            case 6 -> " (SIGABRT: the JVM aborted, e.g. a crash in native code)";
+            case 7 -> " (SIGBUS)";
+            case 8 -> " (SIGFPE)";
+            case 9 -> " (SIGKILL)";
+            case 11 -> " (SIGSEGV)";
+            case 15 -> " (SIGTERM)";
+            default -> "";
+        };
+    }
+
+    /** Logs the process's standard error, and keeps its last lines for the cause of a failure. */
+    private void pumpErrors() {
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = err.readLine()) != null) {
+                synchronized (lastWords) {
+                    if (lastWords.size() == LAST_WORDS) {
+                        lastWords.removeFirst();
+                    }
+                    lastWords.addLast(line);
+                }
+                LOG.info("[driver host {}] {}", pid, line);
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+    }
+
+    private String lastWordsSuffix() {
+        synchronized (lastWords) {
+            return lastWords.isEmpty() ? "" : "; it said: " + String.join(" | ", lastWords);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "driver host " + pid;
+    }
+}

@@ -1,0 +1,96 @@
+package org.wdf4j.host;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.wdf4j.framework.FxFileEndpoint;
+import org.wdf4j.framework.FxIrpEndpoint;
+import org.wdf4j.io.WdfIoReadiness;
+
+/**
+ * An open of a device in a driver host: requests are sent to it, its readiness is mirrored from what the driver host
+ * tells (with each completion, and whenever the driver makes a read or write possible).
+ */
+final class RemoteFile implements FxFileEndpoint {
+
+    final int id;
+    final RemoteDevice device;
+    final DriverHostProcess process;
+    private volatile WdfIoReadiness readiness;
+    private volatile Runnable readinessListener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RemoteFile(int id, RemoteDevice device, DriverHostProcess process, WdfIoReadiness readiness) {
+        this.id = id;
+        this.device = device;
+        this.process = process;
+        this.readiness = readiness == null ? WdfIoReadiness.READ_WRITE : readiness;
+    }
+
+    @Override
+    public RemoteDevice device() {
+        return device;
+    }
+
+    @Override
+    public FxIrpEndpoint read(int length) {
+        return process.read(this, length);
+    }
+
+    @Override
+    public FxIrpEndpoint write(byte[] data) {
+        return process.write(this, data == null ? new byte[0] : data.clone());
+    }
+
+    @Override
+    public FxIrpEndpoint writeOwned(byte[] data) {
+        return process.write(this, data);
+    }
+
+    @Override
+    public FxIrpEndpoint deviceIoControl(int ioControlCode, byte[] input, int outputLength) {
+        return process.ioctl(this, ioControlCode, input == null ? new byte[0] : input.clone(), outputLength);
+    }
+
+    @Override
+    public int cancelAll() {
+        return process.cancelAll(this);
+    }
+
+    @Override
+    public WdfIoReadiness ioReadiness() {
+        return readiness;
+    }
+
+    @Override
+    public void setReadinessListener(Runnable listener) {
+        readinessListener = listener;
+    }
+
+    /** The driver host told this open's readiness; a wake-up calls the listener. */
+    void readiness(WdfIoReadiness now, boolean wake) {
+        if (now == null) {
+            return;
+        }
+        readiness = now;
+        Runnable l = readinessListener;
+        if (wake && l != null) {
+            l.run();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && !device.isGone();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            process.closeFile(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "open #" + id + " of " + device;
+    }
+}

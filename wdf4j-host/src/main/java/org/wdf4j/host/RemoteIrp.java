@@ -1,0 +1,42 @@
+package org.wdf4j.host;
+
+import java.util.concurrent.CompletableFuture;
+import org.wdf4j.framework.FxIoStatus;
+import org.wdf4j.framework.FxIrpEndpoint;
+
+/** A request sent to a driver host: completed when the driver host says so, or when it ends. */
+final class RemoteIrp implements FxIrpEndpoint {
+
+    final long io;
+    final RemoteFile file;
+    private final CompletableFuture<FxIoStatus> future = new CompletableFuture<>();
+
+    RemoteIrp(long io, RemoteFile file) {
+        this.io = io;
+        this.file = file;
+    }
+
+    @Override
+    public CompletableFuture<FxIoStatus> future() {
+        return future;
+    }
+
+    @Override
+    public boolean cancel() {
+        if (future.isDone()) {
+            return false;
+        }
+        file.process.cancel(this);
+        return true;
+    }
+
+    /** Completes the client's side, once; false when it was complete already. */
+    boolean complete(FxIoStatus status) {
+        return future.complete(status);
+    }
+
+    @Override
+    public String toString() {
+        return "remote IRP #" + io + " on " + file;
+    }
+}

@@ -1,0 +1,745 @@
+package org.wdf4j.host.isolation;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.wdf4j.Irql;
+import org.wdf4j.NtStatus;
+import org.wdf4j.framework.Finding;
+import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDriverGlobals;
+import org.wdf4j.framework.FxDriverState;
+import org.wdf4j.framework.FxObjectState;
+import org.wdf4j.framework.FxParameters;
+import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.framework.JournalEntry;
+import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.io.WdfIoReadiness;
+
+/**
+ * The typed messages between the host and a driver host process ({@link Channel}). A message is its tag byte, then
+ * its fields ({@link Wire}); both ends are the same build, so no version or length is sent. Calls carry a {@code call} number their answer repeats; I/O requests carry an
+ * {@code io} number their completion repeats; events carry neither.
+ *
+ * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link AddDevice}, {@link Pnp}, {@link Open},
+ * {@link Read}, {@link Write}, {@link Ioctl}, {@link Cancel}, {@link CancelAll}, {@link CloseFile}, {@link Exit} and
+ * the answers {@link NameReply}, {@link ParamReply}. Driver host to host: {@link Ready}, the answers {@link LoadDone}, {@link EntryDone},
+ * {@link StopDone}, {@link SnapshotDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link OpenDone}, {@link IoDone},
+ * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake},
+ * {@link ReleaseName}, {@link InterfaceChanged}, {@link ControlReady}, {@link DeviceDeleted}, {@link DriverStateChanged}.
+ */
+public sealed interface Message {
+
+    /** The tag that starts this message's frame. */
+    int tag();
+
+    /** Writes the fields (not the tag). */
+    void write(DataOutputStream out) throws IOException;
+
+    /** Reads the message whose tag was just read. */
+    static Message read(int tag, DataInputStream in) throws IOException {
+        return switch (tag) {
+            case Load.TAG -> new Load(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in), Wire.string(in),
+                    Wire.string(in), Message.verifierOf(in));
+            case Stop.TAG -> new Stop(in.readInt(), in.readInt());
+            case Snapshot.TAG -> new Snapshot(in.readInt(), in.readInt());
+            case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in));
+            case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
+            case Open.TAG -> new Open(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readInt(),
+                    Wire.string(in));
+            case Read.TAG -> new Read(in.readLong(), in.readInt(), in.readInt());
+            case Write.TAG -> new Write(in.readLong(), in.readInt(), Wire.bytes(in));
+            case Ioctl.TAG -> new Ioctl(in.readLong(), in.readInt(), in.readInt(), Wire.bytes(in), in.readInt());
+            case Cancel.TAG -> new Cancel(in.readLong());
+            case CancelAll.TAG -> new CancelAll(in.readInt());
+            case CloseFile.TAG -> new CloseFile(in.readInt());
+            case Exit.TAG -> new Exit();
+            case NameReply.TAG -> new NameReply(in.readInt(), in.readBoolean());
+            case ParamReply.TAG -> new ParamReply(in.readInt(), Wire.string(in), in.readBoolean() ? Message.valueOf(in) : null,
+                    in.readBoolean(), valuesOf(in));
+            case Ready.TAG -> new Ready(in.readLong());
+            case LoadDone.TAG -> new LoadDone(in.readInt(), Wire.string(in));
+            case Entry.TAG -> new Entry(in.readInt(), in.readInt());
+            case EntryDone.TAG -> new EntryDone(in.readInt(), new FxDriverGlobals.EntryOutcome(Message.statusOf(in),
+                    Wire.string(in), in.readBoolean(), in.readBoolean()));
+            case StopDone.TAG -> new StopDone(in.readInt(), new FxDriverGlobals.StopOutcome(in.readBoolean(),
+                    Wire.string(in), in.readBoolean()));
+            case SnapshotDone.TAG -> new SnapshotDone(in.readInt(), DriverView.read(in));
+            case AddDeviceDone.TAG -> new AddDeviceDone(in.readInt(), Message.statusOf(in),
+                    in.readBoolean() ? DeviceInfo.read(in) : null);
+            case PnpDone.TAG -> new PnpDone(in.readInt(), new FxDevice.PnpOutcome(
+                    Wire.enumValue(in, FxPnpMachine.State.class), Message.statusOf(in), in.readBoolean(), in.readBoolean()));
+            case OpenDone.TAG -> new OpenDone(in.readInt(), Message.statusOf(in), in.readInt(),
+                    Wire.readiness(in));
+            case IoDone.TAG -> new IoDone(in.readLong(), Message.statusOf(in), in.readLong(), Wire.bytes(in),
+                    Wire.readiness(in));
+            case FileReadiness.TAG -> new FileReadiness(in.readInt(), Wire.readiness(in));
+            case DeviceWake.TAG -> new DeviceWake(in.readInt());
+            case ClaimName.TAG -> new ClaimName(in.readInt(), Wire.string(in), DeviceInfo.read(in));
+            case ReleaseName.TAG -> new ReleaseName(Wire.string(in), in.readInt());
+            case InterfaceChanged.TAG -> new InterfaceChanged(DeviceInfo.read(in), Wire.uuid(in), Wire.string(in),
+                    in.readBoolean());
+            case ControlReady.TAG -> new ControlReady(DeviceInfo.read(in));
+            case DeviceDeleted.TAG -> new DeviceDeleted(in.readInt());
+            case DriverStateChanged.TAG -> new DriverStateChanged(in.readInt(),
+                    Wire.enumValue(in, FxDriverState.class), Wire.string(in));
+            case ParamCall.TAG -> new ParamCall(in.readInt(), in.readInt(), Wire.enumValue(in, ParamOp.class),
+                    Wire.string(in), in.readBoolean() ? Message.valueOf(in) : null);
+            default -> throw new IOException("driver-host protocol: unknown message tag " + tag);
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Host to driver host
+
+    /**
+     * Load a driver into its own class loader and make its entry instance and framework state (DriverEntry is not
+     * called yet); answered by {@link LoadDone}.
+     */
+    record Load(int call, int driver, String name, String jar, String entryClass, String registryPath,
+                VerifierSettings verifier) implements Message {
+        static final int TAG = 1;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+            Wire.string(out, name);
+            Wire.string(out, jar);
+            Wire.string(out, entryClass);
+            Wire.string(out, registryPath);
+            Message.verifierOf(out, verifier);
+        }
+    }
+
+    /** Call the loaded driver's DriverEntry; answered by {@link EntryDone}. */
+    record Entry(int call, int driver) implements Message {
+        static final int TAG = 16;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+        }
+    }
+
+    /** Unload the driver (U6); answered by {@link StopDone}. */
+    record Stop(int call, int driver) implements Message {
+        static final int TAG = 2;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+        }
+    }
+
+    /** What the framework knows of the driver now; answered by {@link SnapshotDone}. */
+    record Snapshot(int call, int driver) implements Message {
+        static final int TAG = 3;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+        }
+    }
+
+    /** EvtDriverDeviceAdd for a device node; answered by {@link AddDeviceDone}. */
+    record AddDevice(int call, int driver, String hardwareId, String instanceId) implements Message {
+        static final int TAG = 4;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+            Wire.string(out, hardwareId);
+            Wire.string(out, instanceId);
+        }
+    }
+
+    /** A PnP or power event for a device; answered by {@link PnpDone}. */
+    record Pnp(int call, int device, FxPnpMachine.Event event) implements Message {
+        static final int TAG = 5;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(device);
+            Wire.enumValue(out, event);
+        }
+    }
+
+    /** {@code CreateFile} on behalf of a requestor; answered by {@link OpenDone}. */
+    record Open(int call, int device, long pid, int uid, int gid, String fileName) implements Message {
+        static final int TAG = 6;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(device);
+            out.writeLong(pid);
+            out.writeInt(uid);
+            out.writeInt(gid);
+            Wire.string(out, fileName);
+        }
+    }
+
+    /** {@code ReadFile}; completed by {@link IoDone}. */
+    record Read(long io, int file, int length) implements Message {
+        static final int TAG = 7;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(io);
+            out.writeInt(file);
+            out.writeInt(length);
+        }
+    }
+
+    /** {@code WriteFile}; completed by {@link IoDone}. */
+    record Write(long io, int file, byte[] data) implements Message {
+        static final int TAG = 8;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(io);
+            out.writeInt(file);
+            Wire.bytes(out, data);
+        }
+    }
+
+    /** {@code DeviceIoControl}; completed by {@link IoDone}. */
+    record Ioctl(long io, int file, int ioControlCode, byte[] input, int outputLength) implements Message {
+        static final int TAG = 9;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(io);
+            out.writeInt(file);
+            out.writeInt(ioControlCode);
+            Wire.bytes(out, input);
+            out.writeInt(outputLength);
+        }
+    }
+
+    /** {@code IoCancelIrp} of one request. */
+    record Cancel(long io) implements Message {
+        static final int TAG = 10;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(io);
+        }
+    }
+
+    /** {@code CancelIoEx(handle, NULL)}. */
+    record CancelAll(int file) implements Message {
+        static final int TAG = 11;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(file);
+        }
+    }
+
+    /** {@code CloseHandle}. */
+    record CloseFile(int file) implements Message {
+        static final int TAG = 12;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(file);
+        }
+    }
+
+    /** Every driver of the process has unloaded: exit. */
+    record Exit() implements Message {
+        static final int TAG = 13;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) {
+        }
+    }
+
+    /** The answer to {@link ClaimName}. */
+    record NameReply(int call, boolean claimed) implements Message {
+        static final int TAG = 14;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeBoolean(claimed);
+        }
+    }
+
+    /** The answer to {@link ParamCall}: an error (the message of the host's IOException), or the result. */
+    record ParamReply(int call, String error, FxParameters.Value value, boolean removed,
+                      Map<String, FxParameters.Value> values) implements Message {
+        static final int TAG = 15;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Wire.string(out, error);
+            out.writeBoolean(value != null);
+            if (value != null) {
+                Message.valueOf(out, value);
+            }
+            out.writeBoolean(removed);
+            out.writeInt(values.size());
+            for (Map.Entry<String, FxParameters.Value> e : values.entrySet()) {
+                Wire.string(out, e.getKey());
+                Message.valueOf(out, e.getValue());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Driver host to host
+
+    /** The driver host is up and reads messages. */
+    record Ready(long pid) implements Message {
+        static final int TAG = 20;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(pid);
+        }
+    }
+
+    /** The driver is loaded, or why its package could not be ({@code loadError}, else null). */
+    record LoadDone(int call, String loadError) implements Message {
+        static final int TAG = 21;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Wire.string(out, loadError);
+        }
+    }
+
+    /** DriverEntry returned (or hung). */
+    record EntryDone(int call, FxDriverGlobals.EntryOutcome outcome) implements Message {
+        static final int TAG = 37;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Message.statusOf(out, outcome.status());
+            Wire.string(out, outcome.exception());
+            out.writeBoolean(outcome.driverObjectCreated());
+            out.writeBoolean(outcome.hung());
+        }
+    }
+
+    record StopDone(int call, FxDriverGlobals.StopOutcome outcome) implements Message {
+        static final int TAG = 22;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeBoolean(outcome.refused());
+            Wire.string(out, outcome.refusal());
+            out.writeBoolean(outcome.hung());
+        }
+    }
+
+    record SnapshotDone(int call, DriverView view) implements Message {
+        static final int TAG = 23;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            view.write(out);
+        }
+    }
+
+    /** EvtDriverDeviceAdd's status, and the device it created when it succeeded. */
+    record AddDeviceDone(int call, NtStatus status, DeviceInfo device) implements Message {
+        static final int TAG = 24;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Message.statusOf(out, status);
+            out.writeBoolean(device != null);
+            if (device != null) {
+                device.write(out);
+            }
+        }
+    }
+
+    record PnpDone(int call, FxDevice.PnpOutcome outcome) implements Message {
+        static final int TAG = 25;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Wire.enumValue(out, outcome.state());
+            Message.statusOf(out, outcome.status());
+            out.writeBoolean(outcome.applied());
+            out.writeBoolean(outcome.hung());
+        }
+    }
+
+    /** The open's status; when it succeeded, the file's number and its readiness now. */
+    record OpenDone(int call, NtStatus status, int file, WdfIoReadiness readiness) implements Message {
+        static final int TAG = 26;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Message.statusOf(out, status);
+            out.writeInt(file);
+            Wire.readiness(out, readiness);
+        }
+    }
+
+    /** A request completed; with the file's readiness after it. */
+    record IoDone(long io, NtStatus status, long information, byte[] output, WdfIoReadiness readiness)
+            implements Message {
+        static final int TAG = 27;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(io);
+            Message.statusOf(out, status);
+            out.writeLong(information);
+            Wire.bytes(out, output);
+            Wire.readiness(out, readiness);
+        }
+    }
+
+    /** The readiness of an open changed so that a read or write became possible. */
+    record FileReadiness(int file, WdfIoReadiness readiness) implements Message {
+        static final int TAG = 28;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(file);
+            Wire.readiness(out, readiness);
+        }
+    }
+
+    /** The device's own readiness made a read or write possible. */
+    record DeviceWake(int device) implements Message {
+        static final int TAG = 29;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(device);
+        }
+    }
+
+    /** A device being created claims a name, unique across the host; answered by {@link NameReply}. */
+    record ClaimName(int call, String name, DeviceInfo device) implements Message {
+        static final int TAG = 30;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Wire.string(out, name);
+            device.write(out);
+        }
+    }
+
+    record ReleaseName(String name, int device) implements Message {
+        static final int TAG = 31;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            Wire.string(out, name);
+            out.writeInt(device);
+        }
+    }
+
+    record InterfaceChanged(DeviceInfo device, UUID guid, String referenceString, boolean enabled) implements Message {
+        static final int TAG = 32;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            device.write(out);
+            Wire.uuid(out, guid);
+            Wire.string(out, referenceString);
+            out.writeBoolean(enabled);
+        }
+    }
+
+    record ControlReady(DeviceInfo device) implements Message {
+        static final int TAG = 33;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            device.write(out);
+        }
+    }
+
+    record DeviceDeleted(int device) implements Message {
+        static final int TAG = 34;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(device);
+        }
+    }
+
+    /** The driver's lifecycle state, and the failure (bug check) that stopped it, if any. */
+    record DriverStateChanged(int driver, FxDriverState state, String failure) implements Message {
+        static final int TAG = 35;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(driver);
+            Wire.enumValue(out, state);
+            Wire.string(out, failure);
+        }
+    }
+
+    /** What a Parameters call does. */
+    enum ParamOp { GET, PUT, REMOVE, VALUES }
+
+    /** The driver reads or writes its Parameters key, which the host keeps; answered by {@link ParamReply}. */
+    record ParamCall(int call, int driver, ParamOp op, String name, FxParameters.Value value) implements Message {
+        static final int TAG = 36;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+            Wire.enumValue(out, op);
+            Wire.string(out, name);
+            out.writeBoolean(value != null);
+            if (value != null) {
+                Message.valueOf(out, value);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Parts
+
+    /** What the host knows of a device in a driver host: fixed at its creation. */
+    record DeviceInfo(int id, String driverName, String instanceId, String sddl, boolean control, String assignedName) {
+
+        void write(DataOutputStream out) throws IOException {
+            out.writeInt(id);
+            Wire.string(out, driverName);
+            Wire.string(out, instanceId);
+            Wire.string(out, sddl);
+            out.writeBoolean(control);
+            Wire.string(out, assignedName);
+        }
+
+        static DeviceInfo read(DataInputStream in) throws IOException {
+            return new DeviceInfo(in.readInt(), Wire.string(in), Wire.string(in), Wire.string(in), in.readBoolean(),
+                    Wire.string(in));
+        }
+    }
+
+    /**
+     * What the framework knows of a driver, as text: what the unload report and {@code wdf4j status} need.
+     *
+     * @param passiveThread the name of the driver's passive thread when the driver is hung, else null
+     */
+    record DriverView(FxDriverState state, String failure, NtStatus entryStatus, String entryException,
+                      boolean evtDriverUnloadCalled, List<JournalEntry> journal, List<Finding> findings,
+                      List<FxDriverGlobals.TreeLine> tree, List<String> controlDevices, String passiveThread) {
+
+        void write(DataOutputStream out) throws IOException {
+            Wire.enumValue(out, state);
+            Wire.string(out, failure);
+            out.writeBoolean(entryStatus != null);
+            if (entryStatus != null) {
+                Message.statusOf(out, entryStatus);
+            }
+            Wire.string(out, entryException);
+            out.writeBoolean(evtDriverUnloadCalled);
+            Wire.list(out, journal, (o, e) -> {
+                Wire.enumValue(o, e.kind());
+                Wire.string(o, e.subject());
+                Wire.string(o, e.detail());
+                Wire.enumValue(o, e.irql());
+                Wire.string(o, e.thread());
+            });
+            Wire.list(out, findings, (o, f) -> {
+                Wire.enumValue(o, f.kind());
+                Wire.string(o, f.rule());
+                Wire.string(o, f.object());
+                Wire.string(o, f.message());
+                Wire.string(o, f.stack());
+            });
+            Wire.list(out, tree, (o, t) -> {
+                o.writeInt(t.depth());
+                Wire.string(o, t.name());
+                Wire.enumValue(o, t.state());
+                o.writeInt(t.references());
+                Wire.list(o, t.contexts(), Wire::string);
+            });
+            Wire.list(out, controlDevices, Wire::string);
+            Wire.string(out, passiveThread);
+        }
+
+        static DriverView read(DataInputStream in) throws IOException {
+            return new DriverView(Wire.enumValue(in, FxDriverState.class), Wire.string(in),
+                    in.readBoolean() ? Message.statusOf(in) : null, Wire.string(in), in.readBoolean(),
+                    Wire.list(in, i -> new JournalEntry(Wire.enumValue(i, JournalEntry.Kind.class), Wire.string(i),
+                            Wire.string(i), Wire.enumValue(i, Irql.class), Wire.string(i))),
+                    Wire.list(in, i -> new Finding(Wire.enumValue(i, Finding.Kind.class), Wire.string(i),
+                            Wire.string(i), Wire.string(i), Wire.string(i))),
+                    Wire.list(in, i -> new FxDriverGlobals.TreeLine(i.readInt(), Wire.string(i),
+                            Wire.enumValue(i, FxObjectState.class), i.readInt(), Wire.list(i, Wire::string))),
+                    Wire.list(in, Wire::string), Wire.string(in));
+        }
+    }
+
+    private static void statusOf(DataOutputStream out, NtStatus status) throws IOException {
+        out.writeInt(status.code());
+    }
+
+    private static NtStatus statusOf(DataInputStream in) throws IOException {
+        return NtStatus.of(in.readInt());
+    }
+
+    private static void valueOf(DataOutputStream out, FxParameters.Value v) throws IOException {
+        Wire.enumValue(out, v.type());
+        Wire.string(out, v.string());
+        out.writeLong(v.number());
+    }
+
+    private static FxParameters.Value valueOf(DataInputStream in) throws IOException {
+        return new FxParameters.Value(Wire.enumValue(in, FxParameters.Type.class), Wire.string(in), in.readLong());
+    }
+
+    private static Map<String, FxParameters.Value> valuesOf(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, FxParameters.Value> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 0; i < n; i++) {
+            values.put(Wire.string(in), Message.valueOf(in));
+        }
+        return values;
+    }
+
+    private static void verifierOf(DataOutputStream out, VerifierSettings v) throws IOException {
+        out.writeBoolean(v.enabled());
+        out.writeBoolean(v.breakOnError());
+        Wire.list(out, List.copyOf(v.trackHandles()), Wire::string);
+        out.writeInt(v.referenceHistory());
+        out.writeInt(v.allocateFail().count());
+        out.writeBoolean(v.allocateFail().onlyNth());
+        out.writeInt(v.objectLeakLimit());
+        out.writeLong(v.waitTimeout().toNanos());
+    }
+
+    private static VerifierSettings verifierOf(DataInputStream in) throws IOException {
+        return new VerifierSettings(in.readBoolean(), in.readBoolean(), java.util.Set.copyOf(Wire.list(in, Wire::string)),
+                in.readInt(), new VerifierSettings.AllocateFail(in.readInt(), in.readBoolean()), in.readInt(),
+                java.time.Duration.ofNanos(in.readLong()));
+    }
+}

@@ -1,0 +1,125 @@
+package org.wdf4j.host.isolation;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The primitive encodings of the driver-host protocol: nullable strings, byte arrays, UUIDs and lists, over a
+ * {@link DataOutputStream} / {@link DataInputStream}. One place for them, so both ends agree.
+ */
+public final class Wire {
+
+    private Wire() {
+    }
+
+    /** Reads one element of a list. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    /** Writes one element of a list. */
+    @FunctionalInterface
+    public interface Writer<T> {
+        void write(DataOutputStream out, T value) throws IOException;
+    }
+
+    /** A string that may be null (a flag, then modified UTF-8 in chunks so that any length fits). */
+    public static void string(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        bytes(out, bytes);
+    }
+
+    public static String string(DataInputStream in) throws IOException {
+        byte[] bytes = bytesOrNull(in);
+        return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A byte array that may be null: its length (-1 for null), then its bytes. */
+    public static void bytes(DataOutputStream out, byte[] b) throws IOException {
+        if (b == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    public static byte[] bytesOrNull(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    /** A byte array, never null (null is read back as empty). */
+    public static byte[] bytes(DataInputStream in) throws IOException {
+        byte[] b = bytesOrNull(in);
+        return b == null ? new byte[0] : b;
+    }
+
+    public static void uuid(DataOutputStream out, UUID u) throws IOException {
+        out.writeLong(u.getMostSignificantBits());
+        out.writeLong(u.getLeastSignificantBits());
+    }
+
+    public static UUID uuid(DataInputStream in) throws IOException {
+        return new UUID(in.readLong(), in.readLong());
+    }
+
+    public static <T> void list(DataOutputStream out, List<T> list, Writer<T> writer) throws IOException {
+        out.writeInt(list.size());
+        for (T t : list) {
+            writer.write(out, t);
+        }
+    }
+
+    public static <T> List<T> list(DataInputStream in, Reader<T> reader) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 10_000_000) {
+            throw new IOException("driver-host protocol: a list of " + n + " elements");
+        }
+        List<T> list = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            list.add(reader.read(in));
+        }
+        return list;
+    }
+
+    /** A readiness that may be null, as one byte: -1, or bit 0 readable and bit 1 writable. */
+    public static void readiness(DataOutputStream out, org.wdf4j.io.WdfIoReadiness r) throws IOException {
+        out.writeByte(r == null ? -1 : (r.readable() ? 1 : 0) | (r.writable() ? 2 : 0));
+    }
+
+    public static org.wdf4j.io.WdfIoReadiness readiness(DataInputStream in) throws IOException {
+        int b = in.readByte();
+        return b < 0 ? null : org.wdf4j.io.WdfIoReadiness.of((b & 1) != 0, (b & 2) != 0);
+    }
+
+    public static <E extends Enum<E>> void enumValue(DataOutputStream out, E e) throws IOException {
+        out.writeByte(e == null ? -1 : e.ordinal());
+    }
+
+    public static <E extends Enum<E>> E enumValue(DataInputStream in, Class<E> type) throws IOException {
+        int ordinal = in.readByte();
+        if (ordinal < 0) {
+            return null;
+        }
+        E[] values = type.getEnumConstants();
+        if (ordinal >= values.length) {
+            throw new IOException("driver-host protocol: no " + type.getSimpleName() + " #" + ordinal);
+        }
+        return values[ordinal];
+    }
+}
