@@ -64,6 +64,8 @@ public final class DriverHost implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile boolean checkCollection = true;
+    /** Where drivers whose start names no hosting model, and whose package asks for none, run. */
+    private volatile HostingModel defaultHosting = HostingModel.IN_PROCESS;
     /** What happens when an isolated driver's driver host ends without being asked to (H6). */
     private volatile RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
     /** The driver store in the state directory; null for a throw-away host. */
@@ -113,7 +115,7 @@ public final class DriverHost implements AutoCloseable {
      * @throws DriverPackageException when the package cannot be loaded (nothing is changed)
      */
     public HostedDriver start(DriverPackage driverPackage, VerifierSettings verifier) throws DriverPackageException {
-        return start(driverPackage, verifier, HostingModel.IN_PROCESS);
+        return start(driverPackage, verifier, null);
     }
 
     /**
@@ -121,11 +123,15 @@ public final class DriverHost implements AutoCloseable {
      * process, or into a driver host process of its own. When DriverEntry fails the driver is unloaded at once and
      * the returned driver's {@link HostedDriver#report()} says why.
      *
+     * @param hosting where the driver runs; null: where the package asks ({@link DriverPackage#hosting()}), else
+     *     this host's {@link #defaultHosting(HostingModel) default}
      * @throws DriverPackageException when the package cannot be loaded (nothing is changed)
      */
     public HostedDriver start(DriverPackage driverPackage, VerifierSettings verifier, HostingModel hosting)
             throws DriverPackageException {
-        java.util.Objects.requireNonNull(hosting, "hosting");
+        if (hosting == null) {
+            hosting = driverPackage.hosting() != null ? driverPackage.hosting() : defaultHosting;
+        }
         String name = driverPackage.name();
         synchronized (drivers) {
             if (closed) {
@@ -331,6 +337,19 @@ public final class DriverHost implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets where drivers run when neither their start nor their package says (H2): in-process by default for an
+     * embedder; {@code wdf4j host} and {@code wdf4j run} make it isolated.
+     */
+    public DriverHost defaultHosting(HostingModel model) {
+        this.defaultHosting = java.util.Objects.requireNonNull(model, "model");
+        return this;
+    }
+
+    public HostingModel defaultHosting() {
+        return defaultHosting;
+    }
+
     /** Sets what happens when an isolated driver's driver host ends without being asked to (H6). */
     public DriverHost restartPolicy(RestartPolicy policy) {
         this.restartPolicy = java.util.Objects.requireNonNull(policy, "policy");
@@ -420,8 +439,18 @@ public final class DriverHost implements AutoCloseable {
         }
     }
 
-    /** Starts the installed driver of that name; see {@link #start(DriverPackage, VerifierSettings)}. */
+    /** Starts the installed driver of that name where its install chose; see {@link #start(String, VerifierSettings, HostingModel)}. */
     public HostedDriver start(String name, VerifierSettings verifier)
+            throws DriverPackageException, DriverStoreException, java.io.IOException {
+        return start(name, verifier, null);
+    }
+
+    /**
+     * Starts the installed driver of that name; see {@link #start(DriverPackage, VerifierSettings, HostingModel)}.
+     *
+     * @param hosting where it runs; null: as chosen at install, else as its package asks, else the host's default
+     */
+    public HostedDriver start(String name, VerifierSettings verifier, HostingModel hosting)
             throws DriverPackageException, DriverStoreException, java.io.IOException {
         DriverStore s = requireStore();
         synchronized (storeLock) {
@@ -430,7 +459,7 @@ public final class DriverHost implements AutoCloseable {
             if (driver(name) != null) {
                 throw new DriverStoreException("driver " + name + " is already running");
             }
-            return start(installed.toPackage(), verifier);
+            return start(installed.toPackage(), verifier, hosting);
         }
     }
 

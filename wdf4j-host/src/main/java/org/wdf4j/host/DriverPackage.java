@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * Wdf4j-Driver-Name: mydriver                    (optional: defaults to the JAR's file name)
  * Wdf4j-Version: 1.0                             (optional: the framework version it was built for)
  * Wdf4j-Hardware-Ids: root\wdf4jecho, root\echo2  (PnP drivers: the hardware IDs it binds to)
+ * Wdf4j-Hosting: isolated                        (optional: where it runs by default, in-process or isolated)
  * </pre>
  *
  * @param jar the JAR file
@@ -27,14 +28,18 @@ import java.util.regex.Pattern;
  * @param entryClass the fully qualified name of the class implementing {@code DriverEntry}
  * @param frameworkVersion the framework version it was built for, e.g. {@code 1.0}
  * @param hardwareIds the hardware IDs a PnP driver binds to, in the manifest's order; empty for a
- *     non-PnP driver (the PnP manager that matches devices to drivers arrives with issue #4)
+ *     non-PnP driver
+ * @param hosting where the package asks to run by default ({@code Wdf4j-Hosting}), or null when it states no
+ *     preference; whoever installs or starts it may choose otherwise (H2)
  */
-public record DriverPackage(Path jar, String name, String entryClass, String frameworkVersion, List<String> hardwareIds) {
+public record DriverPackage(Path jar, String name, String entryClass, String frameworkVersion, List<String> hardwareIds,
+                            HostingModel hosting) {
 
     public static final String ENTRY_ATTRIBUTE = "Wdf4j-Driver-Entry";
     public static final String NAME_ATTRIBUTE = "Wdf4j-Driver-Name";
     public static final String VERSION_ATTRIBUTE = "Wdf4j-Version";
     public static final String HARDWARE_IDS_ATTRIBUTE = "Wdf4j-Hardware-Ids";
+    public static final String HOSTING_ATTRIBUTE = "Wdf4j-Hosting";
     /** The framework version this host implements. */
     public static final String FRAMEWORK_VERSION = "1.0";
 
@@ -66,8 +71,22 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
             name = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
         }
         String version = main.getValue(VERSION_ATTRIBUTE);
+        String hosting = main.getValue(HOSTING_ATTRIBUTE);
+        HostingModel model = null;
+        if (hosting != null && !hosting.isBlank()) {
+            try {
+                model = HostingModel.parse(hosting);
+            } catch (IllegalArgumentException e) {
+                throw new DriverPackageException(jar + ": " + HOSTING_ATTRIBUTE + " " + e.getMessage());
+            }
+        }
         return of(jar, entry.strip(), name.strip(), version == null ? FRAMEWORK_VERSION : version.strip(),
-                parseHardwareIds(jar, main.getValue(HARDWARE_IDS_ATTRIBUTE)));
+                parseHardwareIds(jar, main.getValue(HARDWARE_IDS_ATTRIBUTE))).withHosting(model);
+    }
+
+    /** This package with another default hosting model (null: no preference). */
+    public DriverPackage withHosting(HostingModel model) {
+        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, model);
     }
 
     /** The comma-separated hardware IDs of the manifest; the error names the ID that is not valid. */
@@ -107,7 +126,7 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
         if (!Files.isRegularFile(jar)) {
             throw new DriverPackageException(jar + " does not exist or is not a file");
         }
-        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds);
+        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, null);
     }
 
     /**

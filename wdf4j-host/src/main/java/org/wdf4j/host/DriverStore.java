@@ -74,11 +74,11 @@ public final class DriverStore implements AutoCloseable {
      * @param hardwareIds the hardware IDs it binds to (empty for a non-PnP driver)
      */
     public record InstalledDriver(String name, String entryClass, String frameworkVersion, Path jar, String source,
-                                  String sha256, Instant installedAt, List<String> hardwareIds) {
+                                  String sha256, Instant installedAt, List<String> hardwareIds, HostingModel hosting) {
 
-        /** The package to start. */
+        /** The package to start, with the hosting model chosen at install (or the package's own, or none). */
         public DriverPackage toPackage() throws DriverPackageException {
-            return DriverPackage.of(jar, entryClass, name, frameworkVersion, hardwareIds);
+            return DriverPackage.of(jar, entryClass, name, frameworkVersion, hardwareIds).withHosting(hosting);
         }
     }
 
@@ -205,7 +205,8 @@ public final class DriverStore implements AutoCloseable {
             Path jar = dir.resolve("package-" + sha.substring(0, 16) + ".jar");
             Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             InstalledDriver installed = new InstalledDriver(name, pkg.entryClass(), pkg.frameworkVersion(), jar,
-                    pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now(), pkg.hardwareIds());
+                    pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now(), pkg.hardwareIds(),
+                    pkg.hosting());
             writeRecord(installed); // the commit point
             removeUnreferencedPackages(dir, jar);
             return installed;
@@ -246,7 +247,8 @@ public final class DriverStore implements AutoCloseable {
             return Optional.of(new InstalledDriver(name, p.getProperty("entryClass"), p.getProperty("frameworkVersion"),
                     record.resolveSibling(p.getProperty("package")), p.getProperty("source"), p.getProperty("sha256"),
                     Instant.parse(p.getProperty("installedAt")),
-                    DriverPackage.parseHardwareIds(record, p.getProperty("hardwareIds"))));
+                    DriverPackage.parseHardwareIds(record, p.getProperty("hardwareIds")),
+                    p.getProperty("hosting") == null ? null : HostingModel.parse(p.getProperty("hosting"))));
         } catch (RuntimeException | DriverPackageException e) {
             throw new IOException(record + " is damaged (" + e + "); uninstall and reinstall the driver", e);
         }
@@ -292,6 +294,9 @@ public final class DriverStore implements AutoCloseable {
         p.setProperty("sha256", d.sha256());
         p.setProperty("installedAt", d.installedAt().toString());
         p.setProperty("hardwareIds", String.join(",", d.hardwareIds()));
+        if (d.hosting() != null) {
+            p.setProperty("hosting", d.hosting().label());
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStreamWriter out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
             p.store(out, "wdf4j installed driver");

@@ -127,8 +127,8 @@ public final class HostedDriver {
         return failures <= policy.maxRestarts();
     }
 
-    /** How many restarts the policy still allows. */
-    synchronized int restartsLeft(RestartPolicy policy) {
+    /** How many restarts {@code policy} still allows this driver (H6). */
+    public synchronized int restartsLeft(RestartPolicy policy) {
         return Math.max(0, policy.maxRestarts() - failures);
     }
 

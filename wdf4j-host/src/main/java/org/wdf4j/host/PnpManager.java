@@ -341,7 +341,7 @@ public final class PnpManager {
                 tree.add(new DevNode(legacyInstanceId(hosted.name()), null, hosted.name(),
                         hosted.isRunning() ? Status.STARTED : Status.FAILED,
                         runtime.failure() == null ? null : NtStatus.STATUS_DRIVER_INTERNAL_ERROR, List.of(), names,
-                        runtime.failure(), runtime.where()));
+                        runtime.failure(), where(hosted)));
             }
         }
         return List.copyOf(tree);
@@ -631,6 +631,16 @@ public final class PnpManager {
         return hosted != null && hosted.isRunning();
     }
 
+    /** Where a driver runs, for the tree: {@code in-process}, or {@code driver host PID, N restarts, M left}. */
+    private String where(HostedDriver hosted) {
+        if (hosted.hosting() != HostingModel.ISOLATED) {
+            return hosted.where();
+        }
+        int restarts = hosted.restarts();
+        return hosted.where() + ", " + restarts + (restarts == 1 ? " restart, " : " restarts, ")
+                + hosted.restartsLeft(host.restartPolicy()) + " left";
+    }
+
     private HostedDriver runningDriverFor(String hardwareId) {
         for (HostedDriver hosted : host.drivers()) {
             if (hosted.isRunning() && !stopping.contains(hosted.name()) && matches(hosted, hardwareId)) {
@@ -719,7 +729,7 @@ public final class PnpManager {
         String driver = node.driver;
         HostedDriver hosted = driver == null ? null : host.driver(driver);
         return new DevNode(node.instanceId, node.hardwareId, driver, node.status, node.problem, paths, List.of(),
-                node.cause, hosted == null ? null : hosted.where());
+                node.cause, hosted == null ? null : where(hosted));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -771,6 +781,9 @@ public final class PnpManager {
             };
             out.append(String.format(format, n.instanceId(), n.hardwareId() == null ? "-" : n.hardwareId(),
                     n.driver() == null ? "-" : n.driver(), status).stripTrailing()).append('\n');
+            if (n.host() != null && !n.host().equals(UnloadReport.IN_PROCESS)) {
+                out.append("    runs in ").append(n.host()).append('\n');
+            }
             for (String path : n.interfaces()) {
                 out.append("    interface ").append(path).append(fileOf(notes, path)).append('\n');
             }

@@ -129,7 +129,7 @@ class DriverHostProcessTest {
             host.pnp().wake();
             DevNode restarted = host.pnp().device(node.instanceId()).orElseThrow();
             assertThat(restarted.status()).isEqualTo(Status.STARTED);
-            assertThat(restarted.host()).isEqualTo("driver host " + echo.pid());
+            assertThat(restarted.host()).isEqualTo("driver host " + echo.pid() + ", 1 restart, 4 left");
 
             // The old handle reaches nothing; a new open reaches the restarted driver.
             assertThat(old.readAsync(16).await(WAIT).status()).isEqualTo(NtStatus.STATUS_NO_SUCH_DEVICE);

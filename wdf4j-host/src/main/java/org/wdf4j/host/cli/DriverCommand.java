@@ -2,6 +2,7 @@ package org.wdf4j.host.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,9 +38,22 @@ final class DriverCommand implements Runnable {
         @Option(names = "--no-verifier", description = "Run the driver with the verifier off (it is on by default).")
         boolean noVerifier;
 
+        @Option(names = "--hosting", paramLabel = "MODEL", converter = HostingConverter.class,
+                description = "Where the driver runs: isolated (a driver host process of its own) or in-process "
+                        + "(the host's JVM). Default: as chosen at install, else the package's Wdf4j-Hosting, else "
+                        + "isolated.")
+        HostingModel hosting;
+
         @Override
         public Integer call() {
-            return state.onHost("driver start", new Request("start", noVerifier ? Map.of("no-verifier", "") : Map.of(), name));
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            if (noVerifier) {
+                options.put("no-verifier", "");
+            }
+            if (hosting != null) {
+                options.put("hosting", hosting.label());
+            }
+            return state.onHost("driver start", new Request("start", options, name));
         }
     }
 

@@ -13,6 +13,7 @@ import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.DriverPackageException;
 import org.wdf4j.host.DriverStopRefusedException;
 import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
 import picocli.CommandLine.Command;
@@ -40,6 +41,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--no-verifier", description = "Run with the verifier off (it is on by default).")
     boolean noVerifier;
+
+    @Option(names = "--hosting", paramLabel = "MODEL", converter = HostingConverter.class,
+            description = "Where the drivers run: isolated (each in a driver host process of its own, the UMDF model: a driver that "
+            + "crashes, exits or hangs takes only its process with it) or in-process (in this JVM, the KMDF model). "
+            + "Default: what each package's Wdf4j-Hosting says, else isolated.")
+    HostingModel hosting;
 
     @Option(names = "--json", description = "Print one JSON document {\"drivers\":[...]} instead of the text reports "
             + "(with --device, also \"devices\":[...], the tree while the devices were added).")
@@ -77,11 +84,11 @@ final class RunCommand implements Callable<Integer> {
         int commandStatus = 0;
         List<UnloadReport> reports = new ArrayList<>();
         List<PnpManager.DevNode> tree = List.of();
-        try (DriverHost host = DriverHost.create()) {
+        try (DriverHost host = DriverHost.create().defaultHosting(HostingModel.ISOLATED)) {
             List<HostedDriver> started = new ArrayList<>();
             for (DriverPackage pkg : packages) {
                 try {
-                    HostedDriver hosted = host.start(pkg, verifier);
+                    HostedDriver hosted = host.start(pkg, verifier, hosting);
                     if (hosted.report() != null) {
                         reports.add(hosted.report());
                     } else {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.wdf4j.host.HostingModel;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,11 +40,20 @@ final class StoreCommands {
                 + "Wdf4j-Driver-Name, else the JAR's file name).")
         String name;
 
+        @Option(names = "--hosting", paramLabel = "MODEL", converter = HostingConverter.class,
+                description = "Where the driver runs when it is started without --hosting: isolated (a driver host "
+                        + "process of its own) or in-process (the host's JVM). Default: the package's Wdf4j-Hosting, "
+                        + "else isolated.")
+        HostingModel hosting;
+
         @Override
         public Integer call() {
             Map<String, String> options = new LinkedHashMap<>();
             if (replace) {
                 options.put("replace", "");
+            }
+            if (hosting != null) {
+                options.put("hosting", hosting.label());
             }
             if (entry != null) {
                 options.put("entry", entry);

@@ -17,6 +17,7 @@ import org.wdf4j.host.DriverStopRefusedException;
 import org.wdf4j.host.DriverStore;
 import org.wdf4j.host.DriverStoreException;
 import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
 
@@ -65,7 +66,7 @@ public final class HostCommands {
                 case "uninstall" -> uninstall(name(request), out);
                 case "list" -> list(out);
                 case "status" -> status(name(request), out);
-                case "start" -> start(name(request), request.flag("no-verifier"), out);
+                case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
                 case "devices" -> devices(request.flag("json"), out);
                 case "device-add" -> started(host.pnp().addDevice(argument(request, "a hardware ID")), "added", out);
@@ -176,6 +177,9 @@ public final class HostCommands {
                         pkg.hardwareIds());
             }
         }
+        if (request.option("hosting") != null) {
+            pkg = pkg.withHosting(hosting(request));
+        }
         boolean replace = request.flag("replace");
         boolean existed = host.store().get(pkg.name()).isPresent();
         DriverStore.InstalledDriver installed = host.install(pkg, replace);
@@ -250,13 +254,21 @@ public final class HostCommands {
             out.out("  binds to:   " + (d.hardwareIds().isEmpty() ? "(no hardware IDs: not a PnP driver)"
                     : String.join(", ", d.hardwareIds())));
         });
+        installed.ifPresent(d -> out.out("  hosting:    " + (d.hosting() != null ? d.hosting() + " (chosen at install)"
+                : "as the host chooses (" + host.defaultHosting() + ")")));
         if (loaded != null) {
+            out.out("  runs:       " + loaded.hosting() + (loaded.hosting() == HostingModel.ISOLATED
+                    ? " in " + loaded.where() : "") + ", pid " + loaded.pid());
+            if (loaded.hosting() == HostingModel.ISOLATED) {
+                out.out("  restarts:   " + loaded.restarts() + " (" + loaded.restartsLeft(host.restartPolicy())
+                        + " left)" + (loaded.lastFailure() == null ? "" : ", last failure: " + loaded.lastFailure()));
+            }
             out.out("  objects:    " + loaded.objectTree().size());
         }
         HostedDriver last = lastStarted.get(name);
         if (loaded == null && last != null && last.report() != null) {
             out.out("  last unload: " + (last.report().clean() ? "clean" : "NOT clean")
-                    + (last.report().failure() == null ? "" : " (bug check: " + last.report().failure() + ")"));
+                    + (last.report().failure() == null ? "" : " (failed: " + last.report().failure() + ")"));
         }
         if (installed.isPresent()) {
             Map<String, FxParameters.Value> values = host.store().parameters(name).values();
@@ -266,16 +278,24 @@ public final class HostCommands {
         return OK;
     }
 
-    private int start(String name, boolean noVerifier, Output out)
+    /** The {@code hosting} option, or null when the request has none. */
+    private static HostingModel hosting(Request request) {
+        String hosting = request.option("hosting");
+        return hosting == null ? null : HostingModel.parse(hosting);
+    }
+
+    private int start(String name, boolean noVerifier, HostingModel hosting, Output out)
             throws DriverPackageException, DriverStoreException, IOException {
-        HostedDriver hosted = host.start(name, noVerifier ? VerifierSettings.OFF : VerifierSettings.on());
+        HostedDriver hosted = host.start(name, noVerifier ? VerifierSettings.OFF : VerifierSettings.on(), hosting);
         lastStarted.put(name, hosted);
         if (hosted.report() != null) {
             out.err("DriverEntry of " + name + " failed; the driver was unloaded at once");
             out.outText(hosted.report().render().stripTrailing());
             return NOT_CLEAN;
         }
-        out.out("driver " + name + " started (" + hosted.state() + ", verifier " + (noVerifier ? "off" : "on") + ")");
+        out.out("driver " + name + " started (" + hosted.state() + ", " + hosted.hosting()
+                + (hosted.hosting() == HostingModel.ISOLATED ? " in " + hosted.where() : "") + ", verifier "
+                + (noVerifier ? "off" : "on") + ")");
         return OK;
     }
 

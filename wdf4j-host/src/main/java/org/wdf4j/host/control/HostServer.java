@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.wdf4j.host.DriverHost;
+import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.DriverStopRefusedException;
 import org.wdf4j.host.HostedDriver;
 import org.wdf4j.host.UnloadReport;
@@ -83,7 +84,7 @@ public final class HostServer implements AutoCloseable {
      * on that root) the host runs without them and says why on {@code log}.
      */
     public static HostServer start(Path stateDir, Path mountRoot, PrintStream log) throws IOException {
-        DriverHost host = DriverHost.create(stateDir);
+        DriverHost host = DriverHost.create(stateDir).defaultHosting(HostingModel.ISOLATED);
         try {
             if (mountRoot != null) {
                 try {
