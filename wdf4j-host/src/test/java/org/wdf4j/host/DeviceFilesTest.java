@@ -114,6 +114,35 @@ class DeviceFilesTest {
     }
 
     @Test
+    void h5_h6_aProgramReadingAnIsolatedDeviceGetsEioWhenItsDriverHostIsKilledAndReadsAgainAfterTheRestart()
+            throws Exception {
+        HostedDriver echo = host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on(),
+                HostingModel.ISOLATED);
+        PnpManager.DevNode node = host.pnp().addDevice("ROOT\\ECHO");
+        Path file = root.resolve("echo0");
+        assertThat(ls()).containsExactly("echo0");
+        assertThat(FuseTests.ok("sh", "-c", "printf before > \"$1\"", "sh", file.toString())).isEmpty();
+        assertThat(FuseTests.ok("dd", "if=" + file, "bs=6", "count=1", "status=none")).isEqualTo("before");
+
+        long firstPid = echo.pid();
+        host.pnp().sleep(); // the echo queue holds the program's read while the system sleeps
+        try (FuseTests.Program reader = FuseTests.Program.client("read-block", file.toString())) {
+            assertThat(reader.nextLine()).isEqualTo("reading");
+            ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+            assertThat(reader.nextLine()).as("the documented errno of STATUS_DRIVER_PROCESS_TERMINATED")
+                    .isEqualTo("error EIO");
+            assertThat(reader.awaitExit()).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> echo.restarts() == 1
+                && host.pnp().device(node.instanceId()).orElseThrow().status() == PnpManager.Status.SUSPENDED);
+        host.pnp().wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ls().contains("echo0"));
+        assertThat(FuseTests.ok("sh", "-c", "printf after > \"$1\"", "sh", file.toString())).isEmpty();
+        assertThat(FuseTests.ok("dd", "if=" + file, "bs=5", "count=1", "status=none")).isEqualTo("after");
+        assertThat(echo.pid()).isNotEqualTo(firstPid);
+    }
+
+    @Test
     void namesAreStableAndSayWhichDeviceAndInterface() throws Exception {
         host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on());
         host.start(TestDrivers.pnpTestDriver("pnptest"), VerifierSettings.on());
