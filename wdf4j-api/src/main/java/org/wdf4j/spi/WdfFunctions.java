@@ -3,6 +3,7 @@ package org.wdf4j.spi;
 import java.util.ServiceLoader;
 import org.wdf4j.Irql;
 import org.wdf4j.NtResult;
+import org.wdf4j.WdfBugCheck;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.device.WdfDevice;
@@ -61,6 +62,29 @@ public interface WdfFunctions {
     void lowerIrql(Irql previous);
 
     void dbgPrint(String line);
+
+    /**
+     * An in-process driver's code asked to end the host process (H9): a {@code System.exit}, {@code Runtime.exit}
+     * or {@code Runtime.halt} that the host rewrote into a call to {@link org.wdf4j.HostGuard}, or the same reached
+     * through reflection or a method handle. Records a WDF4J_HOST_CALL_REFUSED bug check against the driver, which
+     * fails it: the host stops it without its EvtDriverUnload, whether or not the driver catches the exception.
+     *
+     * @param caller the class that made the call: a driver's class names its driver; otherwise the driver the
+     *     calling thread works for is blamed
+     * @param call the call, with its status when known: {@code System.exit(3)},
+     *     {@code Runtime.halt(3) through Method.invoke}, {@code a method handle to System.exit(int) (...findStatic)}
+     * @return the bug check, for the caller to throw
+     */
+    WdfBugCheck processExitRefused(Class<?> caller, String call);
+
+    /**
+     * An in-process driver reached {@code Method.invoke} or a {@code MethodHandles.Lookup} finder through
+     * reflection or a method handle (H9), where the host cannot check what it goes on to call. Recorded and
+     * answered as {@link #processExitRefused}.
+     *
+     * @param call what was reached and how, e.g. {@code Method.invoke called through Method.invoke}
+     */
+    WdfBugCheck indirectReflectionRefused(Class<?> caller, String call);
 
     /** The bound implementation. */
     static WdfFunctions get() {

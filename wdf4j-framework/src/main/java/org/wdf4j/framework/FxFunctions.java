@@ -368,6 +368,28 @@ public final class FxFunctions implements WdfFunctions {
         }
     }
 
+    @Override
+    public WdfBugCheck processExitRefused(Class<?> caller, String call) {
+        return refused(caller, call + " refused: a driver cannot end the host; run untrusted drivers isolated");
+    }
+
+    @Override
+    public WdfBugCheck indirectReflectionRefused(Class<?> caller, String call) {
+        return refused(caller, call + " refused: the host checks Method.invoke and the MethodHandles.Lookup finders "
+                + "only where a driver calls them, so a driver cannot reach them through reflection or a method handle; "
+                + "run untrusted drivers isolated");
+    }
+
+    /** H9: a bug check against the driver of {@code caller}'s class, else the driver the thread works for. */
+    private static WdfBugCheck refused(Class<?> caller, String message) {
+        FxDriverGlobals globals = FxDriverRegistry.ofClass(caller);
+        if (globals == null) {
+            globals = FxDriverRegistry.caller();
+        }
+        WdfBugCheckCode code = WdfBugCheckCode.WDF4J_HOST_CALL_REFUSED;
+        return globals == null ? new WdfBugCheck(code, null, message) : globals.bugCheck(code, message);
+    }
+
     private static WdfBugCheck bugCheckForCaller(WdfBugCheckCode code, String message) {
         FxDriverGlobals globals = FxDriverRegistry.caller();
         return globals == null ? new WdfBugCheck(code, null, message) : globals.bugCheck(code, message);
