@@ -1,0 +1,265 @@
+package org.wdf4j.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wdf4j.NtStatus;
+import org.wdf4j.framework.Finding;
+import org.wdf4j.framework.FxDriverState;
+import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.PnpManager.DevNode;
+import org.wdf4j.host.PnpManager.Status;
+import org.wdf4j.host.client.DeviceHandle;
+import org.wdf4j.host.client.IoResult;
+import org.wdf4j.host.client.PendingIo;
+
+/**
+ * H9: an in-process driver cannot end the host with {@code System.exit}, {@code Runtime.exit} or {@code Runtime.halt},
+ * directly, by reflection, by a method handle or a method reference.
+ * Each attack is refused as a bug check that stops only that driver; the hello sample, loaded beside it, goes on and
+ * unloads clean. That the test JVM is still running proves the host survived; {@link #h9_wdf4jRunExitsWithThreeNotWithTheDriversStatus}
+ * proves it for the real {@code wdf4j run} process too.
+ */
+class ProcessExitGuardTest {
+
+    private static final String REFUSED = " refused: a driver cannot end the host; run untrusted drivers isolated";
+    private static final String EXIT_ON_READ = "ROOT\\EXITONREAD";
+    private static final java.util.UUID GUID_EXITONREAD = java.util.UUID.fromString("0b0e4f6c-5a7d-4c55-9f43-3b6d2a1e9c07");
+
+    private final DriverHost host = DriverHost.create();
+    private HostedDriver hello;
+
+    @BeforeEach
+    void startABystander() throws DriverPackageException {
+        hello = host.start(TestDrivers.sample(TestDrivers.HELLO), VerifierSettings.on());
+        assertThat(hello.isRunning()).isTrue();
+    }
+
+    @AfterEach
+    void theBystanderStillUnloadsClean() {
+        try {
+            assertThat(hello.isRunning()).as("the driver loaded beside the attacker still runs").isTrue();
+            UnloadReport report = host.stop(hello);
+            assertThat(report.clean()).as(report.render()).isTrue();
+        } finally {
+            host.close();
+        }
+    }
+
+    // H9: System.exit in DriverEntry is refused as a bug check (WDF4J_HOST_CALL_REFUSED) naming the call and its status:
+    // DriverEntry fails, EvtDriverUnload is not called, the driver's tree is cleaned up and its loader collected.
+    @Test
+    void h9_systemExitInDriverEntryIsRefused() {
+        UnloadReport report = startAndAwaitReport("ExitInEntryDriver", "exit");
+        assertRefusedWithoutUnload(report, "System.exit(3)");
+        assertThat(report.driverEntrySucceeded()).isFalse();
+        assertThat(report.driverEntryException()).contains("org.wdf4j.WdfBugCheck", "System.exit(3)" + REFUSED,
+                "at org.wdf4j.HostGuard.systemExit", "ExitInEntryDriver.driverEntry");
+        assertThat(TestDrivers.printed(report)).containsSubsequence(TestDrivers.TREE_CLEANUP_THEN_DESTROY);
+        assertThat(report.render()).contains("EvtDriverUnload called: no",
+                "Stopped by bug check:   WDF_VIOLATION (0x10D) WDF4J_HOST_CALL_REFUSED (0x1000) in driver exit: System.exit(3)"
+                        + REFUSED, "Verdict: NOT clean");
+        assertThat(report.findings()).anySatisfy(f -> {
+            assertThat(f.kind()).isEqualTo(Finding.Kind.BUG_CHECK);
+            assertThat(f.rule()).isEqualTo("WDF4J_HOST_CALL_REFUSED");
+            assertThat(f.stack()).contains("ExitInEntryDriver.driverEntry");
+        });
+    }
+
+    // H9: Runtime.halt, which would end the JVM without even its shutdown hooks, is refused the same way.
+    @Test
+    void h9_runtimeHaltInDriverEntryIsRefused() {
+        UnloadReport report = startAndAwaitReport("HaltInEntryDriver", "halt");
+        assertRefusedWithoutUnload(report, "Runtime.halt(4)");
+        assertThat(TestDrivers.printed(report)).containsSubsequence(TestDrivers.TREE_CLEANUP_THEN_DESTROY);
+    }
+
+    // H9: Runtime.exit in EvtDriverUnload is refused; the unload goes on to the end (cleanup, destroy, collection) and
+    // the report names the call.
+    @Test
+    void h9_runtimeExitInEvtDriverUnloadIsRefusedAndTheUnloadCompletes() throws DriverPackageException {
+        HostedDriver hosted = host.start(TestDrivers.pkg("RuntimeExitInUnloadDriver", "unloadexit"), VerifierSettings.on());
+        assertThat(hosted.isRunning()).isTrue();
+        UnloadReport report = host.stop(hosted);
+        assertThat(report.evtDriverUnloadCalled()).isTrue();
+        assertThat(report.failure()).contains("WDF4J_HOST_CALL_REFUSED", "Runtime.exit(5)" + REFUSED);
+        assertThat(TestDrivers.printed(report)).first().isEqualTo("EvtDriverUnload: exiting");
+        assertThat(TestDrivers.printed(report)).containsSubsequence(TestDrivers.TREE_CLEANUP_THEN_DESTROY)
+                .noneMatch(line -> line.contains("MUST NOT RUN"));
+        assertThat(report.classLoaderCollected()).isTrue();
+        assertThat(report.clean()).isFalse();
+    }
+
+    // H9: System.exit reached through Method.invoke is refused, while the driver's reflection on its own
+    // package-private method works as before (the driver, not the guard, is still the caller the JDK checks).
+    @Test
+    void h9_systemExitThroughMethodInvokeIsRefused() {
+        UnloadReport report = startAndAwaitReport("ExitByReflectionDriver", "reflect");
+        assertRefusedWithoutUnload(report, "System.exit(6) through Method.invoke");
+        assertThat(TestDrivers.printed(report)).contains("reflection on its own method: hello reflection");
+    }
+
+    // H9: a method handle to Runtime.halt is refused when it is looked up; a handle to the driver's own private method
+    // works as before.
+    @Test
+    void h9_aMethodHandleToRuntimeHaltIsRefused() {
+        UnloadReport report = startAndAwaitReport("ExitByMethodHandleDriver", "handle");
+        assertRefusedWithoutUnload(report, "a method handle to Runtime.halt(int) (MethodHandles.Lookup.findVirtual)");
+        assertThat(TestDrivers.printed(report)).contains("method handle to its own method: 42");
+    }
+
+    // H9: the method reference System::exit is made as before and refused when it is called (here by a JDK class,
+    // IntStream.forEach), and the refusal is still charged to the driver.
+    @Test
+    void h9_systemExitThroughAMethodReferenceIsRefusedWhenCalled() {
+        UnloadReport report = startAndAwaitReport("ExitByMethodRefDriver", "methodref");
+        assertRefusedWithoutUnload(report, "System.exit(8)");
+        assertThat(TestDrivers.printed(report)).contains("made the method reference true");
+    }
+
+    // H9: a driver that catches each refusal and carries on is still failed and stopped: the first bug check fails it,
+    // and every refused call is in the findings.
+    @Test
+    void h9_aDriverThatCatchesTheRefusalIsStillStopped() {
+        UnloadReport report = startAndAwaitReport("CatchingExitDriver", "catcher");
+        assertRefusedWithoutUnload(report, "System.exit(10)");
+        assertThat(report.driverEntrySucceeded()).as("it returned STATUS_SUCCESS, but it was bug-checked").isFalse();
+        assertThat(TestDrivers.printed(report)).containsSubsequence("caught WdfBugCheck", "caught WdfBugCheck",
+                "caught WdfBugCheck", "carrying on");
+        assertThat(report.findings()).filteredOn(f -> f.kind() == Finding.Kind.BUG_CHECK).extracting(Finding::message)
+                .containsExactly("System.exit(10)" + REFUSED, "Runtime.exit(11)" + REFUSED, "Runtime.halt(12)" + REFUSED);
+        assertThat(TestDrivers.printed(report)).containsSubsequence(TestDrivers.TREE_CLEANUP_THEN_DESTROY);
+    }
+
+    // H9: System.exit in EvtIoRead, reached by a client's read, is refused: the read fails, the host stops the driver
+    // (no EvtDriverUnload), its device is left without a driver, and the host serves other drivers as before.
+    @Test
+    @Timeout(120)
+    void h9_systemExitInEvtIoReadIsRefused() throws Exception {
+        HostedDriver hosted = host.start(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.ExitInIoCallbackDriver",
+                "ioexit", DriverPackage.FRAMEWORK_VERSION, List.of(EXIT_ON_READ)), VerifierSettings.on());
+        String instance = host.pnp().addDevice(EXIT_ON_READ).instanceId();
+        String path = host.client().interfaces(GUID_EXITONREAD).getFirst().path();
+        try (DeviceHandle handle = host.client().open(path).value()) {
+            assertThat(handle.write(new byte[] {1, 2, 3}).information()).isEqualTo(3);
+            PendingIo read = handle.readAsync(16);
+            await().atMost(Duration.ofSeconds(60)).until(() -> hosted.report() != null);
+            IoResult result = read.result().get(60, TimeUnit.SECONDS);
+            // The framework answers the request the driver dropped, or the driver's stop, racing it, answers it first.
+            assertThat(result.status()).isIn(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, NtStatus.STATUS_NO_SUCH_DEVICE);
+        }
+        UnloadReport report = hosted.report();
+        assertRefusedWithoutUnload(report, "System.exit(9)");
+        assertThat(report.callbacks()).anyMatch(line -> line.contains("EvtIoRead: exiting"));
+        assertThat(host.pnp().devices()).filteredOn(n -> n.instanceId().equals(instance))
+                .extracting(DevNode::driver, DevNode::status).containsExactly(org.assertj.core.groups.Tuple.tuple(null,
+                        Status.NO_DRIVER));
+    }
+
+    // H9: the real command: `wdf4j run` on a package whose DriverEntry calls System.exit(3) is not ended with status
+    // 3 by the driver; it prints the report (the refusal named) and exits with its own status for a failed driver, 3.
+    // The driver's status is 3 too, so the driver asks for 3 and a second package, whose driver halts with 4,
+    // proves that the exit status is the command's: a halt would have ended the process with 4 before any report.
+    @Test
+    @Timeout(120)
+    void h9_wdf4jRunExitsWithThreeNotWithTheDriversStatus(@TempDir Path tmp) throws Exception {
+        Path exit = repackage(tmp.resolve("exit.jar"), "org.wdf4j.testdrivers.ExitInEntryDriver", "exit");
+        Path halt = repackage(tmp.resolve("halt.jar"), "org.wdf4j.testdrivers.HaltInEntryDriver", "halt");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launcherJvmFlags());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.wdf4j.host.cli.Wdf4jCommand", "run",
+                halt.toString(), exit.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output;
+        try (InputStream in = process.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("Unload report for driver halt", "Runtime.halt(4)" + REFUSED,
+                "Unload report for driver exit", "System.exit(3)" + REFUSED, "Verdict: NOT clean");
+        assertThat(process.exitValue()).as(output).isEqualTo(3);
+    }
+
+    /** Starts the test driver and waits for the host to have stopped it. */
+    private UnloadReport startAndAwaitReport(String simpleName, String name) {
+        HostedDriver hosted;
+        try {
+            hosted = host.start(TestDrivers.pkg(simpleName, name), VerifierSettings.on());
+        } catch (DriverPackageException e) {
+            throw new IllegalStateException(e);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> hosted.report() != null);
+        assertThat(hosted.state()).isEqualTo(FxDriverState.UNLOADED);
+        return hosted.report();
+    }
+
+    /** The report of a driver stopped by the refusal of {@code call}: no EvtDriverUnload, nothing after the call. */
+    private static void assertRefusedWithoutUnload(UnloadReport report, String call) {
+        assertThat(report.failure()).contains("WDF4J_HOST_CALL_REFUSED", call + REFUSED);
+        assertThat(report.evtDriverUnloadCalled()).isFalse();
+        assertThat(report.callbacks()).noneMatch(line -> line.contains("MUST NOT RUN"));
+        assertThat(report.classLoaderCollected()).as("U6 step 6 holds for a refused driver too").isTrue();
+        assertThat(report.clean()).isFalse();
+    }
+
+    /** The JVM options of the wdf4j launcher: the options on its java command line (its last line) before -D and -cp. */
+    private static List<String> launcherJvmFlags() throws IOException {
+        Path launcher = Path.of(System.getProperty("wdf4j.home", ".."), "wdf4j");
+        List<String> lines = Files.readAllLines(launcher);
+        List<String> words = Arrays.asList(lines.getLast().trim().split("\\s+"));
+        assertThat(words.subList(0, 2)).as("the launcher ends with exec java").containsExactly("exec", "\"$jdk/bin/java\"");
+        return words.stream().skip(2).takeWhile(w -> w.startsWith("--") || w.startsWith("-XX")).toList();
+    }
+
+    /**
+     * The test drivers' JAR as a package of its own, whose manifest names {@code entryClass} and asks to run
+     * in-process, for the command line.
+     */
+    private static Path repackage(Path target, String entryClass, String name) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue(DriverPackage.ENTRY_ATTRIBUTE, entryClass);
+        main.putValue(DriverPackage.NAME_ATTRIBUTE, name);
+        main.putValue(DriverPackage.VERSION_ATTRIBUTE, DriverPackage.FRAMEWORK_VERSION);
+        main.putValue(DriverPackage.HOSTING_ATTRIBUTE, HostingModel.IN_PROCESS.label()); // wdf4j run defaults to isolated
+        try (JarFile source = new JarFile(TestDrivers.JAR.toFile());
+             OutputStream file = Files.newOutputStream(target);
+             JarOutputStream out = new JarOutputStream(file, manifest)) {
+            for (JarEntry entry : source.stream().toList()) {
+                if (entry.getName().equals(JarFile.MANIFEST_NAME) || entry.getName().equals("META-INF/")) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(entry.getName()));
+                try (InputStream in = source.getInputStream(entry)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        return target;
+    }
+}
