@@ -77,7 +77,7 @@ import org.wdf4j.HostGuard;
  * ({@code ProcessBuilder} running {@code kill -9} on the host's pid, {@code sun.misc.Signal.raise}); native code
  * (JNI, the foreign function API) where the host grants native access to unnamed modules; exhausting the host's
  * memory or threads; and reflection into framework and host internals. {@code sun.misc.Unsafe} memory access is
- * not a rewrite: it is the JVM's to deny. A serializable lambda of one of these methods
+ * not a rewrite: the host's JVM runs with {@link JvmFlags#HARDENING}. A serializable lambda of one of these methods
  * no longer deserializes. Drivers that are not trusted run isolated, in a driver-host process of their own, where
  * nothing is rewritten and an exit ends only that process.
  */

@@ -42,10 +42,13 @@ import org.wdf4j.WdfBugCheckCode;
 /** The rewriting of a driver's classes (H9), class file by class file; {@link ProcessExitGuardTest} runs the drivers. */
 class DriverCodeGuardTest {
 
-    /** The test drivers whose code uses a guarded method: they try System.exit, Runtime.exit or Runtime.halt. */
+    /**
+     * The test drivers whose code uses a guarded method: those that try System.exit, Runtime.exit or Runtime.halt
+     * (directly or reflectively), and UnsafeWriteDriver, whose Method.invoke is checked.
+     */
     private static final Set<String> REWRITTEN = Set.of("ExitInEntryDriver", "HaltInEntryDriver",
             "RuntimeExitInUnloadDriver", "ExitByReflectionDriver", "ExitByMethodHandleDriver", "ExitByMethodRefDriver",
-            "CatchingExitDriver", "ExitInIoCallbackDriver");
+            "CatchingExitDriver", "ExitInIoCallbackDriver", "UnsafeWriteDriver");
 
     // H9: the guard changes no class whose code does not use the guarded methods, byte for byte: the hello, echo and
     // nonpnp samples and every test driver but those that use them.
@@ -102,7 +105,8 @@ class DriverCodeGuardTest {
                 "ExitByReflectionDriver: org/wdf4j/HostGuard.checkInvoke",
                 "ExitByReflectionDriver: java/lang/reflect/Method.invoke",
                 "ExitByMethodHandleDriver: org/wdf4j/HostGuard.findStatic",
-                "ExitByMethodHandleDriver: org/wdf4j/HostGuard.findVirtual");
+                "ExitByMethodHandleDriver: org/wdf4j/HostGuard.findVirtual",
+                "UnsafeWriteDriver: org/wdf4j/HostGuard.checkInvoke", "UnsafeWriteDriver: java/lang/reflect/Method.invoke");
     }
 
     // H9: every method the guard puts in place of a guarded one exists in HostGuard, is public and static, and has the

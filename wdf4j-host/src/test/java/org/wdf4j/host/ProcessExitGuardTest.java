@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import org.wdf4j.host.client.PendingIo;
 
 /**
  * H9: an in-process driver cannot end the host with {@code System.exit}, {@code Runtime.exit} or {@code Runtime.halt},
- * directly, by reflection, by a method handle or a method reference.
+ * directly, by reflection, by a method handle or a method reference, nor use {@code sun.misc.Unsafe} memory access.
  * Each attack is refused as a bug check that stops only that driver; the hello sample, loaded beside it, goes on and
  * unloads clean. That the test JVM is still running proves the host survived; {@link #h9_wdf4jRunExitsWithThreeNotWithTheDriversStatus}
  * proves it for the real {@code wdf4j run} process too.
@@ -175,6 +176,30 @@ class ProcessExitGuardTest {
         assertThat(host.pnp().devices()).filteredOn(n -> n.instanceId().equals(instance))
                 .extracting(DevNode::driver, DevNode::status).containsExactly(org.assertj.core.groups.Tuple.tuple(null,
                         Status.NO_DRIVER));
+    }
+
+    // H9: sun.misc.Unsafe memory access throws in the host's JVM (JvmFlags.HARDENING, which the test JVM has as the
+    // launcher's does): the driver's write to a bogus address fails DriverEntry with UnsupportedOperationException.
+    @Test
+    void h9_unsafeMemoryAccessIsDenied() throws DriverPackageException {
+        assertThat(ManagementFactory.getRuntimeMXBean().getInputArguments())
+                .as("the test JVM must run with JvmFlags.HARDENING (wdf4j-host/pom.xml's argLine): without it the "
+                        + "driver's write would crash the JVM").containsAll(JvmFlags.HARDENING);
+        HostedDriver hosted = host.start(TestDrivers.pkg("UnsafeWriteDriver", "unsafe"), VerifierSettings.on());
+        UnloadReport report = hosted.report();
+        assertThat(report).as("DriverEntry failed, so the driver is already unloaded").isNotNull();
+        assertThat(report.driverEntrySucceeded()).isFalse();
+        assertThat(report.driverEntryException()).contains("java.lang.UnsupportedOperationException",
+                "UnsafeWriteDriver.driverEntry");
+        assertThat(report.evtDriverUnloadCalled()).isFalse();
+        assertThat(TestDrivers.printed(report)).contains("got theUnsafe").noneMatch(line -> line.contains("MUST NOT RUN"));
+        assertThat(report.classLoaderCollected()).isTrue();
+    }
+
+    // H9: the wdf4j launcher's java command line has JvmFlags.HARDENING, the flags the driver-host processes get too.
+    @Test
+    void h9_theLauncherPassesTheHardeningFlags() throws IOException {
+        assertThat(launcherJvmFlags()).containsAll(JvmFlags.HARDENING);
     }
 
     // H9: the real command: `wdf4j run` on a package whose DriverEntry calls System.exit(3) is not ended with status
