@@ -27,6 +27,26 @@ import org.wdf4j.spi.WdfFunctions;
 /** The framework's implementation of the API's function table. */
 public final class FxFunctions implements WdfFunctions {
 
+    /**
+     * What a driver's {@code System.exit}, {@code Runtime.exit} or {@code Runtime.halt} does in this process besides
+     * the bug check: nothing in the host's own JVM (the call is refused, H9); in a driver host process it ends that
+     * process, after naming the driver to the host (H4, H6).
+     */
+    @FunctionalInterface
+    public interface ProcessExitHandler {
+
+        /** The driver called {@code call} (e.g. {@code System.exit(7)}); may end the process and not return. */
+        void driverEndsProcess(FxDriverGlobals driver, String call);
+    }
+
+    /** Null in the host's JVM; set once by a driver host process. */
+    private static volatile ProcessExitHandler processExitHandler;
+
+    /** Sets what a driver's exit call does besides its bug check (a driver host process sets it at start). */
+    public static void setProcessExitHandler(ProcessExitHandler handler) {
+        processExitHandler = handler;
+    }
+
     @Override
     public NtResult<WdfDriver> driverCreate(DriverObject driverObject, String registryPath,
                                             WdfObjectAttributes attributes, WdfDriverConfig config) {
@@ -370,6 +390,11 @@ public final class FxFunctions implements WdfFunctions {
 
     @Override
     public WdfBugCheck processExitRefused(Class<?> caller, String call) {
+        ProcessExitHandler handler = processExitHandler;
+        if (handler != null) {
+            FxDriverGlobals globals = FxDriverRegistry.ofClass(caller);
+            handler.driverEndsProcess(globals != null ? globals : FxDriverRegistry.caller(), call);
+        }
         return refused(caller, call + " refused: a driver cannot end the host; run untrusted drivers isolated");
     }
 

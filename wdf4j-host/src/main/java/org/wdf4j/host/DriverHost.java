@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,10 +65,16 @@ public final class DriverHost implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile boolean checkCollection = true;
+    /** The name of the one driver pool (more pools, by name, are for later). */
+    static final String DEFAULT_POOL = "default";
+    /** The pools' driver hosts, by pool name; guarded by itself. */
+    private final Map<String, DriverHostProcess> pools = new HashMap<>();
     /** Where drivers whose start names no hosting model, and whose package asks for none, run. */
     private volatile HostingModel defaultHosting = HostingModel.IN_PROCESS;
     /** What happens when an isolated driver's driver host ends without being asked to (H6). */
     private volatile RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
+    /** H7: how long an operation sent to a driver host may take without progress before the host ends it. */
+    private volatile Duration hostProcessTimeout = DEFAULT_HOST_PROCESS_TIMEOUT;
     /** The driver store in the state directory; null for a throw-away host. */
     private final DriverStore store;
     /** Parameters of drivers that are not installed in a store: kept for the life of this host only. */
@@ -143,7 +150,7 @@ public final class DriverHost implements AutoCloseable {
             }
         }
         HostedDriver hosted = hosting == HostingModel.IN_PROCESS ? load(driverPackage, verifier)
-                : loadIsolated(driverPackage, verifier);
+                : loadIsolated(driverPackage, verifier, hosting);
         FxDriverGlobals.EntryOutcome outcome = hosted.runtime().callDriverEntry();
         if (!outcome.status().isSuccess() || outcome.hung()) {
             finish(hosted, List.of());
@@ -181,13 +188,14 @@ public final class DriverHost implements AutoCloseable {
         return hosted;
     }
 
-    /** Starts a driver host process for the driver and loads it there (DriverEntry is not called yet). */
-    private HostedDriver loadIsolated(DriverPackage driverPackage, VerifierSettings verifier)
+    /** Loads the driver into a driver host process, its own or the pool's (DriverEntry is not called yet). */
+    private HostedDriver loadIsolated(DriverPackage driverPackage, VerifierSettings verifier, HostingModel hosting)
             throws DriverPackageException {
         String name = driverPackage.name();
         HostedDriver[] self = new HostedDriver[1];
-        IsolatedDriverRuntime runtime = isolatedRuntime(driverPackage, verifier, cause -> driverHostEnded(self[0], cause));
-        HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.ISOLATED, verifier, runtime);
+        IsolatedDriverRuntime runtime = isolatedRuntime(driverPackage, verifier, hosting,
+                ended -> driverHostEnded(self[0], ended));
+        HostedDriver hosted = new HostedDriver(driverPackage, hosting, verifier, runtime);
         self[0] = hosted;
         synchronized (drivers) {
             drivers.put(name, hosted);
@@ -196,11 +204,43 @@ public final class DriverHost implements AutoCloseable {
     }
 
     private IsolatedDriverRuntime isolatedRuntime(DriverPackage driverPackage, VerifierSettings verifier,
-                                                  java.util.function.Consumer<String> onEnded)
+                                                  HostingModel hosting,
+                                                  java.util.function.Consumer<IsolatedDriverRuntime.Ended> onEnded)
             throws DriverPackageException {
         String name = driverPackage.name();
-        return IsolatedDriverRuntime.create(driverPackage, REGISTRY_ROOT + name, verifier, namespace.listenerFor(name),
-                parametersFor(name), onEnded);
+        for (int attempt = 1; ; attempt++) {
+            DriverHostProcess process = processFor(hosting, name);
+            try {
+                return IsolatedDriverRuntime.create(process, driverPackage, REGISTRY_ROOT + name, verifier,
+                        namespace.listenerFor(name), parametersFor(name), onEnded, () -> driverFailed(name));
+            } catch (DriverHostEndedException e) {
+                if (attempt == 2) {
+                    throw new DriverPackageException("cannot load driver " + name + " into a driver host: "
+                            + e.getMessage(), e);
+                }
+                // the pool's process ended or began to exit meanwhile: the next attempt starts a new one
+            }
+        }
+    }
+
+    /** The pool's driver host (started when it has none that serves), or a new one of the driver's own. */
+    private DriverHostProcess processFor(HostingModel hosting, String driver) throws DriverPackageException {
+        try {
+            if (hosting == HostingModel.POOLED) {
+                synchronized (pools) {
+                    DriverHostProcess pool = pools.get(DEFAULT_POOL);
+                    if (pool == null || !pool.isServing()) {
+                        pool = DriverHostProcess.start(DEFAULT_POOL, hostProcessTimeout);
+                        pools.put(DEFAULT_POOL, pool);
+                    }
+                    return pool;
+                }
+            }
+            return DriverHostProcess.start(null, hostProcessTimeout);
+        } catch (IOException e) {
+            throw new DriverPackageException("cannot start a driver host process for driver " + driver + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -209,17 +249,28 @@ public final class DriverHost implements AutoCloseable {
      * failed with the cause, and the driver is restarted in a new driver host (its devices added and started again)
      * while the restart policy allows; otherwise it is unloaded and its report says why.
      */
-    private void driverHostEnded(HostedDriver hosted, String cause) {
+    private void driverHostEnded(HostedDriver hosted, IsolatedDriverRuntime.Ended ended) {
         if (hosted == null || closed) {
             return;
         }
+        String cause = ended.cause();
         failedDriverStopper.execute(() -> {
             synchronized (hosted) {
-                if (hosted.report() != null || closed) {
-                    return;
+                if (hosted.report() != null || closed || hosted.state() != FxDriverState.STARTED) {
+                    return; // unloaded, or ended in DriverEntry or the unload, whose caller reports it
                 }
                 pnp.driverHostFailed(hosted.name(), "driver host " + hosted.pid() + " " + cause);
-                boolean restart = hosted.failed(cause, restartPolicy, System.nanoTime());
+                boolean restart;
+                if (ended.blamed()) {
+                    restart = hosted.failed(cause, restartPolicy, System.nanoTime());
+                    if (restart && hosted.leavesPool()) {
+                        LOG.warn("[{}] it failed its pool's driver host twice: it moves to a driver host of its own",
+                                hosted.name());
+                    }
+                } else {
+                    hosted.poolMateFailed(cause);
+                    restart = true;
+                }
                 LOG.warn("[{}] its driver host {} ended: {}; {}", hosted.name(), hosted.pid(), cause,
                         restart ? "restarting it (" + hosted.restartsLeft(restartPolicy) + " restarts left after this)"
                                 : "no restart left");
@@ -240,7 +291,8 @@ public final class DriverHost implements AutoCloseable {
         String name = hosted.name();
         IsolatedDriverRuntime fresh;
         try {
-            fresh = isolatedRuntime(hosted.driverPackage(), hosted.verifier(), cause -> driverHostEnded(hosted, cause));
+            fresh = isolatedRuntime(hosted.driverPackage(), hosted.verifier(), hosted.hosting(),
+                    ended -> driverHostEnded(hosted, ended));
         } catch (DriverPackageException e) {
             LOG.warn("[{}] cannot restart it: {}", name, e.getMessage());
             return false;
@@ -339,7 +391,7 @@ public final class DriverHost implements AutoCloseable {
 
     /**
      * Sets where drivers run when neither their start nor their package says (H2): in-process by default for an
-     * embedder; {@code wdf4j host} and {@code wdf4j run} make it isolated.
+     * embedder; {@code wdf4j host} and {@code wdf4j run} make it pooled, as UMDF 2 does.
      */
     public DriverHost defaultHosting(HostingModel model) {
         this.defaultHosting = java.util.Objects.requireNonNull(model, "model");
@@ -348,6 +400,23 @@ public final class DriverHost implements AutoCloseable {
 
     public HostingModel defaultHosting() {
         return defaultHosting;
+    }
+
+    /** UMDF's host process timeout: 60 seconds. */
+    public static final Duration DEFAULT_HOST_PROCESS_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Sets the host process timeout (H7): how long a PnP, power, create, cleanup, close or cancel operation sent to a
+     * driver host may take, extended while its driver makes progress, before the host records the driver host's
+     * thread stacks and ends it. Applies to driver hosts started from now on. A verifier wait timeout longer than
+     * this one wins for the drivers that have it.
+     */
+    public DriverHost hostProcessTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the host process timeout must be positive, was " + timeout);
+        }
+        this.hostProcessTimeout = timeout;
+        return this;
     }
 
     /** Sets what happens when an isolated driver's driver host ends without being asked to (H6). */

@@ -57,13 +57,15 @@ public final class DriverHostMain {
     private static final long HOST_CALL_TIMEOUT_S = 60;
 
     private final Channel channel;
+    /** Tells the host which driver this process was calling, should it die; null when the host gave none. */
+    private final Blackbox blackbox;
     private final ExecutorService control = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wdf4j-driver-host-control");
         t.setDaemon(true);
         return t;
     });
-    /** Driver number (the host's) to its globals. */
-    private final Map<Integer, FxDriverGlobals> drivers = new ConcurrentHashMap<>();
+    /** Driver number (the host's) to the driver, run here as the host runs an in-process driver. */
+    private final Map<Integer, LocalDriverRuntime> drivers = new ConcurrentHashMap<>();
     /** Guards {@link #deviceIds}, {@link #devices} and {@link #filesOfDevice}. */
     private final Object deviceLock = new Object();
     private final Map<FxDevice, Integer> deviceIds = new IdentityHashMap<>();
@@ -74,19 +76,30 @@ public final class DriverHostMain {
     private final AtomicInteger nextFile = new AtomicInteger(1);
     /** Requests in flight, by the host's I/O number. */
     private final Map<Long, FxIrp> requests = new ConcurrentHashMap<>();
+    /** The open each request in flight came through. */
+    private final Map<FxIrp, FxFileHandle> irpFiles = new ConcurrentHashMap<>();
     /** Calls to the host waiting for their answer, by call number. */
     private final Map<Integer, CompletableFuture<Message>> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextCall = new AtomicInteger(1);
 
-    private DriverHostMain(Channel channel) {
+    /** Driver numbers by name, to tell which driver a request goes to. */
+    private final Map<String, Integer> driverNumbers = new ConcurrentHashMap<>();
+
+    private DriverHostMain(Channel channel, Blackbox blackbox) {
         this.channel = channel;
+        this.blackbox = blackbox;
     }
 
-    public static void main(String[] args) {
+    /** {@code DriverHostMain [BLACKBOX]}: serves the host on standard input and output. */
+    public static void main(String[] args) throws IOException {
         // The channel is the real standard output; whatever a driver prints goes to standard error.
         FileOutputStream channelOut = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        DriverHostMain main = new DriverHostMain(new Channel(new FileInputStream(FileDescriptor.in), channelOut));
+        Blackbox blackbox = args.length > 0 ? Blackbox.map(Path.of(args[0]), true) : null;
+        DriverHostMain main = new DriverHostMain(new Channel(new FileInputStream(FileDescriptor.in), channelOut),
+                blackbox);
+        // A driver's exit call ends this process, as it would end a WUDFHost, after naming the driver to the host.
+        org.wdf4j.framework.FxFunctions.setProcessExitHandler(main::driverEndsProcess);
         int status = main.serve();
         Runtime.getRuntime().halt(status);
     }
@@ -120,23 +133,28 @@ public final class DriverHostMain {
             case Message.Cancel c -> {
                 FxIrp irp = requests.get(c.io());
                 if (irp != null) {
+                    mark(Blackbox.READER, driverOf(irp));
                     irp.cancel();
+                    mark(Blackbox.READER, 0);
                 }
             }
             case Message.CancelAll c -> {
                 FxFileHandle f = files.get(c.file());
                 if (f != null) {
+                    mark(Blackbox.READER, driverOf(f));
                     f.cancelAll();
+                    mark(Blackbox.READER, 0);
                 }
             }
             case Message.NameReply r -> answered(r.call(), r);
             case Message.ParamReply r -> answered(r.call(), r);
-            case Message.Snapshot s -> send(new Message.SnapshotDone(s.call(), view(drivers.get(s.driver()))));
-            case Message.Load l -> control.execute(() -> load(l));
-            case Message.Entry e -> control.execute(() -> entry(e));
-            case Message.Stop s -> control.execute(() -> stop(s));
-            case Message.AddDevice a -> control.execute(() -> addDevice(a));
-            case Message.Pnp p -> control.execute(() -> {
+            case Message.Snapshot s -> send(new Message.SnapshotDone(s.call(), view(s.driver())));
+            case Message.Load l -> onControl(l.driver(), () -> load(l));
+            case Message.Entry e -> onControl(e.driver(), () -> entry(e));
+            case Message.Stop s -> onControl(s.driver(), () -> stop(s));
+            case Message.Forget f -> onControl(0, () -> forget(f));
+            case Message.AddDevice a -> onControl(a.driver(), () -> addDevice(a));
+            case Message.Pnp p -> onControl(driverOf(devices.get(p.device())), () -> {
                 FxDevice device = devices.get(p.device());
                 FxDevice.PnpOutcome outcome = device == null
                         ? new FxDevice.PnpOutcome(org.wdf4j.framework.FxPnpMachine.State.REMOVED,
@@ -144,8 +162,8 @@ public final class DriverHostMain {
                         : device.pnp(p.event());
                 send(new Message.PnpDone(p.call(), outcome));
             });
-            case Message.Open o -> control.execute(() -> open(o));
-            case Message.CloseFile c -> control.execute(() -> {
+            case Message.Open o -> onControl(driverOf(devices.get(o.device())), () -> open(o));
+            case Message.CloseFile c -> onControl(driverOf(files.get(c.file())), () -> {
                 FxFileHandle f = files.remove(c.file());
                 if (f != null) {
                     Set<Integer> ofDevice = filesOfDevice.get(idOf(f.device()));
@@ -159,11 +177,38 @@ public final class DriverHostMain {
         }
     }
 
+    /** Runs a lifecycle step on the control thread, the blackbox naming the driver it waits for. */
+    private void onControl(int driver, Runnable step) {
+        control.execute(() -> {
+            mark(Blackbox.CONTROL, driver);
+            try {
+                step.run();
+            } finally {
+                mark(Blackbox.CONTROL, 0);
+            }
+        });
+    }
+
+    private void mark(int slot, int driver) {
+        if (blackbox != null) {
+            blackbox.set(slot, driver);
+        }
+    }
+
+    private int driverOf(FxDevice device) {
+        return device == null ? 0 : driverNumbers.getOrDefault(device.driverName(), 0);
+    }
+
+    private int driverOf(FxFileHandle file) {
+        return file == null ? 0 : driverOf(file.device());
+    }
+
+    private int driverOf(FxIrp irp) {
+        return driverOf(irpFiles.get(irp));
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Drivers
-
-    /** Entry instances between {@link Message.Load} and {@link Message.Entry}, by driver number. */
-    private final Map<Integer, DriverEntry> entries = new ConcurrentHashMap<>();
 
     private void load(Message.Load l) {
         String loadError = null;
@@ -181,8 +226,8 @@ public final class DriverHostMain {
             FxDriverGlobals globals = FxDriverGlobals.create(l.name(), l.registryPath(), loader, true, l.verifier(),
                     (g, bugCheck) -> driverFailed(driver, g, bugCheck), new HostParameters(driver));
             globals.setDeviceListener(new Forwarder());
-            drivers.put(driver, globals);
-            entries.put(driver, entry);
+            drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader)));
+            driverNumbers.put(l.name(), driver);
         } catch (DriverPackageException | IOException | RuntimeException e) {
             loadError = e.getMessage() == null ? e.toString() : e.getMessage();
         }
@@ -190,27 +235,59 @@ public final class DriverHostMain {
     }
 
     private void entry(Message.Entry e) {
-        FxDriverGlobals globals = drivers.get(e.driver());
-        DriverEntry entry = entries.remove(e.driver());
-        FxDriverGlobals.EntryOutcome outcome = globals == null || entry == null
+        LocalDriverRuntime driver = drivers.get(e.driver());
+        FxDriverGlobals.EntryOutcome outcome = driver == null
                 ? new FxDriverGlobals.EntryOutcome(NtStatus.STATUS_UNSUCCESSFUL, "no driver #" + e.driver()
                         + " loaded in this driver host", false, false)
-                : globals.callDriverEntry(entry);
-        if (globals != null) {
-            send(new Message.DriverStateChanged(e.driver(), globals.state(), failureOf(globals)));
+                : driver.callDriverEntry();
+        if (driver != null) {
+            send(new Message.DriverStateChanged(e.driver(), driver.state(), driver.failure()));
         }
         send(new Message.EntryDone(e.call(), outcome));
     }
 
     private void stop(Message.Stop s) {
-        FxDriverGlobals globals = drivers.get(s.driver());
-        FxDriverGlobals.StopOutcome outcome = globals == null
+        LocalDriverRuntime driver = drivers.get(s.driver());
+        FxDriverGlobals.StopOutcome outcome = driver == null
                 ? new FxDriverGlobals.StopOutcome(true, "no driver #" + s.driver() + " in this driver host", false)
-                : globals.stop();
-        if (globals != null) {
-            send(new Message.DriverStateChanged(s.driver(), globals.state(), failureOf(globals)));
+                : driver.stop();
+        if (driver != null) {
+            send(new Message.DriverStateChanged(s.driver(), driver.state(), driver.failure()));
         }
         send(new Message.StopDone(s.call(), outcome));
+    }
+
+    /**
+     * The driver is unloaded: drop everything of it and prove its code is gone as the host proves it in-process (its
+     * class loader's collection, the diagnosis when it is not collected; U6 step 6), before the process goes on for
+     * other drivers or exits.
+     */
+    private void forget(Message.Forget f) {
+        LocalDriverRuntime driver = drivers.remove(f.driver());
+        driverNumbers.values().remove(f.driver());
+        if (driver == null) {
+            send(new Message.Forgotten(f.call(), false, "no driver #" + f.driver() + " in this driver host", null,
+                    List.of()));
+            return;
+        }
+        DriverRuntime.Release release = release(driver, f.checkCollection());
+        send(new Message.Forgotten(f.call(), Boolean.TRUE.equals(release.collected()),
+                "in driver host " + ProcessHandle.current().pid() + ": " + release.note(), release.gcRootPath(),
+                release.leaks()));
+    }
+
+    /** A driver called {@code call} (System.exit and the like): the host learns who, then the process ends. */
+    private void driverEndsProcess(FxDriverGlobals driver, String call) {
+        int number = driver == null ? 0 : driverNumbers.getOrDefault(driver.name(), 0);
+        mark(Blackbox.CULPRIT, number);
+        send(new Message.DriverEndsProcess(number, call));
+        java.util.regex.Matcher status = java.util.regex.Pattern.compile("\\((-?\\d+)\\)").matcher(call);
+        Runtime.getRuntime().halt(status.find() ? Integer.parseInt(status.group(1)) : 1);
+    }
+
+    /** A method of its own, so that no slot of the caller's frame holds the driver while its collection is awaited. */
+    private static DriverRuntime.Release release(LocalDriverRuntime driver, boolean checkCollection) {
+        return driver.release(checkCollection, driver.view());
     }
 
     /** A bug check stopped the driver: the host decides what follows (it stops the driver, as in-process). */
@@ -218,39 +295,27 @@ public final class DriverHostMain {
         send(new Message.DriverStateChanged(driver, globals.state(), bugCheck.getMessage()));
     }
 
-    private static String failureOf(FxDriverGlobals globals) {
-        return globals.failure() == null ? null : globals.failure().getMessage();
-    }
-
     /** What the unload report and the host's queries need, as text. */
-    private static Message.DriverView view(FxDriverGlobals g) {
-        if (g == null) {
-            return new Message.DriverView(org.wdf4j.framework.FxDriverState.UNLOADED, null, null, null, false,
-                    List.of(), List.of(), List.of(), List.of(), null);
-        }
-        List<String> controlDevices = new ArrayList<>();
-        for (FxDevice d : g.devices()) {
-            if (d.isControlDevice()) {
-                controlDevices.add(d.assignedName() == null ? "(unnamed)" : d.assignedName());
-            }
-        }
-        boolean hung = g.state() == org.wdf4j.framework.FxDriverState.ABANDONED;
-        return new Message.DriverView(g.state(), failureOf(g), g.entryStatus(), g.entryException(),
-                g.evtDriverUnloadCalled(), g.journal(), g.findings(), g.objectTree(), controlDevices,
-                hung ? g.passiveThread().getName() : null);
+    private Message.DriverView view(int number) {
+        LocalDriverRuntime driver = drivers.get(number);
+        return driver == null || driver.globals() == null
+                ? new Message.DriverView(org.wdf4j.framework.FxDriverState.UNLOADED, null, null, null, false,
+                        List.of(), List.of(), List.of(), List.of(), null)
+                : driver.view();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // Devices and I/O
 
     private void addDevice(Message.AddDevice a) {
-        FxDriverGlobals globals = drivers.get(a.driver());
-        if (globals == null) {
+        LocalDriverRuntime driver = drivers.get(a.driver());
+        if (driver == null) {
             send(new Message.AddDeviceDone(a.call(), NtStatus.STATUS_NO_SUCH_DEVICE, null));
             return;
         }
-        NtResult<FxDevice> added = globals.addDevice(a.hardwareId(), a.instanceId());
-        send(new Message.AddDeviceDone(a.call(), added.status(), added.isSuccess() ? info(added.value()) : null));
+        NtResult<? extends org.wdf4j.framework.FxDeviceEndpoint> added = driver.addDevice(a.hardwareId(), a.instanceId());
+        send(new Message.AddDeviceDone(a.call(), added.status(),
+                added.isSuccess() ? info((FxDevice) added.value()) : null));
     }
 
     private void open(Message.Open o) {
@@ -297,10 +362,18 @@ public final class DriverHostMain {
             send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, null, WdfIoReadiness.READ_WRITE));
             return;
         }
-        FxIrp irp = call.apply(file);
+        mark(Blackbox.READER, driverOf(file));
+        FxIrp irp;
+        try {
+            irp = call.apply(file);
+        } finally {
+            mark(Blackbox.READER, 0);
+        }
         requests.put(io, irp);
+        irpFiles.put(irp, file);
         irp.future().whenComplete((status, failure) -> {
             requests.remove(io);
+            irpFiles.remove(irp);
             FxIoStatus s = status != null ? status
                     : new FxIoStatus(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, new byte[0]);
             send(new Message.IoDone(io, s.status(), s.information(), s.output(), file.ioReadiness()));

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -55,11 +56,28 @@ final class DriverHostProcess {
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
     /** The JVM options of a driver host: a small heap that grows, a collector for small heaps, a clean OOM exit. */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx512m", "-Xss1m",
-            "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
-    private static final int LAST_WORDS = 20;
+            "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            // The JVM's own messages (an OutOfMemoryError's exit, a crash's summary) go to standard error, which the
+            // host logs and reads for the cause: standard output is the channel.
+            "-XX:+DisplayVMOutputToStderr");
+    private static final int LAST_WORDS = 80;
+    private static final Duration THREAD_DUMP_TIMEOUT = Duration.ofSeconds(10);
+    /** Times the cancels sent to driver hosts (H7); one daemon thread for the whole host. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "wdf4j-driver-host-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Process process;
     private final long pid;
+    /** The pool this process serves, or null for a driver host of one driver's own. */
+    private final String pool;
+    /** The host process timeout (H7): how long an operation may take without progress. */
+    private final Duration timeout;
+    /** The file where the process notes which driver it is calling; read after it ended ({@link Blackbox}). */
+    private final Path blackbox;
     private final Channel channel;
     /** Calls waiting for their answer, by call number. */
     private final Map<Integer, CompletableFuture<Message>> calls = new ConcurrentHashMap<>();
@@ -79,38 +97,62 @@ final class DriverHostProcess {
     private final CompletableFuture<Void> endedFuture = new CompletableFuture<>();
     /** The last lines the process wrote on its standard error; guarded by itself. */
     private final ArrayDeque<String> lastWords = new ArrayDeque<>();
+    /** The thread that pumps the process's standard error; set once at start. */
+    private volatile Thread errorPump;
     /** Set by {@link #exit()}: the end that follows is asked for, not a failure. */
     private volatile boolean exiting;
+    /** The stacks of its threads when the host ended it as hung; null otherwise. */
+    private volatile String hungStacks;
     /** Why the host ended it (a timeout), to name in the cause; null otherwise. */
     private volatile String endedByHost;
+    /** Which driver ended it, and with what call ({@code driver x called System.exit(7)}); null otherwise. */
+    private volatile String endedByDriver;
 
-    private DriverHostProcess(Process process) {
+    private DriverHostProcess(Process process, String pool, Path blackbox, Duration timeout) {
         this.process = process;
+        this.timeout = timeout;
         this.pid = process.pid();
+        this.pool = pool;
+        this.blackbox = blackbox;
         this.channel = new Channel(process.getInputStream(), process.getOutputStream());
     }
 
     /**
      * Starts a driver host JVM and waits until it is ready.
      *
+     * @param pool the pool it serves, or null for a driver host of one driver's own
+     * @param timeout the host process timeout (H7)
      * @throws IOException when it cannot be started or does not answer within {@link #READY_TIMEOUT}
      */
-    static DriverHostProcess start() throws IOException {
+    static DriverHostProcess start(String pool, Duration timeout) throws IOException {
+        Path blackbox = Blackbox.create();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.addAll(JvmFlags.HARDENING); // the same refusals as in the host's JVM (H1)
+        // A crash leaves its report in the temp directory, not in the host's working directory, and no core.
+        command.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "wdf4j-driver-host-%p-hs_err.log"));
+        command.add("-XX:-CreateCoredumpOnCrash");
         command.add("-cp");
         command.add(classPath());
         command.add(DriverHostMain.class.getName());
+        command.add(blackbox.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
-        Process process = builder.start();
-        DriverHostProcess host = new DriverHostProcess(process);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            Files.deleteIfExists(blackbox);
+            throw e;
+        }
+        DriverHostProcess host = new DriverHostProcess(process, pool, blackbox, timeout);
         CompletableFuture<Long> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> host.read(ready), "wdf4j-driver-host-" + host.pid + "-reader");
         reader.setDaemon(true);
         reader.start();
         Thread errors = new Thread(host::pumpErrors, "wdf4j-driver-host-" + host.pid + "-stderr");
         errors.setDaemon(true);
+        host.errorPump = errors;
         errors.start();
         try {
             ready.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -146,6 +188,21 @@ final class DriverHostProcess {
         return pid;
     }
 
+    /** The pool it serves, or null for a driver host of one driver's own. */
+    String pool() {
+        return pool;
+    }
+
+    /** The host process timeout (H7). */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Whether the process still serves (it has not ended, and is not exiting). */
+    boolean isServing() {
+        return ended.get() == null && !exiting;
+    }
+
     /** Why the process ended, or null while it serves. */
     String endedBecause() {
         return ended.get();
@@ -159,41 +216,66 @@ final class DriverHostProcess {
     // ---------------------------------------------------------------------------------------------------------------
     // Drivers
 
-    /** Registers a driver runtime and answers its number in this process. */
-    int attach(IsolatedDriverRuntime runtime) {
+    /**
+     * Registers a driver runtime and answers its number in this process.
+     *
+     * @throws DriverHostEndedException when the process has ended or is exiting (take another)
+     */
+    synchronized int attach(IsolatedDriverRuntime runtime) {
+        if (!isServing()) {
+            throw new DriverHostEndedException("driver host " + pid + " is " + (exiting ? "exiting" : "gone"));
+        }
         int id = nextDriver.getAndIncrement();
         drivers.put(id, runtime);
         return id;
     }
 
-    void detach(int driver) {
+    /**
+     * Forgets a driver; answers true when it was the last one, and then the process is exiting: nothing can be
+     * attached to it any more, and the caller must {@link #exit()} it.
+     */
+    synchronized boolean detach(int driver) {
         drivers.remove(driver);
-    }
-
-    boolean hasDrivers() {
-        return !drivers.isEmpty();
+        if (drivers.isEmpty() && isServing()) {
+            exiting = true;
+            return true;
+        }
+        return false;
     }
 
     /**
-     * Sends a call and waits for its answer.
+     * Sends a call to a driver and waits for its answer, for {@code timeout}, extended while the driver makes progress
+     * (the driver host sends anything of that driver: a completion, an event, a Parameters call).
      *
-     * @throws DriverHostEndedException when the process ended, or did not answer within {@code timeout} (it is then
-     *     ended as hung, H7)
+     * @param driver the driver called, whose progress extends the wait; null for none
+     * @throws DriverHostEndedException when the process ended, or did not answer in time (it is then ended as hung,
+     *     its threads' stacks recorded, H7)
      */
-    Message call(IntFunction<Message> message, Duration timeout, String what) {
+    Message call(IntFunction<Message> message, Duration timeout, String what, IsolatedDriverRuntime driver) {
         CompletableFuture<Message> answer = callAsync(message);
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    return answer.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    long progress = driver == null ? 0 : driver.lastActivityNanos();
+                    if (progress - start > 0 && progress + timeout.toNanos() - System.nanoTime() > 0) {
+                        deadline = progress + timeout.toNanos(); // the driver made progress: wait on
+                        continue;
+                    }
+                    hung(what + " did not return within " + timeout.toSeconds() + " s");
+                    onEnded().join();
+                    throw new DriverHostEndedException(ended.get());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DriverHostEndedException("interrupted while waiting for " + what);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof DriverHostEndedException ended ? ended
                     : new DriverHostEndedException(String.valueOf(e.getCause()));
-        } catch (TimeoutException e) {
-            hung(what + " did not return within " + timeout.toSeconds() + " s");
-            answer.join(); // completed exceptionally once the process ended
-            throw new IllegalStateException("unreachable");
         }
     }
 
@@ -212,16 +294,77 @@ final class DriverHostProcess {
         return answer;
     }
 
-    /** The process does not answer: it is ended (H7), and handled as any other end. */
-    private void hung(String why) {
+    /**
+     * The process does not answer: its threads' stacks are recorded, then it is ended (H7) and handled as any other
+     * end. Once only.
+     */
+    private synchronized void hung(String why) {
+        if (endedByHost != null || ended.get() != null) {
+            return;
+        }
         endedByHost = "ended by the host: " + why;
-        LOG.warn("driver host {}: {}; ending it", pid, why);
+        hungStacks = threadDump();
+        LOG.warn("driver host {}: {}; ending it. Its threads:\n{}", pid, why, hungStacks);
         process.destroyForcibly();
+    }
+
+    /** The stacks of the process's threads ({@code jcmd PID Thread.print}), or why they could not be had. */
+    private String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true).start();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return dump.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
+            if (!dump.waitFor(THREAD_DUMP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                dump.destroyForcibly();
+                return "(jcmd did not answer within " + THREAD_DUMP_TIMEOUT.toSeconds() + " s)";
+            }
+            return new String(out.get(1, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip();
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            return "(the stacks could not be had: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted while taking the stacks)";
+        }
+    }
+
+    /** The stacks recorded before the host ended the process as hung, or null. */
+    String hungStacks() {
+        return hungStacks;
+    }
+
+    /**
+     * H7: a cancel must complete its request within the host process timeout, extended while the driver makes
+     * progress; a driver host whose request outlives it is ended as hung.
+     */
+    private void watchCancel(RemoteIrp irp, long sentNanos) {
+        IsolatedDriverRuntime driver = runtimeOf(irp.file.device().driverName());
+        Duration timeout = driver == null ? READY_TIMEOUT : driver.callTimeout();
+        WATCHDOG.schedule(() -> {
+            if (!requests.containsKey(irp.io) || !isServing()) {
+                return;
+            }
+            long progress = driver == null ? 0 : driver.lastActivityNanos();
+            if (progress - sentNanos > 0) {
+                watchCancel(irp, progress); // progress since: a new period from then
+                return;
+            }
+            hung("the cancel of " + irp + " did not complete it within " + timeout.toSeconds() + " s");
+        }, Math.max(1, sentNanos + timeout.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** Asks the process to exit (its drivers are unloaded) and waits; answers how it ended. */
     String exit() {
         exiting = true;
+        if (ended.get() != null) {
+            return "had ended (" + ended.get() + ")";
+        }
         send(new Message.Exit());
         try {
             if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -250,7 +393,7 @@ final class DriverHostProcess {
         Duration timeout = runtime == null ? READY_TIMEOUT : runtime.callTimeout();
         try {
             Message answer = call(id -> new Message.Pnp(id, device.id, event), timeout,
-                    "PnP " + event + " of " + device);
+                    "PnP " + event + " of " + device, runtime);
             return ((Message.PnpDone) answer).outcome();
         } catch (DriverHostEndedException e) {
             return new FxDevice.PnpOutcome(FxPnpMachine.State.REMOVED, NtStatus.STATUS_DRIVER_PROCESS_TERMINATED,
@@ -306,6 +449,7 @@ final class DriverHostProcess {
     void cancel(RemoteIrp irp) {
         if (requests.containsKey(irp.io)) {
             send(new Message.Cancel(irp.io));
+            watchCancel(irp, System.nanoTime());
         }
     }
 
@@ -372,6 +516,10 @@ final class DriverHostProcess {
                 process.waitFor();
             }
             status = process.exitValue();
+            Thread pump = errorPump;
+            if (pump != null) {
+                pump.join(2_000); // its last words (an OutOfMemoryError) name the cause
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status = -1;
@@ -381,6 +529,10 @@ final class DriverHostProcess {
     }
 
     private void dispatch(Message m) {
+        IsolatedDriverRuntime concerned = concerned(m);
+        if (concerned != null) {
+            concerned.active();
+        }
         switch (m) {
             case Message.IoDone d -> {
                 RemoteIrp irp = requests.remove(d.io());
@@ -412,6 +564,7 @@ final class DriverHostProcess {
                 answered(d.call(), d);
             }
             case Message.PnpDone d -> answered(d.call(), d);
+            case Message.Forgotten d -> answered(d.call(), d);
             case Message.OpenDone d -> answered(d.call(), d);
             case Message.ClaimName c -> {
                 RemoteDevice device = deviceFor(c.device());
@@ -455,8 +608,32 @@ final class DriverHostProcess {
                 }
             }
             case Message.ParamCall c -> send(parameters(c));
+            case Message.DriverEndsProcess e -> {
+                IsolatedDriverRuntime runtime = drivers.get(e.driver());
+                endedByDriver = "driver " + (runtime == null ? "#" + e.driver() : runtime.name()) + " called " + e.call();
+            }
             default -> LOG.warn("driver host {}: unexpected message {}", pid, m);
         }
+    }
+
+    /** The driver a message from the driver host is about (its progress), or null. */
+    private IsolatedDriverRuntime concerned(Message m) {
+        return switch (m) {
+            case Message.IoDone d -> {
+                RemoteIrp irp = requests.get(d.io());
+                yield irp == null ? null : runtimeOf(irp.file.device().driverName());
+            }
+            case Message.FileReadiness r -> {
+                RemoteFile f = files.get(r.file());
+                yield f == null ? null : runtimeOf(f.device().driverName());
+            }
+            case Message.ClaimName c -> runtimeOf(c.device().driverName());
+            case Message.InterfaceChanged c -> runtimeOf(c.device().driverName());
+            case Message.ControlReady c -> runtimeOf(c.device().driverName());
+            case Message.DriverStateChanged c -> drivers.get(c.driver());
+            case Message.ParamCall c -> drivers.get(c.driver());
+            default -> null;
+        };
     }
 
     private void answered(int call, Message answer) {
@@ -542,6 +719,16 @@ final class DriverHostProcess {
         if (!exiting) {
             LOG.warn("driver host {} ended: {}", pid, cause);
         }
+        // The drivers learn the cause first, so that whoever waits on a call that fails next reads it from them.
+        Set<Integer> suspects = suspects();
+        for (Map.Entry<Integer, IsolatedDriverRuntime> d : drivers.entrySet()) {
+            IsolatedDriverRuntime runtime = d.getValue();
+            try {
+                runtime.processEnded(cause, exiting, suspects.isEmpty() || suspects.contains(d.getKey()));
+            } catch (RuntimeException e) {
+                LOG.error("driver host {}: telling driver {} that it ended failed", pid, runtime.name(), e);
+            }
+        }
         DriverHostEndedException failure = new DriverHostEndedException(cause);
         for (Integer id : List.copyOf(calls.keySet())) {
             CompletableFuture<Message> waiting = calls.remove(id);
@@ -562,15 +749,29 @@ final class DriverHostProcess {
             }
         }
         files.clear();
-        for (IsolatedDriverRuntime runtime : drivers.values()) {
-            try {
-                runtime.processEnded(cause, exiting);
-            } catch (RuntimeException e) {
-                LOG.error("driver host {}: telling driver {} that it ended failed", pid, runtime.name(), e);
-            }
-        }
         channel.close();
         endedFuture.complete(null);
+    }
+
+    /**
+     * The drivers of this process to blame for its end (H6): the one that ended it, else those it was calling; empty
+     * when it cannot tell (then every driver of the process counts the failure).
+     */
+    private Set<Integer> suspects() {
+        try (Blackbox box = Blackbox.map(blackbox, false)) {
+            Set<Integer> suspects = box.suspects();
+            suspects.retainAll(drivers.keySet());
+            return suspects;
+        } catch (IOException e) {
+            LOG.debug("driver host {}: cannot read its blackbox: {}", pid, e.toString());
+            return Set.of();
+        } finally {
+            try {
+                Files.deleteIfExists(blackbox);
+            } catch (IOException ignored) {
+                // a temp file left behind
+            }
+        }
     }
 
     /** The cause of an end, in words: the host's reason, out of memory, a signal, or the exit status. */
@@ -584,6 +785,7 @@ final class DriverHostProcess {
                 }
             }
         }
+        String crash = crashSummary();
         String how;
         if (status > 128 && status < 128 + 65) {
             int signal = status - 128;
@@ -594,10 +796,54 @@ final class DriverHostProcess {
         if (byHost != null) {
             return byHost + " (" + how + ")";
         }
+        String byDriver = endedByDriver;
+        if (byDriver != null) {
+            return byDriver + " (" + how + ")";
+        }
         if (oom != null) {
             return "ran out of memory: " + oom + " (" + how + ")";
         }
+        if (crash != null) {
+            return "the JVM crashed: " + crash + " (" + how + ")";
+        }
         return how;
+    }
+
+    /** Where a crashing driver host writes its fatal error report ({@code -XX:ErrorFile}). */
+    static Path crashReport(long pid) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "wdf4j-driver-host-" + pid + "-hs_err.log");
+    }
+
+    /**
+     * What the JVM's fatal error report says, when the process crashed: the signal, the problematic frame, the thread
+     * and the report's path; null when it left no report.
+     */
+    private String crashSummary() {
+        Path report = crashReport(pid);
+        if (!Files.isRegularFile(report)) {
+            return null;
+        }
+        String signal = null;
+        String frame = null;
+        String thread = null;
+        try (java.util.stream.Stream<String> lines = Files.lines(report, StandardCharsets.ISO_8859_1).limit(200)) {
+            List<String> head = lines.toList();
+            for (int i = 0; i < head.size(); i++) {
+                String line = head.get(i);
+                if (signal == null && line.matches("#\\s+[A-Z]{3,}.*\\bat pc=.*")) {
+                    signal = line.replaceFirst("^#\\s+", "").replaceFirst(",\\s*pid=.*", "");
+                } else if (frame == null && line.startsWith("# Problematic frame:") && i + 1 < head.size()) {
+                    frame = head.get(i + 1).replaceFirst("^#\\s*", "").strip();
+                } else if (thread == null && line.startsWith("Current thread")) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(line);
+                    thread = m.find() ? m.group(1) : null;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(its report " + report + " cannot be read: " + e.getMessage() + ")";
+        }
+        return (signal == null ? "a fatal error" : signal) + (frame == null ? "" : " in " + frame)
+                + (thread == null ? "" : " on thread \"" + thread + "\"") + "; report " + report;
     }
 
     private static String signalName(int signal) {
@@ -642,6 +888,6 @@ final class DriverHostProcess {
 
     @Override
     public String toString() {
-        return "driver host " + pid;
+        return "driver host " + pid + (pool == null ? "" : " (pool " + pool + ")");
     }
 }

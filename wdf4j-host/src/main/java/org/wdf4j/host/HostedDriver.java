@@ -13,13 +13,16 @@ import org.wdf4j.framework.JournalEntry;
 public final class HostedDriver {
 
     private final DriverPackage driverPackage;
-    private final HostingModel hosting;
+    /** Where it runs; a pooled driver that failed its pool twice becomes isolated (H6). */
+    private volatile HostingModel hosting;
     private final org.wdf4j.framework.VerifierSettings verifier;
     /** Where the driver runs; null once unloaded. */
     private volatile DriverRuntime runtime;
     private volatile UnloadReport report;
     /** Failures of its driver host counted toward the restart limit (H6); guarded by this. */
     private int failures;
+    /** Failures of the pool's driver host blamed on it while pooled (H6); guarded by this. */
+    private int poolFailures;
     /** When the driver host last failed (nanoTime), or 0; guarded by this. */
     private long lastFailureNanos;
     /** How many times its driver host was restarted, ever. */
@@ -119,6 +122,9 @@ public final class HostedDriver {
      */
     synchronized boolean failed(String cause, RestartPolicy policy, long nowNanos) {
         lastFailure = cause;
+        if (hosting == HostingModel.POOLED) {
+            poolFailures++;
+        }
         if (failures > 0 && nowNanos - lastFailureNanos >= policy.resetAfter().toNanos()) {
             failures = 0;
         }
@@ -130,6 +136,20 @@ public final class HostedDriver {
     /** How many restarts {@code policy} still allows this driver (H6). */
     public synchronized int restartsLeft(RestartPolicy policy) {
         return Math.max(0, policy.maxRestarts() - failures);
+    }
+
+    /** A pooled driver failed its pool a second time: it moves to a driver host of its own (H6). */
+    synchronized boolean leavesPool() {
+        if (hosting == HostingModel.POOLED && poolFailures >= 2) {
+            hosting = HostingModel.ISOLATED;
+            return true;
+        }
+        return false;
+    }
+
+    /** The pool's driver host failed, not because of this driver: recorded, not counted. */
+    void poolMateFailed(String cause) {
+        lastFailure = "its pool's driver host failed through another driver: " + cause;
     }
 
     /** The driver runs again, in a new driver host. */

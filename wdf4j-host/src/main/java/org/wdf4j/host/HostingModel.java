@@ -14,7 +14,13 @@ public enum HostingModel {
      * runs out of memory takes only its own process with it; the host completes its requests, marks its devices
      * failed and restarts it.
      */
-    ISOLATED("isolated");
+    ISOLATED("isolated"),
+    /**
+     * In the pool's driver host, shared with the other pooled drivers, as UMDF pools devices by default: one process
+     * for many drivers; when it fails every driver of the pool is restarted in a new one, and a driver that fails the
+     * pool twice is moved to a driver host of its own (H6).
+     */
+    POOLED("pooled");
 
     private final String label;
 
@@ -22,14 +28,14 @@ public enum HostingModel {
         this.label = label;
     }
 
-    /** The name on the command line and in manifests and reports: {@code in-process} or {@code isolated}. */
+    /** The name on the command line and in manifests and reports: {@code in-process}, {@code isolated}, {@code pooled}. */
     public String label() {
         return label;
     }
 
     /**
-     * The model named {@code text} ({@code in-process}, {@code isolated}; case and {@code _} or {@code -} do not
-     * matter).
+     * The model named {@code text} ({@code in-process}, {@code isolated}, {@code pooled}; case and {@code _} or
+     * {@code -} do not matter).
      *
      * @throws IllegalArgumentException naming the models, for anything else
      */
@@ -40,7 +46,12 @@ public enum HostingModel {
                 return m;
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not a hosting model: use in-process or isolated");
+        throw new IllegalArgumentException("'" + text + "' is not a hosting model: use in-process, isolated or pooled");
+    }
+
+    /** Whether the driver runs in a driver host process (isolated or pooled). */
+    public boolean isIsolated() {
+        return this != IN_PROCESS;
     }
 
     @Override

@@ -158,7 +158,7 @@ final class LocalDriverRuntime implements DriverRuntime {
      * Closes the driver's loader (releasing its JAR file). A method of its own, so that no local slot of the caller
      * keeps the loader reachable while its collection is awaited.
      */
-    private static void closeLoader(LoaderCollection.Watch watch) {
+    static void closeLoader(LoaderCollection.Watch watch) {
         if (watch.ref().get() instanceof URLClassLoader l) {
             closeQuietly(l);
         }

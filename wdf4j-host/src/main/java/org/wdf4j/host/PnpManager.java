@@ -633,7 +633,7 @@ public final class PnpManager {
 
     /** Where a driver runs, for the tree: {@code in-process}, or {@code driver host PID, N restarts, M left}. */
     private String where(HostedDriver hosted) {
-        if (hosted.hosting() != HostingModel.ISOLATED) {
+        if (!hosted.hosting().isIsolated()) {
             return hosted.where();
         }
         int restarts = hosted.restarts();

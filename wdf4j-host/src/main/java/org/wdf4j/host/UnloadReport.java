@@ -26,8 +26,9 @@ import org.wdf4j.framework.Finding;
  *     not checked, or not found
  * @param devicesRemoved the instance IDs of the PnP devices the host removed before stopping the
  *     driver (U7), in the order they were removed; empty when it had none
- * @param ranIn where the driver's code ran: {@code in-process}, or {@code driver host PID} (isolated, H8: the
- *     process's exit is then the proof that the code is gone, and {@code classLoaderCollected} says it exited)
+ * @param ranIn where the driver's code ran: {@code in-process}, or {@code driver host PID} (isolated: the class
+ *     loader's collection is checked inside the driver host, and the driver host's exit after its last driver is the
+ *     final proof, H8)
  */
 public record UnloadReport(
         String driver,
@@ -130,8 +131,7 @@ public record UnloadReport(
                 out.append(indent(f.stack(), "        ")).append('\n');
             }
         }
-        out.append(isolated() ? "  Code released:          " : "  Class loader collected: ")
-                .append(classLoaderCollected == null ? "not checked"
+        out.append("  Class loader collected: ").append(classLoaderCollected == null ? "not checked"
                 : classLoaderCollected ? "yes" : "NO").append(" (").append(collectionNote).append(")\n");
         if (gcRootPath != null) {
             out.append("  Held by: ").append(gcRootPath).append('\n');

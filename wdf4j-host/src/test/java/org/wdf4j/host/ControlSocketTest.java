@@ -85,8 +85,8 @@ class ControlSocketTest {
 
         Answer started = request("start params");
         assertThat(started.exit()).as("%s", started).isZero();
-        assertThat(started.text()).as("H2: the long-lived host runs a driver isolated unless told otherwise")
-                .matches("driver params started \\(STARTED, isolated in driver host \\d+, verifier on\\)");
+        assertThat(started.text()).as("H2: the long-lived host runs a driver isolated and pooled unless told otherwise")
+                .matches("driver params started \\(STARTED, pooled in driver host \\d+ \\(pool default\\), verifier on\\)");
         assertThat(request("list").text()).containsPattern("params\\s+STARTED\\s+org.wdf4j.testdrivers.ParametersDriver");
 
         Answer refused = request("uninstall params");

@@ -104,7 +104,7 @@ class DeviceCliTest {
         assertThat(out).startsWith("{\"drivers\":[{\"name\":\"echo\"")
                 .contains(",\"devices\":[{\"instanceId\":\"ROOT\\\\ECHO\\\\0000\",\"hardwareId\":\"ROOT\\\\ECHO\","
                         + "\"driver\":\"echo\",\"status\":\"STARTED\",\"problem\":null,\"cause\":null,\"host\":\"driver host ")
-                .containsPattern("\"host\":\"driver host \\d+, 0 restarts, 5 left\",\"interfaces\":\\[\"[^\"]+ROOT#ECHO#0000#")
+                .containsPattern("\"host\":\"driver host \\d+ \\(pool default\\), 0 restarts, 5 left\",\"interfaces\":\\[\"[^\"]+ROOT#ECHO#0000#")
                 .endsWith("\"controlDevices\":[]}]}")
                 .doesNotContain("\n");
     }

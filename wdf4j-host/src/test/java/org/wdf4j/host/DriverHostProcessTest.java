@@ -62,7 +62,8 @@ class DriverHostProcessTest {
 
         assertThat(report.clean()).as(report.render()).isTrue();
         assertThat(report.classLoaderCollected()).isTrue();
-        assertThat(report.collectionNote()).isEqualTo("its driver host " + pid + " exited with status 0");
+        assertThat(report.collectionNote()).matches("in driver host " + pid + ": after \\d+ GCs?; then the driver host "
+                + "exited with status 0");
         assertThat(process.isAlive()).as("H8: the driver host exits after its last driver unloads").isFalse();
     }
 
@@ -92,6 +93,19 @@ class DriverHostProcessTest {
                     .isEqualTo(local.leaks().get(i).allocatedAt().isBlank());
         }
         assertThat(report.clean()).isFalse();
+    }
+
+    @Test
+    void h1_aBugCheckInADriverHostStopsTheDriverWithoutEvtDriverUnloadAsInProcess() throws Exception {
+        for (HostingModel model : List.of(HostingModel.IN_PROCESS, HostingModel.ISOLATED)) {
+            HostedDriver failing = host.start(TestDrivers.pkg("BugCheckDriver", "bugcheck"), VerifierSettings.on(),
+                    model);
+            await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> failing.report() != null);
+            UnloadReport report = failing.report();
+            assertThat(report.failure()).as("%s: %s", model, report.render()).contains("WDF_INVALID_HANDLE");
+            assertThat(report.evtDriverUnloadCalled()).isFalse();
+            assertThat(TestDrivers.printed(report)).doesNotContain("EvtDriverUnload MUST NOT RUN after a bug check");
+        }
     }
 
     @Test
@@ -169,6 +183,81 @@ class DriverHostProcessTest {
         assertThat(host.client().interfaces(EchoSampleTest.GUID_DEVINTERFACE_ECHO))
                 .as("H5: a failed device opens no more").isEmpty();
         assertThat(PnpManager.render(List.of(failed))).contains("FAILED").contains("SIGKILL");
+    }
+
+    /** The hostile driver under the name that picks its attack ({@code hostile-ATTACK-PLACE}), for ROOT\HOSTILE. */
+    static DriverPackage hostile(String attack, String place) throws DriverPackageException {
+        return DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.HostileDriver", "hostile-" + attack + "-" + place,
+                DriverPackage.FRAMEWORK_VERSION, List.of("ROOT\\HOSTILE"));
+    }
+
+    static final java.util.UUID GUID_HOSTILE = java.util.UUID.fromString("5d0c7a0e-3f55-4d8e-9b1e-6c2f9a4b7d31");
+
+    private DeviceHandle openFirst(java.util.UUID guid) {
+        var opened = host.client().open(host.client().interfaces(guid).getFirst().path());
+        assertThat(opened.status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+        return opened.value();
+    }
+
+    @Test
+    void h6_pooledDriversShareOneDriverHostAndAnUnloadThereIsProvenByCollection() throws Exception {
+        HostedDriver echo = host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on(), HostingModel.POOLED);
+        HostedDriver hello = host.start(TestDrivers.sample(TestDrivers.HELLO), VerifierSettings.on(), HostingModel.POOLED);
+        assertThat(hello.pid()).isEqualTo(echo.pid()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(hello.where()).isEqualTo("driver host " + echo.pid() + " (pool default)");
+        long pool = echo.pid();
+
+        UnloadReport report = host.stop(hello);
+        assertThat(report.clean()).as(report.render()).isTrue();
+        assertThat(report.collectionNote()).matches("in driver host " + pool + ": after \\d+ GCs?");
+        assertThat(ProcessHandle.of(pool)).as("the pool serves echo on").isPresent();
+
+        UnloadReport last = host.stop(echo);
+        assertThat(last.collectionNote()).endsWith("; then the driver host exited with status 0");
+        assertThat(ProcessHandle.of(pool).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void h4_h6_aFailedPoolIsRestartedWholeAndTheDriverToBlameLeavesItAfterItsSecondFailure() throws Exception {
+        HostedDriver echo = host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on(), HostingModel.POOLED);
+        HostedDriver attacker = host.start(hostile("oom", "read"), VerifierSettings.on(), HostingModel.POOLED);
+        host.pnp().addDevice("ROOT\\ECHO");
+        host.pnp().addDevice("ROOT\\HOSTILE");
+        assertThat(attacker.pid()).isEqualTo(echo.pid());
+
+        for (int failure = 1; failure <= 3; failure++) {
+            long attackerPid = attacker.pid();
+            long echoPid = echo.pid();
+            try (DeviceHandle good = openEcho(); DeviceHandle bad = openFirst(GUID_HOSTILE)) {
+                assertThat(good.write(EchoSampleTest.pattern(32)).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+                assertThat(bad.readAsync(16).await(WAIT).status()).as("failure %d", failure)
+                        .isEqualTo(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
+            }
+            int round = failure;
+            await().atMost(WAIT).until(() -> attacker.restarts() == round && attacker.isRunning()
+                    && host.client().interfaces(GUID_HOSTILE).size() == 1
+                    && host.client().interfaces(EchoSampleTest.GUID_DEVINTERFACE_ECHO).size() == 1);
+            assertThat(attacker.lastFailure()).contains("ran out of memory");
+            if (failure == 1) {
+                assertThat(attacker.hosting()).as("one failure: still pooled").isEqualTo(HostingModel.POOLED);
+                assertThat(echo.restarts()).as("the whole pool restarted").isEqualTo(1);
+                assertThat(echo.lastFailure()).contains("through another driver");
+                assertThat(attacker.pid()).isEqualTo(echo.pid()).isNotEqualTo(attackerPid);
+            } else {
+                assertThat(attacker.hosting()).as("H6: after its second failure pooled").isEqualTo(HostingModel.ISOLATED);
+                assertThat(attacker.pid()).isNotEqualTo(echo.pid());
+                if (failure == 3) {
+                    assertThat(echo.pid()).as("the pool no longer fails with it").isEqualTo(echoPid);
+                    assertThat(echo.restarts()).isEqualTo(2);
+                }
+            }
+            try (DeviceHandle good = openEcho()) {
+                assertThat(good.write(EchoSampleTest.pattern(64)).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+                assertThat(good.read(64).data()).as("the pool-mate serves again without help")
+                        .isEqualTo(EchoSampleTest.pattern(64));
+            }
+        }
+        assertThat(echo.hosting()).isEqualTo(HostingModel.POOLED);
     }
 
     private static byte[] reversed(DeviceHandle nonpnp) {

@@ -42,11 +42,12 @@ class HostingModelTest {
     }
 
     @Test
-    void h2_wdf4jRunRunsADriverIsolatedUnlessTheCommandOrThePackageSaysOtherwise() throws Exception {
+    void h2_wdf4jRunRunsADriverPooledUnlessTheCommandOrThePackageSaysOtherwise() throws Exception {
         CliRun byDefault = CliRun.of("run", TestDrivers.HELLO.toString());
         assertThat(byDefault.exit()).as(byDefault.err()).isZero();
         assertThat(byDefault.out()).containsPattern("Ran in: +driver host \\d+")
-                .containsPattern("Code released: +yes \\(its driver host \\d+ exited with status 0\\)");
+                .containsPattern("Class loader collected: yes \\(in driver host \\d+: after \\d+ GCs?; then the driver host "
+                        + "exited with status 0\\)");
 
         CliRun inProcess = CliRun.of("run", "--hosting", "in-process", TestDrivers.HELLO.toString());
         assertThat(inProcess.exit()).as(inProcess.err()).isZero();
@@ -64,12 +65,12 @@ class HostingModelTest {
     void h2_aBadHostingModelIsRefusedWithTheModelsNamed() throws Exception {
         CliRun badOption = CliRun.of("run", "--hosting", "kernel", TestDrivers.HELLO.toString());
         assertThat(badOption.exit()).isEqualTo(2);
-        assertThat(badOption.err()).contains("'kernel' is not a hosting model: use in-process or isolated");
+        assertThat(badOption.err()).contains("'kernel' is not a hosting model: use in-process, isolated or pooled");
 
         Path bad = helloAsking("sandboxed");
         assertThatThrownBy(() -> DriverPackage.open(bad)).isInstanceOf(DriverPackageException.class)
                 .hasMessageContaining("Wdf4j-Hosting")
-                .hasMessageContaining("'sandboxed' is not a hosting model: use in-process or isolated");
+                .hasMessageContaining("'sandboxed' is not a hosting model: use in-process, isolated or pooled");
     }
 
     @Test

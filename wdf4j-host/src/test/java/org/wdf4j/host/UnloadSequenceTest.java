@@ -11,6 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.wdf4j.driver.EvtDriverUnload;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.driver.WdfDriverConfig;
@@ -19,8 +22,18 @@ import org.wdf4j.framework.FxDriverState;
 import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
 
-/** The unload sequence (U1-U9), through real driver packages in isolated class loaders. */
+/**
+ * The unload sequence (U1-U9), through real driver packages in isolated class loaders; H1, H8: the whole class runs
+ * once per hosting model, in the host's process, in a driver host of the driver's own and in the pool's, with the same
+ * assertions except how the release of the driver's code is proven (its class loader's collection in-process, the
+ * driver host's exit isolated).
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(HostingModel.class)
 class UnloadSequenceTest {
+
+    @Parameter
+    HostingModel hosting;
 
     private final DriverHost host = DriverHost.create();
 
@@ -49,7 +62,7 @@ class UnloadSequenceTest {
     // driver's code is released (U6 step 6: its class loader is collected). U9: the report says all of it.
     @Test
     void u6_u9_unloadRunsInTheDocumentedOrderAndTheLoaderIsCollected() throws Exception {
-        HostedDriver hosted = host.start(TestDrivers.pkg("CleanDriver", "clean"));
+        HostedDriver hosted = host.start(TestDrivers.pkg("CleanDriver", "clean"), VerifierSettings.OFF, hosting);
         UnloadReport report = host.stop(hosted);
         List<String> printed = TestDrivers.printed(report);
         assertThat(printed.getFirst()).isEqualTo(
@@ -74,7 +87,7 @@ class UnloadSequenceTest {
     // U6: EvtDriverUnload is called at most once, and nothing of the driver runs after the unload.
     @Test
     void u6_unloadIsCalledAtMostOnce() throws Exception {
-        HostedDriver hosted = host.start(TestDrivers.pkg("CleanDriver", "twice"));
+        HostedDriver hosted = host.start(TestDrivers.pkg("CleanDriver", "twice"), VerifierSettings.OFF, hosting);
         UnloadReport first = host.stop(hosted);
         UnloadReport second = host.stop(hosted);
         assertThat(second).isSameAs(first);
@@ -86,7 +99,7 @@ class UnloadSequenceTest {
     // runs in the U6 order and the driver's code is released.
     @Test
     void u3_failedDriverEntryNeverCallsUnloadButCleansUpEverything() throws Exception {
-        UnloadReport report = host.start(TestDrivers.pkg("FailAfterCreateDriver", "failing")).report();
+        UnloadReport report = host.start(TestDrivers.pkg("FailAfterCreateDriver", "failing"), VerifierSettings.OFF, hosting).report();
         assertThat(report.driverEntryStatus()).isEqualTo("STATUS_INSUFFICIENT_RESOURCES (0xC000009A)");
         assertThat(report.evtDriverUnloadCalled()).isFalse();
         assertThat(report.callbacks()).noneMatch(l -> l.startsWith("EvtDriverUnload") || l.contains("MUST NOT RUN"));
@@ -97,7 +110,7 @@ class UnloadSequenceTest {
     // U3: the same when DriverEntry throws.
     @Test
     void u3_throwingDriverEntryNeverCallsUnloadButCleansUpEverything() throws Exception {
-        UnloadReport report = host.start(TestDrivers.pkg("ThrowingDriver", "thrower")).report();
+        UnloadReport report = host.start(TestDrivers.pkg("ThrowingDriver", "thrower"), VerifierSettings.OFF, hosting).report();
         assertThat(report.evtDriverUnloadCalled()).isFalse();
         assertThat(TestDrivers.printed(report)).containsExactlyElementsOf(TestDrivers.TREE_CLEANUP_THEN_DESTROY);
         assertThat(report.classLoaderCollected()).isTrue();
@@ -108,7 +121,7 @@ class UnloadSequenceTest {
     // with synchronization scope DEVICE.
     @Test
     void u4_unloadRunsAtPassiveOnAFrameworkThreadThatMayBlockWithNoLockHeld() throws Exception {
-        HostedDriver hosted = host.start(TestDrivers.pkg("BlockingUnloadDriver", "blocking"));
+        HostedDriver hosted = host.start(TestDrivers.pkg("BlockingUnloadDriver", "blocking"), VerifierSettings.OFF, hosting);
         List<JournalEntry> beforeStop = hosted.journal();
         assertThat(beforeStop).isNotEmpty();
         UnloadReport report = host.stop(hosted);
@@ -121,14 +134,14 @@ class UnloadSequenceTest {
     // process (the UMDF model) is open; see docs/conformance.md.
     @Test
     void u5_theSameDriverJarRunsInTheInProcessHost() throws Exception {
-        UnloadReport report = host.stop(host.start(DriverPackage.open(TestDrivers.HELLO)));
+        UnloadReport report = host.stop(host.start(DriverPackage.open(TestDrivers.HELLO), VerifierSettings.OFF, hosting));
         assertThat(report.clean()).isTrue();
     }
 
     // U8: an exception thrown by EvtDriverUnload is reported with its stack; the unload still completes.
     @Test
     void u8_throwingUnloadIsReportedAndTheUnloadCompletes() throws Exception {
-        HostedDriver hosted = host.start(TestDrivers.pkg("ThrowingUnloadDriver", "badunload"));
+        HostedDriver hosted = host.start(TestDrivers.pkg("ThrowingUnloadDriver", "badunload"), VerifierSettings.OFF, hosting);
         UnloadReport report = host.stop(hosted);
         assertThat(report.evtDriverUnloadCalled()).isTrue();
         assertThat(report.findings()).singleElement().satisfies(f -> {
@@ -147,7 +160,7 @@ class UnloadSequenceTest {
     // last; the leaked objects' destroy callbacks never run.
     @Test
     void u2_v2_leakedObjectsAreReportedWithAllocationStackAndTags() throws Exception {
-        UnloadReport report = host.stop(host.start(TestDrivers.pkg("LeakingDriver", "leaky"), VerifierSettings.on()));
+        UnloadReport report = host.stop(host.start(TestDrivers.pkg("LeakingDriver", "leaky"), VerifierSettings.on(), hosting));
         assertThat(report.leaks()).hasSize(2);
         assertThat(report.leaks()).anySatisfy(leak -> {
             assertThat(leak.kind()).isEqualTo("framework object");
@@ -166,7 +179,7 @@ class UnloadSequenceTest {
     // U2: without the verifier the leak is still reported, and the report says the allocation stack was not recorded.
     @Test
     void u2_leakWithoutVerifierSaysTheStackWasNotRecorded() throws Exception {
-        UnloadReport report = host.stop(host.start(TestDrivers.pkg("LeakingDriver", "leaky-off")));
+        UnloadReport report = host.stop(host.start(TestDrivers.pkg("LeakingDriver", "leaky-off"), VerifierSettings.OFF, hosting));
         assertThat(report.leaks()).hasSize(2)
                 .allSatisfy(leak -> assertThat(leak.allocatedAt()).contains("turn the verifier on"));
     }
@@ -175,7 +188,7 @@ class UnloadSequenceTest {
     @Test
     void u2_threadLeftRunningIsReportedAndTheLoaderIsNotCollected() throws Exception {
         try {
-            UnloadReport report = host.stop(host.start(TestDrivers.pkg("ThreadLeakingDriver", "threads")));
+            UnloadReport report = host.stop(host.start(TestDrivers.pkg("ThreadLeakingDriver", "threads"), VerifierSettings.OFF, hosting));
             assertThat(report.classLoaderCollected()).isFalse();
             assertThat(report.leaks()).anySatisfy(leak -> {
                 assertThat(leak.kind()).isEqualTo("thread");
@@ -193,7 +206,7 @@ class UnloadSequenceTest {
     void u6_hungUnloadIsBoundedByTheWaitTimeoutAndTheHostGoesOn() throws Exception {
         try {
             VerifierSettings shortWait = VerifierSettings.OFF.withWaitTimeout(Duration.ofMillis(500));
-            HostedDriver hosted = host.start(TestDrivers.pkg("HangingUnloadDriver", "hanging"), shortWait);
+            HostedDriver hosted = host.start(TestDrivers.pkg("HangingUnloadDriver", "hanging"), shortWait, hosting);
             UnloadReport report = host.stop(hosted);
             assertThat(report.hung()).isTrue();
             assertThat(report.classLoaderCollected()).isFalse();
@@ -202,7 +215,7 @@ class UnloadSequenceTest {
                 assertThat(f.stack()).contains("wdf4j-hanging-passive", "Drivers.parkUntil");
             });
             assertThat(hosted.state()).isEqualTo(FxDriverState.UNLOADED);
-            assertThat(host.stop(host.start(TestDrivers.pkg("CleanDriver", "after-hang"))).clean()).isTrue();
+            assertThat(host.stop(host.start(TestDrivers.pkg("CleanDriver", "after-hang"), VerifierSettings.OFF, hosting)).clean()).isTrue();
         } finally {
             System.setProperty("wdf4j.test.HangingUnloadDriver.release", "yes"); // lets the hung callback return
         }
@@ -212,8 +225,8 @@ class UnloadSequenceTest {
     // the host and the other drivers carry on.
     @Test
     void bugCheckStopsTheDriverNotTheHost() throws Exception {
-        HostedDriver other = host.start(TestDrivers.pkg("CleanDriver", "bystander"));
-        HostedDriver hosted = host.start(TestDrivers.pkg("BugCheckDriver", "buggy"));
+        HostedDriver other = host.start(TestDrivers.pkg("CleanDriver", "bystander"), VerifierSettings.OFF, hosting);
+        HostedDriver hosted = host.start(TestDrivers.pkg("BugCheckDriver", "buggy"), VerifierSettings.OFF, hosting);
         // The bug check kills the driver's own thread with an uncaught WdfBugCheck: expected, so not caught here.
         await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> hosted.report() != null);
         UnloadReport report = hosted.report();

@@ -39,9 +39,9 @@ final class DriverCommand implements Runnable {
         boolean noVerifier;
 
         @Option(names = "--hosting", paramLabel = "MODEL", converter = HostingConverter.class,
-                description = "Where the driver runs: isolated (a driver host process of its own) or in-process "
-                        + "(the host's JVM). Default: as chosen at install, else the package's Wdf4j-Hosting, else "
-                        + "isolated.")
+                description = "Where the driver runs: pooled (the pool's driver host process), isolated (a driver "
+                        + "host process of its own) or in-process (the host's JVM). Default: as chosen at install, else "
+                        + "the package's Wdf4j-Hosting, else pooled.")
         HostingModel hosting;
 
         @Override

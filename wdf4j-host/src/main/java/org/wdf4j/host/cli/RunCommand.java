@@ -43,9 +43,11 @@ final class RunCommand implements Callable<Integer> {
     boolean noVerifier;
 
     @Option(names = "--hosting", paramLabel = "MODEL", converter = HostingConverter.class,
-            description = "Where the drivers run: isolated (each in a driver host process of its own, the UMDF model: a driver that "
-            + "crashes, exits or hangs takes only its process with it) or in-process (in this JVM, the KMDF model). "
-            + "Default: what each package's Wdf4j-Hosting says, else isolated.")
+            description = "Where the drivers run: pooled (in the pool's driver host process, shared with the other "
+                    + "pooled drivers, the UMDF model: a driver that crashes, exits or hangs takes only that process "
+                    + "with it, and is moved to a process of its own when it fails the pool twice), isolated (in a "
+                    + "driver host process of its own) or in-process (in this JVM, the KMDF model). Default: what each "
+                    + "package's Wdf4j-Hosting says, else pooled.")
     HostingModel hosting;
 
     @Option(names = "--json", description = "Print one JSON document {\"drivers\":[...]} instead of the text reports "
@@ -84,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
         int commandStatus = 0;
         List<UnloadReport> reports = new ArrayList<>();
         List<PnpManager.DevNode> tree = List.of();
-        try (DriverHost host = DriverHost.create().defaultHosting(HostingModel.ISOLATED)) {
+        try (DriverHost host = DriverHost.create().defaultHosting(HostingModel.POOLED)) {
             List<HostedDriver> started = new ArrayList<>();
             for (DriverPackage pkg : packages) {
                 try {

@@ -41,9 +41,9 @@ final class StoreCommands {
         String name;
 
         @Option(names = "--hosting", paramLabel = "MODEL", converter = HostingConverter.class,
-                description = "Where the driver runs when it is started without --hosting: isolated (a driver host "
-                        + "process of its own) or in-process (the host's JVM). Default: the package's Wdf4j-Hosting, "
-                        + "else isolated.")
+                description = "Where the driver runs when it is started without --hosting: pooled (the pool's "
+                        + "driver host process), isolated (a driver host process of its own) or in-process (the host's "
+                        + "JVM). Default: the package's Wdf4j-Hosting, else pooled.")
         HostingModel hosting;
 
         @Override

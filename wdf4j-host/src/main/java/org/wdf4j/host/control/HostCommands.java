@@ -257,9 +257,9 @@ public final class HostCommands {
         installed.ifPresent(d -> out.out("  hosting:    " + (d.hosting() != null ? d.hosting() + " (chosen at install)"
                 : "as the host chooses (" + host.defaultHosting() + ")")));
         if (loaded != null) {
-            out.out("  runs:       " + loaded.hosting() + (loaded.hosting() == HostingModel.ISOLATED
+            out.out("  runs:       " + loaded.hosting() + (loaded.hosting().isIsolated()
                     ? " in " + loaded.where() : "") + ", pid " + loaded.pid());
-            if (loaded.hosting() == HostingModel.ISOLATED) {
+            if (loaded.hosting().isIsolated()) {
                 out.out("  restarts:   " + loaded.restarts() + " (" + loaded.restartsLeft(host.restartPolicy())
                         + " left)" + (loaded.lastFailure() == null ? "" : ", last failure: " + loaded.lastFailure()));
             }
@@ -294,7 +294,7 @@ public final class HostCommands {
             return NOT_CLEAN;
         }
         out.out("driver " + name + " started (" + hosted.state() + ", " + hosted.hosting()
-                + (hosted.hosting() == HostingModel.ISOLATED ? " in " + hosted.where() : "") + ", verifier "
+                + (hosted.hosting().isIsolated() ? " in " + hosted.where() : "") + ", verifier "
                 + (noVerifier ? "off" : "on") + ")");
         return OK;
     }

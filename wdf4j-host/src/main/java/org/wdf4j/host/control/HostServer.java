@@ -84,7 +84,7 @@ public final class HostServer implements AutoCloseable {
      * on that root) the host runs without them and says why on {@code log}.
      */
     public static HostServer start(Path stateDir, Path mountRoot, PrintStream log) throws IOException {
-        DriverHost host = DriverHost.create(stateDir).defaultHosting(HostingModel.ISOLATED);
+        DriverHost host = DriverHost.create(stateDir).defaultHosting(HostingModel.POOLED);
         try {
             if (mountRoot != null) {
                 try {

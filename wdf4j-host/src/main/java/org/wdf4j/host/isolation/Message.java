@@ -18,6 +18,7 @@ import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.UnloadReport;
 import org.wdf4j.io.WdfIoReadiness;
 
 /**
@@ -46,6 +47,10 @@ public sealed interface Message {
             case Load.TAG -> new Load(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in), Wire.string(in),
                     Wire.string(in), Message.verifierOf(in));
             case Stop.TAG -> new Stop(in.readInt(), in.readInt());
+            case Forget.TAG -> new Forget(in.readInt(), in.readInt(), in.readBoolean());
+            case DriverEndsProcess.TAG -> new DriverEndsProcess(in.readInt(), Wire.string(in));
+            case Forgotten.TAG -> new Forgotten(in.readInt(), in.readBoolean(), Wire.string(in), Wire.string(in),
+                    Wire.list(in, i -> new UnloadReport.Leak(Wire.string(i), Wire.string(i), Wire.string(i))));
             case Snapshot.TAG -> new Snapshot(in.readInt(), in.readInt());
             case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in));
             case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
@@ -144,6 +149,49 @@ public sealed interface Message {
         public void write(DataOutputStream out) throws IOException {
             out.writeInt(call);
             out.writeInt(driver);
+        }
+    }
+
+    /**
+     * Let go of an unloaded driver and prove it by its class loader's collection (unless {@code checkCollection} is
+     * false), as in-process; answered by {@link Forgotten}.
+     */
+    record Forget(int call, int driver, boolean checkCollection) implements Message {
+        static final int TAG = 17;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+            out.writeBoolean(checkCollection);
+        }
+    }
+
+    /**
+     * Whether the forgotten driver's class loader was collected, how that went, and when it was not, what holds it
+     * (the shortest path from a GC root) and what the diagnosis found, as in-process.
+     */
+    record Forgotten(int call, boolean collected, String note, String gcRootPath, List<UnloadReport.Leak> leaks)
+            implements Message {
+        static final int TAG = 38;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeBoolean(collected);
+            Wire.string(out, note);
+            Wire.string(out, gcRootPath);
+            Wire.list(out, leaks, (o, l) -> {
+                Wire.string(o, l.kind());
+                Wire.string(o, l.description());
+                Wire.string(o, l.allocatedAt());
+            });
         }
     }
 
@@ -596,6 +644,20 @@ public sealed interface Message {
             out.writeInt(driver);
             Wire.enumValue(out, state);
             Wire.string(out, failure);
+        }
+    }
+
+    /** A driver called {@code System.exit} (or {@code Runtime.exit}, {@code Runtime.halt}): the process ends now. */
+    record DriverEndsProcess(int driver, String call) implements Message {
+        static final int TAG = 39;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(driver);
+            Wire.string(out, call);
         }
     }
 
