@@ -456,6 +456,11 @@ public final class DriverHost implements AutoCloseable {
         }
     }
 
+    /** H5: tells the clients that asked that a device's driver host failed. */
+    void deviceHostProblem(IoClient.DeviceHostProblem problem) {
+        client.deviceHostProblem(problem);
+    }
+
     /** The driver store, or null for a throw-away host. */
     public DriverStore store() {
         return store;

@@ -28,6 +28,8 @@ final class HostIoClient implements IoClient {
 
     private final DeviceNamespace namespace;
     private final WdfRequestor self = currentProcess();
+    private final List<java.util.function.Consumer<DeviceHostProblem>> problemListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     HostIoClient(DeviceNamespace namespace) {
         this.namespace = namespace;
@@ -93,6 +95,24 @@ final class HostIoClient implements IoClient {
             }
             return NtResult.success(handle);
         });
+    }
+
+    @Override
+    public AutoCloseable registerDeviceHostProblem(java.util.function.Consumer<DeviceHostProblem> listener) {
+        Objects.requireNonNull(listener, "listener");
+        problemListeners.add(listener);
+        return () -> problemListeners.remove(listener);
+    }
+
+    /** Tells the clients that asked (H5); a listener that throws is logged and does not stop the others. */
+    void deviceHostProblem(DeviceHostProblem problem) {
+        for (java.util.function.Consumer<DeviceHostProblem> l : problemListeners) {
+            try {
+                l.accept(problem);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(HostIoClient.class).warn("a device host problem listener failed", e);
+            }
+        }
     }
 
     /** An open the caller gave up on: if the driver completes it later with success, the handle is closed. */

@@ -18,6 +18,7 @@ import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
+import org.wdf4j.host.client.IoClient;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.framework.VerifierSettings;
 
@@ -431,6 +432,7 @@ public final class PnpManager {
      * their devices are gone with the process (nothing is sent to them).
      */
     void driverHostFailed(String name, String cause) {
+        List<IoClient.DeviceHostProblem> problems = new ArrayList<>();
         for (Node node : nodeList()) {
             if (!name.equals(node.driver)) {
                 continue;
@@ -438,6 +440,9 @@ public final class PnpManager {
             node.lock.lock();
             try {
                 if (name.equals(node.driver) && !node.deleted && node.status != Status.DISABLED) {
+                    List<String> paths = snapshot(node).interfaces();
+                    problems.add(new IoClient.DeviceHostProblem(node.instanceId, name,
+                            NtStatus.STATUS_DRIVER_PROCESS_TERMINATED, cause, paths));
                     node.device = null;
                     node.status = Status.FAILED;
                     node.problem = NtStatus.STATUS_DRIVER_PROCESS_TERMINATED;
@@ -451,6 +456,7 @@ public final class PnpManager {
                 node.lock.unlock();
             }
         }
+        problems.forEach(host::deviceHostProblem);
     }
 
     /** H6: the driver runs again in a new driver host: the nodes its failure failed get their devices back. */

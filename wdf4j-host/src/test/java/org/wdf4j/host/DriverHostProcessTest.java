@@ -124,7 +124,10 @@ class DriverHostProcessTest {
         DevNode node = host.pnp().addDevice("ROOT\\ECHO");
         assertThat(node.status()).isEqualTo(Status.STARTED);
         long firstPid = echo.pid();
-        try (DeviceHandle other = host.client().open("\\\\.\\NONPNP").value(); DeviceHandle old = openEcho()) {
+        java.util.concurrent.BlockingQueue<org.wdf4j.host.client.IoClient.DeviceHostProblem> told =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        try (AutoCloseable registration = host.client().registerDeviceHostProblem(told::add);
+             DeviceHandle other = host.client().open("\\\\.\\NONPNP").value(); DeviceHandle old = openEcho()) {
             // A read held in the echo queue, stopped while the system sleeps.
             host.pnp().sleep();
             PendingIo held = old.readAsync(16);
@@ -134,6 +137,13 @@ class DriverHostProcessTest {
 
             IoResult terminated = held.await(WAIT);
             assertThat(terminated.status()).isEqualTo(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
+            var problem = told.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(problem).as("H5: a client that asked is told").isNotNull();
+            assertThat(problem.instanceId()).isEqualTo(node.instanceId());
+            assertThat(problem.driver()).isEqualTo("echo");
+            assertThat(problem.problem()).isEqualTo(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
+            assertThat(problem.cause()).contains("SIGKILL");
+            assertThat(problem.interfaces()).containsExactlyElementsOf(node.interfaces());
             assertThat(reversed(other)).as("H4: the in-process driver serves on").containsExactly(3, 2, 1);
             await().atMost(WAIT).until(() -> echo.restarts() == 1 && echo.pid() != firstPid);
             assertThat(echo.lastFailure()).contains("SIGKILL");

@@ -41,6 +41,27 @@ public interface IoClient {
      */
     CompletableFuture<NtResult<DeviceHandle>> openAsync(String path, WdfRequestor requestor);
 
+    /**
+     * Asks to be told when the driver host of a device fails (UMDF's {@code GUID_WUDF_DEVICE_HOST_PROBLEM}): its
+     * requests were completed with STATUS_DRIVER_PROCESS_TERMINATED and its handles reach nothing; reopen it once it
+     * is back (the driver is restarted when its restart policy allows). The listener runs on a host thread and must not
+     * block. Closing the registration stops it.
+     */
+    AutoCloseable registerDeviceHostProblem(java.util.function.Consumer<DeviceHostProblem> listener);
+
+    /**
+     * A device whose driver host failed (H5).
+     *
+     * @param instanceId the device, e.g. {@code ROOT\ECHO\0000}
+     * @param driver its driver
+     * @param problem STATUS_DRIVER_PROCESS_TERMINATED
+     * @param cause how the driver host ended, in words
+     * @param interfaces the paths its interfaces had (now gone)
+     */
+    record DeviceHostProblem(String instanceId, String driver, org.wdf4j.NtStatus problem, String cause,
+                             List<String> interfaces) {
+    }
+
     /** A device interface: its class, reference string, path, and the device instance it belongs to. */
     record DeviceInterface(UUID interfaceClassGuid, String referenceString, String path, String instanceId) {
     }
