@@ -9,6 +9,7 @@ import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.HostedDriver;
+import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
 import picocli.CommandLine.Command;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Option;
         description = {"Load the hello sample driver, show its object tree, unload it and print the unload report.",
                 "Then the echo sample: its device becomes a file (the FUSE reflector), real programs (sh, dd) write "
                         + "to it and read from it, and the driver is unloaded. That part needs /dev/fuse and root; "
-                        + "elsewhere it says why it is skipped."})
+                        + "elsewhere it says why it is skipped.",
+                "Last, driver hosts (the UMDF model): echo and the null sample each run in a driver host process of "
+                        + "their own; the null sample's is killed with SIGKILL while a shell loop uses the echo device, "
+                        + "and the null device comes back by itself."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--driver", paramLabel = "JAR", description = "The driver package to demonstrate (default: the hello sample).")
@@ -54,7 +58,78 @@ final class DemoCommand implements Callable<Integer> {
                 return 3;
             }
         }
-        return driver != null ? 0 : echoThroughItsFile();
+        if (driver != null) {
+            return 0;
+        }
+        int echo = echoThroughItsFile();
+        return echo != 0 ? echo : driverHosts();
+    }
+
+    /** Two drivers in driver hosts of their own; one is killed, the other serves on, the killed one comes back. */
+    private static int driverHosts() throws Exception {
+        Path echoJar = sample("echo");
+        Path nullJar = sample("null");
+        System.out.println();
+        if (echoJar == null || nullJar == null) {
+            System.out.println("== (the driver host part is skipped: the echo and null samples are not built)");
+            return 0;
+        }
+        Path root = Files.createTempDirectory("wdf4j-demo-");
+        Path dev = root.resolve("dev");
+        try (DriverHost host = DriverHost.create()) {
+            HostedDriver echo = host.start(DriverPackage.open(echoJar), VerifierSettings.on(), HostingModel.ISOLATED);
+            HostedDriver nul = host.start(DriverPackage.open(nullJar), VerifierSettings.on(), HostingModel.ISOLATED);
+            try {
+                host.mountDevices(dev);
+            } catch (IOException e) {
+                System.out.println("== (the driver host part is skipped: cannot mount FUSE here: " + e.getMessage() + ")");
+                return 0;
+            }
+            host.pnp().addDevice("ROOT\\ECHO");
+            PnpManager.DevNode nullNode = host.pnp().addDevice("ROOT\\NULL");
+            System.out.println("== Driver hosts: echo and null each run in a process of their own (pids " + echo.pid()
+                    + " and " + nul.pid() + "; this host is " + ProcessHandle.current().pid() + ")");
+            System.out.print(PnpManager.render(host.pnp().devices(), host.deviceFiles().orElseThrow().pathsToFiles()));
+            System.out.println();
+            String loop = "i=0; while [ $i -lt 300 ]; do printf \"ping $i\" > " + dev.resolve("echo0")
+                    + " && [ \"$(dd if=" + dev.resolve("echo0") + " bs=64 count=1 status=none)\" = \"ping $i\" ] || exit 1;"
+                    + " i=$((i+1)); done; echo \"echo: $i round trips through its file, none missed\"";
+            System.out.println("== A shell loop writes and reads back the echo device 300 times, while null's driver "
+                    + "host is killed with SIGKILL");
+            System.out.flush();
+            Process client = new ProcessBuilder("sh", "-c", loop).redirectErrorStream(true).start();
+            client.getOutputStream().close();
+            long killed = nul.pid();
+            ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly);
+            System.out.println("$ kill -9 " + killed);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!(nul.restarts() == 1 && nul.isRunning() && host.deviceFiles().orElseThrow().files().size() == 2)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50); // a demo, not a test: poll for the restart, bounded
+            }
+            String said = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            boolean served = client.waitFor() == 0;
+            System.out.println(said.isEmpty() ? "echo: the loop failed" : said);
+            System.out.println();
+            System.out.println("== null's driver host " + killed + " ended (" + nul.lastFailure() + "); its driver "
+                    + "was restarted in driver host " + nul.pid() + " and its device is a file again");
+            System.out.print(PnpManager.render(host.pnp().devices(), host.deviceFiles().orElseThrow().pathsToFiles()));
+            boolean back = run("sh", "-c", "dd if=" + dev.resolve("null0") + " bs=8 count=1 status=none | od -An -tx1");
+            System.out.println();
+            host.pnp().removeDevice(nullNode.instanceId());
+            host.unmountDevices();
+            boolean clean = true;
+            for (HostedDriver d : java.util.List.of(nul, echo)) {
+                UnloadReport report = host.stop(d);
+                System.out.println("== " + d.name() + ": " + (report.clean() ? "clean" : "NOT clean") + ", "
+                        + report.collectionNote());
+                clean &= report.clean();
+            }
+            return served && back && clean ? 0 : 3;
+        } finally {
+            Files.deleteIfExists(dev);
+            Files.deleteIfExists(root);
+        }
     }
 
     /** The echo sample's device as a file, used by real programs. */
