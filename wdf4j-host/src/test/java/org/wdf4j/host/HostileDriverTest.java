@@ -85,7 +85,7 @@ class HostileDriverTest {
 
     @ParameterizedTest(name = "{0} in {1}, {2}")
     @MethodSource("cases")
-    void h4_h5_h7_h9_anAttackerTakesOnlyItselfDownWhileEchoServesOn(String attack, String place, HostingModel model)
+    void h4_h5_h7_h9_h10_anAttackerTakesOnlyItselfDownWhileEchoServesOn(String attack, String place, HostingModel model)
             throws Exception {
         if (model == HostingModel.IN_PROCESS) {
             String why = notInProcess(attack, place);
