@@ -3,9 +3,9 @@ package org.wdf4j.framework;
 import java.util.UUID;
 
 /**
- * What the host learns from a driver's devices (in its own process, or from a driver host process): names to keep unique, interfaces appearing and going, control
- * devices becoming ready, devices deleted. Called on framework threads; implementations must be quick and must not
- * call back into the device synchronously.
+ * What the host learns from a driver's devices (in its own process, or from a driver host process): names to keep
+ * unique, interfaces appearing and going, control devices becoming ready, devices deleted. Called on framework threads;
+ * implementations must be quick and must not call back into the device synchronously.
  */
 public interface FxDeviceListener {
 

@@ -192,11 +192,8 @@ public final class DriverHost implements AutoCloseable {
     private HostedDriver loadIsolated(DriverPackage driverPackage, VerifierSettings verifier, HostingModel hosting)
             throws DriverPackageException {
         String name = driverPackage.name();
-        HostedDriver[] self = new HostedDriver[1];
-        IsolatedDriverRuntime runtime = isolatedRuntime(driverPackage, verifier, hosting,
-                ended -> driverHostEnded(self[0], ended));
-        HostedDriver hosted = new HostedDriver(driverPackage, hosting, verifier, runtime);
-        self[0] = hosted;
+        HostedDriver hosted = new HostedDriver(driverPackage, hosting, verifier, null);
+        hosted.runs(isolatedRuntime(driverPackage, verifier, hosting, ended -> driverHostEnded(hosted, ended)));
         synchronized (drivers) {
             drivers.put(name, hosted);
         }

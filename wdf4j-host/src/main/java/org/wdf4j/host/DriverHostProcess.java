@@ -344,7 +344,7 @@ final class DriverHostProcess {
      * progress; a driver host whose request outlives it is ended as hung.
      */
     private void watchCancel(RemoteIrp irp, long sentNanos) {
-        IsolatedDriverRuntime driver = runtimeOf(irp.file.device().driverName());
+        IsolatedDriverRuntime driver = irp.file.device.runtime;
         Duration timeout = driver == null ? READY_TIMEOUT : driver.callTimeout();
         WATCHDOG.schedule(() -> {
             if (!requests.containsKey(irp.io) || !isServing()) {
@@ -389,7 +389,7 @@ final class DriverHostProcess {
     // Devices and I/O
 
     FxDevice.PnpOutcome pnp(RemoteDevice device, FxPnpMachine.Event event) {
-        IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+        IsolatedDriverRuntime runtime = device.runtime;
         Duration timeout = runtime == null ? READY_TIMEOUT : runtime.callTimeout();
         try {
             Message answer = call(id -> new Message.Pnp(id, device.id, event), timeout,
@@ -568,13 +568,13 @@ final class DriverHostProcess {
             case Message.OpenDone d -> answered(d.call(), d);
             case Message.ClaimName c -> {
                 RemoteDevice device = deviceFor(c.device());
-                IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+                IsolatedDriverRuntime runtime = device.runtime;
                 boolean claimed = runtime != null && runtime.listener().claimName(c.name(), device);
                 send(new Message.NameReply(c.call(), claimed));
             }
             case Message.ReleaseName r -> {
                 RemoteDevice device = devices.get(r.device());
-                IsolatedDriverRuntime runtime = device == null ? null : runtimeOf(device.driverName());
+                IsolatedDriverRuntime runtime = device == null ? null : device.runtime;
                 if (runtime != null) {
                     runtime.listener().releaseName(r.name(), device);
                 }
@@ -582,7 +582,7 @@ final class DriverHostProcess {
             case Message.InterfaceChanged c -> {
                 RemoteDevice device = deviceFor(c.device());
                 device.interfaceChanged(c.guid(), c.referenceString(), c.enabled());
-                IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+                IsolatedDriverRuntime runtime = device.runtime;
                 if (runtime != null) {
                     runtime.listener().interfaceStateChanged(device, c.guid(), c.referenceString(), c.enabled());
                 }
@@ -590,7 +590,7 @@ final class DriverHostProcess {
             case Message.ControlReady c -> {
                 RemoteDevice device = deviceFor(c.device());
                 device.controlReady();
-                IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+                IsolatedDriverRuntime runtime = device.runtime;
                 if (runtime != null) {
                     runtime.listener().controlDeviceReady(device);
                 }
@@ -621,11 +621,11 @@ final class DriverHostProcess {
         return switch (m) {
             case Message.IoDone d -> {
                 RemoteIrp irp = requests.get(d.io());
-                yield irp == null ? null : runtimeOf(irp.file.device().driverName());
+                yield irp == null ? null : irp.file.device.runtime;
             }
             case Message.FileReadiness r -> {
                 RemoteFile f = files.get(r.file());
-                yield f == null ? null : runtimeOf(f.device().driverName());
+                yield f == null ? null : f.device.runtime;
             }
             case Message.ClaimName c -> runtimeOf(c.device().driverName());
             case Message.InterfaceChanged c -> runtimeOf(c.device().driverName());
@@ -644,7 +644,8 @@ final class DriverHostProcess {
     }
 
     private RemoteDevice deviceFor(Message.DeviceInfo info) {
-        RemoteDevice device = devices.computeIfAbsent(info.id(), id -> new RemoteDevice(info, this));
+        RemoteDevice device = devices.computeIfAbsent(info.id(),
+                id -> new RemoteDevice(info, this, runtimeOf(info.driverName())));
         device.update(info);
         return device;
     }
@@ -653,7 +654,7 @@ final class DriverHostProcess {
     private void deleted(RemoteDevice device) {
         device.gone();
         files.values().removeIf(f -> f.device == device);
-        IsolatedDriverRuntime runtime = runtimeOf(device.driverName());
+        IsolatedDriverRuntime runtime = device.runtime;
         if (runtime != null) {
             runtime.listener().deviceDeleted(device);
         }

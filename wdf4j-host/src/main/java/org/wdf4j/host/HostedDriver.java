@@ -152,6 +152,11 @@ public final class HostedDriver {
         lastFailure = "its pool's driver host failed through another driver: " + cause;
     }
 
+    /** The driver's runtime, once made (a driver host's runtime is told of its driver at creation). */
+    void runs(DriverRuntime first) {
+        this.runtime = first;
+    }
+
     /** The driver runs again, in a new driver host. */
     void restarted(DriverRuntime fresh) {
         this.runtime = fresh;

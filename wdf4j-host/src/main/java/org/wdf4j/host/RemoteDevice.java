@@ -20,6 +20,8 @@ final class RemoteDevice implements FxDeviceEndpoint {
 
     final int id;
     final DriverHostProcess process;
+    /** The driver it belongs to; null when that driver left the process before the device's first report. */
+    final IsolatedDriverRuntime runtime;
     private final String driverName;
     private final String instanceId;
     private final String sddl;
@@ -31,9 +33,10 @@ final class RemoteDevice implements FxDeviceEndpoint {
     private final List<FxDevice.DeviceInterface> interfaces = new ArrayList<>();
     private final List<Runnable> readinessListeners = new CopyOnWriteArrayList<>();
 
-    RemoteDevice(Message.DeviceInfo info, DriverHostProcess process) {
+    RemoteDevice(Message.DeviceInfo info, DriverHostProcess process, IsolatedDriverRuntime runtime) {
         this.id = info.id();
         this.process = process;
+        this.runtime = runtime;
         this.driverName = info.driverName();
         this.instanceId = info.instanceId();
         this.sddl = info.sddl();
