@@ -15,6 +15,9 @@ import org.wdf4j.io.WdfRequestor;
 /**
  * A device whose driver runs in a driver host: what the host knows of it (fixed at creation, and the interfaces and
  * PnP state the driver host reports), and the calls that reach it there.
+ *
+ * <p>Thread-safe. The mutable fields are written by the driver host's reader thread (reports) and by the thread of a PnP
+ * call (its outcome), and read by any thread: they are volatile, or guarded where said.
  */
 final class RemoteDevice implements FxDeviceEndpoint {
 

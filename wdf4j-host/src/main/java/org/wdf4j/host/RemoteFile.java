@@ -8,6 +8,9 @@ import org.wdf4j.io.WdfIoReadiness;
 /**
  * An open of a device in a driver host: requests are sent to it, its readiness is mirrored from what the driver host
  * tells (with each completion, and whenever the driver makes a read or write possible).
+ *
+ * <p>Thread-safe. {@link #readiness} is written by the driver host's reader thread and read by any (volatile); the
+ * listener is set by the client's thread and called on the reader thread (volatile); {@link #closed} flips once.
  */
 final class RemoteFile implements FxFileEndpoint {
 
