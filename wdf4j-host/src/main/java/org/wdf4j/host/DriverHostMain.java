@@ -64,6 +64,16 @@ public final class DriverHostMain {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Closes opens (cleanup, cancels, close): not on the control thread, which may be waiting in a PnP step for the
+     * very requests a close cancels (the host closes the opens of a device whose interface goes during its removal,
+     * as the in-process reflector does on the removing thread).
+     */
+    private final ExecutorService closer = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "wdf4j-driver-host-close");
+        t.setDaemon(true);
+        return t;
+    });
     /** Driver number (the host's) to the driver, run here as the host runs an in-process driver. */
     private final Map<Integer, LocalDriverRuntime> drivers = new ConcurrentHashMap<>();
     /** Guards {@link #deviceIds}, {@link #devices} and {@link #filesOfDevice}. */
@@ -163,13 +173,10 @@ public final class DriverHostMain {
                 send(new Message.PnpDone(p.call(), outcome));
             });
             case Message.Open o -> onControl(driverOf(devices.get(o.device())), () -> open(o));
-            case Message.CloseFile c -> onControl(driverOf(files.get(c.file())), () -> {
+            case Message.CloseFile c -> closer.execute(() -> {
                 FxFileHandle f = files.remove(c.file());
                 if (f != null) {
-                    Set<Integer> ofDevice = filesOfDevice.get(idOf(f.device()));
-                    if (ofDevice != null) {
-                        ofDevice.remove(c.file());
-                    }
+                    filesOfDevice.values().forEach(ofDevice -> ofDevice.remove(c.file())); // no id for a deleted device
                     f.close();
                 }
             });

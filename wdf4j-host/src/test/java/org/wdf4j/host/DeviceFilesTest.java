@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.fuse.FuseTests;
 import org.wdf4j.io.CtlCode;
@@ -60,8 +62,12 @@ class DeviceFilesTest {
     }
 
     private HostedDriver startPipe() throws Exception {
+        return startPipe(HostingModel.IN_PROCESS);
+    }
+
+    private HostedDriver startPipe(HostingModel hosting) throws Exception {
         HostedDriver pipe = host.start(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.FusePipeDriver",
-                "fusepipe", DriverPackage.FRAMEWORK_VERSION, List.of("ROOT\\FUSEPIPE")), VerifierSettings.on());
+                "fusepipe", DriverPackage.FRAMEWORK_VERSION, List.of("ROOT\\FUSEPIPE")), VerifierSettings.on(), hosting);
         assertThat(pipe.isRunning()).as("%s", pipe.report()).isTrue();
         assertThat(host.pnp().addDevice("ROOT\\FUSEPIPE").status()).isEqualTo(PnpManager.Status.STARTED);
         return pipe;
@@ -194,9 +200,10 @@ class DeviceFilesTest {
         assertThat(ls()).isEmpty();
     }
 
-    @Test
-    void ioctlsReachTheDriverWithTheProgramsBuffersAndIdentity() throws Exception {
-        startPipe();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void h1_h3_ioctlsReachTheDriverWithTheProgramsBuffersAndIdentity(HostingModel hosting) throws Exception {
+        startPipe(hosting);
         Path file = root.resolve("fusepipe0");
         assertThat(FuseTests.ok("stat", "-c", "%a", file.toString()).trim()).as("D:P(A;;GA;;;SY)(A;;GRGW;;;WD)")
                 .isEqualTo("666");
@@ -220,9 +227,10 @@ class DeviceFilesTest {
                 client.toString(), "open", file.toString()).trim()).isEqualTo("ok");
     }
 
-    @Test
-    void pollWaitsUntilTheDriverHasDataToRead() throws Exception {
-        startPipe();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void h1_h3_pollWaitsUntilTheDriverHasDataToRead(HostingModel hosting) throws Exception {
+        startPipe(hosting);
         Path file = root.resolve("fusepipe0");
         try (FuseTests.Program poller = FuseTests.Program.client("poll-then-read", file.toString(), "20000")) {
             assertThat(poller.nextLine()).isEqualTo("polling");
@@ -233,9 +241,10 @@ class DeviceFilesTest {
         }
     }
 
-    @Test
-    void aSignalCancelsTheDriversRequestAndTheProgramSeesEintr() throws Exception {
-        startPipe();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void h1_h3_aSignalCancelsTheDriversRequestAndTheProgramSeesEintr(HostingModel hosting) throws Exception {
+        startPipe(hosting);
         Path file = root.resolve("fusepipe0");
         assertThat(FuseTests.client("read-interrupted", file.toString(), "300").lines().toList().getLast())
                 .isEqualTo("errno EINTR");
@@ -245,9 +254,10 @@ class DeviceFilesTest {
         assertThat(ioctlLong(file, IOCTL_FUSEPIPE_PENDING_READS, 4)).isZero();
     }
 
-    @Test
-    void aProgramKilledInAReadEndsAndTheDriverSeesTheCancel() throws Exception {
-        HostedDriver pipe = startPipe();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void h1_h3_aProgramKilledInAReadEndsAndTheDriverSeesTheCancel(HostingModel hosting) throws Exception {
+        HostedDriver pipe = startPipe(hosting);
         Path file = root.resolve("fusepipe0");
         try (FuseTests.Program reader = FuseTests.Program.client("read-block", file.toString())) {
             assertThat(reader.nextLine()).isEqualTo("reading");
@@ -261,9 +271,10 @@ class DeviceFilesTest {
         assertThat(report.clean()).as(report.render()).isTrue();
     }
 
-    @Test
-    void removingTheDeviceFailsPendingAndLaterCallsWithEnodevAndNothingHangs() throws Exception {
-        HostedDriver pipe = startPipe();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void h1_removingTheDeviceFailsPendingAndLaterCallsWithEnodevAndNothingHangs(HostingModel hosting) throws Exception {
+        HostedDriver pipe = startPipe(hosting);
         Path file = root.resolve("fusepipe0");
         try (FuseTests.Program holder = FuseTests.Program.client("hold", file.toString());
                 FuseTests.Program reader = FuseTests.Program.client("read-block", file.toString())) {
