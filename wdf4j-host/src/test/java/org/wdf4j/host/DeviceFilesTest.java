@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.fuse.FuseSession;
 import org.wdf4j.host.fuse.FuseTests;
 import org.wdf4j.io.CtlCode;
 
@@ -146,6 +147,29 @@ class DeviceFilesTest {
         assertThat(FuseTests.ok("sh", "-c", "printf after > \"$1\"", "sh", file.toString())).isEmpty();
         assertThat(FuseTests.ok("dd", "if=" + file, "bs=5", "count=1", "status=none")).isEqualTo("after");
         assertThat(echo.pid()).isNotEqualTo(firstPid);
+    }
+
+    @Test
+    void h10_aBlockedInProcessCallbackHoldsOnlyItsReaderAndASignalStillInterruptsItsProgram() throws Exception {
+        // One reader thread, so that the stuck callback holds every reader there is.
+        host.unmountDevices();
+        Path single = host.mountDevices(dir.resolve("dev1"), new FuseSession.Options(1, Duration.ofMillis(200))).root();
+        host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on());
+        host.start(DriverHostProcessTest.hostile("hang", "read"),
+                VerifierSettings.on().withWaitTimeout(Duration.ofSeconds(2)), HostingModel.IN_PROCESS);
+        host.pnp().addDevice("ROOT\\ECHO");
+        host.pnp().addDevice("ROOT\\HOSTILE");
+        Path stuck = single.resolve("hostile0");
+        Path echo = single.resolve("echo0");
+        try (FuseTests.Program blocked = FuseTests.Program.client("read-interrupted", stuck.toString(), "1500")) {
+            assertThat(blocked.nextLine()).isEqualTo("reading");
+            // The hostile driver's EvtIoRead parks on the only reader; the other driver's file is served all the same.
+            assertThat(FuseTests.ok("sh", "-c", "printf served > \"$1\"", "sh", echo.toString())).isEmpty();
+            assertThat(FuseTests.ok("dd", "if=" + echo, "bs=6", "count=1", "status=none")).isEqualTo("served");
+            // The program's signal interrupts its own call within the grace, though the callback never returns.
+            assertThat(blocked.nextLine()).isEqualTo("errno EINTR");
+            assertThat(blocked.awaitExit()).isZero();
+        }
     }
 
     @Test

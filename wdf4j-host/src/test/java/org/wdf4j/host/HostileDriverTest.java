@@ -78,7 +78,9 @@ class HostileDriverTest {
             case "oom" -> "a driver that exhausts the heap starves the whole JVM it runs in";
             case "spin" -> "a busy thread cannot be stopped in Java: it would spin in the test JVM until its bound";
             default -> place.equals("read") && (attack.equals("hang"))
-                    ? "in-process, an I/O callback runs on the caller's thread, which it blocks (H10 open in-process)"
+                    ? "in-process, the client API's caller runs the driver's I/O callback (as a Win32 caller runs a "
+                            + "top-level driver's dispatch), so the test's own thread would block; device files are "
+                            + "served on (DeviceFilesTest#h10_...)"
                     : null;
         };
     }

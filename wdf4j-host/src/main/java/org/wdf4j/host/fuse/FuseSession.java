@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>OPEN replies carry {@code FOPEN_DIRECT_IO|FOPEN_NONSEEKABLE|FOPEN_STREAM|FOPEN_PARALLEL_DIRECT_WRITES}: no
  *       page cache, no seeking, no file position, parallel writes: every read and write reaches the handler (device
  *       semantics).</li>
+ *   <li>A handler that does not return (a driver's callback that blocks or spins on the reader thread) holds only its
+ *       reader: when every reader has been inside a request for longer than {@link #STUCK_AFTER}, a watchdog attaches
+ *       another reader (a clone of the fd), up to {@link #MAX_READERS}, so that other files, and the interrupt of the
+ *       stuck program's own call, are still read and answered (H10).</li>
  *   <li>{@code FUSE_INTERRUPT} (a signal to a program waiting in a call) names the request; the session runs the
  *       request's {@link FuseRequest#onInterrupt} action and, if the handler has not answered within the grace time,
  *       answers {@code EINTR} itself. An interrupt for a request not yet seen is answered {@code EAGAIN}, which makes
@@ -73,6 +77,17 @@ public final class FuseSession implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** How long names and attributes may be cached by the kernel; removals are pushed at once anyway. */
     private static final long CACHE_SECONDS = 1;
+    /** How long every reader may be inside a request before the watchdog adds one. */
+    static final Duration STUCK_AFTER = Duration.ofMillis(100);
+    /** The most reader threads a session grows to. */
+    static final int MAX_READERS = 64;
+    /** Checks the sessions' readers every {@code STUCK_AFTER / 2}; one daemon thread for every session. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "wdf4j-fuse-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
     private static final int EISDIR = 21;
     private static final int ENOTDIR = 20;
 
@@ -137,7 +152,12 @@ public final class FuseSession implements AutoCloseable {
     /** Requests a handler answers later, by unique: what an INTERRUPT can name. */
     private final Map<Long, FuseRequest> inFlight = new ConcurrentHashMap<>();
     private final Object notifyLock = new Object();
+    /** The reader threads, the first ones and those the watchdog added; guarded by itself. */
     private final List<Thread> readers = new ArrayList<>();
+    /** Readers inside a request now, with since when (nanoTime); what the watchdog reads. */
+    private final Map<Thread, Long> busySince = new ConcurrentHashMap<>();
+    /** The watchdog's periodic check of this session; set once the readers run. */
+    private volatile java.util.concurrent.ScheduledFuture<?> watch;
     private int protocolMinor;
 
     private FuseSession(Path directory, int masterFd, Options options) {
@@ -183,15 +203,54 @@ public final class FuseSession implements AutoCloseable {
             fds.forEach(FuseSession::closeQuietly);
             throw e;
         }
-        for (int i = 0; i < fds.size(); i++) {
-            int readerFd = fds.get(i);
-            Thread thread = Thread.ofPlatform().daemon().name("wdf4j-fuse-" + i + " " + target.getFileName())
-                    .unstarted(() -> session.serve(readerFd));
-            session.readers.add(thread);
+        for (int fdOfReader : fds) {
+            session.startReader(fdOfReader);
         }
-        session.readers.forEach(Thread::start);
+        long period = STUCK_AFTER.toMillis() / 2;
+        session.watch = WATCHDOG.scheduleWithFixedDelay(session::checkReaders, period, period,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.debug("mounted {} with {} reader threads, FUSE 7.{}", target, fds.size(), session.protocolMinor);
         return session;
+    }
+
+    /** Starts a reader thread on {@code fd}. */
+    private void startReader(int fd) {
+        synchronized (readers) {
+            Thread thread = Thread.ofPlatform().daemon()
+                    .name("wdf4j-fuse-" + readers.size() + " " + directory.getFileName()).unstarted(() -> serve(fd));
+            readers.add(thread);
+            thread.start();
+        }
+    }
+
+    /**
+     * The watchdog: when every live reader has been inside a request for longer than {@link #STUCK_AFTER} (a handler
+     * that does not return holds its reader), attaches one more, up to {@link #MAX_READERS}.
+     */
+    private void checkReaders() {
+        if (closed.get()) {
+            return;
+        }
+        long now = System.nanoTime();
+        int live;
+        synchronized (readers) {
+            live = (int) readers.stream().filter(Thread::isAlive).count();
+            if (live == 0 || readers.size() >= MAX_READERS) {
+                return;
+            }
+        }
+        long stuck = busySince.values().stream().filter(since -> now - since > STUCK_AFTER.toNanos()).count();
+        if (stuck < live) {
+            return;
+        }
+        try {
+            int fd = cloneFd(masterFd);
+            startReader(fd);
+            LOG.warn("FUSE readers of {}: all {} are inside requests that have not returned for {} ms (a driver's "
+                    + "callback that blocks?); attached another", directory, live, STUCK_AFTER.toMillis());
+        } catch (ErrnoException e) {
+            LOG.warn("FUSE readers of {}: cannot attach another: {}", directory, e.getMessage());
+        }
     }
 
     /** A new {@code /dev/fuse} fd on the same connection as {@code masterFd} (FUSE_DEV_IOC_CLONE). */
@@ -235,12 +294,16 @@ public final class FuseSession implements AutoCloseable {
 
     /** Whether any reader thread still answers requests. */
     public boolean isRunning() {
-        return readers.stream().anyMatch(Thread::isAlive);
+        synchronized (readers) {
+            return readers.stream().anyMatch(Thread::isAlive);
+        }
     }
 
     /** The reader threads; for tests. */
     List<Thread> readerThreads() {
-        return List.copyOf(readers);
+        synchronized (readers) {
+            return List.copyOf(readers);
+        }
     }
 
     /** The names of the files now in the directory. */
@@ -315,12 +378,16 @@ public final class FuseSession implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        java.util.concurrent.ScheduledFuture<?> w = watch;
+        if (w != null) {
+            w.cancel(false);
+        }
         for (String name : List.copyOf(byName.keySet())) {
             removeFile(name);
         }
         unmountQuietly();
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        for (Thread reader : readers) {
+        for (Thread reader : readerThreads()) {
             try {
                 if (!reader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
                     LOG.warn("FUSE reader {} for {} still running {} after unmount; a program probably holds a"
@@ -425,7 +492,13 @@ public final class FuseSession implements AutoCloseable {
                     LOG.warn("short FUSE request of {} bytes ignored", n);
                     continue;
                 }
-                dispatch(fd, in);
+                Thread self = Thread.currentThread();
+                busySince.put(self, System.nanoTime());
+                try {
+                    dispatch(fd, in);
+                } finally {
+                    busySince.remove(self);
+                }
             }
         } catch (ErrnoException e) {
             LOG.error("FUSE reader for " + directory + " stopped", e);
