@@ -91,12 +91,19 @@ public final class HostGuard {
 
     /**
      * A driver's method reference {@code Method::invoke}: checked as {@link #checkInvoke}, then invoked. Unlike a
-     * direct call, the invocation is made from here, so it reaches only what a public caller reaches (public
-     * members, and members the driver made accessible). Drivers must not call this.
+     * direct call, the invocation is made from here, so it reaches only what a public caller reaches: public members
+     * of public classes in packages exported to everyone, and members the driver made accessible; anything else,
+     * and every caller-sensitive method ({@code MethodHandles.lookup}, {@code Module.addOpens}, {@code Class.forName},
+     * ...), is {@link IllegalAccessException}. This class must not lend the driver its own module's access (H9): a
+     * caller-sensitive method called from here would take this class for its caller, and a public member of this
+     * module's packages that are not exported to drivers would be in reach. Drivers must not call this.
      */
     public static Object invoke(Method method, Object target, Object... args)
             throws IllegalAccessException, InvocationTargetException {
         checkInvoke(method, target, args);
+        if (method != null) {
+            MethodHandles.publicLookup().unreflect(method); // only its access check: what a public caller may call
+        }
         return method.invoke(target, args);
     }
 

@@ -49,8 +49,13 @@ import org.wdf4j.io.WdfRequestor;
  * the control thread, one at a time in the order it came, so that the reader stays free to carry the answers those
  * callbacks may wait for (a name claimed, a Parameters value). When the host goes away (the input ends) the process
  * ends at once.
+ *
+ * <p>Neither the class nor its {@code main} is public (the {@code java} launcher runs a package-private
+ * {@code static void main}): {@code org.wdf4j.host} is exported, and a driver in the host's JVM that could call
+ * {@code main} by reflection would switch that JVM to a driver host's handling of exit calls (they end the process) and
+ * end it (H9).
  */
-public final class DriverHostMain {
+final class DriverHostMain {
 
     private static final String REGISTRY_ROOT = "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
     /** How long a call to the host (a name claim, a Parameters value) may take before it fails. */
@@ -101,7 +106,7 @@ public final class DriverHostMain {
     }
 
     /** {@code DriverHostMain [BLACKBOX]}: serves the host on standard input and output. */
-    public static void main(String[] args) throws IOException {
+    static void main(String[] args) throws IOException {
         // The channel is the real standard output; whatever a driver prints goes to standard error.
         FileOutputStream channelOut = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));

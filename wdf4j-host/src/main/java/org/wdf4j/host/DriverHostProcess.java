@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
-import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.FxDevice;
-import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.FxPnpMachine;
@@ -129,13 +126,13 @@ final class DriverHostProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        command.addAll(JvmFlags.HARDENING); // the same refusals as in the host's JVM (H1)
+        // The host's hardening and JDK modules (H1, H9); native access for its drivers only (JvmFlags.driverHost()).
+        command.addAll(JvmFlags.driverHost());
         // A crash leaves its report in the temp directory, not in the host's working directory, and no core.
         command.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "wdf4j-driver-host-%p-hs_err.log"));
         command.add("-XX:-CreateCoredumpOnCrash");
-        command.add("-cp");
-        command.add(classPath());
-        command.add(DriverHostMain.class.getName());
+        // The host's code on the module path, as the launcher runs the host (H9); see HostCode.
+        command.addAll(HostCode.launch(DriverHostMain.class));
         command.add(blackbox.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         Process process;
@@ -168,20 +165,6 @@ final class DriverHostProcess {
         }
         LOG.info("driver host {} started", host.pid);
         return host;
-    }
-
-    /** The class path of a driver host: the host's, the framework's and the API's code, and the logging libraries. */
-    private static String classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> c : List.of(DriverHostMain.class, FxDriverGlobals.class, DriverEntry.class, LoggerFactory.class,
-                ch.qos.logback.classic.Logger.class, ch.qos.logback.core.Appender.class)) {
-            try {
-                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (java.net.URISyntaxException | RuntimeException e) {
-                throw new IllegalStateException("cannot find the code of " + c.getName() + " for a driver host", e);
-            }
-        }
-        return String.join(java.io.File.pathSeparator, entries);
     }
 
     long pid() {

@@ -1,18 +1,72 @@
 package org.wdf4j.host;
 
 import java.util.List;
+import java.util.stream.Stream;
 
-/** The options of the JVMs that run drivers: the host's, and the driver-host processes it starts. */
+/**
+ * The options of the JVMs that run drivers: the host's, and the driver-host processes it starts. Both run the host's
+ * code as modules ({@code org.wdf4j.host}, {@code org.wdf4j.framework}, {@code org.wdf4j.api}: see {@link HostCode}),
+ * and drivers in unnamed modules of their own class loaders, which see only what those modules export to everyone
+ * (rule H9).
+ */
 public final class JvmFlags {
 
     /**
-     * What the JVM itself must refuse a driver (rule H9): {@code sun.misc.Unsafe}'s memory access (JEP 471 and 498)
-     * throws {@link UnsupportedOperationException} instead of reading or writing memory outside Java's checks. The
-     * {@code wdf4j} launcher (the last line of the {@code wdf4j} script) and the host module's test JVMs pass the same
-     * flags; a test compares the launcher with this list, so change both together.
+     * What the JVM itself must refuse a driver (rule H9), in every JVM that runs drivers:
+     * <ul>
+     * <li>{@code --sun-misc-unsafe-memory-access=deny}: {@code sun.misc.Unsafe}'s memory access (JEP 471 and 498)
+     * throws {@link UnsupportedOperationException} instead of reading or writing memory outside Java's checks;</li>
+     * <li>{@code --illegal-native-access=deny}: a module that was not granted native access (JEP 472) gets
+     * {@link IllegalCallerException} from a restricted method: the foreign function and memory API's
+     * ({@code Linker.downcallHandle}, {@code MemorySegment.reinterpret}, {@code SymbolLookup.libraryLookup}, ...) and
+     * JNI's ({@code System.load}, {@code System.loadLibrary}); without it the JVM would only warn and go on. In the
+     * host's JVM that is every module but {@code org.wdf4j.host} ({@link #HOST_NATIVE_ACCESS}), in-process drivers
+     * included; in a driver host, which grants native access to its drivers ({@link #DRIVER_HOST_NATIVE_ACCESS}), the
+     * host's own modules;</li>
+     * <li>{@code -XX:-EnableDynamicAgentLoading}: no agent can be loaded into the running JVM (JEP 451). Without it a
+     * driver could load a Java or JVMTI agent through the platform MBean server (the {@code DiagnosticCommand}
+     * MBean's {@code jvmtiAgentLoad}, no native code or JDK internals needed) and, with the agent's
+     * {@code Instrumentation.redefineModule}, open every module to itself: the module boundary would be a wish. The
+     * host needs no agent: its thread dumps of driver hosts ({@code jcmd Thread.print}) and heap dumps are not agents.</li>
+     * </ul>
+     * The {@code wdf4j} launcher (the last line of the {@code wdf4j} script) and the host module's test JVMs pass the
+     * same flags; a test compares the launcher with {@link #host()}, so change both together.
      */
-    public static final List<String> HARDENING = List.of("--sun-misc-unsafe-memory-access=deny");
+    public static final List<String> HARDENING = List.of("--sun-misc-unsafe-memory-access=deny",
+            "--illegal-native-access=deny", "-XX:-EnableDynamicAgentLoading");
+
+    /**
+     * Native access for the host's own module, which the FUSE transport ({@code org.wdf4j.host.fuse}) needs, and for
+     * no other: with {@link #HARDENING}'s {@code --illegal-native-access=deny} an in-process driver's restricted call
+     * throws (H9). The host's JVM only: a driver host has no device files.
+     */
+    public static final List<String> HOST_NATIVE_ACCESS = List.of("--enable-native-access=" + HostCode.MODULE);
+
+    /**
+     * Native access in a driver host, for its drivers (unnamed modules) and nothing else: a driver that needs native
+     * code (JNI, the foreign function API) runs there, as a UMDF driver may call anything in its WUDFHost, since
+     * whatever it does, a crash included, ends only that process (H4). The host's own modules there need none.
+     */
+    public static final List<String> DRIVER_HOST_NATIVE_ACCESS = List.of("--enable-native-access=ALL-UNNAMED");
+
+    /**
+     * The JDK modules a driver can use: all those a class-path program gets (the default root modules of the unnamed
+     * module, {@code java.se} and the JDK's other exporting modules). Run from the module path, a JVM would otherwise
+     * resolve only the modules the host's modules require, and a driver that uses, say, {@code java.sql} or
+     * {@code java.desktop} would fail with {@link NoClassDefFoundError}.
+     */
+    public static final List<String> DRIVER_MODULES = List.of("--add-modules=ALL-DEFAULT");
 
     private JvmFlags() {
+    }
+
+    /** The options of the host's JVM, as the {@code wdf4j} launcher passes them: hardening, native access, modules. */
+    public static List<String> host() {
+        return Stream.of(HARDENING, HOST_NATIVE_ACCESS, DRIVER_MODULES).flatMap(List::stream).toList();
+    }
+
+    /** The options of a driver host's JVM besides its size and collector: hardening, its drivers' native access, modules. */
+    public static List<String> driverHost() {
+        return Stream.of(HARDENING, DRIVER_HOST_NATIVE_ACCESS, DRIVER_MODULES).flatMap(List::stream).toList();
     }
 }

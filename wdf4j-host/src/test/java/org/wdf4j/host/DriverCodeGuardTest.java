@@ -48,7 +48,7 @@ class DriverCodeGuardTest {
      */
     private static final Set<String> REWRITTEN = Set.of("ExitInEntryDriver", "HaltInEntryDriver",
             "RuntimeExitInUnloadDriver", "ExitByReflectionDriver", "ExitByMethodHandleDriver", "ExitByMethodRefDriver",
-            "CatchingExitDriver", "ExitInIoCallbackDriver", "UnsafeWriteDriver", "HostileDriver");
+            "CatchingExitDriver", "ExitInIoCallbackDriver", "UnsafeWriteDriver", "HostileDriver", "ReflectionPeekDriver");
 
     // H9: the guard changes no class whose code does not use the guarded methods, byte for byte: the hello, echo and
     // nonpnp samples and every test driver but those that use them.

@@ -74,7 +74,9 @@ class HostileDriverTest {
     /** Why an attack is not run in-process, or null when it is. */
     private static String notInProcess(String attack, String place) {
         return switch (attack) {
-            case "native" -> "a crash in native code ends the JVM it runs in (native access for drivers is open, H9)";
+            case "native" -> "a crash in native code ends the JVM it runs in; this test JVM runs the host on the class "
+                    + "path, with native access for every unnamed module, drivers included (the launcher's JVM refuses "
+                    + "it to drivers: ModuleBoundaryTest)";
             case "oom" -> "a driver that exhausts the heap starves the whole JVM it runs in";
             case "spin" -> "a busy thread cannot be stopped in Java: it would spin in the test JVM until its bound";
             default -> place.equals("read") && (attack.equals("hang"))

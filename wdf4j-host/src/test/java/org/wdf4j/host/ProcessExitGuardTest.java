@@ -4,22 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,36 +185,32 @@ class ProcessExitGuardTest {
         assertThat(report.classLoaderCollected()).isTrue();
     }
 
-    // H9: the wdf4j launcher's java command line has JvmFlags.HARDENING, the flags the driver-host processes get too.
+    // H9: the wdf4j launcher's java command line has exactly JvmFlags.host() (the hardening the driver-host processes
+    // get too, native access for the host's module, the JDK's modules), and runs the host as modules.
     @Test
     void h9_theLauncherPassesTheHardeningFlags() throws IOException {
-        assertThat(launcherJvmFlags()).containsAll(JvmFlags.HARDENING);
+        assertThat(LauncherRun.launcherJvmFlags()).containsExactlyInAnyOrderElementsOf(JvmFlags.host())
+                .containsAll(JvmFlags.HARDENING);
+        assertThat(String.join(" ", LauncherRun.launcherLine())).contains(
+                " --module-path \"$host_jar:$here/wdf4j-host/target/lib\" -m org.wdf4j.host/org.wdf4j.host.cli.Wdf4jCommand \"$@\"");
     }
 
-    // H9: the real command: `wdf4j run` on a package whose DriverEntry calls System.exit(3) is not ended with status
-    // 3 by the driver; it prints the report (the refusal named) and exits with its own status for a failed driver, 3.
-    // The driver's status is 3 too, so the driver asks for 3 and a second package, whose driver halts with 4,
-    // proves that the exit status is the command's: a halt would have ended the process with 4 before any report.
+    // H9: the real command, run as the launcher runs it (its flags, the module path): `wdf4j run` on a package whose
+    // DriverEntry calls System.exit(3) is not ended with status 3 by the driver; it prints the report (the refusal
+    // named) and exits with its own status for a failed driver, 3. The driver's status is 3 too, so the driver asks
+    // for 3 and a second package, whose driver halts with 4, proves that the exit status is the command's: a halt
+    // would have ended the process with 4 before any report.
     @Test
     @Timeout(120)
     void h9_wdf4jRunExitsWithThreeNotWithTheDriversStatus(@TempDir Path tmp) throws Exception {
-        Path exit = repackage(tmp.resolve("exit.jar"), "org.wdf4j.testdrivers.ExitInEntryDriver", "exit");
-        Path halt = repackage(tmp.resolve("halt.jar"), "org.wdf4j.testdrivers.HaltInEntryDriver", "halt");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(launcherJvmFlags());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.wdf4j.host.cli.Wdf4jCommand", "run",
-                halt.toString(), exit.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output;
-        try (InputStream in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(output).contains("Unload report for driver halt", "Runtime.halt(4)" + REFUSED,
+        Path exit = LauncherRun.repackage(tmp.resolve("exit.jar"), "org.wdf4j.testdrivers.ExitInEntryDriver", "exit",
+                HostingModel.IN_PROCESS); // wdf4j run defaults to pooled
+        Path halt = LauncherRun.repackage(tmp.resolve("halt.jar"), "org.wdf4j.testdrivers.HaltInEntryDriver", "halt",
+                HostingModel.IN_PROCESS);
+        LauncherRun.Ran ran = LauncherRun.run("run", halt.toString(), exit.toString());
+        assertThat(ran.output()).contains("Unload report for driver halt", "Runtime.halt(4)" + REFUSED,
                 "Unload report for driver exit", "System.exit(3)" + REFUSED, "Verdict: NOT clean");
-        assertThat(process.exitValue()).as(output).isEqualTo(3);
+        assertThat(ran.exit()).as(ran.output()).isEqualTo(3);
     }
 
     /** Starts the test driver and waits for the host to have stopped it. */
@@ -248,43 +233,5 @@ class ProcessExitGuardTest {
         assertThat(report.callbacks()).noneMatch(line -> line.contains("MUST NOT RUN"));
         assertThat(report.classLoaderCollected()).as("U6 step 6 holds for a refused driver too").isTrue();
         assertThat(report.clean()).isFalse();
-    }
-
-    /** The JVM options of the wdf4j launcher: the options on its java command line (its last line) before -D and -cp. */
-    private static List<String> launcherJvmFlags() throws IOException {
-        Path launcher = Path.of(System.getProperty("wdf4j.home", ".."), "wdf4j");
-        List<String> lines = Files.readAllLines(launcher);
-        List<String> words = Arrays.asList(lines.getLast().trim().split("\\s+"));
-        assertThat(words.subList(0, 2)).as("the launcher ends with exec java").containsExactly("exec", "\"$jdk/bin/java\"");
-        return words.stream().skip(2).takeWhile(w -> w.startsWith("--") || w.startsWith("-XX")).toList();
-    }
-
-    /**
-     * The test drivers' JAR as a package of its own, whose manifest names {@code entryClass} and asks to run
-     * in-process, for the command line.
-     */
-    private static Path repackage(Path target, String entryClass, String name) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue(DriverPackage.ENTRY_ATTRIBUTE, entryClass);
-        main.putValue(DriverPackage.NAME_ATTRIBUTE, name);
-        main.putValue(DriverPackage.VERSION_ATTRIBUTE, DriverPackage.FRAMEWORK_VERSION);
-        main.putValue(DriverPackage.HOSTING_ATTRIBUTE, HostingModel.IN_PROCESS.label()); // wdf4j run defaults to isolated
-        try (JarFile source = new JarFile(TestDrivers.JAR.toFile());
-             OutputStream file = Files.newOutputStream(target);
-             JarOutputStream out = new JarOutputStream(file, manifest)) {
-            for (JarEntry entry : source.stream().toList()) {
-                if (entry.getName().equals(JarFile.MANIFEST_NAME) || entry.getName().equals("META-INF/")) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(entry.getName()));
-                try (InputStream in = source.getInputStream(entry)) {
-                    in.transferTo(out);
-                }
-                out.closeEntry();
-            }
-        }
-        return target;
     }
 }
