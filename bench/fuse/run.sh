@@ -8,8 +8,13 @@
 #   floor   reads of /dev/zero, writes to /dev/null: the cost of the system call and fio alone
 #   C       the file null0 of cnull (libfuse3 low-level API, zeros on read, writes dropped), mounted in a temp dir
 #   wdf4j   the file null0 of the null sample (samples/null, ROOT\NULL) mounted by
-#           `./wdf4j run --device 'ROOT\NULL' --mount-root DIR --exec COMMAND samples/null/target/null.jar`;
-#           skipped, with a message, while `./wdf4j run --help` does not offer --mount-root
+#           `./wdf4j run --hosting in-process --device 'ROOT\NULL' --mount-root DIR --exec COMMAND
+#           samples/null/target/null.jar`: the driver in the host's JVM (without --hosting when `./wdf4j run --help`
+#           does not offer it, i.e. before isolation existed); skipped, with a message, while `./wdf4j run --help`
+#           does not offer --mount-root
+#   wdf4j-isolated   the same with --hosting isolated: the driver in a driver host process of its own, every request
+#           and completion crossing its standard input and output (issue #10, H11); skipped, with a message, while
+#           `./wdf4j run --help` does not offer --hosting
 #
 # Settings (environment):
 #   RUNTIME=5        seconds each fio job measures
@@ -21,7 +26,10 @@
 #   WDF4J_OPTS=""    extra options of `wdf4j run`
 #   WDF4J=./wdf4j    the wdf4j launcher (it builds the project first when sources changed since its last build)
 #   NULL_JAR=samples/null/target/null.jar   the driver package of the wdf4j leg (any driver of ROOT\NULL)
-#   LEGS="floor c wdf4j"   which legs to run
+#   LEGS="floor c wdf4j wdf4j-isolated"   which legs to run
+#
+# Targets printed under the table: wdf4j (in-process) >= 0.80 x C (issue #5), wdf4j isolated >= 0.90 x wdf4j
+# in-process (issue #10, H11).
 #
 # How fio drives a FUSE file with device semantics (findings on fio 3.33, kernel 6.x; see fio_set below):
 #   - Both servers open the file with FOPEN_NONSEEKABLE (wdf4j with FOPEN_STREAM too): the kernel clears
@@ -96,8 +104,8 @@ command -v gcc >/dev/null 2>&1 || missing+=("gcc (package gcc)")
 command -v fusermount3 >/dev/null 2>&1 || missing+=("fusermount3 (package fuse3)")
 command -v python3 >/dev/null 2>&1 || missing+=("python3 (package python3)")
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "run.sh: missing: ${missing[*]}" >&2
-  echo "run.sh: on Debian or Ubuntu: apt-get install fio gcc pkg-config libfuse3-dev fuse3 python3" >&2
+  list="$(printf '%s, ' "${missing[@]}")"
+  echo "run.sh: missing: ${list%, } (on Debian or Ubuntu: apt-get install fio gcc pkg-config libfuse3-dev fuse3 python3)" >&2
   exit 1
 fi
 if [ ! -c /dev/fuse ] || ! [ -r /dev/fuse ] || ! [ -w /dev/fuse ]; then
@@ -116,7 +124,7 @@ wdf4j_args=()
 [ "$VERIFIER" = 1 ] || wdf4j_args+=(--no-verifier)
 # shellcheck disable=SC2206 # WDF4J_OPTS is a list of options
 wdf4j_args+=($WDF4J_OPTS)
-LEGS="${LEGS:-floor c wdf4j}"
+LEGS="${LEGS:-floor c wdf4j wdf4j-isolated}"
 # The numbers mean little on a busy machine: say so when the CPUs are not idle before the run.
 cpu_idle_percent() { # over one second, from /proc/stat
   local a b
@@ -205,31 +213,53 @@ case " $LEGS " in *" c "*)
   rmdir "$mnt"
 esac
 
+# wdf4j_leg LEG HOSTING: the null sample's device file mounted by `./wdf4j run`, fio run through --exec. HOSTING is
+# in-process, isolated, or empty (no --hosting option). Sets wdf4j_note when the leg could not run.
 wdf4j_note=""
-case " $LEGS " in *" wdf4j "*)
-  help_out="$("$WDF4J" run --help 2>&1)" || true
-  if ! grep -q -- '--mount-root' <<< "$help_out"; then
-    wdf4j_note="wdf4j leg skipped: \`./wdf4j run --help\` does not offer --mount-root (the mounting \`wdf4j run\` has not landed, or the build failed)"
+wdf4j_help=""
+wdf4j_leg() {
+  local leg="$1" hosting="$2" hosting_args=() mnt exec_cmd log
+  if [ -n "$hosting" ]; then hosting_args=(--hosting "$hosting"); fi
+  local null_jar="${NULL_JAR:-$root/samples/null/target/null.jar}"
+  if [ ! -f "$null_jar" ]; then
+    echo "run.sh: $null_jar is missing: build it with ./mvnw -B install -pl samples,samples/null -Dmaven.test.skip=true" >&2
+    exit 1
+  fi
+  mnt="$(mktemp -d /tmp/wdf4j-bench-wdf4j.XXXXXX)"
+  mounts+=("$mnt")
+  exec_cmd="$(printf '%q ' bash "$here/run.sh" --fio-set "$leg" "$mnt/null0" "$mnt/null0" "$results" \
+      "$RUNTIME" "$RAMP" "${jobs_list[@]}")"
+  log="$results/$leg-run.log"
+  echo "run.sh: $leg: ./wdf4j run ${hosting_args[*]} --device 'ROOT\\NULL' --mount-root $mnt ${wdf4j_args[*]} --exec ..." >&2
+  if ! "$WDF4J" run "${hosting_args[@]}" --device 'ROOT\NULL' --mount-root "$mnt" "${wdf4j_args[@]}" \
+      --exec "$exec_cmd" "$null_jar" > "$log" 2>&1; then
+    wdf4j_note="${wdf4j_note:+$wdf4j_note; }\`wdf4j run\` ($leg) failed: see $log"
+    echo "run.sh: \`wdf4j run\` ($leg) failed: see $log" >&2
+  fi
+  sed "s/^/run.sh: $leg run: /" "$log" | tail -n 40 >&2
+  rmdir "$mnt" 2>/dev/null || true
+}
+
+case " $LEGS " in *" wdf4j "*|*" wdf4j-isolated "*)
+  wdf4j_help="$("$WDF4J" run --help 2>&1)" || true
+  if ! grep -q -- '--mount-root' <<< "$wdf4j_help"; then
+    wdf4j_note="wdf4j legs skipped: \`./wdf4j run --help\` does not offer --mount-root (the mounting \`wdf4j run\` has not landed, or the build failed)"
     echo "run.sh: $wdf4j_note" >&2
-    tail -n 5 <<< "$help_out" | sed 's/^/run.sh:   /' >&2
+    tail -n 5 <<< "$wdf4j_help" | sed 's/^/run.sh:   /' >&2
   else
-    null_jar="${NULL_JAR:-$root/samples/null/target/null.jar}"
-    if [ ! -f "$null_jar" ]; then
-      echo "run.sh: $null_jar is missing: build it with ./mvnw -B install -pl samples,samples/null -Dmaven.test.skip=true" >&2
-      exit 1
-    fi
-    mnt="$(mktemp -d /tmp/wdf4j-bench-wdf4j.XXXXXX)"
-    mounts+=("$mnt")
-    exec_cmd="$(printf '%q ' bash "$here/run.sh" --fio-set wdf4j "$mnt/null0" "$mnt/null0" "$results" \
-        "$RUNTIME" "$RAMP" "${jobs_list[@]}")"
-    echo "run.sh: wdf4j: ./wdf4j run --device 'ROOT\\NULL' --mount-root $mnt ${wdf4j_args[*]} --exec ..." >&2
-    if ! "$WDF4J" run --device 'ROOT\NULL' --mount-root "$mnt" "${wdf4j_args[@]}" --exec "$exec_cmd" "$null_jar" \
-        > "$results/wdf4j-run.log" 2>&1; then
-      wdf4j_note="\`wdf4j run\` failed: see $results/wdf4j-run.log"
-      echo "run.sh: $wdf4j_note" >&2
-    fi
-    sed 's/^/run.sh: wdf4j run: /' "$results/wdf4j-run.log" | tail -n 40 >&2
-    rmdir "$mnt" 2>/dev/null || true
+    has_hosting=n
+    grep -q -- '--hosting' <<< "$wdf4j_help" && has_hosting=y
+    case " $LEGS " in *" wdf4j "*)
+      if [ "$has_hosting" = y ]; then wdf4j_leg wdf4j in-process; else wdf4j_leg wdf4j ""; fi
+    esac
+    case " $LEGS " in *" wdf4j-isolated "*)
+      if [ "$has_hosting" = y ]; then
+        wdf4j_leg wdf4j-isolated isolated
+      else
+        wdf4j_note="${wdf4j_note:+$wdf4j_note; }wdf4j-isolated leg skipped: \`./wdf4j run --help\` does not offer --hosting"
+        echo "run.sh: wdf4j-isolated leg skipped: \`./wdf4j run --help\` does not offer --hosting" >&2
+      fi
+    esac
   fi
 esac
 
@@ -244,7 +274,8 @@ python3 - "$results" "${jobs_list[@]}" <<'EOF'
 import json, os, sys
 
 results, jobs_list = sys.argv[1], sys.argv[2:]
-legs = [("floor", "/dev/zero, /dev/null"), ("c", "C libfuse3"), ("wdf4j", "wdf4j")]
+legs = [("floor", "/dev/zero, /dev/null"), ("c", "C libfuse3"), ("wdf4j", "wdf4j in-process"),
+        ("wdf4j-isolated", "wdf4j isolated")]
 
 def load(leg, rw, bs, jobs):
     """(MiB/s, mean µs, p99 µs), or a string saying why there is no number."""
@@ -280,10 +311,10 @@ def ratio(a, b):
 header = ["I/O", "jobs"]
 for _, name in legs:
     header += [f"{name} MiB/s", "mean µs", "p99 µs"]
-header += ["wdf4j/C", "wdf4j/floor"]
+header += ["wdf4j/C", "wdf4j/floor", "isolated/C", "isolated/in-process"]
 print("| " + " | ".join(header) + " |")
 print("|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|")
-met = total = 0
+met = total = iso_met = iso_total = 0
 for jobs in jobs_list:
     for rw in ("read", "write"):
         for bs in ("4k", "64k"):
@@ -292,14 +323,20 @@ for jobs in jobs_list:
             for leg, _ in legs:
                 row += [cell(r[leg], 0, ".0f"), cell(r[leg], 1, ".1f"), cell(r[leg], 2, ".1f")]
             wc = ratio(r["wdf4j"], r["c"])
-            row += [wc, ratio(r["wdf4j"], r["floor"])]
+            iw = ratio(r["wdf4j-isolated"], r["wdf4j"])
+            row += [wc, ratio(r["wdf4j"], r["floor"]), ratio(r["wdf4j-isolated"], r["c"]), iw]
             if wc:
                 total += 1
                 met += float(wc) >= 0.8
+            if iw:
+                iso_total += 1
+                iso_met += float(iw) >= 0.9
             print("| " + " | ".join(str(x) for x in row) + " |")
 print()
 if total:
-    print(f"Target wdf4j >= 0.80 x C: met in {met} of {total} rows.")
+    print(f"Target wdf4j (in-process) >= 0.80 x C: met in {met} of {total} rows.")
+if iso_total:
+    print(f"Target wdf4j isolated >= 0.90 x wdf4j in-process (H11): met in {iso_met} of {iso_total} rows.")
 EOF
 if [ -n "$wdf4j_note" ]; then
   echo
