@@ -3,6 +3,7 @@ package org.wdf4j.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.VerifierSettings;
@@ -32,10 +34,10 @@ import org.wdf4j.host.isolation.Message;
  *     [--only NAME,...] [--extra 'OPTIONS']
  * </pre>
  *
- * <p>Run it on the class path {@code ./wdf4j} runs the host with (the host's jar and its lib/ directory, then this
- * module's own jar, not the shaded benchmarks.jar): the driver hosts that {@code DriverHost} starts from it get the
- * class path {@code ./wdf4j run}'s driver hosts get. (From {@code -cp bench/target/benchmarks.jar} they get that 5 MB
- * jar as their class path, and start slower.) Defaults: 10 rounds, 7 s idle (long enough for the JVM to give back
+ * <p>Run it with the host's jars ({@code wdf4j-host.jar} and its lib/ directory, then this module's own jar, not
+ * the shaded benchmarks.jar): the driver hosts that {@code DriverHost} starts from it then get the code
+ * {@code ./wdf4j run}'s driver hosts get. (From {@code -cp bench/target/benchmarks.jar} they get that 5 MB jar as
+ * their class path, and start slower.) Defaults: 10 rounds, 7 s idle (long enough for the JVM to give back
  * its compilers' memory: it frees their arena chunks every 5 s).
  *
  * <p><b>Part {@code api}</b>: the host API as an embedder uses it, in this JVM. {@code host.start(hello, OFF,
@@ -56,10 +58,11 @@ import org.wdf4j.host.isolation.Message;
  * (the same sequence, not measured) before the rounds. The rounds go round the variants (one start of each per
  * round), so that a change of load on the machine touches them alike. The baseline is an empty JVM
  * ({@code java -Xshare:auto -XX:+UseSerialGC}, a class that writes one byte and waits for the end of its input):
- * its time to that byte and its memory after the same idle time. Class path: {@code cli} (the default) is the one
- * {@code ./wdf4j run} gives its driver hosts (the host's jar and its lib/ jars: wdf4j-host, -framework, -api,
- * slf4j, logback), copied to a work directory at the start so that a rebuild cannot change them mid-run;
- * {@code bench} is the one a driver host started from this jar gets (this jar, ~5 MB).
+ * its time to that byte and its memory after the same idle time. Code ({@code --cp}): {@code cli} (the default) is
+ * what {@code ./wdf4j run} gives its driver hosts (the host's jar and its lib/ jars: wdf4j-host, -framework, -api,
+ * slf4j, logback, picocli), copied to a work directory at the start so that a rebuild cannot change them mid-run,
+ * on the module path when they are modules (as the host then starts its driver hosts), else on the class path;
+ * {@code bench} is what a driver host started from this jar gets (this jar, ~5 MB, on the class path).
  *
  * <p>The driver is the hello sample ({@code samples/hello/target/hello.jar} or {@code -Dwdf4j.bench.helloJar}).
  * Linux only ({@code /proc}).
@@ -197,17 +200,19 @@ public final class DriverHostStartup {
 
     /**
      * Two one-time costs every fresh driver host pays before its first driver's DriverEntry returns, each timed inside
-     * a JVM started with the driver host's options and the {@code --cp} class path (with {@link ColdCosts} in a
-     * directory of its own after it): SLF4J's first
+     * a JVM started with the driver host's options and the {@code --cp} code (with {@link ColdCosts} in a
+     * directory of its own on the class path): SLF4J's first
      * logger (logback finds and parses its XML configuration) and then the framework's {@code Trace} class, whose
      * initialization creates JFR events (JFR's metadata and event classes are loaded the first time an event is made,
      * recording or not).
      */
     static void costs(int rounds, String cpChoice) throws Exception {
         Path work = Files.createTempDirectory("wdf4j-costs-");
-        String classPath = classPath(cpChoice, work) + java.io.File.pathSeparator + classDir(work, ColdCosts.class);
-        List<String> command = PipeFloorBenchmark.javaCommand(PipeFloorBenchmark.driverHostJvmOptions(), classPath,
-                ColdCosts.class);
+        Code code = code(cpChoice, work);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(PipeFloorBenchmark.driverHostJvmOptions());
+        command.addAll(code.launchFrom(classDir(work, ColdCosts.class), ColdCosts.class));
         double[] logging = new double[rounds];
         double[] jfr = new double[rounds];
         double[] total = new double[rounds];
@@ -223,8 +228,8 @@ public final class DriverHostStartup {
             logging[r] = Double.parseDouble(w[1]);
             jfr[r] = Double.parseDouble(w[3]);
         }
-        System.out.printf("## One-time costs in a fresh driver host JVM (its options, class path %s, %d runs; medians, "
-                + "min–max)%n%n", cpChoice, rounds);
+        System.out.printf("## One-time costs in a fresh driver host JVM (its options, %s code on the %s, %d runs; "
+                + "medians, min–max)%n%n", cpChoice, code.modular() ? "module path" : "class path", rounds);
         System.out.println("| Step | ms |");
         System.out.println("|---|---:|");
         System.out.printf("| first SLF4J logger (logback configures itself from logback.xml) | %.1f (%s) |%n",
@@ -256,15 +261,15 @@ public final class DriverHostStartup {
     static void options(Path helloJar, int rounds, long idleMs, String cpChoice, List<String> only, List<String> extra)
             throws Exception {
         Path work = Files.createTempDirectory("wdf4j-startup-");
-        String classPath = classPath(cpChoice, work);
+        Code code = code(cpChoice, work);
         DriverPackage pkg = DriverPackage.open(helloJar);
         Path idleDir = classDir(work, Idle.class);
-        System.out.printf("## Driver host JVM options (class path: %s = %s)%n%n", cpChoice, classPath.replace(
+        System.out.printf("## Driver host JVM options (%s code: %s)%n%n", cpChoice, code.toString().replace(
                 work.toString(), "WORK"));
 
         List<String> base = PipeFloorBenchmark.driverHostJvmOptions();
         List<Variant> variants = new ArrayList<>();
-        variants.add(new Variant("current (JVM_OPTIONS + HARDENING)", base));
+        variants.add(new Variant("current", base));
         variants.add(new Variant("+ -XX:-UsePerfData", plus(base, "-XX:-UsePerfData")));
         variants.add(new Variant("- -XX:TieredStopAtLevel=1 (C2 on)", minus(base, "-XX:TieredStopAtLevel=1")));
         variants.add(new Variant("+ -XX:CICompilerCount=1", plus(base, "-XX:CICompilerCount=1")));
@@ -279,33 +284,44 @@ public final class DriverHostStartup {
         variants.add(new Variant("-Xshare:auto → -Xshare:off", replace(base, "-Xshare:auto", "-Xshare:off")));
         String nop = "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider";
         variants.add(new Variant("+ " + nop + " (no logback: no log lines at all)", plus(base, nop)));
+        // The JVM's unified logging writes its warnings and errors to standard output by default, which is the driver
+        // host's channel: a CDS or AOT message there (an archive that does not match, say) breaks the protocol.
+        List<String> logToStderr = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
+        variants.add(new Variant("+ -Xlog:disable -Xlog:all=warning:stderr (the JVM's log to standard error)",
+                plus(base, logToStderr.toArray(String[]::new))));
         // Dynamic AppCDS as a host would use it without a build step: the first driver host writes the archive when
         // it exits, the next ones map it (the training run is that first driver host).
         String jsa = work.resolve("driver-host.jsa").toString();
-        List<String> appCds = plus(base, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + jsa);
-        variants.add(new Variant("+ -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=F (dynamic AppCDS)", appCds,
-                appCds, Map.of()));
+        List<String> appCds = plus(base, "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + jsa);
+        variants.add(new Variant("+ -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=F (dynamic AppCDS; with the log "
+                + "to standard error)", appCds, appCds, Map.of()));
         // The JDK 25 AOT cache (JEP 483, 514), made by one training run: it cannot be named together with an
         // -Xshare option, so -Xshare:auto goes.
         String aot = work.resolve("driver-host.aot").toString();
-        List<String> noShare = minus(base, "-Xshare:auto");
-        variants.add(new Variant("-Xshare:auto → -XX:AOTCache=F (JDK 25 AOT cache)", plus(noShare, "-XX:AOTCache=" + aot),
-                plus(noShare, "-XX:AOTCacheOutput=" + aot), Map.of()));
+        List<String> noShare = plus(minus(base, "-Xshare:auto"), "-Xlog:disable", "-Xlog:all=warning:stderr");
+        variants.add(new Variant("-Xshare:auto → -XX:AOTCache=F (JDK 25 AOT cache; with the log to standard error)",
+                plus(noShare, "-XX:AOTCache=" + aot), plus(noShare, "-XX:AOTCacheOutput=" + aot), Map.of()));
         // Combinations of what helped above.
         String trim = "-XX:TrimNativeHeapInterval=1000";
         String jsa2 = work.resolve("driver-host-2.jsa").toString();
-        List<String> recommended = plus(replace(base, "-Xms8m", "-Xms4m"), trim, "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + jsa2);
-        variants.add(new Variant("recommended, options only: -Xms8m → -Xms4m, + " + trim
-                + " -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=F", recommended, recommended, Map.of()));
+        List<String> recommended = plus(replace(base, "-Xms8m", "-Xms4m"), trim, "-Xlog:disable",
+                "-Xlog:all=warning:stderr", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + jsa2);
+        variants.add(new Variant("A (options only): -Xms8m → -Xms4m, + " + trim + ", the log to standard error, "
+                + "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=F", recommended, recommended, Map.of()));
+        String jsa3 = work.resolve("driver-host-3.jsa").toString();
+        List<String> recommendedLean = plus(replace(base, "-Xms8m", "-Xms4m"), trim, "-Xlog:disable",
+                "-Xlog:all=warning:stderr", nop, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + jsa3);
+        variants.add(new Variant("A (options only) + " + nop + " (what a driver host without logback would get)",
+                recommendedLean, recommendedLean, Map.of()));
         String aot2 = work.resolve("driver-host-2.aot").toString();
         List<String> recommendedAot = plus(replace(noShare, "-Xms8m", "-Xms4m"), trim);
-        variants.add(new Variant("recommended with an AOT cache made beforehand: -Xshare:auto → -XX:AOTCache=F, "
-                + "-Xms8m → -Xms4m, + " + trim, plus(recommendedAot, "-XX:AOTCache=" + aot2),
+        variants.add(new Variant("B (an AOT cache made beforehand): -Xshare:auto → -XX:AOTCache=F, -Xms8m → -Xms4m, + "
+                + trim + ", the log to standard error", plus(recommendedAot, "-XX:AOTCache=" + aot2),
                 plus(recommendedAot, "-XX:AOTCacheOutput=" + aot2), Map.of()));
         String aot3 = work.resolve("driver-host-3.aot").toString();
         List<String> leanest = plus(recommendedAot, nop);
-        variants.add(new Variant("the same + " + nop + " (what a driver host without logback would get)",
+        variants.add(new Variant("B + " + nop + " (what a driver host without logback would get)",
                 plus(leanest, "-XX:AOTCache=" + aot3), plus(leanest, "-XX:AOTCacheOutput=" + aot3), Map.of()));
         if (only != null) {
             variants.removeIf(v -> only.stream().noneMatch(v.name()::contains));
@@ -317,13 +333,19 @@ public final class DriverHostStartup {
         }
         System.out.printf("# work directory (WORK): %s%n", work);
 
+        Map<String, String> failures = new LinkedHashMap<>();
         for (Variant v : variants) {
             if (v.training() != null) {
-                Start t = driverHost(v.training(), v.env(), classPath, pkg, 0, work.resolve("train.err"));
-                System.out.printf("# training run of '%s': %.0f ms to DriverEntry%n", v.name(), t.entryMs());
+                try {
+                    Start t = driverHost(v.training(), v.env(), code, pkg, 0, work.resolve("train.err"));
+                    System.out.printf("# training run of '%s': %.0f ms to DriverEntry%n", v.name(), t.entryMs());
+                } catch (Exception | AssertionError e) {
+                    failures.put(v.name(), "training run failed: " + e.getMessage());
+                    System.out.printf("# training run of '%s' failed: %s%n", v.name(), e.getMessage());
+                }
             }
         }
-        for (String archive : List.of(jsa, aot, jsa2, aot2, aot3)) {
+        for (String archive : List.of(jsa, aot, jsa2, jsa3, aot2, aot3)) {
             if (Files.exists(Path.of(archive))) {
                 System.out.printf("# %s: %.1f MB%n", Path.of(archive).getFileName(),
                         Files.size(Path.of(archive)) / 1048576.0);
@@ -336,8 +358,16 @@ public final class DriverHostStartup {
         for (int r = 0; r < rounds; r++) {
             empty.add(emptyJvm(emptyOptions, idleDir, idleMs));
             for (Variant v : variants) {
-                results.computeIfAbsent(v.name(), k -> new ArrayList<>())
-                        .add(driverHost(v.options(), v.env(), classPath, pkg, idleMs, work.resolve("run.err")));
+                List<Start> list = results.computeIfAbsent(v.name(), k -> new ArrayList<>());
+                if (failures.containsKey(v.name())) {
+                    continue;
+                }
+                try {
+                    list.add(driverHost(v.options(), v.env(), code, pkg, idleMs, work.resolve("run.err")));
+                } catch (Exception | AssertionError e) {
+                    failures.put(v.name(), e.getMessage());
+                    System.out.printf("# '%s' failed: %s%n", v.name(), e.getMessage());
+                }
             }
         }
 
@@ -361,6 +391,11 @@ public final class DriverHostStartup {
                 median(empty.stream().mapToDouble(Start::rssFileKb).toArray()) / 1024);
         for (Variant v : variants) {
             List<Start> s = results.get(v.name());
+            if (failures.containsKey(v.name())) {
+                System.out.printf("| %s | failed: %s |%n", v.name(), failures.get(v.name()).replace('|', '/')
+                        .replace('\n', ' '));
+                continue;
+            }
             double[] entry = s.stream().mapToDouble(Start::entryMs).toArray();
             double[] cpu = s.stream().mapToDouble(Start::cpuMs).toArray();
             double[] rss = s.stream().mapToDouble(Start::rssKb).toArray();
@@ -381,31 +416,66 @@ public final class DriverHostStartup {
         System.out.println();
     }
 
-    static String classPath(String cpChoice, Path work) throws IOException {
+    /**
+     * The host's code as a driver host is given it: on the module path (the host's modules, as {@code ./wdf4j} and,
+     * when the code is modular, {@code DriverHostProcess} put it) or on the class path.
+     */
+    record Code(String path, boolean modular) {
+
+        /** The {@code java} options that run {@code mainClass}, a class of the host's module. */
+        List<String> launch(String mainClass) {
+            return modular ? List.of("--module-path", path, "-m", HOST_MODULE + "/" + mainClass)
+                    : List.of("-cp", path, mainClass);
+        }
+
+        /** The {@code java} options that run {@code mainClass} from {@code dir}, with the host's code resolvable. */
+        List<String> launchFrom(Path dir, Class<?> mainClass) {
+            return modular ? List.of("--module-path", path, "--add-modules", "ALL-MODULE-PATH", "-cp", dir.toString(),
+                    mainClass.getName())
+                    : List.of("-cp", path + java.io.File.pathSeparator + dir, mainClass.getName());
+        }
+
+        @Override
+        public String toString() {
+            return (modular ? "module path " : "class path ") + path;
+        }
+    }
+
+    static final String HOST_MODULE = "org.wdf4j.host";
+
+    static Code code(String cpChoice, Path work) throws IOException {
         return switch (cpChoice) {
-            case "bench" -> PipeFloorBenchmark.driverHostClassPath();
-            case "cli" -> cliClassPath(work);
+            case "bench" -> new Code(PipeFloorBenchmark.driverHostClassPath(), false);
+            case "cli" -> cliCode(work);
             default -> throw new IllegalArgumentException("--cp cli or bench, not " + cpChoice);
         };
     }
 
-    /** The class path {@code ./wdf4j run} gives a driver host, from copies of the jars it would name. */
-    static String cliClassPath(Path work) throws IOException {
+    /**
+     * The code {@code ./wdf4j run} gives a driver host, from copies of the jars it would name: the host's jar and
+     * those of its lib/ directory (framework, API, slf4j, logback, and picocli where the host has it); on the module
+     * path when the host, framework and API jars are modules (with descriptors), else on the class path.
+     */
+    static Code cliCode(Path work) throws IOException {
         Path target = Path.of("wdf4j-host", "target").toAbsolutePath();
         Path lib = target.resolve("lib");
         List<Path> jars = new ArrayList<>();
         jars.add(target.resolve("wdf4j-host.jar"));
         for (String prefix : List.of("wdf4j-framework-", "wdf4j-api-", "slf4j-api-", "logback-classic-",
-                "logback-core-")) {
+                "logback-core-", "picocli-")) {
             try (var files = Files.list(lib)) {
-                jars.add(files.filter(p -> p.getFileName().toString().startsWith(prefix)
-                        && p.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow(() ->
-                        new IllegalStateException("no " + prefix + "*.jar in " + lib + ": build the project first "
-                                + "(./mvnw -q -B -o install -DskipTests), and run from the repository root")));
+                Optional<Path> jar = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                        && p.getFileName().toString().endsWith(".jar")).findFirst();
+                if (jar.isPresent()) {
+                    jars.add(jar.get());
+                } else if (!prefix.equals("picocli-")) {
+                    throw new IllegalStateException("no " + prefix + "*.jar in " + lib + ": build the project first "
+                            + "(./mvnw -q -B -o package -DskipTests), and run from the repository root");
+                }
             }
         }
         Path dir = Files.createDirectories(work.resolve("cp"));
-        List<String> copies = new ArrayList<>();
+        List<Path> copies = new ArrayList<>();
         for (Path jar : jars) {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build the project first, run from the repository "
@@ -413,16 +483,21 @@ public final class DriverHostStartup {
             }
             Path copy = dir.resolve(jar.getFileName());
             Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
-            copies.add(copy.toString());
+            copies.add(copy);
         }
-        return String.join(java.io.File.pathSeparator, copies);
+        ModuleFinder finder = ModuleFinder.of(copies.toArray(Path[]::new));
+        boolean modular = List.of(HOST_MODULE, "org.wdf4j.framework", "org.wdf4j.api").stream()
+                .allMatch(name -> finder.find(name).map(m -> !m.descriptor().isAutomatic()).orElse(false));
+        return new Code(String.join(java.io.File.pathSeparator, copies.stream().map(Path::toString).toList()), modular);
     }
 
     /** Starts a driver host, loads hello and calls its DriverEntry; idles; reads its memory; asks it to exit. */
-    static Start driverHost(List<String> options, Map<String, String> env, String classPath, DriverPackage pkg,
+    static Start driverHost(List<String> options, Map<String, String> env, Code code, DriverPackage pkg,
                             long idleMs, Path err) throws Exception {
-        List<String> command = PipeFloorBenchmark.javaCommand(options, classPath,
-                Class.forName("org.wdf4j.host.DriverHostMain"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(code.launch("org.wdf4j.host.DriverHostMain"));
         long t0 = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
         builder.environment().putAll(env);

@@ -47,7 +47,7 @@ import org.wdf4j.host.isolation.Message;
  *
  * <p>{@code childOptions}: {@code driver-host} runs the child with the driver host's options
  * ({@code DriverHostProcess.JVM_OPTIONS}, read by reflection so that this follows the host's list, and
- * {@code JvmFlags.HARDENING}); {@code driver-host-C2} the same without
+ * {@code JvmFlags.driverHost()}, see {@link #driverHostJvmOptions}); {@code driver-host-C2} the same without
  * {@code -XX:TieredStopAtLevel=1} (the child's code reaches C2).
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -62,8 +62,9 @@ public class PipeFloorBenchmark {
 
     /**
      * The JVM options {@code DriverHostProcess.start} gives a driver host: its {@code JVM_OPTIONS} (read by reflection,
-     * the class is the host's and not public), then {@code JvmFlags.HARDENING}. (It also names an error file and turns
-     * core dumps off, which change nothing here.)
+     * the class is the host's and not public), then {@code JvmFlags.driverHost()} (hardening, its drivers' native
+     * access, the JDK modules), or {@code JvmFlags.HARDENING} in a host that has no such method. (It also names an
+     * error file and turns core dumps off, which change nothing here.)
      */
     @SuppressWarnings("unchecked")
     static List<String> driverHostJvmOptions() {
@@ -75,18 +76,39 @@ public class PipeFloorBenchmark {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read DriverHostProcess.JVM_OPTIONS", e);
         }
-        options.addAll(org.wdf4j.host.JvmFlags.HARDENING);
+        try {
+            options.addAll((List<String>) org.wdf4j.host.JvmFlags.class.getMethod("driverHost").invoke(null));
+        } catch (NoSuchMethodException e) {
+            options.addAll(org.wdf4j.host.JvmFlags.HARDENING);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot call JvmFlags.driverHost()", e);
+        }
         return List.copyOf(options);
     }
 
-    /** {@code DriverHostProcess.classPath()}: the class path a driver host started from this JVM gets. */
+    /**
+     * The code a driver host started from this JVM runs, as a class path: {@code HostCode.locations()} (or, in a host
+     * without it, {@code DriverHostProcess.classPath()}). From the shaded benchmark jar that is the jar itself, and the
+     * host puts it on the class path (its module descriptors were dropped).
+     */
+    @SuppressWarnings("unchecked")
     static String driverHostClassPath() {
         try {
-            Method m = Class.forName("org.wdf4j.host.DriverHostProcess").getDeclaredMethod("classPath");
+            Method m = Class.forName("org.wdf4j.host.HostCode").getDeclaredMethod("locations");
             m.setAccessible(true);
-            return (String) m.invoke(null);
+            return String.join(java.io.File.pathSeparator, ((List<Path>) m.invoke(null)).stream().map(Path::toString)
+                    .toList());
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            try {
+                Method m = Class.forName("org.wdf4j.host.DriverHostProcess").getDeclaredMethod("classPath");
+                m.setAccessible(true);
+                return (String) m.invoke(null);
+            } catch (ReflectiveOperationException e2) {
+                throw new IllegalStateException("cannot find the driver host's code (HostCode.locations(), "
+                        + "DriverHostProcess.classPath())", e2);
+            }
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot call DriverHostProcess.classPath()", e);
+            throw new IllegalStateException("cannot call HostCode.locations()", e);
         }
     }
 
