@@ -44,6 +44,7 @@ final class Blackbox implements AutoCloseable {
     /** Creates the file (zeros) for a new driver host, in a directory only this user can read. */
     static Path create() throws IOException {
         Path file = Files.createTempFile("wdf4j-driver-host-", ".blackbox");
+        file.toFile().deleteOnExit(); // the host deletes it when the process ends; this is for a host that ends first
         Files.write(file, new byte[SLOTS * Integer.BYTES]);
         return file;
     }

@@ -52,8 +52,13 @@ final class DriverHostProcess {
     /** How long an asked-for exit may take before the process is killed. */
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
     /** The JVM options of a driver host: a small heap that grows, a collector for small heaps, a clean OOM exit. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx512m", "-Xss1m",
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx512m", "-Xss1m",
             "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            // The JVM's unified log writes to standard output by default, which is the channel: warnings and errors
+            // go to standard error instead (BENCHMARKS section 8: a CDS mismatch's log line broke the protocol).
+            "-Xlog:disable", "-Xlog:all=warning:stderr",
+            // Gives an idle driver host's freed native memory back (about 6 MB, BENCHMARKS section 8.3).
+            "-XX:TrimNativeHeapInterval=1000",
             // The JVM's own messages (an OutOfMemoryError's exit, a crash's summary) go to standard error, which the
             // host logs and reads for the cause: standard output is the channel.
             "-XX:+DisplayVMOutputToStderr");
