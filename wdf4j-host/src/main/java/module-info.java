@@ -39,4 +39,6 @@ module org.wdf4j.host {
     exports org.wdf4j.host.client;
 
     opens org.wdf4j.host.cli to info.picocli;
+    // A driver host's SLF4J provider, which SLF4J makes by reflection when -Dslf4j.provider names it.
+    exports org.wdf4j.host.logging to org.slf4j;
 }

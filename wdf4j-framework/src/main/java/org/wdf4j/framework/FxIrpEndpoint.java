@@ -17,4 +17,12 @@ public interface FxIrpEndpoint {
      * @return false when the request had already completed
      */
     boolean cancel();
+
+    /**
+     * Waits briefly, on the calling thread, for the completion where that saves waking a thread: a request to a driver
+     * host reads its answer itself if it comes within the channel's spin (microseconds). Never waits for long, nor for
+     * a driver's code. In the host's process it returns at once.
+     */
+    default void awaitBriefly() {
+    }
 }

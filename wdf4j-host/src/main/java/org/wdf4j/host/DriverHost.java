@@ -75,6 +75,8 @@ public final class DriverHost implements AutoCloseable {
     private volatile RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
     /** H7: how long an operation sent to a driver host may take without progress before the host ends it. */
     private volatile Duration hostProcessTimeout = DEFAULT_HOST_PROCESS_TIMEOUT;
+    /** How driver hosts started from now on carry their messages (the system properties' choice unless a test sets one). */
+    private volatile ChannelTransport channelTransport = ChannelTransport.configured();
     /** The driver store in the state directory; null for a throw-away host. */
     private final DriverStore store;
     /** Parameters of drivers that are not installed in a store: kept for the life of this host only. */
@@ -227,13 +229,13 @@ public final class DriverHost implements AutoCloseable {
                 synchronized (pools) {
                     DriverHostProcess pool = pools.get(DEFAULT_POOL);
                     if (pool == null || !pool.isServing()) {
-                        pool = DriverHostProcess.start(DEFAULT_POOL, hostProcessTimeout);
+                        pool = DriverHostProcess.start(DEFAULT_POOL, hostProcessTimeout, channelTransport);
                         pools.put(DEFAULT_POOL, pool);
                     }
                     return pool;
                 }
             }
-            return DriverHostProcess.start(null, hostProcessTimeout);
+            return DriverHostProcess.start(null, hostProcessTimeout, channelTransport);
         } catch (IOException e) {
             throw new DriverPackageException("cannot start a driver host process for driver " + driver + ": "
                     + e.getMessage(), e);
@@ -413,6 +415,12 @@ public final class DriverHost implements AutoCloseable {
             throw new IllegalArgumentException("the host process timeout must be positive, was " + timeout);
         }
         this.hostProcessTimeout = timeout;
+        return this;
+    }
+
+    /** Sets how driver hosts started from now on carry their messages (tests compare the transports). */
+    DriverHost channelTransport(ChannelTransport transport) {
+        this.channelTransport = java.util.Objects.requireNonNull(transport);
         return this;
     }
 

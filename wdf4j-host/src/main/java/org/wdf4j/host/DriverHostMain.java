@@ -33,6 +33,7 @@ import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxIrp;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.host.isolation.Channel;
+import org.wdf4j.host.isolation.SharedChannelFile;
 import org.wdf4j.host.isolation.Message;
 import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfRequestor;
@@ -105,14 +106,38 @@ final class DriverHostMain {
         this.blackbox = blackbox;
     }
 
-    /** {@code DriverHostMain [BLACKBOX]}: serves the host on standard input and output. */
+    /**
+     * {@code DriverHostMain [BLACKBOX [CHANNEL SPIN_NANOS]]}: serves the host on the memory of the file {@code CHANNEL}
+     * ({@link SharedChannelFile}), or on standard input and output when none is named.
+     */
     static void main(String[] args) throws IOException {
-        // The channel is the real standard output; whatever a driver prints goes to standard error.
-        FileOutputStream channelOut = new FileOutputStream(FileDescriptor.out);
+        FileOutputStream standardOut = new FileOutputStream(FileDescriptor.out);
+        // Whatever a driver prints goes to standard error; standard output may be the channel.
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         Blackbox blackbox = args.length > 0 ? Blackbox.map(Path.of(args[0]), true) : null;
-        DriverHostMain main = new DriverHostMain(new Channel(new FileInputStream(FileDescriptor.in), channelOut),
-                blackbox);
+        Channel channel;
+        if (args.length > 2) {
+            ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+            SharedChannelFile shared = SharedChannelFile.map(Path.of(args[1]), Long.parseLong(args[2]),
+                    () -> parent != null && parent.isAlive());
+            channel = shared.driverHostEnd();
+            // The host's end is the end of its pipe to this process's standard input: then nobody is served.
+            Thread watch = new Thread(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // the host writes nothing here
+                    }
+                } catch (IOException ignored) {
+                    // the same: the host is gone
+                }
+                shared.close();
+            }, "wdf4j-driver-host-watch");
+            watch.setDaemon(true);
+            watch.start();
+        } else {
+            channel = new Channel(new FileInputStream(FileDescriptor.in), standardOut);
+        }
+        DriverHostMain main = new DriverHostMain(channel, blackbox);
         // A driver's exit call ends this process, as it would end a WUDFHost, after naming the driver to the host.
         org.wdf4j.framework.FxFunctions.setProcessExitHandler(main::driverEndsProcess);
         int status = main.serve();

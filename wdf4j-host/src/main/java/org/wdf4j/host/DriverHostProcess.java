@@ -30,6 +30,7 @@ import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.host.isolation.Channel;
+import org.wdf4j.host.isolation.SharedChannelFile;
 import org.wdf4j.host.isolation.Message;
 import org.wdf4j.io.WdfRequestor;
 
@@ -59,6 +60,8 @@ final class DriverHostProcess {
             "-Xlog:disable", "-Xlog:all=warning:stderr",
             // Gives an idle driver host's freed native memory back (about 6 MB, BENCHMARKS section 8.3).
             "-XX:TrimNativeHeapInterval=1000",
+            // Log lines to standard error without logback's start (about 200 ms of CPU and 5 MB, section 8).
+            "-Dslf4j.provider=org.wdf4j.host.logging.DriverHostLogProvider",
             // The JVM's own messages (an OutOfMemoryError's exit, a crash's summary) go to standard error, which the
             // host logs and reads for the cause: standard output is the channel.
             "-XX:+DisplayVMOutputToStderr");
@@ -81,6 +84,22 @@ final class DriverHostProcess {
     /** The file where the process notes which driver it is calling; read after it ended ({@link Blackbox}). */
     private final Path blackbox;
     private final Channel channel;
+    /**
+     * Held by the thread that reads the channel: the reader thread, or a thread in {@link #awaitDirect} (which the
+     * reader thread gives way to). Held only while a message is awaited and received, never while it is handled, so
+     * messages are received in order by one thread at a time and handled in that order by their receivers.
+     */
+    private final java.util.concurrent.locks.ReentrantLock readRole = new java.util.concurrent.locks.ReentrantLock();
+    /** The thread that reads the channel when no direct reader does; set once at start. */
+    private volatile Thread readerThread;
+    /** Threads in {@link #awaitDirect}: while there are any, the reader thread gives way. */
+    private final AtomicInteger directReaders = new AtomicInteger();
+    /** What the reader thread's wait answers when it gave way (never sent). */
+    private static final Message GAVE_WAY = new Message.Exit();
+    /** How long each side spins for a message before it sleeps; 0 on the pipes (no direct reads). */
+    private final long spinNanos;
+    /** The memory the channel lies in, when it is shared ({@link ChannelTransport#SHARED}); null on the pipes. */
+    private final SharedChannelFile shared;
     /** Calls waiting for their answer, by call number. */
     private final Map<Integer, CompletableFuture<Message>> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextCall = new AtomicInteger(1);
@@ -110,13 +129,17 @@ final class DriverHostProcess {
     /** Which driver ended it, and with what call ({@code driver x called System.exit(7)}); null otherwise. */
     private volatile String endedByDriver;
 
-    private DriverHostProcess(Process process, String pool, Path blackbox, Duration timeout) {
+    private DriverHostProcess(Process process, String pool, Path blackbox, Duration timeout, SharedChannelFile shared,
+            long spinNanos) {
         this.process = process;
         this.timeout = timeout;
         this.pid = process.pid();
         this.pool = pool;
         this.blackbox = blackbox;
-        this.channel = new Channel(process.getInputStream(), process.getOutputStream());
+        this.shared = shared;
+        this.spinNanos = shared != null ? spinNanos : 0;
+        this.channel = shared != null ? shared.hostEnd()
+                : new Channel(process.getInputStream(), process.getOutputStream());
     }
 
     /**
@@ -124,10 +147,29 @@ final class DriverHostProcess {
      *
      * @param pool the pool it serves, or null for a driver host of one driver's own
      * @param timeout the host process timeout (H7)
+     * @param transport how the two carry their messages
      * @throws IOException when it cannot be started or does not answer within {@link #READY_TIMEOUT}
      */
-    static DriverHostProcess start(String pool, Duration timeout) throws IOException {
+    static DriverHostProcess start(String pool, Duration timeout, ChannelTransport transport) throws IOException {
         Path blackbox = Blackbox.create();
+        Path channelFile = null;
+        SharedChannelFile shared = null;
+        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
+        if (transport.shared()) {
+            try {
+                channelFile = SharedChannelFile.create();
+                shared = SharedChannelFile.map(channelFile, transport.spinNanos(), () -> {
+                    Process p = started.get();
+                    return p == null || p.isAlive();
+                });
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(blackbox);
+                if (channelFile != null) {
+                    Files.deleteIfExists(channelFile);
+                }
+                throw e;
+            }
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
@@ -137,19 +179,38 @@ final class DriverHostProcess {
         command.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "wdf4j-driver-host-%p-hs_err.log"));
         command.add("-XX:-CreateCoredumpOnCrash");
         // The host's code on the module path, as the launcher runs the host (H9); see HostCode.
-        command.addAll(HostCode.launch(DriverHostMain.class));
+        List<String> launch = HostCode.launch(DriverHostMain.class);
+        command.addAll(ClassDataArchive.options(launch));
+        command.addAll(launch);
         command.add(blackbox.toString());
+        if (channelFile != null) {
+            command.add(channelFile.toString());
+            command.add(Long.toString(transport.spinNanos()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (shared != null) {
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD); // the channel is the shared memory
+        }
         Process process;
         try {
             process = builder.start();
+            started.set(process);
         } catch (IOException e) {
             Files.deleteIfExists(blackbox);
+            if (channelFile != null) {
+                Files.deleteIfExists(channelFile);
+            }
             throw e;
         }
-        DriverHostProcess host = new DriverHostProcess(process, pool, blackbox, timeout);
+        DriverHostProcess host = new DriverHostProcess(process, pool, blackbox, timeout, shared, transport.spinNanos());
+        if (shared != null) {
+            // Its end is the end of the channel: the host's reader reads what it wrote, then the end (H5).
+            SharedChannelFile ending = shared;
+            process.onExit().thenRun(ending::close);
+        }
         CompletableFuture<Long> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> host.read(ready), "wdf4j-driver-host-" + host.pid + "-reader");
+        host.readerThread = reader;
         reader.setDaemon(true);
         reader.start();
         Thread errors = new Thread(host::pumpErrors, "wdf4j-driver-host-" + host.pid + "-stderr");
@@ -167,6 +228,10 @@ final class DriverHostProcess {
             throw new IOException("the driver host process " + host.pid + " did not start: "
                     + (e instanceof TimeoutException ? "no answer within " + READY_TIMEOUT.toSeconds() + " s"
                             : e.getCause().getMessage()) + host.lastWordsSuffix(), e);
+        } finally {
+            if (channelFile != null) {
+                Files.deleteIfExists(channelFile); // both have mapped it (or it failed): no end leaves it behind
+            }
         }
         LOG.info("driver host {} started", host.pid);
         return host;
@@ -476,7 +541,20 @@ final class DriverHostProcess {
     private void read(CompletableFuture<Long> ready) {
         try {
             while (true) {
-                Message m = channel.receive();
+                Message m;
+                readRole.lock();
+                try {
+                    // Gives way to a thread waiting for its own answer (awaitDirect), which then reads.
+                    m = channel.awaitMessage(() -> directReaders.get() > 0, true) ? channel.receive() : GAVE_WAY;
+                } finally {
+                    readRole.unlock();
+                }
+                if (m == GAVE_WAY) {
+                    // A direct reader waits at most the spin, and wakes this thread if a late answer or another's
+                    // message needs it; else this thread reads again after the spin.
+                    java.util.concurrent.locks.LockSupport.parkNanos(Math.max(spinNanos, 10_000));
+                    continue;
+                }
                 if (m == null) {
                     break;
                 }
@@ -484,11 +562,7 @@ final class DriverHostProcess {
                     ready.complete(r.pid());
                     continue;
                 }
-                try {
-                    dispatch(m);
-                } catch (RuntimeException e) {
-                    LOG.error("driver host {}: handling {} failed", pid, m.getClass().getSimpleName(), e);
-                }
+                handle(m);
             }
         } catch (IOException e) {
             if (!exiting) {
@@ -514,6 +588,79 @@ final class DriverHostProcess {
         }
         ready.completeExceptionally(new IOException("it ended before it was ready (" + describe(status) + ")"));
         ended(describe(status));
+    }
+
+    /** Handles one message from the driver host, on the reader thread or a direct reader's. */
+    private void handle(Message m) {
+        try {
+            dispatch(m);
+        } catch (RuntimeException e) {
+            LOG.error("driver host {}: handling {} failed", pid, m.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Waits on the calling thread, at most the channel's spin, for {@code future} to complete: it reads and handles the
+     * driver host's messages itself while the reader thread gives way (leader and followers), so that an answer that
+     * comes within the spin wakes nobody (BENCHMARKS.md, section 8). Never waits longer than the spin, nor for a driver:
+     * a caller that must have the result waits on the future afterwards, and the reader thread completes it.
+     *
+     * @return whether {@code future} is complete
+     */
+    boolean awaitDirect(java.util.concurrent.Future<?> future) {
+        if (spinNanos == 0 || future.isDone()) {
+            return future.isDone();
+        }
+        long deadline = System.nanoTime() + spinNanos;
+        java.util.function.BooleanSupplier stop = () -> future.isDone() || System.nanoTime() - deadline > 0;
+        directReaders.incrementAndGet();
+        try {
+            while (!stop.getAsBoolean()) {
+                if (!readRole.tryLock()) {
+                    Thread.onSpinWait(); // the reader thread gives way at its next look
+                    continue;
+                }
+                Message m;
+                try {
+                    if (!channel.awaitMessage(stop, false)) {
+                        break;
+                    }
+                    m = channel.receive();
+                } finally {
+                    readRole.unlock();
+                }
+                if (m == null) {
+                    break; // the end: the reader thread sees it too, and fails what was in flight
+                }
+                handle(m);
+            }
+        } catch (IOException e) {
+            // Part of a message may have been read here: the channel cannot be trusted any more.
+            LOG.warn("driver host {}: its connection broke: {}; ending it", pid, e.getMessage());
+            endedByHost = "ended by the host: its connection broke (" + e.getMessage() + ")";
+            process.destroyForcibly();
+        } finally {
+            // The last one out wakes the reader thread if it is needed now: this answer is late, or others' messages wait.
+            if (directReaders.decrementAndGet() == 0 && (!future.isDone() || messagesWaiting())) {
+                Thread r = readerThread;
+                if (r != null) {
+                    java.util.concurrent.locks.LockSupport.unpark(r);
+                }
+            }
+        }
+        return future.isDone();
+    }
+
+    /** Whether bytes have come that nobody reads: asked with the read role, and false when another thread has it. */
+    private boolean messagesWaiting() {
+        if (!readRole.tryLock()) {
+            return false;
+        }
+        try {
+            return channel.hasBuffered();
+        } finally {
+            readRole.unlock();
+        }
     }
 
     private void dispatch(Message m) {

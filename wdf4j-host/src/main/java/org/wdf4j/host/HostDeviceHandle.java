@@ -46,17 +46,23 @@ final class HostDeviceHandle implements DeviceHandle {
 
     @Override
     public IoResult read(int length) {
-        return readAsync(length).result().join();
+        return completed(readAsync(length));
     }
 
     @Override
     public IoResult write(byte[] data) {
-        return writeAsync(data).result().join();
+        return completed(writeAsync(data));
     }
 
     @Override
     public IoResult deviceIoControl(int ioControlCode, byte[] input, int outputLength) {
-        return deviceIoControlAsync(ioControlCode, input, outputLength).result().join();
+        return completed(deviceIoControlAsync(ioControlCode, input, outputLength));
+    }
+
+    /** A synchronous call's wait: briefly on this thread (a driver host's quick answer), then for the result. */
+    private static IoResult completed(PendingIo io) {
+        io.awaitBriefly();
+        return io.result().join();
     }
 
     @Override
@@ -216,6 +222,15 @@ final class HostDeviceHandle implements DeviceHandle {
         @Override
         public CompletableFuture<IoResult> result() {
             return result;
+        }
+
+        @Override
+        public boolean awaitBriefly() {
+            FxIrpEndpoint i = irp;
+            if (i != null && !result.isDone()) {
+                i.awaitBriefly();
+            }
+            return result.isDone();
         }
 
         /** Answers whether the request was still in flight when asked. */

@@ -43,11 +43,13 @@ public final class JvmFlags {
     public static final List<String> HOST_NATIVE_ACCESS = List.of("--enable-native-access=" + HostCode.MODULE);
 
     /**
-     * Native access in a driver host, for its drivers (unnamed modules) and nothing else: a driver that needs native
-     * code (JNI, the foreign function API) runs there, as a UMDF driver may call anything in its WUDFHost, since
-     * whatever it does, a crash included, ends only that process (H4). The host's own modules there need none.
+     * Native access in a driver host, for its drivers (unnamed modules) and the host's own module: a driver that needs
+     * native code (JNI, the foreign function API) runs there, as a UMDF driver may call anything in its WUDFHost,
+     * since whatever it does, a crash included, ends only that process (H4); the host's module sleeps and wakes on
+     * the channel's shared memory with futexes ({@code org.wdf4j.host.isolation.SharedRing}).
      */
-    public static final List<String> DRIVER_HOST_NATIVE_ACCESS = List.of("--enable-native-access=ALL-UNNAMED");
+    public static final List<String> DRIVER_HOST_NATIVE_ACCESS = List.of(
+            "--enable-native-access=ALL-UNNAMED," + HostCode.MODULE);
 
     /**
      * The JDK modules a driver can use: all those a class-path program gets (the default root modules of the unnamed

@@ -30,6 +30,11 @@ final class RemoteIrp implements FxIrpEndpoint {
         return true;
     }
 
+    @Override
+    public void awaitBriefly() {
+        file.process.awaitDirect(future);
+    }
+
     /** Completes the client's side, once; false when it was complete already. */
     boolean complete(FxIoStatus status) {
         return future.complete(status);

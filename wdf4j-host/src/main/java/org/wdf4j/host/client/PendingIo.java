@@ -28,4 +28,16 @@ public interface PendingIo {
      *     flight)
      */
     IoResult await(Duration timeout);
+
+    /**
+     * Waits a few microseconds at most for the result, on the calling thread, where that is cheaper than being woken
+     * when it comes: a request to a driver in a driver host reads its answer from the channel itself when the answer
+     * comes within the channel's spin ({@code docs/hosting.md}). Never waits for a driver; an event loop that must not
+     * block at all does not call it.
+     *
+     * @return whether the result is there ({@link #result()} is complete)
+     */
+    default boolean awaitBriefly() {
+        return result().isDone();
+    }
 }

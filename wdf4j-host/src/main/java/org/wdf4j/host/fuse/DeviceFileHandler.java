@@ -151,6 +151,9 @@ public final class DeviceFileHandler implements FuseFileHandler {
      */
     private void forward(FuseRequest request, PendingIo io, boolean controlCode, Consumer<IoResult> success) {
         request.onInterrupt(io::cancel);
+        // A driver host's quick answer is read on this thread and answered from it, without waking another (H11);
+        // never longer than the channel's spin, so this reader goes back to the device soon whatever the driver does.
+        io.awaitBriefly();
         io.result().thenAccept(result -> {
             int errno = errno(result, controlCode);
             if (errno != 0) {

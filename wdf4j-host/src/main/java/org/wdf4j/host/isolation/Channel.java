@@ -11,16 +11,19 @@ import java.io.OutputStream;
 
 /**
  * One end of the connection between the host and a driver host process: {@link Message}s written whole, one at a
- * time, by any thread, and read in order by one thread. The host uses the driver host's standard input and output;
- * the driver host the same streams from its side.
+ * time, by any thread, and read in order by one thread at a time. It lies in memory both processes map
+ * ({@link SharedChannelFile}), or on the driver host's standard input and output.
  */
 public final class Channel implements AutoCloseable {
 
     private final DataInputStream in;
+    /** The ring under {@link #in} when the channel is in shared memory; null on pipes. */
+    private final SharedRing.Reader ring;
     /** Guarded by itself: one message is written and flushed at a time. */
     private final DataOutputStream out;
 
     public Channel(InputStream in, OutputStream out) {
+        this.ring = in instanceof SharedRing.Reader r ? r : null;
         this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
         this.out = new DataOutputStream(new BufferedOutputStream(out, 64 * 1024));
     }
@@ -39,7 +42,7 @@ public final class Channel implements AutoCloseable {
     }
 
     /**
-     * Reads the next message; only one thread may call this.
+     * Reads the next message; one thread at a time calls this (the callers serialize: see DriverHostProcess).
      *
      * @return the message, or null when the other end closed the connection between messages
      * @throws IOException when the connection broke or the bytes are not a message
@@ -53,6 +56,29 @@ public final class Channel implements AutoCloseable {
             return Message.read(tag, in);
         } catch (EOFException e) {
             throw new IOException("driver-host protocol: the connection ended inside a message (tag " + tag + ")", e);
+        }
+    }
+
+    /**
+     * Waits (spinning, then sleeping if {@code sleep}) until {@link #receive()} would find the start of a message, or
+     * the end, or until {@code stop} holds. Only the thread that may call {@link #receive()} calls it. On pipes it
+     * answers at once whether bytes are buffered or {@code sleep} (the receive then waits).
+     *
+     * @return whether a message (or the end) can be received
+     */
+    public boolean awaitMessage(java.util.function.BooleanSupplier stop, boolean sleep) throws IOException {
+        if (in.available() > 0) {
+            return true;
+        }
+        return ring != null ? ring.await(stop, sleep) : sleep;
+    }
+
+    /** Whether bytes have come that nobody has received yet; asked by the thread that may receive. */
+    public boolean hasBuffered() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return true; // let the reader find out
         }
     }
 
