@@ -311,7 +311,7 @@ public final class HostCommands {
         } else {
             UnloadReport report = last.report();
             out.out("  last unload: " + (report.clean() ? "clean" : "NOT clean")
-                    + (report.failure() == null ? "" : " (failed: " + report.failure() + ")")
+                    + (report.failure() == null ? "" : " (failed: " + firstLine(report.failure()) + ")")
                     + (report.driverEntrySucceeded() ? "" : " (DriverEntry returned " + report.driverEntryStatus() + ")")
                     + ", at " + last.time());
         }
@@ -341,13 +341,17 @@ public final class HostCommands {
             } else if (name.isEmpty()) {
                 UnloadReport report = r.report();
                 out.out(r.time() + "  " + report.driver() + "  " + (report.clean() ? "clean" : "NOT clean")
-                        + (report.failure() == null ? "" : "  failed: " + report.failure()));
+                        + (report.failure() == null ? "" : "  failed: " + firstLine(report.failure())));
             } else {
                 out.out("== " + r.time());
                 out.outText(r.report().render().stripTrailing());
             }
         }
         return OK;
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
     }
 
     /** The {@code hosting} option, or null when the request has none. */
