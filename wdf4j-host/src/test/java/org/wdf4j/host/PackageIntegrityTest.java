@@ -3,14 +3,11 @@ package org.wdf4j.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -73,9 +70,9 @@ class PackageIntegrityTest {
     // naming the entry; nothing is installed.
     @Test
     void aJarWhoseEntryFailsItsCrcIsRefusedAtInstall() throws Exception {
-        Path jar = LauncherRun.repackage(tmp.resolve("clean.jar"), "org.wdf4j.testdrivers.CleanDriver", "clean", null);
         byte[] payload = "wdf4j-payload-0123456789-wdf4j-payload-0123456789".getBytes(StandardCharsets.US_ASCII);
-        Path withPayload = withStoredEntry(jar, tmp.resolve("flipped.jar"), "data/payload.bin", payload);
+        Path withPayload = LauncherRun.repackage(tmp.resolve("flipped.jar"), "org.wdf4j.testdrivers.CleanDriver",
+                "clean", null, out -> storedEntry(out, "data/payload.bin", payload));
         byte[] bytes = Files.readAllBytes(withPayload);
         int at = indexOf(bytes, payload);
         assertThat(at).as("the stored entry's bytes are in the JAR as they are").isPositive();
@@ -133,32 +130,17 @@ class PackageIntegrityTest {
                 .hasMessageContaining("Run it on a host of framework 1.7 or newer");
     }
 
-    /** A copy of {@code jar} with one more entry, stored (not compressed), so that its bytes appear as they are. */
-    private static Path withStoredEntry(Path jar, Path target, String name, byte[] content) throws Exception {
-        try (JarFile source = new JarFile(jar.toFile());
-             OutputStream file = Files.newOutputStream(target);
-             JarOutputStream out = new JarOutputStream(file, source.getManifest())) {
-            for (JarEntry entry : source.stream().toList()) {
-                if (entry.getName().equals(JarFile.MANIFEST_NAME) || entry.getName().equals("META-INF/")) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(entry.getName()));
-                try (InputStream in = source.getInputStream(entry)) {
-                    in.transferTo(out);
-                }
-                out.closeEntry();
-            }
-            JarEntry stored = new JarEntry(name);
-            stored.setMethod(ZipEntry.STORED);
-            stored.setSize(content.length);
-            CRC32 crc = new CRC32();
-            crc.update(content);
-            stored.setCrc(crc.getValue());
-            out.putNextEntry(stored);
-            out.write(content);
-            out.closeEntry();
-        }
-        return target;
+    /** Adds an entry stored (not compressed), so that its bytes appear in the JAR as they are. */
+    private static void storedEntry(JarOutputStream out, String name, byte[] content) throws java.io.IOException {
+        JarEntry stored = new JarEntry(name);
+        stored.setMethod(ZipEntry.STORED);
+        stored.setSize(content.length);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        stored.setCrc(crc.getValue());
+        out.putNextEntry(stored);
+        out.write(content);
+        out.closeEntry();
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
