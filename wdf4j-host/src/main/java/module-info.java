@@ -30,6 +30,7 @@ module org.wdf4j.host {
     requires ch.qos.logback.classic;
     requires ch.qos.logback.core;
     requires info.picocli;
+    requires com.fasterxml.jackson.core; // the driver store's unload reports (JSON)
     requires jdk.jfr;                // DriverHostEndedEvent; ThreadStarts' recording stream of thread starts
     requires java.management;       // LeakDiagnosis: the platform MBean server, heap dumps
     requires jdk.management;        // LeakDiagnosis: com.sun.management.HotSpotDiagnosticMXBean

@@ -509,12 +509,20 @@ public final class DriverHost implements AutoCloseable {
 
     /** Uninstalls a driver (its package and its parameters); refused while it is loaded. */
     public void uninstall(String name) throws DriverStoreException, java.io.IOException {
+        uninstall(name, false);
+    }
+
+    /**
+     * Uninstalls a driver (its package and its parameters), a damaged one too when {@code force}
+     * ({@link DriverStore#uninstall(String, boolean)}); refused while it is loaded.
+     */
+    public void uninstall(String name, boolean force) throws DriverStoreException, java.io.IOException {
         DriverStore s = requireStore();
         synchronized (storeLock) {
             if (driver(name) != null) {
                 throw new DriverStoreException("driver " + name + " is running; stop it before uninstalling it");
             }
-            s.uninstall(name);
+            s.uninstall(name, force);
         }
     }
 
@@ -585,8 +593,21 @@ public final class DriverHost implements AutoCloseable {
                 view.evtDriverUnloadCalled(), callbacks, leaks, findings, view.failure(), hung, release.collected(),
                 release.note(), release.gcRootPath(), devicesRemoved, runtime.where());
         hosted.unloaded(report);
+        keep(report);
         LOG.info("[{}] unloaded ({}): {}", hosted.name(), hosted.hosting(), report.clean() ? "clean" : "NOT clean");
         return report;
+    }
+
+    /** Keeps the report in the store's history (every report: those of stops the framework made on its own too). */
+    private void keep(UnloadReport report) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.reports().add(report, java.time.Instant.now());
+        } catch (java.io.IOException e) {
+            LOG.warn("[{}] its unload report could not be kept in the store: {}", report.driver(), e.toString());
+        }
     }
 
     /** A bug check stopped a driver: stop it (no EvtDriverUnload) unless the host is already doing so. */

@@ -144,10 +144,17 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
         int minor = Integer.parseInt(m.group(2));
         int hostMajor = Integer.parseInt(host.group(1));
         int hostMinor = Integer.parseInt(host.group(2));
+        String rule = jar + " was built for wdf4j framework " + version + ", but this host is " + FRAMEWORK_VERSION
+                + ": a driver runs on the same major version with an equal or newer minor. ";
+        if (major < hostMajor) {
+            throw new DriverPackageException(rule + "It was built for an older major version, whose API this host does "
+                    + "not keep: rebuild the driver against wdf4j-api " + FRAMEWORK_VERSION + ", or run it on a wdf4j "
+                    + major + ".x host.");
+        }
         if (major != hostMajor || minor > hostMinor) {
-            throw new DriverPackageException(jar + " was built for wdf4j framework " + version + ", but this host is "
-                    + FRAMEWORK_VERSION + ": a driver runs on the same major version with an equal or newer minor. "
-                    + "Rebuild the driver against wdf4j-api " + FRAMEWORK_VERSION + " or run a newer host.");
+            throw new DriverPackageException(rule + "Run it on a host of framework " + major + "." + minor
+                    + " or newer (of major version " + major + "), or rebuild the driver against wdf4j-api "
+                    + FRAMEWORK_VERSION + ".");
         }
     }
 

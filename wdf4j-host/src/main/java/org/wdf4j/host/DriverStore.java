@@ -1,10 +1,8 @@
 package org.wdf4j.host;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.io.Reader;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -13,21 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.wdf4j.framework.FxParameters;
@@ -39,16 +36,24 @@ import org.wdf4j.framework.FxParameters;
  * STATE/                         (0700)
  *   host.lock                    held (an OS file lock) by the one process that uses the store; holds its pid
  *   host.sock                    the control socket of a running {@code wdf4j host} (0600)
- *   drivers/NAME/driver.properties      the installed driver: entry class, version, package file, source, time
- *   drivers/NAME/PACKAGE-SHA.jar        the copy of the driver package
- *   drivers/NAME/parameters.properties  the driver's Parameters values
+ *   drivers/NAME/driver.properties      the installed driver's record ({@link DriverRecord}): entry class, version,
+ *                                       package file, its SHA-256, source, time
+ *   drivers/NAME/package-SHA16.jar      the store's copy of the driver package
+ *   drivers/NAME/parameters.properties  the driver's Parameters values ({@link StoreParameters})
+ *   reports/NAME/SEQUENCE.json          the driver's last unload reports ({@link ReportHistory})
+ *   drivers/.tmp-*, reports/.tmp-*, .tmp-* in their directories: a change under way
  * </pre>
  *
- * <p>{@code driver.properties} is the commit record: a driver is installed exactly when it exists.
- * Install copies the package first, then writes the record (atomically); uninstall deletes the record
- * first, then the rest. A crash at any point leaves the old or the new state, and the leftovers
- * (temporary files, packages no record names, directories without a record) are removed the next
- * time the store is opened.
+ * <p>Every change is atomic ({@link AtomicFiles}): after a crash at any point (kill -9, power loss) a driver is
+ * installed whole or not at all, and each file holds its old or its new content. A first install builds the driver's
+ * directory under a temporary name and renames it into place; a replace writes the new package, then the record;
+ * uninstall renames the directory out of the store, then deletes it. Opening the store removes what a crash left of
+ * a change under way, and nothing else.
+ *
+ * <p>Records are checked when read. A driver whose record, package or parameters cannot be used is <em>damaged</em>:
+ * {@link #get} refuses it with what is wrong and how to fix it ({@code wdf4j install --replace},
+ * {@code wdf4j uninstall --force}), {@link #list} leaves it out and {@link #damaged} lists it; the other drivers work
+ * as before. Nothing is ever deleted to repair the store: only uninstall removes a driver.
  *
  * <p>Opening the store takes the state directory's lock, held until {@link #close()}: one process
  * uses a state directory at a time.
@@ -57,8 +62,13 @@ public final class DriverStore implements AutoCloseable {
 
     static final String LOCK_FILE = "host.lock";
     static final String SOCKET_FILE = "host.sock";
+    static final String DRIVERS = "drivers";
     static final String RECORD = "driver.properties";
     static final String PARAMETERS = "parameters.properties";
+    /** The temporary name of a driver's directory while it is installed for the first time. */
+    private static final String INSTALLING = AtomicFiles.TEMP_PREFIX + "install-";
+    /** The temporary name of a driver's directory once uninstalled, while it is deleted. */
+    private static final String UNINSTALLING = AtomicFiles.TEMP_PREFIX + "uninstall-";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /**
@@ -72,24 +82,64 @@ public final class DriverStore implements AutoCloseable {
      * @param sha256 the package's SHA-256
      * @param installedAt when it was installed
      * @param hardwareIds the hardware IDs it binds to (empty for a non-PnP driver)
+     * @param hosting where it runs, chosen at install; null when not chosen
      */
     public record InstalledDriver(String name, String entryClass, String frameworkVersion, Path jar, String source,
                                   String sha256, Instant installedAt, List<String> hardwareIds, HostingModel hosting) {
 
-        /** The package to start, with the hosting model chosen at install (or the package's own, or none). */
+        /**
+         * The package to start, with the hosting model chosen at install (or the package's own, or none), once its
+         * copy in the store is {@link #checkIntegrity() found intact}.
+         */
         public DriverPackage toPackage() throws DriverPackageException {
+            checkIntegrity();
             return DriverPackage.of(jar, entryClass, name, frameworkVersion, hardwareIds).withHosting(hosting);
         }
+
+        /**
+         * Checks that the store's copy of the package is the one installed: its SHA-256 is the one recorded.
+         *
+         * @throws DriverPackageException naming the file and how to repair it when it is not (or cannot be read)
+         */
+        public void checkIntegrity() throws DriverPackageException {
+            String actual;
+            try (InputStream in = Files.newInputStream(jar)) {
+                MessageDigest digest = newSha256();
+                in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+                actual = HexFormat.of().formatHex(digest.digest());
+            } catch (IOException e) {
+                throw new DriverPackageException("cannot read " + jar + ", the store's copy of driver " + name + " ("
+                        + e + "); reinstall it with wdf4j install --replace " + source, e);
+            }
+            if (!actual.equals(sha256)) {
+                throw new DriverPackageException(jar + ", the store's copy of driver " + name + ", was changed or "
+                        + "damaged since it was installed: its SHA-256 is " + actual + ", not " + sha256
+                        + " as recorded. The driver is not started. Reinstall it with wdf4j install --replace " + source
+                        + " (its parameters are kept)");
+            }
+        }
+    }
+
+    /**
+     * A driver whose directory is in the store but cannot be used.
+     *
+     * @param name its name (its directory's)
+     * @param problem what is wrong, naming the file
+     * @param fix how to repair or remove it
+     */
+    public record DamagedDriver(String name, String problem, String fix) {
     }
 
     private final Path stateDir;
     private final Path drivers;
+    private final ReportHistory reports;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
     private DriverStore(Path stateDir, FileChannel lockChannel, FileLock lock) {
         this.stateDir = stateDir;
-        this.drivers = stateDir.resolve("drivers");
+        this.drivers = stateDir.resolve(DRIVERS);
+        this.reports = new ReportHistory(stateDir.resolve(ReportHistory.DIRECTORY));
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -129,6 +179,7 @@ public final class DriverStore implements AutoCloseable {
             channel.force(true);
             DriverStore store = new DriverStore(dir, channel, lock);
             Files.createDirectories(store.drivers);
+            Files.createDirectories(store.reports.directory());
             store.sweep();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -172,94 +223,156 @@ public final class DriverStore implements AutoCloseable {
     }
 
     /**
-     * Installs a driver package: copies it into the store and records it. The package was validated
-     * by {@link DriverPackage#open} or {@link DriverPackage#of}; install also checks that the JAR holds
-     * the entry class. A refused or failed install changes nothing.
+     * Installs a driver package: copies it into the store and records it, in one atomic change. The package was
+     * validated by {@link DriverPackage#open} or {@link DriverPackage#of}; install also checks its JAR
+     * ({@link DriverPackageCheck}: every entry's CRC, and an entry class that can start). A refused or failed install
+     * changes nothing.
      *
-     * @param replace replace an installed driver of the same name (its parameters are kept)
+     * <p>A first install builds the driver's directory under a temporary name and renames it into place (the commit
+     * point). A replace writes the new package beside the old one, then the record (the commit point), then removes
+     * the old package; the parameters are kept. A damaged driver is repaired by a replace.
+     *
+     * @param replace replace an installed driver of the same name, whole or damaged (its parameters are kept)
      * @throws DriverPackageException when the package is not a valid driver package
      * @throws DriverStoreException when a driver of that name is installed and {@code replace} is false
      */
     public synchronized InstalledDriver install(DriverPackage pkg, boolean replace)
             throws DriverPackageException, DriverStoreException, IOException {
         String name = checkName(pkg.name());
-        checkEntryClassInJar(pkg);
+        DriverPackageCheck.check(pkg);
         Path dir = drivers.resolve(name);
-        Optional<InstalledDriver> old = get(name);
-        if (old.isPresent() && !replace) {
-            throw new DriverStoreException("a driver named " + name + " is already installed (from " + old.get().source()
-                    + "); uninstall it first or install with --replace");
-        }
-        if (old.isEmpty()) {
-            deleteTree(dir); // leftovers of a crashed install or uninstall: a fresh install starts empty
-        }
-        Files.createDirectories(dir);
-        String sha;
-        Path temp = Files.createTempFile(dir, AtomicFiles.TEMP_PREFIX + "package-", ".jar");
-        try {
-            MessageDigest digest = sha256();
-            try (InputStream in = new DigestInputStream(Files.newInputStream(pkg.jar()), digest)) {
-                AtomicFiles.copy(in, temp);
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (!replace) {
+                String installed;
+                try {
+                    installed = get(name).map(d -> " (from " + d.source() + ")").orElse("");
+                } catch (DamagedDriverException e) {
+                    installed = ", damaged (" + e.damaged().problem() + ")";
+                }
+                throw new DriverStoreException("a driver named " + name + " is already installed" + installed
+                        + "; uninstall it first or install with --replace");
             }
-            sha = HexFormat.of().formatHex(digest.digest());
-            Path jar = dir.resolve("package-" + sha.substring(0, 16) + ".jar");
-            Files.move(temp, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            InstalledDriver installed = new InstalledDriver(name, pkg.entryClass(), pkg.frameworkVersion(), jar,
-                    pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now(), pkg.hardwareIds(),
-                    pkg.hosting());
-            writeRecord(installed); // the commit point
-            removeUnreferencedPackages(dir, jar);
+            return replace(pkg, dir);
+        }
+        Path staging = Files.createTempDirectory(drivers, INSTALLING + name + "-");
+        try {
+            InstalledDriver installed = copyAndRecord(pkg, staging, dir);
+            AtomicFiles.rename(staging, dir); // the commit point
             return installed;
         } finally {
-            Files.deleteIfExists(temp);
+            AtomicFiles.deleteTree(staging);
         }
+    }
+
+    private InstalledDriver replace(DriverPackage pkg, Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(dir + " is not a directory; remove it with wdf4j uninstall --force " + pkg.name());
+        }
+        InstalledDriver installed = copyAndRecord(pkg, dir, dir); // the record's rename is the commit point
+        removeUnreferencedPackages(dir, installed.jar());
+        return installed;
     }
 
     /**
-     * Uninstalls a driver: removes its package and its parameters. The caller makes sure it does not run.
-     *
-     * @throws DriverStoreException when no driver of that name is installed
+     * Copies the package into {@code into} and writes the record there, naming {@code dir} (where {@code into} is, or
+     * will be renamed to). The record is written last: it is the commit point of a replace.
      */
-    public synchronized void uninstall(String name) throws DriverStoreException, IOException {
+    private InstalledDriver copyAndRecord(DriverPackage pkg, Path into, Path dir) throws IOException {
+        MessageDigest digest = newSha256();
+        Path temp;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(pkg.jar()), digest)) {
+            temp = AtomicFiles.copyToTemporary(in, into, "package");
+        }
+        String sha = HexFormat.of().formatHex(digest.digest());
+        String packageFile = DriverRecord.packageFileName(sha);
+        try {
+            AtomicFiles.rename(temp, into.resolve(packageFile));
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        InstalledDriver installed = new InstalledDriver(pkg.name(), pkg.entryClass(), pkg.frameworkVersion(),
+                dir.resolve(packageFile), pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now(),
+                pkg.hardwareIds(), pkg.hosting());
+        AtomicFiles.write(into.resolve(RECORD), DriverRecord.bytes(installed));
+        return installed;
+    }
+
+    /** Uninstalls a whole driver; see {@link #uninstall(String, boolean)}. */
+    public void uninstall(String name) throws DriverStoreException, IOException {
+        uninstall(name, false);
+    }
+
+    /**
+     * Uninstalls a driver: removes its package and its parameters, in one atomic change (its directory is renamed out
+     * of the store, the commit point, then deleted). The caller makes sure it does not run.
+     *
+     * @param force also remove a damaged driver (whose record, package or parameters cannot be read)
+     * @throws DriverStoreException when no driver of that name is installed, or it is damaged and {@code force} is
+     *     false
+     */
+    public synchronized void uninstall(String name, boolean force) throws DriverStoreException, IOException {
         checkName(name);
-        Path record = drivers.resolve(name).resolve(RECORD);
-        if (!Files.exists(record)) {
+        Path dir = drivers.resolve(name);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new DriverStoreException("no driver named " + name + " is installed (see wdf4j list)");
         }
-        Files.delete(record); // the commit point
-        AtomicFiles.syncDirectory(record.getParent());
-        deleteTree(drivers.resolve(name));
+        if (!force) {
+            try {
+                get(name);
+            } catch (DamagedDriverException e) {
+                throw new DriverStoreException("driver " + name + " is damaged (" + e.damaged().problem() + "); to "
+                        + "remove it with whatever its directory holds, parameters included: wdf4j uninstall --force "
+                        + name + "; to repair it instead: wdf4j install --replace JAR");
+            }
+        }
+        Path trash = drivers.resolve(UNINSTALLING + name + "-" + Long.toHexString(System.nanoTime()));
+        AtomicFiles.rename(dir, trash); // the commit point
+        AtomicFiles.deleteTree(trash);
     }
 
-    /** The installed driver of that name. */
+    /**
+     * The installed driver of that name; empty when none is installed.
+     *
+     * @throws DamagedDriverException when its directory is in the store but its record, package or parameters
+     *     cannot be used
+     */
     public synchronized Optional<InstalledDriver> get(String name) throws IOException {
-        if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+        if (!isDriverName(name)) {
             return Optional.empty();
         }
-        Path record = drivers.resolve(name).resolve(RECORD);
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(record, StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (NoSuchFileException e) {
+        Path dir = drivers.resolve(name);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new InstalledDriver(name, p.getProperty("entryClass"), p.getProperty("frameworkVersion"),
-                    record.resolveSibling(p.getProperty("package")), p.getProperty("source"), p.getProperty("sha256"),
-                    Instant.parse(p.getProperty("installedAt")),
-                    DriverPackage.parseHardwareIds(record, p.getProperty("hardwareIds")),
-                    p.getProperty("hosting") == null ? null : HostingModel.parse(p.getProperty("hosting"))));
-        } catch (RuntimeException | DriverPackageException e) {
-            throw new IOException(record + " is damaged (" + e + "); uninstall and reinstall the driver", e);
-        }
+        return Optional.of(read(name, dir));
     }
 
-    /** Every installed driver, by name. */
+    /** Whether a driver of that name is in the store, whole or damaged. */
+    public synchronized boolean contains(String name) {
+        return isDriverName(name) && Files.exists(drivers.resolve(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Every whole installed driver, by name; the damaged ones are left out ({@link #damaged()} lists them). */
     public synchronized List<InstalledDriver> list() throws IOException {
         List<InstalledDriver> all = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(drivers)) {
-            for (Path dir : dirs.sorted().toList()) {
-                get(dir.getFileName().toString()).ifPresent(all::add);
+        for (Path dir : driverDirectories()) {
+            try {
+                all.add(read(dir.getFileName().toString(), dir));
+            } catch (DamagedDriverException e) {
+                // listed by damaged()
+            }
+        }
+        return all;
+    }
+
+    /** Every damaged driver in the store, by name, with what is wrong and how to fix it. */
+    public synchronized List<DamagedDriver> damaged() throws IOException {
+        List<DamagedDriver> all = new ArrayList<>();
+        for (Path dir : driverDirectories()) {
+            try {
+                read(dir.getFileName().toString(), dir);
+            } catch (DamagedDriverException e) {
+                all.add(e.damaged());
             }
         }
         return all;
@@ -268,6 +381,11 @@ public final class DriverStore implements AutoCloseable {
     /** The backend of the installed driver's Parameters key. */
     public FxParameters parameters(String name) {
         return new StoreParameters(drivers.resolve(checkNameUnchecked(name)).resolve(PARAMETERS));
+    }
+
+    /** The unload reports kept for each driver. */
+    public ReportHistory reports() {
+        return reports;
     }
 
     /** Releases the state directory's lock. */
@@ -284,87 +402,101 @@ public final class DriverStore implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
 
-    private void writeRecord(InstalledDriver d) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("name", d.name());
-        p.setProperty("entryClass", d.entryClass());
-        p.setProperty("frameworkVersion", d.frameworkVersion());
-        p.setProperty("package", d.jar().getFileName().toString());
-        p.setProperty("source", d.source());
-        p.setProperty("sha256", d.sha256());
-        p.setProperty("installedAt", d.installedAt().toString());
-        p.setProperty("hardwareIds", String.join(",", d.hardwareIds()));
-        if (d.hosting() != null) {
-            p.setProperty("hosting", d.hosting().label());
+    /** The entries of {@code drivers/} that are drivers (whole or damaged): all but the temporary ones. */
+    private List<Path> driverDirectories() throws IOException {
+        try (Stream<Path> entries = Files.list(drivers)) {
+            return entries.filter(p -> !p.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)).sorted().toList();
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (OutputStreamWriter out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
-            p.store(out, "wdf4j installed driver");
-        }
-        AtomicFiles.write(drivers.resolve(d.name()).resolve(RECORD), bytes.toByteArray());
     }
 
-    /** Removes what a crash may have left: temporary files, unrecorded directories, packages no record names. */
+    /** Reads and checks a driver's directory: its record, that its package is there, and its parameters. */
+    private static InstalledDriver read(String name, Path dir) throws IOException {
+        String reinstall = "Repair it with wdf4j install --replace JAR (its parameters are kept), or remove it with "
+                + "wdf4j uninstall --force " + name;
+        if (!isDriverName(name)) {
+            throw new DamagedDriverException(new DamagedDriver(name, dir + " is not named as a driver is",
+                    "Move it out of " + dir.getParent()));
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DamagedDriverException(new DamagedDriver(name, dir + " is not a directory", reinstall));
+        }
+        InstalledDriver installed;
+        try {
+            installed = DriverRecord.read(dir.resolve(RECORD), name);
+        } catch (NoSuchFileException e) {
+            throw new DamagedDriverException(new DamagedDriver(name, dir.resolve(RECORD) + " is missing", reinstall));
+        } catch (DriverRecord.Damaged e) {
+            throw new DamagedDriverException(new DamagedDriver(name, e.getMessage(), reinstall));
+        }
+        if (!Files.isRegularFile(installed.jar(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new DamagedDriverException(new DamagedDriver(name, "its package " + installed.jar() + " is missing",
+                    "Reinstall it with wdf4j install --replace " + installed.source() + " (its parameters are kept), "
+                            + "or remove it with wdf4j uninstall --force " + name));
+        }
+        Path parameters = dir.resolve(PARAMETERS);
+        try {
+            StoreParameters.read(parameters);
+        } catch (IOException e) {
+            throw new DamagedDriverException(new DamagedDriver(name, e.getMessage(), "Correct " + parameters
+                    + " (UTF-8 lines NAME=sz:TEXT or NAME=dword:DECIMAL) or move it away to start with no parameters; "
+                    + "or remove the driver with wdf4j uninstall --force " + name));
+        }
+        return installed;
+    }
+
+    /**
+     * Removes what a crash may have left, and only that: temporary files and directories (an install that did not
+     * commit, the rest of an uninstall that did), and in a whole driver's directory a package its record does not
+     * name (the old package of a replace). A damaged driver is left as it is, for the user to see and repair.
+     */
     private void sweep() throws IOException {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(drivers)) {
-            for (Path dir : dirs) {
-                if (!Files.isDirectory(dir)) {
-                    Files.deleteIfExists(dir);
-                    continue;
+        for (Path root : List.of(drivers, reports.directory())) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+                for (Path entry : entries) {
+                    if (entry.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)) {
+                        AtomicFiles.deleteTree(entry);
+                    } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        removeTemporaryFiles(entry);
+                    }
                 }
-                Optional<InstalledDriver> installed;
-                try {
-                    installed = get(dir.getFileName().toString());
-                } catch (IOException damaged) {
-                    continue; // reported when used; never deleted behind the user's back
-                }
-                if (installed.isEmpty()) {
-                    deleteTree(dir);
-                } else {
-                    removeUnreferencedPackages(dir, installed.get().jar());
-                }
+            }
+        }
+        for (InstalledDriver installed : list()) {
+            removeUnreferencedPackages(installed.jar().getParent(), installed.jar());
+        }
+    }
+
+    private static void removeTemporaryFiles(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + "*")) {
+            for (Path f : files) {
+                AtomicFiles.deleteTree(f);
             }
         }
     }
 
     private static void removeUnreferencedPackages(Path dir, Path keep) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        boolean removed = false;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "package-*.jar")) {
             for (Path f : files) {
-                String n = f.getFileName().toString();
-                if (n.startsWith(AtomicFiles.TEMP_PREFIX) || (n.endsWith(".jar") && !f.equals(keep))) {
-                    Files.deleteIfExists(f);
+                if (!f.equals(keep)) {
+                    removed |= Files.deleteIfExists(f);
                 }
             }
         }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        if (removed) {
+            AtomicFiles.syncDirectory(dir);
         }
     }
 
-    private static void checkEntryClassInJar(DriverPackage pkg) throws DriverPackageException {
-        String entry = pkg.entryClass().replace('.', '/') + ".class";
-        try (JarFile jar = new JarFile(pkg.jar().toFile())) {
-            if (jar.getEntry(entry) == null) {
-                throw new DriverPackageException(pkg.jar() + ": the entry class " + pkg.entryClass() + " named by "
-                        + DriverPackage.ENTRY_ATTRIBUTE + " is not in the JAR (no " + entry + ")");
-            }
-        } catch (IOException e) {
-            throw new DriverPackageException(pkg.jar() + " is not a JAR file (" + e.getMessage() + ")", e);
-        }
+    /** Whether {@code name} is one the store keeps a driver (and its reports) under. */
+    static boolean isDriverName(String name) {
+        return name != null && NAME.matcher(name).matches() && !name.startsWith(".");
     }
 
     private static String checkName(String name) throws DriverStoreException {
-        if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+        if (!isDriverName(name)) {
             throw new DriverStoreException("'" + name + "' is not a driver name: use 1 to 64 letters, digits, '_', '.' "
-                    + "or '-' (not . or ..)");
+                    + "or '-', not starting with '.'");
         }
         return name;
     }
@@ -377,7 +509,7 @@ public final class DriverStore implements AutoCloseable {
         }
     }
 
-    private static MessageDigest sha256() {
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -17,7 +17,7 @@ import org.wdf4j.framework.FxDriverGlobals;
 
 /**
  * Where the host's code is, to start another JVM that runs it (a driver host): the host, the framework and the API,
- * and the libraries the host needs (slf4j, logback, picocli), one JAR or classes directory each, found from the code
+ * and the libraries the host needs (slf4j, logback, picocli, jackson-core), one JAR or classes directory each, found from the code
  * source of one class of each; so it is the same whether the host runs from the launcher's JARs or, in the tests, from
  * {@code target/classes} directories (exploded modules).
  *
@@ -41,7 +41,8 @@ final class HostCode {
     static List<Path> locations() {
         Set<Path> entries = new LinkedHashSet<>();
         for (Class<?> c : List.of(DriverHostMain.class, FxDriverGlobals.class, DriverEntry.class, LoggerFactory.class,
-                ch.qos.logback.classic.Logger.class, ch.qos.logback.core.Appender.class, picocli.CommandLine.class)) {
+                ch.qos.logback.classic.Logger.class, ch.qos.logback.core.Appender.class, picocli.CommandLine.class,
+                com.fasterxml.jackson.core.JsonFactory.class)) {
             try {
                 entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
             } catch (URISyntaxException | RuntimeException e) {

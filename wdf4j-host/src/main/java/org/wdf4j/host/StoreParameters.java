@@ -2,7 +2,9 @@ package org.wdf4j.host;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +25,7 @@ final class StoreParameters implements FxParameters {
     private static final String DWORD = "dword:";
 
     private final Path file;
+    /** The values, read from the file at first use; guarded by this. */
     private TreeMap<String, Value> values;
 
     StoreParameters(Path file) {
@@ -66,7 +69,11 @@ final class StoreParameters implements FxParameters {
         return values;
     }
 
-    /** Reads the values of a parameters file; none when the file does not exist. */
+    /**
+     * Reads the values of a parameters file; none when the file does not exist.
+     *
+     * @throws IOException naming the file and what is wrong in it when it is not a valid parameters file
+     */
     static TreeMap<String, Value> read(Path file) throws IOException {
         TreeMap<String, Value> read = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         Properties p = new Properties();
@@ -74,6 +81,10 @@ final class StoreParameters implements FxParameters {
             p.load(in);
         } catch (NoSuchFileException e) {
             return read;
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not UTF-8 text (" + e + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " is not a properties file (" + e.getMessage() + ")", e);
         }
         for (String name : p.stringPropertyNames()) {
             String raw = p.getProperty(name);
@@ -83,7 +94,7 @@ final class StoreParameters implements FxParameters {
                 } else if (raw.startsWith(DWORD)) {
                     read.put(name, Value.ofULong(Long.parseLong(raw.substring(DWORD.length()))));
                 } else {
-                    throw new IOException(file + ": value " + name + " is neither sz: nor dword:");
+                    throw new IOException(file + ": value " + name + " is neither sz:TEXT nor dword:DECIMAL");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": value " + name + " is not valid: " + e.getMessage(), e);
@@ -97,7 +108,7 @@ final class StoreParameters implements FxParameters {
         next.forEach((name, v) -> p.setProperty(name,
                 v.type() == Type.REG_SZ ? SZ + v.string() : DWORD + v.number()));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (var out = new java.io.OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
+        try (OutputStreamWriter out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
             p.store(out, "wdf4j driver Parameters: NAME=sz:TEXT or NAME=dword:DECIMAL");
         }
         AtomicFiles.write(file, bytes.toByteArray());

@@ -158,25 +158,48 @@ class DriverStoreTest {
         DriverHost.create(state()).close(); // released by close
     }
 
-    // What a crash can leave (a temporary file, a package no record names, a directory without a record) is
-    // removed when the store is next opened; installed drivers are untouched.
+    // What a crash can leave of a change under way (a first install's directory under its temporary name, an
+    // uninstalled driver's directory not yet deleted, a temporary file, the old package of a replace) is removed when
+    // the store is next opened, and only that: a driver's directory without a record is damaged, listed as such, and
+    // kept for the user to repair or uninstall.
     @Test
-    void crashLeftoversAreRemovedWhenTheStoreOpens() throws Exception {
+    void crashLeftoversAreRemovedWhenTheStoreOpensAndNothingElse() throws Exception {
         try (DriverHost host = DriverHost.create(state())) {
             host.install(TestDrivers.pkg("ParametersDriver", "params"), false);
+            host.store().parameters("params").put("Kept", FxParameters.Value.ofULong(7));
         }
         Path drivers = state().resolve("drivers");
-        Files.createDirectories(drivers.resolve("half"));
-        Files.writeString(drivers.resolve("half/package-0000.jar"), "x");
+        Files.createDirectories(drivers.resolve(".tmp-install-half-123"));
+        Files.writeString(drivers.resolve(".tmp-install-half-123/package-0000000000000000.jar"), "x");
+        Files.createDirectories(drivers.resolve(".tmp-uninstall-gone-456"));
+        Files.writeString(drivers.resolve(".tmp-uninstall-gone-456/parameters.properties"), "A=dword:1");
         Files.writeString(drivers.resolve("params/.tmp-driver.properties-123"), "half written");
-        Files.writeString(drivers.resolve("params/package-ffff.jar"), "orphan");
+        Files.writeString(drivers.resolve("params/package-ffffffffffffffff.jar"), "orphan");
+        Files.createDirectories(drivers.resolve("norecord"));
+        Files.writeString(drivers.resolve("norecord/parameters.properties"), "Mine=sz:keep me\n");
         try (DriverHost host = DriverHost.create(state())) {
             assertThat(host.store().list()).extracting(DriverStore.InstalledDriver::name).containsExactly("params");
+            assertThat(host.store().damaged()).singleElement().satisfies(d -> {
+                assertThat(d.name()).isEqualTo("norecord");
+                assertThat(d.problem()).isEqualTo(drivers.resolve("norecord/driver.properties") + " is missing");
+                assertThat(d.fix()).contains("wdf4j install --replace", "wdf4j uninstall --force norecord");
+            });
+            assertThat(host.store().parameters("params").get("Kept")).isEqualTo(FxParameters.Value.ofULong(7));
         }
-        assertThat(drivers.resolve("half")).doesNotExist();
-        assertThat(drivers.resolve("params/.tmp-driver.properties-123")).doesNotExist();
-        assertThat(drivers.resolve("params/package-ffff.jar")).doesNotExist();
-        assertThat(drivers.resolve("params/driver.properties")).exists();
+        try (var left = Files.list(drivers)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("params", "norecord");
+        }
+        try (var left = Files.list(drivers.resolve("params"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("driver.properties",
+                    "parameters.properties", DriverRecord.packageFileName(
+                            DriverStoreTest.sha256(TestDrivers.JAR)));
+        }
+        assertThat(drivers.resolve("norecord/parameters.properties")).hasContent("Mine=sz:keep me\n");
+    }
+
+    static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
     }
 
     @Test

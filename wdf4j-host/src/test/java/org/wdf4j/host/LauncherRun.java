@@ -94,6 +94,17 @@ final class LauncherRun {
      * for {@code hosting} (null: none), for the command line.
      */
     static Path repackage(Path target, String entryClass, String name, HostingModel hosting) throws IOException {
+        return repackage(target, entryClass, name, hosting, out -> { });
+    }
+
+    /** More entries of a package made by {@link #repackage(Path, String, String, HostingModel, MoreEntries)}. */
+    interface MoreEntries {
+        void writeTo(JarOutputStream out) throws IOException;
+    }
+
+    /** The same, with more entries after the test drivers'. */
+    static Path repackage(Path target, String entryClass, String name, HostingModel hosting, MoreEntries more)
+            throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -116,6 +127,7 @@ final class LauncherRun {
                 }
                 out.closeEntry();
             }
+            more.writeTo(out);
         }
         return target;
     }

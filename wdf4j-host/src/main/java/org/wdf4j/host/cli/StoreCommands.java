@@ -8,10 +8,11 @@ import org.wdf4j.host.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import org.wdf4j.host.HostingModel;
+import org.wdf4j.host.ReportHistory;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The store commands: install, uninstall, list, status. Each goes to the running host, or to the store without one. */
+/** The store commands: install, uninstall, list, status, reports. Each goes to the running host, or to the store without one. */
 final class StoreCommands {
 
     private StoreCommands() {
@@ -74,9 +75,14 @@ final class StoreCommands {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        @Option(names = "--force", description = "Remove a damaged driver too (wdf4j list shows what is wrong with it), "
+                + "with whatever its directory in the store holds, parameters included.")
+        boolean force;
+
         @Override
         public Integer call() {
-            return state.onHostOrStore("uninstall", new Request("uninstall", Map.of(), name));
+            return state.onHostOrStore("uninstall", new Request("uninstall", force ? Map.of("force", "") : Map.of(),
+                    name));
         }
     }
 
@@ -104,6 +110,28 @@ final class StoreCommands {
         @Override
         public Integer call() {
             return state.onHostOrStore("status", new Request("status", Map.of(), name));
+        }
+    }
+
+    @Command(name = "reports", mixinStandardHelpOptions = true,
+            description = {"Show the unload reports kept in the store (the last " + ReportHistory.KEPT + " of each "
+                    + "driver, those of stops the framework made on its own included): of one driver in full, or of "
+                    + "every driver in a line each.", "Exit status: 0 done, 1 refused."})
+    static final class Reports implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "The driver (default: every driver).")
+        String name;
+
+        @Option(names = "--json", description = "Print them as one JSON document: {\"reports\":[{\"file\", \"time\", "
+                + "\"report\"}...]}, oldest first.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return state.onHostOrStore("reports", new Request("reports", json ? Map.of("json", "") : Map.of(),
+                    name == null ? "" : name));
         }
     }
 }

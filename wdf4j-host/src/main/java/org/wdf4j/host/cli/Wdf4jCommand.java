@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "wdf4j", mixinStandardHelpOptions = true, version = "wdf4j 0.1.0 (framework 1.0)",
         description = "A device-driver framework for Java modelled on Windows Driver Frameworks.",
         subcommands = {DemoCommand.class, RunCommand.class, StoreCommands.Install.class, StoreCommands.Uninstall.class,
-                StoreCommands.ListDrivers.class, StoreCommands.Status.class, DriverCommand.class, HostCommand.class,
+                StoreCommands.ListDrivers.class, StoreCommands.Status.class,
+                StoreCommands.Reports.class, DriverCommand.class, HostCommand.class,
                 DeviceCommands.Devices.class, DeviceCommands.Device.class, DeviceCommands.Power.class})
 public final class Wdf4jCommand implements Runnable {
 

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.DamagedDriverException;
 import org.wdf4j.host.DeviceFiles;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
@@ -19,12 +19,14 @@ import org.wdf4j.host.DriverStoreException;
 import org.wdf4j.host.HostedDriver;
 import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.PnpManager;
+import org.wdf4j.host.ReportHistory;
+import org.wdf4j.host.StoredReport;
 import org.wdf4j.host.UnloadReport;
 
 /**
  * The host's commands, run the same way for a request on the control socket and for a {@code wdf4j}
  * command that works on the store directly: {@code ping}, {@code install}, {@code uninstall},
- * {@code list}, {@code status}, {@code start}, {@code stop}; and the device tree's: {@code devices},
+ * {@code list}, {@code status}, {@code reports}, {@code start}, {@code stop}; and the device tree's: {@code devices},
  * {@code device-add}, {@code device-remove}, {@code device-disable}, {@code device-enable},
  * {@code device-surprise-remove}, {@code power-sleep}, {@code power-wake}. Each writes lines and
  * answers an exit status ({@link #OK}, {@link #REFUSED}, {@link #BAD_PACKAGE}, {@link #NOT_CLEAN}; for
@@ -43,8 +45,6 @@ public final class HostCommands {
     public static final int NO_HOST = 4;
 
     private final DriverHost host;
-    /** The last driver started under each name, to tell its state and last report after it is unloaded. */
-    private final Map<String, HostedDriver> lastStarted = new ConcurrentHashMap<>();
 
     public HostCommands(DriverHost host) {
         this.host = host;
@@ -63,9 +63,10 @@ public final class HostCommands {
                     yield OK;
                 }
                 case "install" -> install(request, out);
-                case "uninstall" -> uninstall(name(request), out);
+                case "uninstall" -> uninstall(name(request), request.flag("force"), out);
                 case "list" -> list(out);
                 case "status" -> status(name(request), out);
+                case "reports" -> reports(request.argument(), request.flag("json"), out);
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
                 case "devices" -> devices(request.flag("json"), out);
@@ -90,7 +91,7 @@ public final class HostCommands {
                 case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
-                            + "status, start, stop, devices, device-add, device-remove, device-disable, device-enable, "
+                            + "status, reports, start, stop, devices, device-add, device-remove, device-disable, device-enable, "
                             + "device-surprise-remove, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
@@ -98,7 +99,7 @@ public final class HostCommands {
         } catch (DriverPackageException e) {
             out.err(e.getMessage());
             return BAD_PACKAGE;
-        } catch (DriverStoreException | IllegalArgumentException e) {
+        } catch (DriverStoreException | DamagedDriverException | IllegalArgumentException e) {
             out.err(e.getMessage());
             return REFUSED;
         } catch (IOException e) {
@@ -181,29 +182,32 @@ public final class HostCommands {
             pkg = pkg.withHosting(hosting(request));
         }
         boolean replace = request.flag("replace");
-        boolean existed = host.store().get(pkg.name()).isPresent();
+        boolean existed = host.store().contains(pkg.name());
         DriverStore.InstalledDriver installed = host.install(pkg, replace);
         out.out((existed ? "replaced" : "installed") + " driver " + installed.name() + " (" + installed.entryClass()
                 + ", framework " + installed.frameworkVersion() + ") from " + installed.source());
         return OK;
     }
 
-    private int uninstall(String name, Output out) throws DriverStoreException, IOException {
-        host.uninstall(name);
-        lastStarted.remove(name);
+    private int uninstall(String name, boolean force, Output out) throws DriverStoreException, IOException {
+        host.uninstall(name, force);
         out.out("uninstalled driver " + name + " and its parameters");
         return OK;
     }
 
     private int list(Output out) throws IOException {
         List<DriverStore.InstalledDriver> installed = host.store().list();
+        List<DriverStore.DamagedDriver> damaged = host.store().damaged();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "STATE", "ENTRY CLASS", "VERSION", "SOURCE"});
         for (DriverStore.InstalledDriver d : installed) {
-            rows.add(new String[] {d.name(), state(d.name()), d.entryClass(), d.frameworkVersion(), d.source()});
+            rows.add(new String[] {d.name(), state(d), d.entryClass(), d.frameworkVersion(), d.source()});
+        }
+        for (DriverStore.DamagedDriver d : damaged) {
+            rows.add(new String[] {d.name(), "DAMAGED", "-", "-", "(see below)"});
         }
         for (HostedDriver running : host.drivers()) {
-            if (installed.stream().noneMatch(d -> d.name().equals(running.name()))) {
+            if (!host.store().contains(running.name())) {
                 rows.add(new String[] {running.name(), running.state().name(), running.driverPackage().entryClass(),
                         running.driverPackage().frameworkVersion(), "(not installed) " + running.driverPackage().jar()});
             }
@@ -222,40 +226,61 @@ public final class HostCommands {
             out.out(String.format("%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3] + "s  %s",
                     (Object[]) row).stripTrailing());
         }
+        for (DriverStore.DamagedDriver d : damaged) {
+            out.out("");
+            out.out(d.name() + " is damaged: " + d.problem());
+            out.out("  " + d.fix());
+        }
         return OK;
     }
 
-    /** STARTED (or another lifecycle state) while loaded; else {@code stopped} or {@code installed}. */
-    private String state(String name) {
-        HostedDriver loaded = host.driver(name);
+    /** STARTED (or another lifecycle state) while loaded; else {@code stopped} after a report since its install, or {@code installed}. */
+    private String state(DriverStore.InstalledDriver installed) throws IOException {
+        HostedDriver loaded = host.driver(installed.name());
         if (loaded != null) {
             return loaded.state().name();
         }
-        HostedDriver last = lastStarted.get(name);
-        if (last != null && last.report() != null) {
-            return last.report().clean() ? "stopped" : "stopped (NOT clean)";
+        Optional<StoredReport> last = host.store().reports().latest(installed.name());
+        if (last.isPresent() && last.get().report() != null && last.get().time().isAfter(installed.installedAt())) {
+            return last.get().report().clean() ? "stopped" : "stopped (NOT clean)";
         }
         return "installed";
     }
 
     private int status(String name, Output out) throws IOException {
-        Optional<DriverStore.InstalledDriver> installed = host.store().get(name);
+        Optional<DriverStore.InstalledDriver> installed;
+        try {
+            installed = host.store().get(name);
+        } catch (DamagedDriverException e) {
+            out.out("driver " + name);
+            out.out("  state:      DAMAGED");
+            out.out("  problem:    " + e.damaged().problem());
+            out.out("  fix:        " + e.damaged().fix());
+            lastUnload(name, out);
+            return REFUSED;
+        }
         HostedDriver loaded = host.driver(name);
         if (installed.isEmpty() && loaded == null) {
             out.err("no driver named " + name + " is installed or running (see wdf4j list)");
             return REFUSED;
         }
         out.out("driver " + name);
-        out.out("  state:      " + state(name));
-        installed.ifPresent(d -> {
+        out.out("  state:      " + (installed.isPresent() ? state(installed.get()) : loaded.state().name()));
+        if (installed.isPresent()) {
+            DriverStore.InstalledDriver d = installed.get();
             out.out("  entry:      " + d.entryClass() + " (framework " + d.frameworkVersion() + ")");
             out.out("  package:    " + d.jar() + " (sha256 " + d.sha256() + ")");
+            try {
+                d.checkIntegrity();
+            } catch (DriverPackageException e) {
+                out.out("  integrity:  DAMAGED: " + e.getMessage());
+            }
             out.out("  installed:  " + d.installedAt() + " from " + d.source());
             out.out("  binds to:   " + (d.hardwareIds().isEmpty() ? "(no hardware IDs: not a PnP driver)"
                     : String.join(", ", d.hardwareIds())));
-        });
-        installed.ifPresent(d -> out.out("  hosting:    " + (d.hosting() != null ? d.hosting() + " (chosen at install)"
-                : "as the host chooses (" + host.defaultHosting() + ")")));
+            out.out("  hosting:    " + (d.hosting() != null ? d.hosting() + " (chosen at install)"
+                    : "as the host chooses (" + host.defaultHosting() + ")"));
+        }
         if (loaded != null) {
             out.out("  runs:       " + loaded.hosting() + (loaded.hosting().isIsolated()
                     ? " in " + loaded.where() : "") + ", pid " + loaded.pid());
@@ -265,17 +290,68 @@ public final class HostCommands {
             }
             out.out("  objects:    " + loaded.objectTree().size());
         }
-        HostedDriver last = lastStarted.get(name);
-        if (loaded == null && last != null && last.report() != null) {
-            out.out("  last unload: " + (last.report().clean() ? "clean" : "NOT clean")
-                    + (last.report().failure() == null ? "" : " (failed: " + last.report().failure() + ")"));
-        }
+        lastUnload(name, out);
         if (installed.isPresent()) {
             Map<String, FxParameters.Value> values = host.store().parameters(name).values();
             out.out("  parameters: " + (values.isEmpty() ? "none" : values.size()));
             values.forEach((k, v) -> out.out("    " + k + " = " + v));
         }
         return OK;
+    }
+
+    /** The driver's last kept unload report, in a line, and how many are kept. */
+    private void lastUnload(String name, Output out) throws IOException {
+        List<StoredReport> kept = host.store().reports().of(name);
+        if (kept.isEmpty()) {
+            return;
+        }
+        StoredReport last = kept.getLast();
+        if (last.report() == null) {
+            out.out("  last unload: (" + last.problem() + ")");
+        } else {
+            UnloadReport report = last.report();
+            out.out("  last unload: " + (report.clean() ? "clean" : "NOT clean")
+                    + (report.failure() == null ? "" : " (failed: " + firstLine(report.failure()) + ")")
+                    + (report.driverEntrySucceeded() ? "" : " (DriverEntry returned " + report.driverEntryStatus() + ")")
+                    + ", at " + last.time());
+        }
+        out.out("  reports:    " + kept.size() + " kept, the last " + ReportHistory.KEPT + " at most (wdf4j reports "
+                + name + ")");
+    }
+
+    /** The kept unload reports: of one driver in full, or of every driver in a line each; or as JSON. */
+    private int reports(String name, boolean json, Output out) throws IOException {
+        ReportHistory history = host.store().reports();
+        List<StoredReport> kept = new ArrayList<>();
+        for (String driver : name.isEmpty() ? history.drivers() : List.of(name)) {
+            kept.addAll(history.of(driver));
+        }
+        if (json) {
+            out.outText(StoredReport.toJson(kept));
+            return OK;
+        }
+        if (kept.isEmpty()) {
+            out.out(name.isEmpty() ? "no unload reports kept in " + host.store().stateDir()
+                    : "no unload reports kept for driver " + name);
+            return OK;
+        }
+        for (StoredReport r : kept) {
+            if (r.report() == null) {
+                out.out("(" + r.problem() + ")");
+            } else if (name.isEmpty()) {
+                UnloadReport report = r.report();
+                out.out(r.time() + "  " + report.driver() + "  " + (report.clean() ? "clean" : "NOT clean")
+                        + (report.failure() == null ? "" : "  failed: " + firstLine(report.failure())));
+            } else {
+                out.out("== " + r.time());
+                out.outText(r.report().render().stripTrailing());
+            }
+        }
+        return OK;
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
     }
 
     /** The {@code hosting} option, or null when the request has none. */
@@ -287,7 +363,6 @@ public final class HostCommands {
     private int start(String name, boolean noVerifier, HostingModel hosting, Output out)
             throws DriverPackageException, DriverStoreException, IOException {
         HostedDriver hosted = host.start(name, noVerifier ? VerifierSettings.OFF : VerifierSettings.on(), hosting);
-        lastStarted.put(name, hosted);
         if (hosted.report() != null) {
             out.err("DriverEntry of " + name + " failed; the driver was unloaded at once");
             out.outText(hosted.report().render().stripTrailing());
