@@ -94,6 +94,14 @@ final class DriverHostProcess {
     private volatile Thread readerThread;
     /** Threads in {@link #awaitDirect}: while there are any, the reader thread gives way. */
     private final AtomicInteger directReaders = new AtomicInteger();
+    /**
+     * How long {@link #awaitDirect} waits: learnt from whether recent answers came within it, so that a driver that
+     * answers slowly, or an overloaded machine, is not met with spinning. Used racily by the waiting threads (a
+     * heuristic: a lost update changes one wait).
+     */
+    private final org.wdf4j.host.isolation.AdaptiveSpin directSpin;
+    /** Counts the direct waits skipped while {@link #directSpin} is 0; racy like it. */
+    private int directProbe;
     /** What the reader thread's wait answers when it gave way (never sent). */
     private static final Message GAVE_WAY = new Message.Exit();
     /** How long each side spins for a message before it sleeps; 0 on the pipes (no direct reads). */
@@ -138,6 +146,7 @@ final class DriverHostProcess {
         this.blackbox = blackbox;
         this.shared = shared;
         this.spinNanos = shared != null ? spinNanos : 0;
+        this.directSpin = new org.wdf4j.host.isolation.AdaptiveSpin(this.spinNanos);
         this.channel = shared != null ? shared.hostEnd()
                 : new Channel(process.getInputStream(), process.getOutputStream());
     }
@@ -611,7 +620,15 @@ final class DriverHostProcess {
         if (spinNanos == 0 || future.isDone()) {
             return future.isDone();
         }
-        long deadline = System.nanoTime() + spinNanos;
+        long spin = directSpin.next();
+        if (spin == 0) { // answers have been late: wait directly only now and then, to learn when they are not
+            if (++directProbe % 16 != 0) {
+                return false;
+            }
+            spin = directSpin.longest();
+        }
+        long start = System.nanoTime();
+        long deadline = start + spin;
         java.util.function.BooleanSupplier stop = () -> future.isDone() || System.nanoTime() - deadline > 0;
         directReaders.incrementAndGet();
         try {
@@ -640,6 +657,7 @@ final class DriverHostProcess {
             endedByHost = "ended by the host: its connection broke (" + e.getMessage() + ")";
             process.destroyForcibly();
         } finally {
+            directSpin.ended(future.isDone() ? System.nanoTime() - start : Long.MAX_VALUE);
             // The last one out wakes the reader thread if it is needed now: this answer is late, or others' messages wait.
             if (directReaders.decrementAndGet() == 0 && (!future.isDone() || messagesWaiting())) {
                 Thread r = readerThread;

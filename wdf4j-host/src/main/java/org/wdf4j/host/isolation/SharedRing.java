@@ -11,9 +11,9 @@ import java.util.function.BooleanSupplier;
 /**
  * A one-way byte stream from one process to another through a ring buffer in memory both map (a pipe without the
  * kernel): one writer at a time in one process, one reader in the other. The reader that finds it empty, and the
- * writer that finds it full, first spin for a while ({@code spinNanos}: a request's answer usually comes within a
- * few microseconds, and a thread that sleeps costs two context switches to wake), then sleep on a {@link Futex} until
- * the other side wakes them.
+ * writer that finds it full, first spin for a while (a request's answer usually comes within a few microseconds, and
+ * a thread that sleeps costs two context switches to wake; how long each side spins, up to {@code spinNanos}, it
+ * learns from its recent waits: {@link AdaptiveSpin}), then sleep on a {@link Futex} until the other side wakes them.
  *
  * <p>Layout of the region, each word on a cache line of its own so that the two sides do not share a line they both
  * write:
@@ -54,13 +54,17 @@ public final class SharedRing {
     private final MemorySegment data;
     private final int capacity;
     private final long mask;
-    private final long spinNanos;
+    /** The reading side's spin; used by the thread that reads (one at a time). */
+    private final AdaptiveSpin readerSpin;
+    /** The writing side's spin; used by the thread that writes (one at a time). */
+    private final AdaptiveSpin writerSpin;
     private final BooleanSupplier peerAlive;
 
     /**
      * @param region the ring's memory: {@link #HEADER} bytes, then {@code capacity}; zero when new
      * @param capacity the data's size, a power of two
-     * @param spinNanos how long a side spins before it sleeps (0: never spins)
+     * @param spinNanos the longest a side spins before it sleeps (0: never spins); each side learns how long to
+     *     spin ({@link AdaptiveSpin})
      * @param peerAlive whether the other process is alive (asked after a sleep without progress)
      */
     public SharedRing(MemorySegment region, int capacity, long spinNanos, BooleanSupplier peerAlive) {
@@ -71,7 +75,8 @@ public final class SharedRing {
         this.data = region.asSlice(HEADER, capacity);
         this.capacity = capacity;
         this.mask = capacity - 1L;
-        this.spinNanos = spinNanos;
+        this.readerSpin = new AdaptiveSpin(spinNanos);
+        this.writerSpin = new AdaptiveSpin(spinNanos);
         this.peerAlive = peerAlive;
     }
 
@@ -118,19 +123,25 @@ public final class SharedRing {
     }
 
     /**
-     * Waits until {@code ready} holds: spins, then (if {@code sleep}) sleeps on {@code flag}. False when it did not:
-     * {@code stop} held first, the spin ended without sleeping, or the ring closed (or the peer died).
+     * Waits until {@code ready} holds: spins (at most {@code spin}'s next spin), then (if {@code sleep}) sleeps on
+     * {@code flag}. False when it did not: {@code stop} held first, the spin ended without sleeping, or the ring closed
+     * (or the peer died). A wait that may sleep teaches {@code spin} how long it took.
      */
-    private boolean await(BooleanSupplier ready, long flag, BooleanSupplier stop, boolean sleep) {
+    private boolean await(BooleanSupplier ready, long flag, AdaptiveSpin spin, BooleanSupplier stop, boolean sleep) {
         if (ready.getAsBoolean()) {
             return true;
         }
+        long start = System.nanoTime();
+        long spinNanos = sleep ? spin.next() : spin.longest();
         if (spinNanos > 0) {
-            long deadline = System.nanoTime() + spinNanos;
+            long deadline = start + spinNanos;
             do {
                 for (int i = 0; i < 64; i++) {
                     Thread.onSpinWait();
                     if (ready.getAsBoolean()) {
+                        if (sleep) {
+                            spin.ended(System.nanoTime() - start);
+                        }
                         return true;
                     }
                 }
@@ -147,6 +158,7 @@ public final class SharedRing {
             INT.setVolatile(region, flag, 1);
             if (ready.getAsBoolean()) {
                 INT.setVolatile(region, flag, 0);
+                spin.ended(System.nanoTime() - start);
                 return true;
             }
             if (isClosed() || stop.getAsBoolean()) {
@@ -156,6 +168,7 @@ public final class SharedRing {
             Futex.await(word, 1, SLEEP_NANOS);
             if (ready.getAsBoolean()) {
                 INT.setVolatile(region, flag, 0);
+                spin.ended(System.nanoTime() - start);
                 return true;
             }
             if (!isClosed() && (int) INT.getVolatile(region, flag) != 0 && !peerAlive.getAsBoolean()) {
@@ -184,7 +197,7 @@ public final class SharedRing {
          */
         public boolean await(BooleanSupplier stop, boolean sleep) {
             long h = head;
-            return SharedRing.this.await(() -> tail() != h || isClosed(), READER_ASLEEP, stop, sleep);
+            return SharedRing.this.await(() -> tail() != h || isClosed(), READER_ASLEEP, readerSpin, stop, sleep);
         }
 
         @Override
@@ -200,7 +213,7 @@ public final class SharedRing {
                 return 0;
             }
             long h = head;
-            if (!SharedRing.this.await(() -> tail() != h, READER_ASLEEP, NEVER, true)) {
+            if (!SharedRing.this.await(() -> tail() != h, READER_ASLEEP, readerSpin, NEVER, true)) {
                 if (tail() == h) {
                     return -1;
                 }
@@ -249,7 +262,7 @@ public final class SharedRing {
                     throw new IOException("the driver-host channel is closed");
                 }
                 long t = tail;
-                if (!SharedRing.this.await(() -> t - head() < capacity, WRITER_ASLEEP, NEVER, true)) {
+                if (!SharedRing.this.await(() -> t - head() < capacity, WRITER_ASLEEP, writerSpin, NEVER, true)) {
                     throw new IOException("the driver-host channel is closed");
                 }
                 int free = (int) (capacity - (t - head()));
