@@ -275,37 +275,62 @@ public final class DriverHost implements AutoCloseable {
                                 : "no restart left");
                 DriverHostEndedEvent.commit(hosted.name(), hosted.pid(), cause, restart,
                         hosted.restartsLeft(restartPolicy));
-                if (restart && restartIsolated(hosted)) {
+                String refused = restart ? restartIsolated(hosted) : null;
+                if (restart && refused == null) {
                     return;
                 }
-                LOG.warn("[{}] its driver host ended ({}) and it is not restarted: {}", hosted.name(), cause,
-                        restart ? "the restart failed" : "no restart left (" + restartPolicy.maxRestarts() + " used)");
+                String why = restart ? "the restart failed: " + refused
+                        : "no restart left (" + restartPolicy.maxRestarts() + " used)";
+                LOG.warn("[{}] its driver host ended ({}) and it is not restarted: {}", hosted.name(), cause, why);
+                if (hosted.runtime() instanceof IsolatedDriverRuntime isolated) {
+                    isolated.notRestarted(why);
+                }
                 finish(hosted, List.of());
             }
         });
     }
 
     /** Starts the driver again in a new driver host and gives it its failed devices back; false when that failed. */
-    private boolean restartIsolated(HostedDriver hosted) {
+    /**
+     * A restart loads the package again: when it is the store's copy of an installed driver, that copy must still be
+     * the one installed (its SHA-256), as at every start.
+     */
+    private void checkInstalledCopy(DriverPackage pkg) throws DriverPackageException {
+        if (store == null) {
+            return;
+        }
+        java.util.Optional<DriverStore.InstalledDriver> installed;
+        try {
+            installed = store.get(pkg.name());
+        } catch (IOException e) {
+            throw new DriverPackageException("cannot read the store's record of driver " + pkg.name() + ": "
+                    + e.getMessage(), e);
+        }
+        if (installed.isPresent() && installed.get().jar().equals(pkg.jar())) {
+            installed.get().checkIntegrity();
+        }
+    }
+
+    /** Restarts an isolated driver in a new driver host; answers null, or why it could not. */
+    private String restartIsolated(HostedDriver hosted) {
         String name = hosted.name();
         IsolatedDriverRuntime fresh;
         try {
+            checkInstalledCopy(hosted.driverPackage());
             fresh = isolatedRuntime(hosted.driverPackage(), hosted.verifier(), hosted.hosting(),
                     ended -> driverHostEnded(hosted, ended));
         } catch (DriverPackageException e) {
-            LOG.warn("[{}] cannot restart it: {}", name, e.getMessage());
-            return false;
+            return e.getMessage();
         }
         FxDriverGlobals.EntryOutcome outcome = fresh.callDriverEntry();
         if (!outcome.status().isSuccess() || outcome.hung()) {
-            LOG.warn("[{}] its DriverEntry failed in the new driver host: {}", name, outcome.status());
             fresh.release(false, fresh.view());
-            return false;
+            return "its DriverEntry failed in the new driver host: " + outcome.status();
         }
         hosted.restarted(fresh);
         LOG.warn("[{}] restarted in driver host {} (restart {})", name, fresh.pid(), hosted.restarts());
         pnp.driverRestarted(hosted);
-        return true;
+        return null;
     }
 
     static DriverEntry instantiate(DriverPackage pkg, ClassLoader loader) throws DriverPackageException {

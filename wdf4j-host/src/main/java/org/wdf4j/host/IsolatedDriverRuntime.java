@@ -301,6 +301,11 @@ final class IsolatedDriverRuntime implements DriverRuntime {
         onProcessEnded.accept(new Ended(cause, blamed));
     }
 
+    /** The driver host ended and the driver is not restarted: the failure says why too. */
+    void notRestarted(String why) {
+        failure = (failure == null ? "its driver host " + process.pid() + " ended" : failure) + "; not restarted: " + why;
+    }
+
     /** Ends the driver host at once, as a crash would (for tests and the demo). */
     void kill() {
         process.kill();

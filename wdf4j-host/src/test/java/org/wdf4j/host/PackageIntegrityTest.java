@@ -55,6 +55,26 @@ class PackageIntegrityTest {
         }
     }
 
+    // A restart after the driver host died loads the package again: a copy changed meanwhile is not restarted; the
+    // driver is unloaded with the reason in its report instead.
+    @Test
+    void h6_aDriverHostRestartDoesNotLoadAPackageChangedSinceInstall() throws Exception {
+        try (DriverHost host = DriverHost.create(state())) {
+            DriverStore.InstalledDriver installed = host.install(TestDrivers.pkg("CleanDriver", "clean"), false);
+            HostedDriver driver = host.start("clean", VerifierSettings.on(), HostingModel.ISOLATED);
+            byte[] bytes = Files.readAllBytes(installed.jar());
+            bytes[bytes.length / 2] ^= 0x10;
+            Files.write(installed.jar(), bytes);
+            ProcessHandle.of(driver.pid()).orElseThrow().destroyForcibly();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> driver.report() != null);
+            assertThat(driver.restarts()).isZero();
+            assertThat(driver.report().clean()).isFalse();
+            assertThat(driver.report().failure()).contains("SIGKILL", "not restarted: the restart failed: ",
+                    "was changed or damaged since it was installed");
+        }
+    }
+
     // An emptied package in the store: the same refusal, not a ClassNotFoundException.
     @Test
     void anEmptiedPackageIsNotStarted() throws Exception {
