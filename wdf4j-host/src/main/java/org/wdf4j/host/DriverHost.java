@@ -77,6 +77,8 @@ public final class DriverHost implements AutoCloseable {
     private volatile Duration hostProcessTimeout = DEFAULT_HOST_PROCESS_TIMEOUT;
     /** The driver store in the state directory; null for a throw-away host. */
     private final DriverStore store;
+    /** The kernel's lock on the state directory, released after the store is closed; null for a throw-away host. */
+    private final StateDirLock stateDirLock;
     /** Parameters of drivers that are not installed in a store: kept for the life of this host only. */
     private final Map<String, FxParameters> memoryParameters = new HashMap<>();
     /** Serializes install, uninstall and start by name, so that no driver is uninstalled while it starts. */
@@ -89,15 +91,16 @@ public final class DriverHost implements AutoCloseable {
     /** The FUSE reflector, while the devices are mounted. */
     private volatile DeviceFiles deviceFiles;
 
-    private DriverHost(DriverStore store) {
+    private DriverHost(DriverStore store, StateDirLock stateDirLock) {
         this.store = store;
+        this.stateDirLock = stateDirLock;
         failedDriverStopper.execute(() -> { }); // start its thread now, from the host's side
         ThreadStarts.start(); // records where threads start, for the report of a driver whose threads outlive it
     }
 
     /** A throw-away host: no state directory; drivers' parameters live in memory until the host is closed. */
     public static DriverHost create() {
-        return new DriverHost(null);
+        return new DriverHost(null, null);
     }
 
     /**
@@ -107,7 +110,15 @@ public final class DriverHost implements AutoCloseable {
      * @throws StateDirLockedException when another host uses that state directory
      */
     public static DriverHost create(Path stateDir) throws java.io.IOException {
-        return new DriverHost(DriverStore.open(stateDir));
+        Path dir = stateDir.toAbsolutePath().normalize();
+        DriverStore.createPrivateDirectory(dir);
+        StateDirLock lock = StateDirLock.acquire(dir);
+        try {
+            return new DriverHost(DriverStore.open(dir), lock);
+        } catch (java.io.IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** Loads and starts a driver with the verifier off. */
@@ -662,6 +673,11 @@ public final class DriverHost implements AutoCloseable {
                 store.close();
             } catch (java.io.IOException e) {
                 LOG.warn("releasing the state directory {}: {}", store.stateDir(), e.toString());
+            }
+            try {
+                stateDirLock.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("releasing the lock of the state directory {}: {}", store.stateDir(), e.toString());
             }
         }
     }

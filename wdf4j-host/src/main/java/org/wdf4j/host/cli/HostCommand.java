@@ -1,10 +1,12 @@
 package org.wdf4j.host.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wdf4j.host.StateDirLockedException;
+import org.wdf4j.host.control.AccessDeniedMessage;
 import org.wdf4j.host.control.HostServer;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine.Command;
@@ -38,6 +40,9 @@ final class HostCommand implements Callable<Integer> {
                     : mountRoot != null ? mountRoot : state.dir().resolve("dev"), System.out);
         } catch (StateDirLockedException e) {
             System.err.println("wdf4j host: " + e.getMessage());
+            return 1;
+        } catch (AccessDeniedException e) {
+            System.err.println("wdf4j host: " + AccessDeniedMessage.of("the state directory", state.dir()));
             return 1;
         } catch (IOException e) {
             System.err.println("wdf4j host: cannot start on " + state.dir() + ": " + e.getMessage());

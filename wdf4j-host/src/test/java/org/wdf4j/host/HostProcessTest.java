@@ -1,0 +1,196 @@
+package org.wdf4j.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wdf4j.host.cli.Wdf4jCommand;
+import org.wdf4j.host.control.HostClient;
+import org.wdf4j.host.control.Output;
+import org.wdf4j.host.control.Request;
+
+/**
+ * One host per state directory and its control socket, met as a user meets them: real {@code wdf4j host} processes
+ * ({@link HostProcess}) and {@code wdf4j} commands in processes of their own ({@link LauncherRun}).
+ */
+class HostProcessTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path state() {
+        return tmp.resolve("state");
+    }
+
+    /** The pid the host on {@link #state()} answers to a ping, or empty when none answers. */
+    private OptionalInt pingedPid() throws IOException {
+        List<String> out = new ArrayList<>();
+        OptionalInt exit = HostClient.request(state(), Request.parse("ping"), new Output() {
+            @Override
+            public void out(String line) {
+                out.add(line);
+            }
+
+            @Override
+            public void err(String line) {
+                out.add(line);
+            }
+        });
+        if (exit.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(Integer.parseInt(out.getFirst().split(" ")[3])); // wdf4j host pid N state DIR
+    }
+
+    private static Object fileKey(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
+    // Issue #11: deleting host.lock let a second host start on the same store; its exit then deleted host.sock and
+    // left the first host unreachable. The lock is the kernel's, on the directory: the file's existence does not matter.
+    @Test
+    void deletingTheLockFileDoesNotLetASecondHostStartAndTheRefusedOneLeavesTheSocketAlone() throws Exception {
+        try (HostProcess first = HostProcess.start(state())) {
+            Path socket = state().resolve("host.sock");
+            Object socketKey = fileKey(socket);
+            Files.delete(state().resolve("host.lock"));
+
+            LauncherRun.Ran second = LauncherRun.run("host", "--state-dir", state().toString(), "--no-device-files");
+            assertThat(second.exit()).as(second.output()).isEqualTo(1);
+            assertThat(second.output()).contains("is in use by another wdf4j host", "one host per state directory");
+
+            assertThat(fileKey(socket)).as("the refused host left the first one's socket as it was").isEqualTo(socketKey);
+            assertThat(pingedPid()).as("the first host still answers").hasValue((int) first.pid());
+
+            LauncherRun.Ran shutdown = LauncherRun.run("host", "shutdown", "--state-dir", state().toString());
+            assertThat(shutdown.exit()).as(shutdown.output()).isZero();
+            assertThat(first.awaitExit()).isZero();
+            assertThat(socket).doesNotExist();
+        }
+    }
+
+    // A host killed with SIGKILL leaves its lock to the kernel, which releases it: the next host starts at once.
+    @Test
+    void aKilledHostsLockIsReleasedByItsDeath() throws Exception {
+        try (HostProcess killed = HostProcess.start(state())) {
+            killed.kill();
+        }
+        try (HostProcess next = HostProcess.start(state())) {
+            assertThat(next.output()).contains("removed the stale socket");
+            assertThat(pingedPid()).hasValue((int) next.pid());
+        }
+    }
+
+    // Issue #11: deleting host.sock while a host ran left it unreachable. The host that holds the lock makes a new one.
+    @Test
+    void aDeletedSocketIsRecreatedByTheHostThatHoldsTheLock() throws Exception {
+        try (HostProcess host = HostProcess.start(state())) {
+            Path socket = state().resolve("host.sock");
+            Files.delete(socket);
+            host.awaitLine(l -> l.contains("was deleted or replaced; listening on a new one"));
+            assertThat(pingedPid()).hasValue((int) host.pid());
+
+            // Replaced by something else (here a plain file): the host takes its path back.
+            Path other = Files.writeString(tmp.resolve("not-a-socket"), "x");
+            Files.move(other, socket, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pingedPid().orElse(-1) == host.pid());
+
+            CliRun list = CliRun.of("list", "--state-dir", state().toString());
+            assertThat(list.exit()).as(list.err()).isZero();
+            assertThat(CliRun.of("host", "shutdown", "--state-dir", state().toString()).exit()).isZero();
+            assertThat(host.awaitExit()).isZero();
+        }
+    }
+
+    // A user who may not use the socket is told so in one line, with whose it is and its mode, not with an exception.
+    @Test
+    void aUserWithoutAccessToTheSocketIsToldWhoseItIsAndItsMode() throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root") && Files.isExecutable(setpriv),
+                "needs root and setpriv to run the command as another user");
+        Path code = worldReadableCopyOfTheCode();
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (HostProcess host = HostProcess.start(state())) {
+            // The state directory is 0700: the socket cannot even be seen.
+            Ran closedDir = asNobody(code, "list", "--state-dir", state().toString());
+            assertThat(closedDir.exit()).as(closedDir.output()).isEqualTo(1);
+            assertThat(closedDir.output().strip()).doesNotContain("Exception").hasLineCount(1)
+                    .startsWith("wdf4j list: permission denied on the control socket " + state().resolve("host.sock"))
+                    .contains("in " + state() + ", owner root, mode rwx------; you are nobody");
+
+            // The directory open, the socket 0600: connect(2) is refused.
+            Files.setPosixFilePermissions(state(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Ran closedSocket = asNobody(code, "devices", "--state-dir", state().toString());
+            assertThat(closedSocket.exit()).as(closedSocket.output()).isEqualTo(1);
+            assertThat(closedSocket.output().strip()).doesNotContain("Exception").hasLineCount(1)
+                    .isEqualTo("wdf4j devices: permission denied on the control socket " + state().resolve("host.sock")
+                            + " (owner root, mode rw-------; you are nobody): run the command as root, or use a state "
+                            + "directory of your own (--state-dir)");
+            assertThat(pingedPid()).hasValue((int) host.pid());
+        }
+    }
+
+    record Ran(int exit, String output) {
+    }
+
+    /** Runs {@code wdf4j ARGS} as the user nobody, with the launcher's flags and the copied code. */
+    private Ran asNobody(Path code, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(LauncherRun.launcherJvmFlags());
+        try (Stream<Path> modules = Files.list(code)) {
+            command.addAll(List.of("--module-path", String.join(java.io.File.pathSeparator,
+                    modules.sorted().map(Path::toString).toList()), "-m",
+                    HostCode.MODULE + "/" + Wdf4jCommand.class.getName()));
+        }
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Ran(process.exitValue(), output);
+    }
+
+    /** The host's code (its module path) copied where the user nobody can read it (~/.m2 is root's alone). */
+    private Path worldReadableCopyOfTheCode() throws IOException {
+        Path code = Files.createDirectories(tmp.resolve("code"));
+        int i = 0;
+        for (Path location : HostCode.locations()) {
+            Path target = code.resolve(Files.isDirectory(location) // target/classes, several: numbered
+                    ? String.format("%02d-%s", i++, location.getFileName()) : location.getFileName().toString());
+            try (Stream<Path> files = Files.walk(location)) {
+                for (Path f : files.toList()) {
+                    Path copy = target.resolve(location.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(f, copy);
+                    }
+                }
+            }
+        }
+        try (Stream<Path> all = Files.walk(tmp)) {
+            for (Path p : all.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p)
+                        ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return code;
+    }
+}
