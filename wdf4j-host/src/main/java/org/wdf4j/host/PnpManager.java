@@ -20,6 +20,7 @@ import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.framework.NameRule;
 import org.wdf4j.framework.VerifierSettings;
 
 /**
@@ -158,15 +159,11 @@ public final class PnpManager {
      * EvtDriverDeviceAdd is called and whose device is started.
      *
      * @return the node as it ends: STARTED, FAILED (with the status), or NO_DRIVER
-     * @throws IllegalArgumentException for a blank hardware ID or one with spaces or commas
+     * @throws IllegalArgumentException for a hardware ID that breaks {@link NameRule#HARDWARE_ID}, naming the rule
      */
     public DevNode addDevice(String hardwareId) {
         Objects.requireNonNull(hardwareId, "hardwareId");
-        String hwid = hardwareId.strip();
-        if (hwid.isEmpty() || hwid.chars().anyMatch(c -> c <= ' ' || c == ',') || hwid.endsWith("\\")) {
-            throw new IllegalArgumentException("'" + hardwareId + "' is not a hardware ID: give printable characters "
-                    + "without spaces or commas, e.g. ROOT\\ECHO");
-        }
+        String hwid = NameRule.HARDWARE_ID.check(hardwareId.strip());
         String last = hwid.substring(hwid.lastIndexOf('\\') + 1).toUpperCase(Locale.ROOT);
         String prefix = "ROOT\\" + last;
         Node node;

@@ -118,6 +118,43 @@ class HostProcessTest {
         }
     }
 
+    // Issue #11: device add kept any hardware ID. The CLI and the host refuse one that breaks the rules, name the rule,
+    // and keep no node.
+    @Test
+    void deviceAddRefusesHardwareIdsThatBreakTheRulesAndKeepsNoNode() throws Exception {
+        try (HostProcess host = HostProcess.start(state())) {
+            LauncherRun.Ran dotDot = LauncherRun.run("device", "add", "ROOT\\..\\..\\tmp\\x", "--state-dir",
+                    state().toString());
+            assertThat(dotDot.exit()).as(dotDot.output()).isEqualTo(1);
+            assertThat(dotDot.output().strip()).isEqualTo("wdf4j device add: 'ROOT\\..\\..\\tmp\\x' is not a valid "
+                    + "hardware ID: it has a '..' component; no component may be '.' or '..'");
+            LauncherRun.Ran huge = LauncherRun.run("device", "add", "ROOT\\" + "X".repeat(8000), "--state-dir",
+                    state().toString());
+            assertThat(huge.exit()).as(huge.output()).isEqualTo(1);
+            assertThat(huge.output()).contains("is not a valid hardware ID: it is 8005 characters long; a hardware ID "
+                    + "has at most 200");
+
+            // A client other than the CLI meets the same rule in the host.
+            List<String> err = new ArrayList<>();
+            OptionalInt exit = HostClient.request(state(), Request.parse("device-add ROOT\\.\\X"), new Output() {
+                @Override
+                public void out(String line) {
+                }
+
+                @Override
+                public void err(String line) {
+                    err.add(line);
+                }
+            });
+            assertThat(exit).hasValue(1);
+            assertThat(err).containsExactly("'ROOT\\.\\X' is not a valid hardware ID: it has a '.' component; no "
+                    + "component may be '.' or '..'");
+
+            CliRun devices = CliRun.of("devices", "--state-dir", state().toString());
+            assertThat(devices.out()).contains("(no devices)");
+        }
+    }
+
     // A user who may not use the socket is told so in one line, with whose it is and its mode, not with an exception.
     @Test
     void aUserWithoutAccessToTheSocketIsToldWhoseItIsAndItsMode() throws Exception {

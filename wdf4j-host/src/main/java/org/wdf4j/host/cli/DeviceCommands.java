@@ -1,7 +1,10 @@
 package org.wdf4j.host.cli;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.wdf4j.framework.NameRule;
+import org.wdf4j.host.control.HostCommands;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +70,11 @@ final class DeviceCommands {
 
         @Override
         public Integer call() {
+            Optional<String> broken = NameRule.HARDWARE_ID.violation(hardwareId.strip());
+            if (broken.isPresent()) { // here too: an ID too long for a request line still gets the rule it breaks
+                System.err.println("wdf4j device add: " + NameRule.HARDWARE_ID.refusal(hardwareId, broken.get()));
+                return HostCommands.REFUSED;
+            }
             return state.onHost("device add", new Request("device-add", Map.of(), hardwareId));
         }
     }
