@@ -155,6 +155,75 @@ class HostProcessTest {
         }
     }
 
+    private CliRun wdf4j(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-dir", state().toString()));
+        CliRun run = CliRun.of(all.toArray(String[]::new));
+        return run;
+    }
+
+    private CliRun ok(String... args) {
+        CliRun run = wdf4j(args);
+        assertThat(run.exit()).as("wdf4j %s: %s%s", String.join(" ", args), run.out(), run.err()).isZero();
+        return run;
+    }
+
+    // Issue #11: after a host was killed and started again, the devices added and the drivers started were gone, and
+    // instance numbers started again at 0000. Now they come back, in order, with their instance IDs; device remove
+    // and driver stop forget, device add --once is not remembered, and --clean-start brings nothing back.
+    @Test
+    void devicesAndDriverStartsComeBackAfterAKillAndInstanceIdsStayStable() throws Exception {
+        try (HostProcess first = HostProcess.start(state())) {
+            ok("install", TestDrivers.ECHO.toString());
+            ok("install", TestDrivers.HELLO.toString());
+            ok("driver", "start", "hello");
+            assertThat(ok("device", "add", "ROOT\\ECHO").out()).contains("device ROOT\\ECHO\\0000 added: STARTED");
+            ok("device", "add", "ROOT\\ECHO");
+            assertThat(ok("device", "add", "--once", "ROOT\\ECHO").out()).contains("ROOT\\ECHO\\0002 added");
+            ok("device", "add", "ROOT\\ECHO");
+            ok("device", "remove", "ROOT\\ECHO\\0000");
+            ok("device", "disable", "ROOT\\ECHO\\0003");
+            first.kill();
+        }
+        try (HostProcess second = HostProcess.start(state())) {
+            assertThat(second.output()).contains("wdf4j host: started driver hello again",
+                    "wdf4j host: added device ROOT\\ECHO\\0001 (ROOT\\ECHO) back: STARTED (driver echo)",
+                    "wdf4j host: added device ROOT\\ECHO\\0003 (ROOT\\ECHO) back: DISABLED");
+            assertThat(second.output().indexOf("started driver hello again"))
+                    .as("drivers first, then their devices").isLessThan(second.output().indexOf("added device"));
+            String devices = ok("devices").out();
+            assertThat(devices).containsPattern("ROOT\\\\ECHO\\\\0001\\s+ROOT\\\\ECHO\\s+echo\\s+STARTED")
+                    .containsPattern("ROOT\\\\ECHO\\\\0003\\s+ROOT\\\\ECHO\\s+\\S+\\s+DISABLED")
+                    .doesNotContain("ROOT\\ECHO\\0000", "ROOT\\ECHO\\0002");
+            assertThat(ok("list").out()).containsPattern("hello\\s+STARTED");
+            assertThat(ok("device", "add", "ROOT\\ECHO").out()).as("no number is given twice")
+                    .contains("device ROOT\\ECHO\\0004 added: STARTED");
+
+            assertThat(ok("driver", "stop", "hello").out()).contains("Unload report for driver hello");
+            ok("host", "shutdown");
+            assertThat(second.awaitExit()).isZero();
+        }
+        try (HostProcess clean = HostProcess.start(state(), "--clean-start")) {
+            assertThat(clean.output()).contains("wdf4j host: clean start: 0 driver start(s) and 3 device(s) not brought "
+                    + "back").doesNotContain("added device");
+            assertThat(ok("devices").out()).contains("(no devices)");
+            assertThat(ok("device", "add", "ROOT\\ECHO").out()).as("the remembered numbers are kept")
+                    .contains("device ROOT\\ECHO\\0005 added");
+            ok("host", "shutdown");
+            assertThat(clean.awaitExit()).isZero();
+        }
+        try (HostProcess third = HostProcess.start(state())) {
+            assertThat(third.output()).doesNotContain("driver hello again");
+            String devices = ok("devices").out();
+            for (String id : List.of("0001", "0003", "0004", "0005")) {
+                assertThat(devices).contains("ROOT\\ECHO\\" + id);
+            }
+            assertThat(ok("list").out()).containsPattern("hello\\s+installed");
+            ok("host", "shutdown");
+            assertThat(third.awaitExit()).isZero();
+        }
+    }
+
     // A user who may not use the socket is told so in one line, with whose it is and its mode, not with an exception.
     @Test
     void aUserWithoutAccessToTheSocketIsToldWhoseItIsAndItsMode() throws Exception {

@@ -60,13 +60,18 @@ final class DeviceCommands {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add a root-enumerated device (as devcon install does): a node ROOT\\NAME\\NNNN bound to the "
                     + "driver whose Wdf4j-Hardware-Ids lists HWID (an installed one is started for it), "
-                    + "EvtDriverDeviceAdd, then the start.", START_EXIT})
+                    + "EvtDriverDeviceAdd, then the start. The device is remembered: a host started later on this "
+                    + "state directory adds it back with the same instance ID (not with --once).", START_EXIT})
     static final class Add implements Callable<Integer> {
         @Mixin
         StateDirMixin state;
 
         @Parameters(paramLabel = "HWID", description = "The hardware ID, e.g. ROOT\\ECHO.")
         String hardwareId;
+
+        @Option(names = "--once", description = "Do not remember the device: a host started later does not add it "
+                + "back (by default it does, with the same instance ID).")
+        boolean once;
 
         @Override
         public Integer call() {
@@ -75,7 +80,8 @@ final class DeviceCommands {
                 System.err.println("wdf4j device add: " + NameRule.HARDWARE_ID.refusal(hardwareId, broken.get()));
                 return HostCommands.REFUSED;
             }
-            return state.onHost("device add", new Request("device-add", Map.of(), hardwareId));
+            return state.onHost("device add", new Request("device-add", once ? Map.of("once", "") : Map.of(),
+                    hardwareId));
         }
     }
 

@@ -32,12 +32,16 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--no-device-files", description = "Do not mount the devices as files.")
     boolean noDeviceFiles;
 
+    @Option(names = "--clean-start", description = "Do not bring back the drivers started and the devices added "
+            + "before (STATE/start-state); they stay recorded for the next host started without this option.")
+    boolean cleanStart;
+
     @Override
     public Integer call() throws InterruptedException {
         HostServer server;
         try {
             server = HostServer.start(state.dir(), noDeviceFiles ? null
-                    : mountRoot != null ? mountRoot : state.dir().resolve("dev"), System.out);
+                    : mountRoot != null ? mountRoot : state.dir().resolve("dev"), cleanStart, System.out);
         } catch (StateDirLockedException e) {
             System.err.println("wdf4j host: " + e.getMessage());
             return 1;

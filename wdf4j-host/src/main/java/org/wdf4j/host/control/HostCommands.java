@@ -69,20 +69,31 @@ public final class HostCommands {
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
                 case "devices" -> devices(request.flag("json"), out);
-                case "device-add" -> started(host.pnp().addDevice(argument(request, "a hardware ID")), "added", out);
+                case "device-add" -> deviceAdd(argument(request, "a hardware ID"), request.flag("once"), out);
                 case "device-remove" -> {
                     host.pnp().removeDevice(argument(request, "an instance ID"));
+                    forgetDevice(request.argument());
                     out.out("device " + request.argument() + " removed");
                     yield OK;
                 }
                 case "device-disable" -> {
                     PnpManager.DevNode node = host.pnp().disable(argument(request, "an instance ID"));
+                    if (host.startState() != null) {
+                        host.startState().deviceDisabled(node.instanceId(), true);
+                    }
                     out.out("device " + node.instanceId() + " disabled");
                     yield OK;
                 }
-                case "device-enable" -> started(host.pnp().enable(argument(request, "an instance ID")), "enabled", out);
+                case "device-enable" -> {
+                    PnpManager.DevNode node = host.pnp().enable(argument(request, "an instance ID"));
+                    if (host.startState() != null) {
+                        host.startState().deviceDisabled(node.instanceId(), false);
+                    }
+                    yield started(node, "enabled", out);
+                }
                 case "device-surprise-remove" -> {
                     host.pnp().surpriseRemove(argument(request, "an instance ID"));
+                    forgetDevice(request.argument());
                     out.out("device " + request.argument() + " surprise-removed");
                     yield OK;
                 }
@@ -115,6 +126,21 @@ public final class HostCommands {
             throw new IllegalArgumentException(request.verb() + " needs " + what);
         }
         return request.argument();
+    }
+
+    /** {@code device add}: the node is remembered (a host started later adds it back) unless {@code once}. */
+    private int deviceAdd(String hardwareId, boolean once, Output out) throws IOException {
+        PnpManager.DevNode node = host.pnp().addDevice(hardwareId);
+        if (!once && host.startState() != null) {
+            host.startState().deviceAdded(node.instanceId(), node.hardwareId());
+        }
+        return started(node, "added", out);
+    }
+
+    private void forgetDevice(String instanceId) throws IOException {
+        if (host.startState() != null) {
+            host.startState().deviceRemoved(instanceId);
+        }
     }
 
     private int devices(boolean json, Output out) {
@@ -191,6 +217,9 @@ public final class HostCommands {
     private int uninstall(String name, Output out) throws DriverStoreException, IOException {
         host.uninstall(name);
         lastStarted.remove(name);
+        if (host.startState() != null) {
+            host.startState().driverStopped(name);
+        }
         out.out("uninstalled driver " + name + " and its parameters");
         return OK;
     }
@@ -288,6 +317,9 @@ public final class HostCommands {
             throws DriverPackageException, DriverStoreException, IOException {
         HostedDriver hosted = host.start(name, noVerifier ? VerifierSettings.OFF : VerifierSettings.on(), hosting);
         lastStarted.put(name, hosted);
+        if (hosted.report() == null && host.startState() != null) {
+            host.startState().driverStarted(name, !noVerifier, hosting); // started again when a host starts
+        }
         if (hosted.report() != null) {
             out.err("DriverEntry of " + name + " failed; the driver was unloaded at once");
             out.outText(hosted.report().render().stripTrailing());
@@ -299,9 +331,14 @@ public final class HostCommands {
         return OK;
     }
 
-    private int stop(String name, boolean json, Output out) {
+    private int stop(String name, boolean json, Output out) throws IOException {
         HostedDriver loaded = host.driver(name);
+        boolean forgotten = host.startState() != null && host.startState().driverStopped(name);
         if (loaded == null) {
+            if (forgotten) {
+                out.out("driver " + name + " is not running; it will no longer be started when the host starts");
+                return OK;
+            }
             out.err("driver " + name + " is not running");
             return REFUSED;
         }

@@ -101,6 +101,16 @@ public final class HostServer implements AutoCloseable {
      * on that root) the host runs without them and says why on {@code log}.
      */
     public static HostServer start(Path stateDir, Path mountRoot, PrintStream log) throws IOException {
+        return start(stateDir, mountRoot, false, log);
+    }
+
+    /**
+     * As {@link #start(Path, Path, PrintStream)}, and then, before it listens, the host brings back the drivers the
+     * user started and the devices the user added ({@link DriverHost#restore}), saying each on {@code log}; with
+     * {@code cleanStart} ({@code wdf4j host --clean-start}) it brings back none.
+     */
+    public static HostServer start(Path stateDir, Path mountRoot, boolean cleanStart, PrintStream log)
+            throws IOException {
         DriverHost host = DriverHost.create(stateDir).defaultHosting(HostingModel.POOLED);
         try {
             if (mountRoot != null) {
@@ -112,6 +122,7 @@ public final class HostServer implements AutoCloseable {
                             + " (FUSE needs /dev/fuse and CAP_SYS_ADMIN, e.g. root; --no-device-files silences this)");
                 }
             }
+            host.restore(cleanStart, line -> log.println("wdf4j host: " + line));
             Path socket = host.store().socketPath();
             if (Files.deleteIfExists(socket)) {
                 log.println("wdf4j host: removed the stale socket " + socket + " (its host is gone)");
