@@ -190,6 +190,7 @@ public final class DriverHost implements AutoCloseable {
             throw new DriverPackageException("cannot open " + driverPackage.jar() + ": " + e.getMessage(), e);
         }
         DriverEntry entry;
+        JvmState before = JvmState.capture(); // before any code of the driver runs (its static initializers)
         try {
             entry = instantiate(driverPackage, loader);
         } catch (DriverPackageException e) {
@@ -201,7 +202,7 @@ public final class DriverHost implements AutoCloseable {
         // Before DriverEntry, which may create (and name) control devices.
         globals.setDeviceListener(namespace.listenerFor(name));
         HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.IN_PROCESS, verifier,
-                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader)));
+                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before));
         synchronized (drivers) {
             drivers.put(name, hosted);
         }
@@ -658,6 +659,7 @@ public final class DriverHost implements AutoCloseable {
         }
         DriverRuntime.Release release = runtime.release(checkCollection, view);
         leaks.addAll(release.leaks());
+        findings.addAll(release.findings()); // JVM-wide state it changed and did not restore
         boolean hung = view.passiveThread() != null;
         UnloadReport report = new UnloadReport(hosted.name(),
                 view.entryStatus() == null ? "(did not return)" : view.entryStatus().toString(),
