@@ -41,17 +41,7 @@ class HostProcessTest {
     /** The pid the host on {@link #state()} answers to a ping, or empty when none answers. */
     private OptionalInt pingedPid() throws IOException {
         List<String> out = new ArrayList<>();
-        OptionalInt exit = HostClient.request(state(), Request.parse("ping"), new Output() {
-            @Override
-            public void out(String line) {
-                out.add(line);
-            }
-
-            @Override
-            public void err(String line) {
-                out.add(line);
-            }
-        });
+        OptionalInt exit = HostClient.request(state(), Request.parse("ping"), Output.of(out::add, out::add));
         if (exit.isEmpty()) {
             return OptionalInt.empty();
         }
@@ -136,16 +126,8 @@ class HostProcessTest {
 
             // A client other than the CLI meets the same rule in the host.
             List<String> err = new ArrayList<>();
-            OptionalInt exit = HostClient.request(state(), Request.parse("device-add ROOT\\.\\X"), new Output() {
-                @Override
-                public void out(String line) {
-                }
-
-                @Override
-                public void err(String line) {
-                    err.add(line);
-                }
-            });
+            OptionalInt exit = HostClient.request(state(), Request.parse("device-add ROOT\\.\\X"),
+                    Output.of(line -> { }, err::add));
             assertThat(exit).hasValue(1);
             assertThat(err).containsExactly("'ROOT\\.\\X' is not a valid hardware ID: it has a '.' component; no "
                     + "component may be '.' or '..'");
@@ -158,8 +140,7 @@ class HostProcessTest {
     private CliRun wdf4j(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--state-dir", state().toString()));
-        CliRun run = CliRun.of(all.toArray(String[]::new));
-        return run;
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     private CliRun ok(String... args) {
