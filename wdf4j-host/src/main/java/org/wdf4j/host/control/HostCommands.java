@@ -333,9 +333,8 @@ public final class HostCommands {
 
     private int stop(String name, boolean json, Output out) throws IOException {
         HostedDriver loaded = host.driver(name);
-        boolean forgotten = host.startState() != null && host.startState().driverStopped(name);
         if (loaded == null) {
-            if (forgotten) {
+            if (host.startState() != null && host.startState().driverStopped(name)) {
                 out.out("driver " + name + " is not running; it will no longer be started when the host starts");
                 return OK;
             }
@@ -347,7 +346,10 @@ public final class HostCommands {
             report = host.stop(loaded);
         } catch (DriverStopRefusedException e) {
             out.err("driver " + name + " was not stopped: " + e.getMessage());
-            return REFUSED;
+            return REFUSED; // it runs on, and is still started with the host
+        }
+        if (host.startState() != null) {
+            host.startState().driverStopped(name); // stopped by the user: not started with the host any more
         }
         out.outText(json ? report.toJson() : report.render().stripTrailing());
         return report.clean() ? OK : NOT_CLEAN;
