@@ -3,6 +3,7 @@ package org.wdf4j.framework;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -568,6 +569,12 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
             return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
         }
         String ref = referenceString == null ? "" : referenceString;
+        Optional<String> broken = NameRule.REFERENCE_STRING.violation(ref);
+        if (broken.isPresent()) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfDeviceCreateDeviceInterface", this,
+                    NameRule.REFERENCE_STRING.refusal(ref, broken.get()), false);
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
         Iface added;
         synchronized (lock) {
             for (Iface i : interfaces) {

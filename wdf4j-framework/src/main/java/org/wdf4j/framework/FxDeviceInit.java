@@ -1,5 +1,6 @@
 package org.wdf4j.framework;
 
+import java.util.Optional;
 import org.wdf4j.Irql;
 import org.wdf4j.NtStatus;
 import org.wdf4j.WdfBugCheckCode;
@@ -93,7 +94,10 @@ final class FxDeviceInit implements WdfDeviceInit {
     @Override
     public NtStatus assignName(String value) {
         usable("WdfDeviceInitAssignName");
-        if (value == null || value.isBlank() || value.contains("/") || value.contains("\\") || value.contains("\0")) {
+        Optional<String> broken = NameRule.DEVICE_NAME.violation(value);
+        if (broken.isPresent()) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfDeviceInitAssignName", null,
+                    NameRule.DEVICE_NAME.refusal(value, broken.get()), false);
             return NtStatus.STATUS_INVALID_PARAMETER;
         }
         name = value;

@@ -357,4 +357,49 @@ class ControlDeviceTest {
                 b -> assertThat(b.subCode()).isEqualTo(WdfBugCheckCode.WDF_INVALID_HANDLE));
         assertThat(globals.devices()).hasSize(2);
     }
+
+    // A device name and a reference string are names a driver gives: one that breaks the naming rule (NameRule) is
+    // refused with STATUS_INVALID_PARAMETER, and the driver's report has a finding that names the rule.
+    @Test
+    void aDeviceNameOrReferenceStringThatBreaksTheNamingRuleIsRefusedWithAFindingNamingTheRule() {
+        Map<String, NtStatus> statuses = new ConcurrentHashMap<>();
+        FxDriverGlobals globals = drivers.startNonPnp("cd-names", REPORTING, driver -> {
+            for (String name : List.of("..", "a/b", "TWO WORDS", "x".repeat(101))) {
+                statuses.put(name, controlDevice(driver, name, true, new Log()).status());
+            }
+            statuses.put("CDNAMEOK", controlDevice(driver, "CDNAMEOK", true, new Log()).status());
+            return NtStatus.STATUS_SUCCESS;
+        }, d -> { });
+        assertThat(statuses).containsEntry("..", NtStatus.STATUS_INVALID_PARAMETER)
+                .containsEntry("a/b", NtStatus.STATUS_INVALID_PARAMETER)
+                .containsEntry("TWO WORDS", NtStatus.STATUS_INVALID_PARAMETER)
+                .containsEntry("x".repeat(101), NtStatus.STATUS_INVALID_PARAMETER)
+                .containsEntry("CDNAMEOK", NtStatus.STATUS_SUCCESS);
+        assertThat(globals.findings()).filteredOn(f -> f.rule().equals("WdfDeviceInitAssignName"))
+                .extracting(org.wdf4j.framework.Finding::message).containsExactlyInAnyOrder(
+                        "'..' is not a valid device name: it is '..'; a device name may not be '.' or '..'",
+                        "'a/b' is not a valid device name: it has '/' (U+002F) at position 2; a device name has "
+                                + "printable ASCII characters other than space, '\\' and '/'",
+                        "'TWO WORDS' is not a valid device name: it has U+0020 at position 4; a device name has "
+                                + "printable ASCII characters other than space, '\\' and '/'",
+                        "'" + "x".repeat(60) + "...' is not a valid device name: it is 101 characters long; a device "
+                                + "name has at most 100");
+
+        Map<String, NtStatus> refs = new ConcurrentHashMap<>();
+        DeviceTestDrivers.Rig rig = drivers.startDevice("cd-refs", REPORTING, device -> {
+            java.util.UUID guid = java.util.UUID.randomUUID();
+            for (String ref : List.of("..", "a\\b", "ok-ref")) {
+                refs.put(ref, device.createDeviceInterface(guid, ref));
+            }
+            return NtStatus.STATUS_SUCCESS;
+        });
+        assertThat(refs).containsEntry("..", NtStatus.STATUS_INVALID_PARAMETER)
+                .containsEntry("a\\b", NtStatus.STATUS_INVALID_PARAMETER).containsEntry("ok-ref", NtStatus.STATUS_SUCCESS);
+        assertThat(rig.globals().findings()).filteredOn(f -> f.rule().equals("WdfDeviceCreateDeviceInterface"))
+                .extracting(org.wdf4j.framework.Finding::message).containsExactlyInAnyOrder(
+                        "'..' is not a valid device interface reference string: it is '..'; a device interface "
+                                + "reference string may not be '.' or '..'",
+                        "'a\\b' is not a valid device interface reference string: it has '\\' (U+005C) at position 2; "
+                                + "a reference string has no control characters, '\\' or '/'");
+    }
 }

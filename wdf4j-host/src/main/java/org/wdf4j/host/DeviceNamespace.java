@@ -18,6 +18,7 @@ import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxDeviceListener;
 import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.framework.NameRule;
 import org.wdf4j.host.client.IoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,6 +262,10 @@ final class DeviceNamespace {
 
         @Override
         public boolean claimName(String name, FxDeviceEndpoint device) {
+            if (!NameRule.DEVICE_NAME.accepts(name)) { // a driver host's framework refused it already; trust none
+                LOG.warn("[{}] refused the device name {}", driver, NameRule.DEVICE_NAME.violation(name).orElseThrow());
+                return false;
+            }
             String key = name.toUpperCase(Locale.ROOT);
             synchronized (lock) {
                 if (names.containsKey(key)) {
@@ -289,6 +294,11 @@ final class DeviceNamespace {
         @Override
         public void interfaceStateChanged(FxDeviceEndpoint device, UUID guid, String referenceString, boolean enabled) {
             String ref = referenceString == null ? "" : referenceString;
+            if (!NameRule.REFERENCE_STRING.accepts(ref)) { // a driver host's framework refused it already; trust none
+                LOG.warn("[{}] ignored an interface with the reference string {}", driver,
+                        NameRule.REFERENCE_STRING.violation(ref).orElseThrow());
+                return;
+            }
             String path = interfacePath(device.instanceId(), guid, ref);
             String key = path.toLowerCase(Locale.ROOT);
             boolean changed;

@@ -79,6 +79,10 @@ public final class DriverHost implements AutoCloseable {
     private volatile ChannelTransport channelTransport = ChannelTransport.configured();
     /** The driver store in the state directory; null for a throw-away host. */
     private final DriverStore store;
+    /** The kernel's lock on the state directory, released after the store is closed; null for a throw-away host. */
+    private final StateDirLock stateDirLock;
+    /** The drivers and devices a host on the state directory brings back; null for a throw-away host. */
+    private final StartState startState;
     /** Parameters of drivers that are not installed in a store: kept for the life of this host only. */
     private final Map<String, FxParameters> memoryParameters = new HashMap<>();
     /** Serializes install, uninstall and start by name, so that no driver is uninstalled while it starts. */
@@ -91,15 +95,17 @@ public final class DriverHost implements AutoCloseable {
     /** The FUSE reflector, while the devices are mounted. */
     private volatile DeviceFiles deviceFiles;
 
-    private DriverHost(DriverStore store) {
+    private DriverHost(DriverStore store, StateDirLock stateDirLock, StartState startState) {
         this.store = store;
+        this.stateDirLock = stateDirLock;
+        this.startState = startState;
         failedDriverStopper.execute(() -> { }); // start its thread now, from the host's side
         ThreadStarts.start(); // records where threads start, for the report of a driver whose threads outlive it
     }
 
     /** A throw-away host: no state directory; drivers' parameters live in memory until the host is closed. */
     public static DriverHost create() {
-        return new DriverHost(null);
+        return new DriverHost(null, null, null);
     }
 
     /**
@@ -109,7 +115,21 @@ public final class DriverHost implements AutoCloseable {
      * @throws StateDirLockedException when another host uses that state directory
      */
     public static DriverHost create(Path stateDir) throws java.io.IOException {
-        return new DriverHost(DriverStore.open(stateDir));
+        Path dir = stateDir.toAbsolutePath().normalize();
+        DriverStore.createPrivateDirectory(dir);
+        StateDirLock lock = StateDirLock.acquire(dir);
+        try {
+            DriverStore store = DriverStore.open(dir);
+            try {
+                return new DriverHost(store, lock, StartState.load(dir));
+            } catch (java.io.IOException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** Loads and starts a driver with the verifier off. */
@@ -172,6 +192,7 @@ public final class DriverHost implements AutoCloseable {
             throw new DriverPackageException("cannot open " + driverPackage.jar() + ": " + e.getMessage(), e);
         }
         DriverEntry entry;
+        JvmState before = JvmState.capture(); // before any code of the driver runs (its static initializers)
         try {
             entry = instantiate(driverPackage, loader);
         } catch (DriverPackageException e) {
@@ -183,7 +204,7 @@ public final class DriverHost implements AutoCloseable {
         // Before DriverEntry, which may create (and name) control devices.
         globals.setDeviceListener(namespace.listenerFor(name));
         HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.IN_PROCESS, verifier,
-                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader)));
+                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before));
         synchronized (drivers) {
             drivers.put(name, hosted);
         }
@@ -496,6 +517,74 @@ public final class DriverHost implements AutoCloseable {
         return store;
     }
 
+    /**
+     * The drivers the user started and the devices the user added, which a host on this state directory brings back
+     * ({@link #restore}); null for a throw-away host.
+     */
+    public StartState startState() {
+        return startState;
+    }
+
+    /**
+     * Brings back what the {@link #startState() start state} records, in order: the drivers the user started, then
+     * the devices the user added, with their instance IDs. What cannot be brought back (a driver uninstalled, a start
+     * that fails) stays recorded and is said on {@code say}, as is everything brought back. With {@code clean}
+     * ({@code wdf4j host --clean-start}) nothing is brought back, but the remembered instance IDs are not given to
+     * new devices.
+     */
+    public void restore(boolean clean, java.util.function.Consumer<String> say) {
+        StartState state = startState;
+        if (state == null) {
+            return;
+        }
+        state.problems().forEach(p -> say.accept("cannot bring back: " + p));
+        if (clean) {
+            for (StartState.Device d : state.devices()) {
+                reserve(d, say);
+            }
+            say.accept("clean start: " + state.drivers().size() + " driver start(s) and " + state.devices().size()
+                    + " device(s) not brought back; they stay recorded for the next host started without --clean-start");
+            return;
+        }
+        for (StartState.DriverStart d : state.drivers()) {
+            if (driver(d.name()) != null) {
+                continue;
+            }
+            try {
+                HostedDriver started = start(d.name(), d.verifier() ? VerifierSettings.on() : VerifierSettings.OFF,
+                        d.hosting());
+                say.accept(started.report() == null
+                        ? "started driver " + d.name() + " again (" + started.hosting()
+                                + (started.hosting().isIsolated() ? " in " + started.where() : "") + ")"
+                        : "driver " + d.name() + " failed in DriverEntry when started again: "
+                                + started.report().driverEntryStatus() + " (wdf4j driver stop " + d.name() + " forgets it)");
+            } catch (DriverPackageException | DriverStoreException | java.io.IOException | RuntimeException e) {
+                say.accept("cannot start driver " + d.name() + " again: " + e.getMessage() + " (it stays recorded; "
+                        + "wdf4j driver stop " + d.name() + " forgets it)");
+            }
+        }
+        for (StartState.Device d : state.devices()) {
+            try {
+                PnpManager.DevNode node = pnp.restoreDevice(d.instanceId(), d.hardwareId(), d.disabled());
+                say.accept("added device " + node.instanceId() + " (" + node.hardwareId() + ") back: " + node.status()
+                        + (node.driver() == null ? "" : " (driver " + node.driver() + ")")
+                        + (node.problem() == null ? "" : ", problem " + node.problem()));
+            } catch (RuntimeException e) {
+                reserve(d, say);
+                say.accept("cannot add device " + d.instanceId() + " back: " + e.getMessage() + " (it stays recorded; "
+                        + "wdf4j device remove " + d.instanceId() + " forgets it)");
+            }
+        }
+    }
+
+    private void reserve(StartState.Device d, java.util.function.Consumer<String> say) {
+        try {
+            pnp.reserveInstanceId(d.instanceId(), d.hardwareId());
+        } catch (IllegalArgumentException e) {
+            say.accept("the recorded device " + d.instanceId() + " is not valid: " + e.getMessage());
+        }
+    }
+
     /** The PnP manager: the device tree of this host. */
     public PnpManager pnp() {
         return pnp;
@@ -611,6 +700,7 @@ public final class DriverHost implements AutoCloseable {
         }
         DriverRuntime.Release release = runtime.release(checkCollection, view);
         leaks.addAll(release.leaks());
+        findings.addAll(release.findings()); // JVM-wide state it changed and did not restore
         boolean hung = view.passiveThread() != null;
         UnloadReport report = new UnloadReport(hosted.name(),
                 view.entryStatus() == null ? "(did not return)" : view.entryStatus().toString(),
@@ -716,6 +806,11 @@ public final class DriverHost implements AutoCloseable {
                 store.close();
             } catch (java.io.IOException e) {
                 LOG.warn("releasing the state directory {}: {}", store.stateDir(), e.toString());
+            }
+            try {
+                stateDirLock.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("releasing the lock of the state directory {}: {}", store.stateDir(), e.toString());
             }
         }
     }

@@ -253,6 +253,7 @@ final class DriverHostMain {
             DriverPackage pkg = DriverPackage.of(Path.of(l.jar()), l.entryClass(), l.name(), DriverPackage.FRAMEWORK_VERSION);
             DriverClassLoader loader = new DriverClassLoader(l.name(), pkg.jar());
             DriverEntry entry;
+            JvmState before = JvmState.capture(); // before any code of the driver runs (its static initializers)
             try {
                 entry = DriverHost.instantiate(pkg, loader);
             } catch (DriverPackageException e) {
@@ -263,7 +264,7 @@ final class DriverHostMain {
             FxDriverGlobals globals = FxDriverGlobals.create(l.name(), l.registryPath(), loader, true, l.verifier(),
                     (g, bugCheck) -> driverFailed(driver, g, bugCheck), new HostParameters(driver));
             globals.setDeviceListener(new Forwarder());
-            drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader)));
+            drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before));
             driverNumbers.put(l.name(), driver);
         } catch (DriverPackageException | IOException | RuntimeException e) {
             loadError = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -304,13 +305,13 @@ final class DriverHostMain {
         driverNumbers.values().remove(f.driver());
         if (driver == null) {
             send(new Message.Forgotten(f.call(), false, "no driver #" + f.driver() + " in this driver host", null,
-                    List.of()));
+                    List.of(), List.of()));
             return;
         }
         DriverRuntime.Release release = release(driver, f.checkCollection());
         send(new Message.Forgotten(f.call(), Boolean.TRUE.equals(release.collected()),
                 "in driver host " + ProcessHandle.current().pid() + ": " + release.note(), release.gcRootPath(),
-                release.leaks()));
+                release.leaks(), release.findings()));
     }
 
     /** A driver called {@code call} (System.exit and the like): the host learns who, then the process ends. */

@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.wdf4j.framework.NameRule;
 
 /**
  * A driver package: a JAR holding a driver's classes, whose manifest names its entry class.
@@ -43,10 +45,7 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
     /** The framework version this host implements. */
     public static final String FRAMEWORK_VERSION = "1.0";
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
-    /** A hardware ID as Windows writes them (e.g. {@code root\wdf4jecho}, {@code USB\VID_045E&PID_00DB}): printable, no spaces or commas. */
-    private static final Pattern HARDWARE_ID = Pattern.compile("[\\x21-\\x2B\\x2D-\\x7E]{1,200}");
 
     public DriverPackage {
         Objects.requireNonNull(jar, "jar");
@@ -97,10 +96,11 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
         List<String> ids = new ArrayList<>();
         for (String part : attribute.split(",")) {
             String id = part.strip();
-            if (!HARDWARE_ID.matcher(id).matches()) {
-                throw new DriverPackageException(jar + ": " + HARDWARE_IDS_ATTRIBUTE + " has '" + id + "', which is not a "
-                        + "hardware ID: give 1 to 200 printable characters without spaces, separated by commas, "
-                        + "e.g. root\\wdf4jecho, USB\\VID_045E&PID_00DB");
+            Optional<String> broken = NameRule.HARDWARE_ID.violation(id);
+            if (broken.isPresent()) {
+                throw new DriverPackageException(jar + ": " + HARDWARE_IDS_ATTRIBUTE + ": "
+                        + NameRule.HARDWARE_ID.refusal(id, broken.get()) + " (the attribute lists hardware IDs "
+                        + "separated by commas, e.g. root\\wdf4jecho, USB\\VID_045E&PID_00DB)");
             }
             if (!ids.contains(id)) {
                 ids.add(id);
@@ -118,9 +118,9 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
     /** The same, for a PnP driver with the hardware IDs it binds to. */
     public static DriverPackage of(Path jar, String entryClass, String name, String frameworkVersion,
                                    List<String> hardwareIds) throws DriverPackageException {
-        if (!NAME.matcher(name).matches()) {
-            throw new DriverPackageException("driver name '" + name + "' of " + jar
-                    + " is not valid: use 1 to 64 letters, digits, '_', '.' or '-'");
+        Optional<String> broken = NameRule.DRIVER_NAME.violation(name);
+        if (broken.isPresent()) {
+            throw new DriverPackageException(jar + ": " + NameRule.DRIVER_NAME.refusal(name, broken.get()));
         }
         checkVersion(jar, frameworkVersion);
         if (!Files.isRegularFile(jar)) {

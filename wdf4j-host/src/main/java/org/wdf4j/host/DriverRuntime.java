@@ -3,6 +3,7 @@ package org.wdf4j.host;
 import java.util.List;
 import org.wdf4j.NtResult;
 import org.wdf4j.framework.FxDeviceEndpoint;
+import org.wdf4j.framework.Finding;
 import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxDriverState;
 import org.wdf4j.framework.JournalEntry;
@@ -62,7 +63,19 @@ interface DriverRuntime {
      * @param note how it was proven, or why not
      * @param gcRootPath when the code is not gone: what holds it
      * @param leaks what the diagnosis found holding it
+     * @param findings the JVM-wide state the driver changed and did not restore ({@link JvmState}), one finding each
      */
-    record Release(Boolean collected, String note, String gcRootPath, List<UnloadReport.Leak> leaks) {
+    record Release(Boolean collected, String note, String gcRootPath, List<UnloadReport.Leak> leaks,
+                   List<Finding> findings) {
+
+        public Release {
+            leaks = List.copyOf(leaks);
+            findings = List.copyOf(findings);
+        }
+
+        /** A release without findings. */
+        public Release(Boolean collected, String note, String gcRootPath, List<UnloadReport.Leak> leaks) {
+            this(collected, note, gcRootPath, leaks, List.of());
+        }
     }
 }

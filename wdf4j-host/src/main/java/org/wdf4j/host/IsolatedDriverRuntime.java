@@ -277,7 +277,7 @@ final class IsolatedDriverRuntime implements DriverRuntime {
             Message.Forgotten forgotten = (Message.Forgotten) call(id -> new Message.Forget(id, driver, checkCollection),
                     "forgetting " + name);
             inside = new Release(checkCollection ? forgotten.collected() : null, forgotten.note(),
-                    forgotten.gcRootPath(), forgotten.leaks());
+                    forgotten.gcRootPath(), forgotten.leaks(), forgotten.findings());
         } catch (DriverHostEndedException e) {
             process.detach(driver);
             return new Release(true, "its driver host " + process.pid() + " ended (" + e.getMessage() + ")", null,
@@ -288,7 +288,7 @@ final class IsolatedDriverRuntime implements DriverRuntime {
         }
         String how = process.exit();
         return new Release(inside.collected(), inside.note() + "; then the driver host " + how, inside.gcRootPath(),
-                inside.leaks());
+                inside.leaks(), inside.findings());
     }
 
     /** The driver host ended: the driver failed with the cause (unless the host asked it to exit). */

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.NtResult;
 import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.framework.Finding;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxDriverGlobals;
@@ -32,11 +33,15 @@ final class LocalDriverRuntime implements DriverRuntime {
     /** The entry instance until DriverEntry is called; guarded by this. */
     private DriverEntry entry;
     private final LoaderCollection.Watch loader;
+    /** The JVM's shared state before the driver's code first ran, compared after its unload. */
+    private final JvmState before;
 
-    LocalDriverRuntime(FxDriverGlobals globals, DriverEntry entry, LoaderCollection.Watch loader) {
+    /** @param before the JVM's shared state taken before the driver's entry class was created */
+    LocalDriverRuntime(FxDriverGlobals globals, DriverEntry entry, LoaderCollection.Watch loader, JvmState before) {
         this.globals = globals;
         this.entry = entry;
         this.loader = loader;
+        this.before = before;
     }
 
     /** The framework's globals, or null once released. */
@@ -132,12 +137,13 @@ final class LocalDriverRuntime implements DriverRuntime {
             entry = null;
         }
         closeLoader(loader);
+        List<Finding> unrestored = before.unrestored();
         if (!checkCollection) {
-            return new Release(null, "the host's collection check is off", null, List.of());
+            return new Release(null, "the host's collection check is off", null, List.of(), unrestored);
         }
         if (view.passiveThread() != null) {
             return new Release(false, "not collectable: the hung callback's thread \"" + view.passiveThread()
-                    + "\" still runs driver code", null, List.of());
+                    + "\" still runs driver code", null, List.of(), unrestored);
         }
         int attempts;
         try {
@@ -147,11 +153,12 @@ final class LocalDriverRuntime implements DriverRuntime {
             attempts = -1;
         }
         if (attempts >= 0) {
-            return new Release(true, "after " + attempts + " GC" + (attempts == 1 ? "" : "s"), null, List.of());
+            return new Release(true, "after " + attempts + " GC" + (attempts == 1 ? "" : "s"), null, List.of(),
+                    unrestored);
         }
         LeakDiagnosis.Result diagnosis = LeakDiagnosis.diagnose(loader.ref()); // text only: holds nothing
         return new Release(false, "still reachable after " + LoaderCollection.MAX_GC_ATTEMPTS + " GCs",
-                diagnosis.gcRootPath(), diagnosis.leaks());
+                diagnosis.gcRootPath(), diagnosis.leaks(), unrestored);
     }
 
     /**

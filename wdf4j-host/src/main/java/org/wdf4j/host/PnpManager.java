@@ -20,6 +20,7 @@ import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.framework.NameRule;
 import org.wdf4j.framework.VerifierSettings;
 
 /**
@@ -158,17 +159,12 @@ public final class PnpManager {
      * EvtDriverDeviceAdd is called and whose device is started.
      *
      * @return the node as it ends: STARTED, FAILED (with the status), or NO_DRIVER
-     * @throws IllegalArgumentException for a blank hardware ID or one with spaces or commas
+     * @throws IllegalArgumentException for a hardware ID that breaks {@link NameRule#HARDWARE_ID}, naming the rule
      */
     public DevNode addDevice(String hardwareId) {
         Objects.requireNonNull(hardwareId, "hardwareId");
-        String hwid = hardwareId.strip();
-        if (hwid.isEmpty() || hwid.chars().anyMatch(c -> c <= ' ' || c == ',') || hwid.endsWith("\\")) {
-            throw new IllegalArgumentException("'" + hardwareId + "' is not a hardware ID: give printable characters "
-                    + "without spaces or commas, e.g. ROOT\\ECHO");
-        }
-        String last = hwid.substring(hwid.lastIndexOf('\\') + 1).toUpperCase(Locale.ROOT);
-        String prefix = "ROOT\\" + last;
+        String hwid = NameRule.HARDWARE_ID.check(hardwareId.strip());
+        String prefix = instancePrefix(hwid);
         Node node;
         synchronized (nodes) {
             int n = counters.getOrDefault(prefix, 0);
@@ -182,6 +178,60 @@ public final class PnpManager {
         LOG.info("PnP: device {} added with hardware ID {}", node.instanceId, hwid);
         bindOrStartDriver(node);
         return snapshot(node);
+    }
+
+    /**
+     * Adds back a device node a previous host had ({@link StartState}), with its instance ID: as {@link #addDevice},
+     * or left DISABLED when it was disabled. Later nodes of that hardware ID get higher instance numbers.
+     *
+     * @throws IllegalArgumentException when the hardware ID breaks the naming rule, the instance ID is not one
+     *     {@link #addDevice} gives that hardware ID, or a node has it already
+     */
+    public DevNode restoreDevice(String instanceId, String hardwareId, boolean disabled) {
+        String hwid = NameRule.HARDWARE_ID.check(hardwareId);
+        int number = reserveInstanceId(instanceId, hwid);
+        Node node;
+        synchronized (nodes) {
+            if (nodes.containsKey(key(instanceId))) {
+                throw new IllegalArgumentException("a device " + instanceId + " exists already");
+            }
+            node = new Node(instancePrefix(hwid) + String.format("\\%04d", number), hwid, nextOrder++);
+            if (disabled) {
+                node.status = Status.DISABLED;
+            }
+            nodes.put(key(node.instanceId), node);
+        }
+        LOG.info("PnP: device {} added back with hardware ID {}{}", node.instanceId, hwid, disabled ? ", disabled" : "");
+        if (!disabled) {
+            bindOrStartDriver(node);
+        }
+        return snapshot(node);
+    }
+
+    /**
+     * Keeps the instance number of {@code instanceId}, a node {@link #addDevice} gave {@code hardwareId}, from being
+     * given again (a remembered node not brought back, under {@code --clean-start}); answers the number.
+     *
+     * @throws IllegalArgumentException when the instance ID is not one {@link #addDevice} gives that hardware ID
+     */
+    public int reserveInstanceId(String instanceId, String hardwareId) {
+        String prefix = instancePrefix(hardwareId);
+        String digits = instanceId.regionMatches(true, 0, prefix + "\\", 0, prefix.length() + 1)
+                ? instanceId.substring(prefix.length() + 1) : "";
+        if (!digits.matches("[0-9]{4}")) {
+            throw new IllegalArgumentException("'" + instanceId + "' is not an instance ID of hardware ID " + hardwareId
+                    + ": it would be " + prefix + "\\NNNN (four digits)");
+        }
+        int number = Integer.parseInt(digits);
+        synchronized (nodes) {
+            counters.merge(prefix, number + 1, Math::max);
+        }
+        return number;
+    }
+
+    /** {@code ROOT\LAST}: the instance IDs of a hardware ID's nodes are this and a 4-digit number. */
+    private static String instancePrefix(String hardwareId) {
+        return "ROOT\\" + hardwareId.substring(hardwareId.lastIndexOf('\\') + 1).toUpperCase(Locale.ROOT);
     }
 
     /** Removes the device (an orderly REMOVE) and deletes its node ({@code devcon remove}). */

@@ -55,7 +55,7 @@ class DriverPackageTest {
         assertThat(DriverPackage.open(TestDrivers.HELLO).hardwareIds()).as("a non-PnP driver binds to none").isEmpty();
         Path bad = jarWithManifest("bad-ids.jar", "Wdf4j-Driver-Entry", "x.Y", "Wdf4j-Hardware-Ids", "root\\echo, two words");
         assertThatThrownBy(() -> DriverPackage.open(bad)).isInstanceOf(DriverPackageException.class)
-                .hasMessageContaining("Wdf4j-Hardware-Ids has 'two words', which is not a hardware ID");
+                .hasMessageContaining("Wdf4j-Hardware-Ids: 'two words' is not a valid hardware ID: it has U+0020 at position 4");
     }
 
     @Test
@@ -86,7 +86,7 @@ class DriverPackageTest {
         assertThatThrownBy(() -> DriverPackage.of(jar, "x.Y", "v", "one")).isInstanceOf(DriverPackageException.class)
                 .hasMessageContaining("is not a MAJOR.MINOR version");
         assertThatThrownBy(() -> DriverPackage.of(jar, "x.Y", "bad name!", "1.0")).isInstanceOf(DriverPackageException.class)
-                .hasMessageContaining("driver name 'bad name!'");
+                .hasMessageContaining("'bad name!' is not a valid driver name: it has U+0020 at position 4");
     }
 
     @Test

@@ -208,7 +208,8 @@ class DriverStoreTest {
             assertThatThrownBy(() -> host.uninstall("..")).isInstanceOf(DriverStoreException.class)
                     .hasMessageContaining("is not a driver name");
             assertThatThrownBy(() -> host.install(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.CleanDriver",
-                    "..", DriverPackage.FRAMEWORK_VERSION), false)).isInstanceOf(DriverStoreException.class);
+                    "..", DriverPackage.FRAMEWORK_VERSION), false)).isInstanceOf(DriverPackageException.class)
+                    .hasMessageContaining("'..' is not a valid driver name");
         }
     }
 

@@ -1,58 +1,104 @@
 package org.wdf4j.host;
 
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.wdf4j.host.cli.Wdf4jCommand;
 
 /**
- * A {@code wdf4j host} process on a state directory, started as the {@code wdf4j} launcher starts it
- * ({@link LauncherRun}), with its output (standard output and error) in a file. The test's own {@code wdf4j} commands
- * ({@link CliRun}) reach it through its control socket.
+ * A {@code wdf4j host} running in a process of its own, started as the {@code wdf4j} launcher starts it (its JVM
+ * flags, the host's code as modules: {@link LauncherRun}), as a user meets it: its output is read line by line while
+ * the test goes on, and it can be killed with SIGKILL.
  */
 final class HostProcess implements AutoCloseable {
 
     private final Process process;
-    private final Path log;
+    /** Every line the host printed so far (standard output and error), in order; guarded by itself. */
+    private final List<String> output = new ArrayList<>();
+    /** The lines not yet consumed by {@link #awaitLine}. */
+    private final BlockingQueue<String> unread = new LinkedBlockingQueue<>();
 
-    private HostProcess(Process process, Path log) {
+    private HostProcess(Process process) {
         this.process = process;
-        this.log = log;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                    unread.add(line);
+                }
+            } catch (IOException ignored) {
+                // killed
+            }
+        });
     }
 
-    /** Starts {@code wdf4j host --no-device-files --state-dir STATE} with these JVM options; waits until it listens. */
-    static HostProcess start(Path state, Path log, String... jvmOptions) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LauncherRun.launcherJvmFlags());
-        command.addAll(List.of(jvmOptions));
-        command.add("-Dwdf4j.home=" + Path.of(System.getProperty("wdf4j.home", "..")).toAbsolutePath().normalize());
-        command.addAll(HostCode.launch(Wdf4jCommand.class));
-        command.addAll(List.of("host", "--no-device-files", "--state-dir", state.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        process.getOutputStream().close();
-        HostProcess host = new HostProcess(process, log);
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .failFast("the host ended", () -> !process.isAlive())
-                    .until(() -> host.output().contains(", listening on "));
-        } catch (RuntimeException e) {
-            host.close();
-            throw new AssertionError("wdf4j host did not start; its output:\n" + host.output(), e);
-        }
+    /** Starts {@code wdf4j host --state-dir STATE --no-device-files ARGS} and waits until it listens. */
+    static HostProcess start(Path state, String... args) throws IOException, InterruptedException {
+        HostProcess host = launch(state, args);
+        host.awaitLine(l -> l.startsWith("wdf4j host: pid "));
         return host;
     }
 
-    /** What the host printed so far. */
-    String output() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
+    /** As {@link #start(Path, String...)}, the host's JVM given {@code jvmOptions} too (test hooks). */
+    static HostProcess startWith(Path state, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        HostProcess host = launch(state, jvmOptions, args);
+        host.awaitLine(l -> l.startsWith("wdf4j host: pid "));
+        return host;
+    }
+
+    /** Starts {@code wdf4j host --state-dir STATE --no-device-files ARGS} without waiting for it. */
+    static HostProcess launch(Path state, String... args) throws IOException {
+        return launch(state, List.of(), args);
+    }
+
+    private static HostProcess launch(Path state, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LauncherRun.launcherJvmFlags());
+        command.addAll(jvmOptions);
+        command.add("-Dwdf4j.home=" + Path.of(System.getProperty("wdf4j.home", "..")).toAbsolutePath().normalize());
+        command.addAll(HostCode.launch(Wdf4jCommand.class));
+        command.addAll(List.of("host", "--state-dir", state.toString(), "--no-device-files"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        return new HostProcess(process);
+    }
+
+    /** Waits up to 60 s for a line of output that matches; fails the test with the output so far otherwise. */
+    String awaitLine(Predicate<String> matching) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            String line = unread.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("the host printed no such line within 60 s (alive: " + process.isAlive()
+                        + "); its output:\n" + output());
+            }
+            if (matching.test(line)) {
+                return line;
+            }
+        }
+    }
+
+    /** All it printed so far. */
+    String output() {
+        synchronized (output) {
+            return String.join("\n", output);
+        }
     }
 
     long pid() {
@@ -63,12 +109,10 @@ final class HostProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Sends SIGKILL and waits for the process to end. */
+    /** SIGKILL, and waits for it to end. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("wdf4j host " + process.pid() + " did not end after SIGKILL");
-        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the killed host ended").isTrue();
     }
 
     /** Asks the host to shut down ({@code wdf4j host shutdown}) and waits for it to end; answers its exit status. */
@@ -77,22 +121,20 @@ final class HostProcess implements AutoCloseable {
         if (run.exit() != 0) {
             throw new AssertionError("wdf4j host shutdown: " + run);
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError("wdf4j host " + process.pid() + " did not end after wdf4j host shutdown");
-        }
+        return awaitExit();
+    }
+
+    /** Waits up to 60 s for it to end; answers its exit status. */
+    int awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the host ended in time; its output:\n%s", output())
+                .isTrue();
         return process.exitValue();
     }
 
-    /** Kills the process if it still runs. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            kill();
         }
     }
 }

@@ -145,7 +145,7 @@ class PnpManagerTest {
         assertThatThrownBy(() -> host.pnp().enable("ROOT\\NOPE\\0000")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> host.pnp().surpriseRemove("ROOT\\NOPE\\0000")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> host.pnp().addDevice("ROOT\\TWO WORDS")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a hardware ID");
+                .hasMessageContaining("'ROOT\\TWO WORDS' is not a valid hardware ID: it has U+0020 at position 9");
         assertThat(host.pnp().addDevice("ROOT\\PNPTEST").instanceId()).as("numbers are not reused")
                 .isEqualTo("ROOT\\PNPTEST\\0002");
     }

@@ -48,7 +48,7 @@ class StoreDamageTest {
         Files.write(drivers.resolve("badparams/parameters.properties"), new byte[] {'A', '=', (byte) 0xc3, (byte) 0x28});
         Map<Path, String> before = contents(drivers);
 
-        try (HostProcess host = HostProcess.start(state(), tmp.resolve("host.log"))) {
+        try (HostProcess host = HostProcess.start(state())) {
             CliRun list = wdf4j("list");
             assertThat(list.exit()).as("%s", list).isZero();
             assertThat(list.out()).containsPattern("good\\s+installed\\s+org.wdf4j.testdrivers.ParametersDriver")

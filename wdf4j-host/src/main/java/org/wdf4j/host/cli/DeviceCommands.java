@@ -1,7 +1,10 @@
 package org.wdf4j.host.cli;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.wdf4j.framework.NameRule;
+import org.wdf4j.host.control.HostCommands;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,7 +60,8 @@ final class DeviceCommands {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add a root-enumerated device (as devcon install does): a node ROOT\\NAME\\NNNN bound to the "
                     + "driver whose Wdf4j-Hardware-Ids lists HWID (an installed one is started for it), "
-                    + "EvtDriverDeviceAdd, then the start.", START_EXIT})
+                    + "EvtDriverDeviceAdd, then the start. The device is remembered: a host started later on this "
+                    + "state directory adds it back with the same instance ID (not with --once).", START_EXIT})
     static final class Add implements Callable<Integer> {
         @Mixin
         StateDirMixin state;
@@ -65,9 +69,19 @@ final class DeviceCommands {
         @Parameters(paramLabel = "HWID", description = "The hardware ID, e.g. ROOT\\ECHO.")
         String hardwareId;
 
+        @Option(names = "--once", description = "Do not remember the device: a host started later does not add it "
+                + "back (by default it does, with the same instance ID).")
+        boolean once;
+
         @Override
         public Integer call() {
-            return state.onHost("device add", new Request("device-add", Map.of(), hardwareId));
+            Optional<String> broken = NameRule.HARDWARE_ID.violation(hardwareId.strip());
+            if (broken.isPresent()) { // here too: an ID too long for a request line still gets the rule it breaks
+                System.err.println("wdf4j device add: " + NameRule.HARDWARE_ID.refusal(hardwareId, broken.get()));
+                return HostCommands.REFUSED;
+            }
+            return state.onHost("device add", new Request("device-add", once ? Map.of("once", "") : Map.of(),
+                    hardwareId));
         }
     }
 

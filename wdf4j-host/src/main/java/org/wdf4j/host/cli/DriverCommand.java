@@ -25,7 +25,8 @@ final class DriverCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Load an installed driver in the running host and call its DriverEntry.",
+            description = {"Load an installed driver in the running host and call its DriverEntry. It is remembered: "
+                    + "a host started later on this state directory starts it again, until wdf4j driver stop.",
                     "Exit status: 0 started, 1 refused, 2 bad package, 3 DriverEntry failed (its report is printed), "
                             + "4 no host is running."})
     static final class Start implements Callable<Integer> {
@@ -58,7 +59,8 @@ final class DriverCommand implements Runnable {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = {"Unload a driver in the running host and print its unload report.",
+            description = {"Unload a driver in the running host and print its unload report. A driver the user "
+                    + "started is started again when a host starts on this state directory, until it is stopped.",
                     "Exit status: 0 clean, 1 refused (not running, or a non-PnP driver without EvtDriverUnload), "
                             + "3 not clean, 4 no host is running."})
     static final class Stop implements Callable<Integer> {

@@ -1,10 +1,12 @@
 package org.wdf4j.host.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wdf4j.host.StateDirLockedException;
+import org.wdf4j.host.control.AccessDeniedMessage;
 import org.wdf4j.host.control.HostServer;
 import org.wdf4j.host.control.Request;
 import picocli.CommandLine.Command;
@@ -30,14 +32,21 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--no-device-files", description = "Do not mount the devices as files.")
     boolean noDeviceFiles;
 
+    @Option(names = "--clean-start", description = "Do not bring back the drivers started and the devices added "
+            + "before (STATE/start-state); they stay recorded for the next host started without this option.")
+    boolean cleanStart;
+
     @Override
     public Integer call() throws InterruptedException {
         HostServer server;
         try {
             server = HostServer.start(state.dir(), noDeviceFiles ? null
-                    : mountRoot != null ? mountRoot : state.dir().resolve("dev"), System.out);
+                    : mountRoot != null ? mountRoot : state.dir().resolve("dev"), cleanStart, System.out);
         } catch (StateDirLockedException e) {
             System.err.println("wdf4j host: " + e.getMessage());
+            return 1;
+        } catch (AccessDeniedException e) {
+            System.err.println("wdf4j host: " + AccessDeniedMessage.of("the state directory", state.dir()));
             return 1;
         } catch (IOException e) {
             System.err.println("wdf4j host: cannot start on " + state.dir() + ": " + e.getMessage());

@@ -1,10 +1,13 @@
 package org.wdf4j.host.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.StateDirLockedException;
+import org.wdf4j.host.control.AccessDeniedMessage;
+import org.wdf4j.host.control.ControlSocketAccessException;
 import org.wdf4j.host.control.HostClient;
 import org.wdf4j.host.control.HostCommands;
 import org.wdf4j.host.control.Output;
@@ -27,6 +30,9 @@ final class StateDirMixin {
     OptionalInt toHost(String command, Request request, Output out) {
         try {
             return HostClient.request(dir(), request, out);
+        } catch (ControlSocketAccessException e) {
+            System.err.println("wdf4j " + command + ": " + e.getMessage());
+            return OptionalInt.of(HostCommands.REFUSED);
         } catch (IOException e) {
             out.err("wdf4j " + command + ": the host at " + dir() + " did not answer: " + e.getMessage());
             return OptionalInt.of(HostCommands.REFUSED);
@@ -44,6 +50,9 @@ final class StateDirMixin {
             return new HostCommands(host).execute(request, prefixed(command));
         } catch (StateDirLockedException e) {
             System.err.println("wdf4j " + command + ": " + e.getMessage() + " (and its socket does not answer)");
+            return HostCommands.REFUSED;
+        } catch (AccessDeniedException e) {
+            System.err.println("wdf4j " + command + ": " + AccessDeniedMessage.of("the state directory", dir()));
             return HostCommands.REFUSED;
         } catch (IOException e) {
             System.err.println("wdf4j " + command + ": cannot use the state directory " + dir() + ": " + e);

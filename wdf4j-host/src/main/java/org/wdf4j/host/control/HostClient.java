@@ -10,7 +10,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
@@ -25,19 +29,27 @@ public final class HostClient {
      *
      * @return the exit status the host answered, or empty when no host answers (no socket file, or a
      *     stale one whose host is gone)
+     * @throws ControlSocketAccessException when this user may not use the socket (or see it)
      * @throws IOException when the host answered but the exchange broke off
      */
     public static OptionalInt request(Path stateDir, Request request, Output output) throws IOException {
         Path socket = stateDir.toAbsolutePath().normalize().resolve("host.sock");
-        if (!Files.exists(socket)) {
+        try {
+            Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
             return OptionalInt.empty();
+        } catch (AccessDeniedException e) {
+            throw new ControlSocketAccessException(socket);
         }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (SocketException e) {
-            channel.close(); // refused or gone: a stale socket, the host died
-            return OptionalInt.empty();
+            channel.close();
+            if (!Files.isWritable(socket)) { // connecting needs write permission on the socket file
+                throw new ControlSocketAccessException(socket);
+            }
+            return OptionalInt.empty(); // refused or gone: a stale socket, the host died
         }
         try (channel;
              Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);

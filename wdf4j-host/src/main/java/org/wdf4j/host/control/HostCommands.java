@@ -70,20 +70,31 @@ public final class HostCommands {
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
                 case "devices" -> devices(request.flag("json"), out);
-                case "device-add" -> started(host.pnp().addDevice(argument(request, "a hardware ID")), "added", out);
+                case "device-add" -> deviceAdd(argument(request, "a hardware ID"), request.flag("once"), out);
                 case "device-remove" -> {
                     host.pnp().removeDevice(argument(request, "an instance ID"));
+                    forgetDevice(request.argument());
                     out.out("device " + request.argument() + " removed");
                     yield OK;
                 }
                 case "device-disable" -> {
                     PnpManager.DevNode node = host.pnp().disable(argument(request, "an instance ID"));
+                    if (host.startState() != null) {
+                        host.startState().deviceDisabled(node.instanceId(), true);
+                    }
                     out.out("device " + node.instanceId() + " disabled");
                     yield OK;
                 }
-                case "device-enable" -> started(host.pnp().enable(argument(request, "an instance ID")), "enabled", out);
+                case "device-enable" -> {
+                    PnpManager.DevNode node = host.pnp().enable(argument(request, "an instance ID"));
+                    if (host.startState() != null) {
+                        host.startState().deviceDisabled(node.instanceId(), false);
+                    }
+                    yield started(node, "enabled", out);
+                }
                 case "device-surprise-remove" -> {
                     host.pnp().surpriseRemove(argument(request, "an instance ID"));
+                    forgetDevice(request.argument());
                     out.out("device " + request.argument() + " surprise-removed");
                     yield OK;
                 }
@@ -116,6 +127,21 @@ public final class HostCommands {
             throw new IllegalArgumentException(request.verb() + " needs " + what);
         }
         return request.argument();
+    }
+
+    /** {@code device add}: the node is remembered (a host started later adds it back) unless {@code once}. */
+    private int deviceAdd(String hardwareId, boolean once, Output out) throws IOException {
+        PnpManager.DevNode node = host.pnp().addDevice(hardwareId);
+        if (!once && host.startState() != null) {
+            host.startState().deviceAdded(node.instanceId(), node.hardwareId());
+        }
+        return started(node, "added", out);
+    }
+
+    private void forgetDevice(String instanceId) throws IOException {
+        if (host.startState() != null) {
+            host.startState().deviceRemoved(instanceId);
+        }
     }
 
     private int devices(boolean json, Output out) {
@@ -191,6 +217,9 @@ public final class HostCommands {
 
     private int uninstall(String name, boolean force, Output out) throws DriverStoreException, IOException {
         host.uninstall(name, force);
+        if (host.startState() != null) {
+            host.startState().driverStopped(name);
+        }
         out.out("uninstalled driver " + name + " and its parameters");
         return OK;
     }
@@ -363,6 +392,9 @@ public final class HostCommands {
     private int start(String name, boolean noVerifier, HostingModel hosting, Output out)
             throws DriverPackageException, DriverStoreException, IOException {
         HostedDriver hosted = host.start(name, noVerifier ? VerifierSettings.OFF : VerifierSettings.on(), hosting);
+        if (hosted.report() == null && host.startState() != null) {
+            host.startState().driverStarted(name, !noVerifier, hosting); // started again when a host starts
+        }
         if (hosted.report() != null) {
             out.err("DriverEntry of " + name + " failed; the driver was unloaded at once");
             out.outText(hosted.report().render().stripTrailing());
@@ -374,9 +406,13 @@ public final class HostCommands {
         return OK;
     }
 
-    private int stop(String name, boolean json, Output out) {
+    private int stop(String name, boolean json, Output out) throws IOException {
         HostedDriver loaded = host.driver(name);
         if (loaded == null) {
+            if (host.startState() != null && host.startState().driverStopped(name)) {
+                out.out("driver " + name + " is not running; it will no longer be started when the host starts");
+                return OK;
+            }
             out.err("driver " + name + " is not running");
             return REFUSED;
         }
@@ -385,7 +421,10 @@ public final class HostCommands {
             report = host.stop(loaded);
         } catch (DriverStopRefusedException e) {
             out.err("driver " + name + " was not stopped: " + e.getMessage());
-            return REFUSED;
+            return REFUSED; // it runs on, and is still started with the host
+        }
+        if (host.startState() != null) {
+            host.startState().driverStopped(name); // stopped by the user: not started with the host any more
         }
         out.outText(json ? report.toJson() : report.render().stripTrailing());
         return report.clean() ? OK : NOT_CLEAN;

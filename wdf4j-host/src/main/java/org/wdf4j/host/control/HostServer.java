@@ -14,11 +14,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.DriverStopRefusedException;
@@ -41,31 +44,45 @@ import org.wdf4j.host.UnloadReport;
  * {@code device-enable ID}, {@code device-surprise-remove ID}, {@code power-sleep},
  * {@code power-wake}.
  *
- * <p>Starting takes the state directory's lock (one host per state directory); since no live host
- * can exist without the lock, a socket file found then is stale and is replaced. The socket is bound
- * under a private temporary name, made 0600 and only then renamed into place, so nobody can connect
- * before its permissions are set. {@link #shutdown()} (a {@code shutdown} request, SIGTERM or Ctrl-C
- * through the CLI's shutdown hook) stops every driver, writes their reports to the log, removes the
- * socket and releases the lock.
+ * <p>Starting takes the state directory's lock (one host per state directory, held by the kernel:
+ * {@code StateDirLock}); since no live host can exist without the lock, a socket file found then is
+ * stale and is replaced. The socket is bound under a private temporary name, made 0600 and only then
+ * renamed into place, so nobody can connect before its permissions are set.
+ *
+ * <p>The socket file is the host's only way in, so the host keeps it: every
+ * {@value #SOCKET_CHECK_MILLIS} ms it checks that {@code STATE/host.sock} is still the file it bound
+ * (the same file key: device and inode), and when it is not (deleted, renamed away, replaced) it binds
+ * a new one. A periodic check rather than a file-system watch: one {@code stat} a second costs nothing,
+ * it sees every way the path can stop being the host's (a watch reports events, and misses some on
+ * file systems without inotify, where the JDK's watch service itself polls), and a client that comes
+ * in that second is told that no host answers, as for a host that is starting.
+ *
+ * <p>{@link #shutdown()} (a {@code shutdown} request, SIGTERM or Ctrl-C through the CLI's shutdown
+ * hook) stops every driver, writes their reports to the log, removes the socket if it is still the
+ * one this host bound (never another's) and releases the lock.
  */
 public final class HostServer implements AutoCloseable {
 
+    /** How often the host checks that its socket file is still there (and still its own). */
+    static final long SOCKET_CHECK_MILLIS = 1000;
+
     private final DriverHost host;
     private final HostCommands commands;
-    private final ServerSocketChannel listener;
     private final Path socket;
     private final PrintStream log;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread acceptor;
+    /** The channel listening on {@link #socket}; replaced when the socket file is lost. Guarded by {@code this}. */
+    private ServerSocketChannel listener;
+    /** The file key (device and inode) of the socket file {@link #listener} is bound to; guarded by {@code this}. */
+    private Object socketKey;
+    /** Set once by {@link #stopAll()}; guarded by {@code this}. */
     private boolean shutDown;
 
-    private HostServer(DriverHost host, ServerSocketChannel listener, Path socket, PrintStream log) {
+    private HostServer(DriverHost host, Path socket, PrintStream log) {
         this.host = host;
         this.commands = new HostCommands(host);
-        this.listener = listener;
         this.socket = socket;
         this.log = log;
-        this.acceptor = Thread.ofPlatform().name("wdf4j-host-control").daemon(true).unstarted(this::acceptLoop);
     }
 
     /**
@@ -84,6 +101,16 @@ public final class HostServer implements AutoCloseable {
      * on that root) the host runs without them and says why on {@code log}.
      */
     public static HostServer start(Path stateDir, Path mountRoot, PrintStream log) throws IOException {
+        return start(stateDir, mountRoot, false, log);
+    }
+
+    /**
+     * As {@link #start(Path, Path, PrintStream)}, and then, before it listens, the host brings back the drivers the
+     * user started and the devices the user added ({@link DriverHost#restore}), saying each on {@code log}; with
+     * {@code cleanStart} ({@code wdf4j host --clean-start}) it brings back none.
+     */
+    public static HostServer start(Path stateDir, Path mountRoot, boolean cleanStart, PrintStream log)
+            throws IOException {
         DriverHost host = DriverHost.create(stateDir).defaultHosting(HostingModel.POOLED);
         try {
             if (mountRoot != null) {
@@ -95,18 +122,71 @@ public final class HostServer implements AutoCloseable {
                             + " (FUSE needs /dev/fuse and CAP_SYS_ADMIN, e.g. root; --no-device-files silences this)");
                 }
             }
+            host.restore(cleanStart, line -> log.println("wdf4j host: " + line));
             Path socket = host.store().socketPath();
             if (Files.deleteIfExists(socket)) {
                 log.println("wdf4j host: removed the stale socket " + socket + " (its host is gone)");
             }
-            ServerSocketChannel listener = bindPrivately(socket);
-            HostServer server = new HostServer(host, listener, socket, log);
-            server.acceptor.start();
+            HostServer server = new HostServer(host, socket, log);
+            synchronized (server) {
+                server.listen();
+            }
+            Thread.ofPlatform().name("wdf4j-host-socket-check").daemon(true).start(server::keepSocket);
             return server;
         } catch (IOException | RuntimeException e) {
             host.close();
             throw e;
         }
+    }
+
+    /** Binds a new socket file and serves it on a thread of its own; the caller holds {@code this}. */
+    private void listen() throws IOException {
+        ServerSocketChannel bound = bindPrivately(socket);
+        listener = bound;
+        socketKey = fileKey(socket);
+        Thread.ofPlatform().name("wdf4j-host-control").daemon(true).start(() -> acceptLoop(bound));
+    }
+
+    /** The file key of the file at {@code path} (not following links), or null when there is none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Until the host stops: re-creates the socket file when it is no longer the one this host bound. */
+    private void keepSocket() {
+        try {
+            while (!stopped.await(SOCKET_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                checkSocket();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Re-creates the socket file if it was deleted or replaced; answers whether it did. */
+    synchronized boolean checkSocket() {
+        if (shutDown || socketKey != null && socketKey.equals(fileKey(socket))) {
+            return false;
+        }
+        ServerSocketChannel lost = listener;
+        try {
+            listen();
+            log.println("wdf4j host: the control socket " + socket + " was deleted or replaced; listening on a new one");
+        } catch (IOException e) {
+            log.println("wdf4j host: the control socket " + socket + " was deleted or replaced, and a new one cannot "
+                    + "be made (trying again in " + SOCKET_CHECK_MILLIS + " ms): " + e.getMessage());
+            return false;
+        }
+        try {
+            lost.close();
+        } catch (IOException e) {
+            log.println("wdf4j host: closing the lost socket: " + e);
+        }
+        return true;
     }
 
     /** Binds under a temporary name in an 0700 directory, sets 0600, then renames the socket into place. */
@@ -155,7 +235,7 @@ public final class HostServer implements AutoCloseable {
         return stopped.getCount() == 0;
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel listener) {
         while (true) {
             SocketChannel connection;
             try {
@@ -263,7 +343,9 @@ public final class HostServer implements AutoCloseable {
             log.println("wdf4j host: closing the socket: " + e);
         }
         try {
-            Files.deleteIfExists(socket);
+            if (socketKey != null && socketKey.equals(fileKey(socket))) {
+                Files.deleteIfExists(socket); // only the socket this host bound: never another's
+            }
         } catch (IOException e) {
             log.println("wdf4j host: removing " + socket + ": " + e);
         }

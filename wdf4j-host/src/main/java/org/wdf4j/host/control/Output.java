@@ -1,6 +1,7 @@
 package org.wdf4j.host.control;
 
 import java.io.PrintStream;
+import java.util.function.Consumer;
 
 /** Where a command writes: lines for standard output and lines for standard error. */
 public interface Output {
@@ -16,17 +17,22 @@ public interface Output {
         }
     }
 
-    static Output of(PrintStream out, PrintStream err) {
+    /** Lines to {@code out} and {@code err}, e.g. the lists a test collects them in. */
+    static Output of(Consumer<String> out, Consumer<String> err) {
         return new Output() {
             @Override
             public void out(String line) {
-                out.println(line);
+                out.accept(line);
             }
 
             @Override
             public void err(String line) {
-                err.println(line);
+                err.accept(line);
             }
         };
+    }
+
+    static Output of(PrintStream out, PrintStream err) {
+        return of((Consumer<String>) out::println, err::println);
     }
 }

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * The handful of Linux C library calls the FUSE transport needs, bound with the JDK's foreign
  * function API (no JNI, no JNA): {@code open}, {@code close}, {@code read}, {@code write},
- * {@code mount}, {@code umount2}, {@code geteuid} and {@code getegid}.
+ * {@code mount}, {@code umount2}, {@code geteuid} and {@code getegid}; and {@code flock}, with
+ * {@code open} and {@code close}, for the state directory's lock ({@code org.wdf4j.host.StateDirLock}),
+ * which is why the class and those three are public (the package is not exported).
  *
  * <p>Every call that can fail captures {@code errno} in the same downcall
  * ({@link Linker.Option#captureCallState(String...)}), because the JVM may itself make system calls
@@ -24,12 +26,20 @@ import java.util.Map;
  * JVM is linked with ({@link Linker#defaultLookup()}). Constants are the Linux x86-64/aarch64
  * values.
  */
-final class LibC {
+public final class LibC {
 
+    /** {@code O_RDONLY} for {@link #open}. */
+    public static final int O_RDONLY = 0x0;
+    /** {@code O_DIRECTORY} for {@link #open}: fails unless the path is a directory. */
+    public static final int O_DIRECTORY = 0x10000;
     /** {@code O_RDWR} for {@link #open}. */
     static final int O_RDWR = 0x2;
     /** {@code O_CLOEXEC} for {@link #open}: the fd must not leak into programs the host starts. */
-    static final int O_CLOEXEC = 0x80000;
+    public static final int O_CLOEXEC = 0x80000;
+    /** flock(2) operation {@code LOCK_EX}: an exclusive lock. */
+    public static final int LOCK_EX = 2;
+    /** flock(2) flag {@code LOCK_NB}: fail with {@link #EWOULDBLOCK} instead of waiting. */
+    public static final int LOCK_NB = 4;
     /** mount(2) flag {@code MS_NOSUID}. */
     static final long MS_NOSUID = 0x2;
     /** mount(2) flag {@code MS_NODEV}. */
@@ -45,6 +55,8 @@ final class LibC {
     static final int EIO = 5;
     static final int EBADF = 9;
     static final int EAGAIN = 11;
+    /** The same value as {@code EAGAIN} on Linux: flock(2) with LOCK_NB on a lock someone else holds. */
+    public static final int EWOULDBLOCK = EAGAIN;
     static final int EACCES = 13;
     static final int EBUSY = 16;
     static final int EEXIST = 17;
@@ -96,6 +108,9 @@ final class LibC {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.ADDRESS),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FLOCK = downcall("flock",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
     private static final MethodHandle GETEUID = downcall("geteuid",
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final MethodHandle GETEGID = downcall("getegid",
@@ -123,7 +138,7 @@ final class LibC {
     }
 
     /** open(2); returns the new file descriptor. */
-    static int open(String path, int flags) throws ErrnoException {
+    public static int open(String path, int flags) throws ErrnoException {
         MemorySegment capture = CAPTURE.get();
         try (Arena arena = Arena.ofConfined()) {
             int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), flags, 0);
@@ -139,7 +154,7 @@ final class LibC {
     }
 
     /** close(2). */
-    static void close(int fd) throws ErrnoException {
+    public static void close(int fd) throws ErrnoException {
         MemorySegment capture = CAPTURE.get();
         int rc;
         try {
@@ -180,6 +195,23 @@ final class LibC {
             throw failure("write", "fd " + fd, capture);
         }
         return (int) n;
+    }
+
+    /**
+     * flock(2): a lock on the open file description, held by the kernel until it is released or the last descriptor
+     * of that description is closed (at the latest, when the process dies).
+     */
+    public static void flock(int fd, int operation) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) FLOCK.invokeExact(capture, fd, operation);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure("flock", "fd " + fd, capture);
+        }
     }
 
     /** mount(2). */

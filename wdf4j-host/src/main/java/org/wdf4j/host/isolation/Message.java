@@ -50,7 +50,8 @@ public sealed interface Message {
             case Forget.TAG -> new Forget(in.readInt(), in.readInt(), in.readBoolean());
             case DriverEndsProcess.TAG -> new DriverEndsProcess(in.readInt(), Wire.string(in));
             case Forgotten.TAG -> new Forgotten(in.readInt(), in.readBoolean(), Wire.string(in), Wire.string(in),
-                    Wire.list(in, i -> new UnloadReport.Leak(Wire.string(i), Wire.string(i), Wire.string(i))));
+                    Wire.list(in, i -> new UnloadReport.Leak(Wire.string(i), Wire.string(i), Wire.string(i))),
+                    Wire.list(in, Message::findingOf));
             case Snapshot.TAG -> new Snapshot(in.readInt(), in.readInt());
             case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in));
             case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
@@ -172,10 +173,11 @@ public sealed interface Message {
 
     /**
      * Whether the forgotten driver's class loader was collected, how that went, and when it was not, what holds it
-     * (the shortest path from a GC root) and what the diagnosis found, as in-process.
+     * (the shortest path from a GC root) and what the diagnosis found, as in-process; and the JVM-wide state the
+     * driver changed in the driver host and did not restore, as findings.
      */
-    record Forgotten(int call, boolean collected, String note, String gcRootPath, List<UnloadReport.Leak> leaks)
-            implements Message {
+    record Forgotten(int call, boolean collected, String note, String gcRootPath, List<UnloadReport.Leak> leaks,
+                     List<Finding> findings) implements Message {
         static final int TAG = 38;
 
         public int tag() {
@@ -192,6 +194,7 @@ public sealed interface Message {
                 Wire.string(o, l.description());
                 Wire.string(o, l.allocatedAt());
             });
+            Wire.list(out, findings, Message::findingOf);
         }
     }
 
@@ -730,13 +733,7 @@ public sealed interface Message {
                 Wire.enumValue(o, e.irql());
                 Wire.string(o, e.thread());
             });
-            Wire.list(out, findings, (o, f) -> {
-                Wire.enumValue(o, f.kind());
-                Wire.string(o, f.rule());
-                Wire.string(o, f.object());
-                Wire.string(o, f.message());
-                Wire.string(o, f.stack());
-            });
+            Wire.list(out, findings, Message::findingOf);
             Wire.list(out, tree, (o, t) -> {
                 o.writeInt(t.depth());
                 Wire.string(o, t.name());
@@ -753,12 +750,24 @@ public sealed interface Message {
                     in.readBoolean() ? Message.statusOf(in) : null, Wire.string(in), in.readBoolean(),
                     Wire.list(in, i -> new JournalEntry(Wire.enumValue(i, JournalEntry.Kind.class), Wire.string(i),
                             Wire.string(i), Wire.enumValue(i, Irql.class), Wire.string(i))),
-                    Wire.list(in, i -> new Finding(Wire.enumValue(i, Finding.Kind.class), Wire.string(i),
-                            Wire.string(i), Wire.string(i), Wire.string(i))),
+                    Wire.list(in, Message::findingOf),
                     Wire.list(in, i -> new FxDriverGlobals.TreeLine(i.readInt(), Wire.string(i),
                             Wire.enumValue(i, FxObjectState.class), i.readInt(), Wire.list(i, Wire::string))),
                     Wire.list(in, Wire::string), Wire.string(in));
         }
+    }
+
+    private static void findingOf(DataOutputStream out, Finding f) throws IOException {
+        Wire.enumValue(out, f.kind());
+        Wire.string(out, f.rule());
+        Wire.string(out, f.object());
+        Wire.string(out, f.message());
+        Wire.string(out, f.stack());
+    }
+
+    private static Finding findingOf(DataInputStream in) throws IOException {
+        return new Finding(Wire.enumValue(in, Finding.Kind.class), Wire.string(in), Wire.string(in), Wire.string(in),
+                Wire.string(in));
     }
 
     private static void statusOf(DataOutputStream out, NtStatus status) throws IOException {
