@@ -92,18 +92,26 @@ final class DriverHostProcess {
     private final java.util.concurrent.locks.ReentrantLock readRole = new java.util.concurrent.locks.ReentrantLock();
     /** The thread that reads the channel when no direct reader does; set once at start. */
     private volatile Thread readerThread;
+    /**
+     * How long the reader thread spins for a message before it sleeps: long while messages come to it within the spin,
+     * none while direct readers take them (its spin would only keep them from a CPU). The reader thread's own.
+     */
+    private final org.wdf4j.host.isolation.AdaptiveSpin readerSpin;
     /** Threads in {@link #awaitDirect}: while there are any, the reader thread gives way. */
     private final AtomicInteger directReaders = new AtomicInteger();
     /**
-     * How long {@link #awaitDirect} waits: learnt from whether recent answers came within it, so that a driver that
-     * answers slowly, or an overloaded machine, is not met with spinning. Used racily by the waiting threads (a
-     * heuristic: a lost update changes one wait).
+     * How long {@link #awaitDirect} waits: learnt from how long recent requests took to be answered, whoever read the
+     * answer, so that a driver that answers slowly, or an overloaded machine, is not met with spinning. Used racily by
+     * the threads that handle answers (a heuristic: a lost update changes one wait).
      */
     private final org.wdf4j.host.isolation.AdaptiveSpin directSpin;
-    /** Counts the direct waits skipped while {@link #directSpin} is 0; racy like it. */
-    private int directProbe;
-    /** What the reader thread's wait answers when it gave way (never sent). */
-    private static final Message GAVE_WAY = new Message.Exit();
+    /** What the reader thread's look answers when there was nothing for it (never sent). */
+    private static final Message NOTHING = new Message.Exit();
+    /**
+     * Set while the reader thread sleeps on the channel without the read role: a direct reader then keeps the driver
+     * host from waking it while it reads, and lets it be woken again when it leaves.
+     */
+    private volatile boolean readerAsleep;
     /** How long each side spins for a message before it sleeps; 0 on the pipes (no direct reads). */
     private final long spinNanos;
     /** The memory the channel lies in, when it is shared ({@link ChannelTransport#SHARED}); null on the pipes. */
@@ -147,6 +155,7 @@ final class DriverHostProcess {
         this.shared = shared;
         this.spinNanos = shared != null ? spinNanos : 0;
         this.directSpin = new org.wdf4j.host.isolation.AdaptiveSpin(this.spinNanos);
+        this.readerSpin = new org.wdf4j.host.isolation.AdaptiveSpin(this.spinNanos);
         this.channel = shared != null ? shared.hostEnd()
                 : new Channel(process.getInputStream(), process.getOutputStream());
     }
@@ -551,17 +560,44 @@ final class DriverHostProcess {
         try {
             while (true) {
                 Message m;
-                readRole.lock();
-                try {
-                    // Gives way to a thread waiting for its own answer (awaitDirect), which then reads.
-                    m = channel.awaitMessage(() -> directReaders.get() > 0, true) ? channel.receive() : GAVE_WAY;
-                } finally {
-                    readRole.unlock();
+                if (!channel.isShared()) {
+                    m = channel.receive(); // the pipes: no direct readers, the receive waits
+                } else if (readRole.tryLock()) {
+                    try {
+                        // Spins for a message, and gives way to a thread waiting for its own answer (awaitDirect).
+                        long start = System.nanoTime();
+                        if (channel.spinForMessage(() -> directReaders.get() > 0, readerSpin.next())) {
+                            readerSpin.ended(System.nanoTime() - start);
+                            m = channel.receive();
+                        } else {
+                            m = NOTHING;
+                        }
+                    } finally {
+                        readRole.unlock();
+                    }
+                } else {
+                    m = NOTHING;
                 }
-                if (m == GAVE_WAY) {
-                    // A direct reader waits at most the spin, and wakes this thread if a late answer or another's
-                    // message needs it; else this thread reads again after the spin.
-                    java.util.concurrent.locks.LockSupport.parkNanos(Math.max(spinNanos, 10_000));
+                if (m == NOTHING) {
+                    if (directReaders.get() > 0) {
+                        readerSpin.ended(Long.MAX_VALUE); // the direct readers read: this thread's spin is wasted
+                        // A direct reader waits at most the spin, and wakes this thread if a late answer or another's
+                        // message needs it; else this thread looks again after the spin.
+                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(spinNanos, 10_000));
+                    } else {
+                        // Nothing came within the spin: sleep until something does, without the read role, so that a
+                        // direct reader can take it and read without waking this thread (see awaitDirect).
+                        long start = System.nanoTime();
+                        readerAsleep = true;
+                        try {
+                            channel.sleep(() -> directReaders.get() > 0);
+                        } finally {
+                            readerAsleep = false;
+                        }
+                        if (directReaders.get() == 0) { // woken by a message, or a second passed: would a spin have done?
+                            readerSpin.ended(System.nanoTime() - start);
+                        }
+                    }
                     continue;
                 }
                 if (m == null) {
@@ -621,11 +657,8 @@ final class DriverHostProcess {
             return future.isDone();
         }
         long spin = directSpin.next();
-        if (spin == 0) { // answers have been late: wait directly only now and then, to learn when they are not
-            if (++directProbe % 16 != 0) {
-                return false;
-            }
-            spin = directSpin.longest();
+        if (spin == 0) { // recent answers came later than the longest spin: waiting here would only burn a CPU
+            return false;
         }
         long start = System.nanoTime();
         long deadline = start + spin;
@@ -639,7 +672,8 @@ final class DriverHostProcess {
                 }
                 Message m;
                 try {
-                    if (!channel.awaitMessage(stop, false)) {
+                    channel.holdWakes(); // the answer is read here: the driver host need not wake the reader thread
+                    if (!channel.spinForMessage(stop, spinNanos)) {
                         break;
                     }
                     m = channel.receive();
@@ -657,12 +691,16 @@ final class DriverHostProcess {
             endedByHost = "ended by the host: its connection broke (" + e.getMessage() + ")";
             process.destroyForcibly();
         } finally {
-            directSpin.ended(future.isDone() ? System.nanoTime() - start : Long.MAX_VALUE);
-            // The last one out wakes the reader thread if it is needed now: this answer is late, or others' messages wait.
-            if (directReaders.decrementAndGet() == 0 && (!future.isDone() || messagesWaiting())) {
-                Thread r = readerThread;
-                if (r != null) {
-                    java.util.concurrent.locks.LockSupport.unpark(r);
+            // The last one out lets the driver host wake the sleeping reader thread again (waking it now if messages
+            // wait), or unparks it if it is needed now: this answer is late, or others' messages wait.
+            if (directReaders.decrementAndGet() == 0) {
+                if (readerAsleep) {
+                    channel.allowWakes();
+                } else if (!future.isDone() || messagesWaiting()) {
+                    Thread r = readerThread;
+                    if (r != null) {
+                        java.util.concurrent.locks.LockSupport.unpark(r);
+                    }
                 }
             }
         }
@@ -690,6 +728,7 @@ final class DriverHostProcess {
             case Message.IoDone d -> {
                 RemoteIrp irp = requests.remove(d.io());
                 if (irp != null) {
+                    directSpin.ended(System.nanoTime() - irp.sentNanos);
                     irp.file.readiness(d.readiness(), false);
                     irp.complete(new FxIoStatus(d.status(), d.information(), d.output()));
                 }

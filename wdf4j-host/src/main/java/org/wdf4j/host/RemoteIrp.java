@@ -9,6 +9,8 @@ final class RemoteIrp implements FxIrpEndpoint {
 
     final long io;
     final RemoteFile file;
+    /** When it was made, just before it was sent ({@link System#nanoTime()}): its answer's delay teaches direct waits. */
+    final long sentNanos = System.nanoTime();
     private final CompletableFuture<FxIoStatus> future = new CompletableFuture<>();
 
     RemoteIrp(long io, RemoteFile file) {

@@ -3,7 +3,7 @@ package org.wdf4j.host.isolation;
 /**
  * How long a waiting side spins next, learnt from how its recent waits ended, as the JVM's adaptive spinning learns
  * for a monitor: a wait whose message came within the longest spin (spinning served it, or would have) lengthens the
- * next spin, up to the longest; a wait that spinning did not serve, and that slept longer than the longest spin,
+ * next spin to at least twice that wait, up to the longest; a wait that spinning did not serve, and that slept longer than the longest spin,
  * halves it. So a busy channel spins and an idle one, or one on an overloaded machine where a spinner only keeps the
  * other side from running, soon sleeps at once. A spin of 0 learns back through the waits' lengths.
  *
@@ -35,7 +35,7 @@ public final class AdaptiveSpin {
     /** A wait ended after {@code waitedNanos}: its message came then (spinning, or after a sleep). */
     public void ended(long waitedNanos) {
         if (waitedNanos <= longest) {
-            next = Math.min(longest, Math.max(2 * next, longest / 16));
+            next = Math.min(longest, Math.max(Math.max(2 * next, 2 * waitedNanos), longest / 16));
         } else {
             next = next / 2 < longest / 64 ? 0 : next / 2;
         }

@@ -60,17 +60,40 @@ public final class Channel implements AutoCloseable {
     }
 
     /**
-     * Waits (spinning, then sleeping if {@code sleep}) until {@link #receive()} would find the start of a message, or
-     * the end, or until {@code stop} holds. Only the thread that may call {@link #receive()} calls it. On pipes it
-     * answers at once whether bytes are buffered or {@code sleep} (the receive then waits).
+     * Spins, at most {@code nanos}, until {@link #receive()} would find the start of a message, or the end, or until
+     * {@code stop} holds (asked every few dozen spins). Only the thread that may receive calls it. On pipes it answers
+     * at once whether bytes are buffered.
      *
      * @return whether a message (or the end) can be received
      */
-    public boolean awaitMessage(java.util.function.BooleanSupplier stop, boolean sleep) throws IOException {
+    public boolean spinForMessage(java.util.function.BooleanSupplier stop, long nanos) throws IOException {
         if (in.available() > 0) {
             return true;
         }
-        return ring != null ? ring.await(stop, sleep) : sleep;
+        return ring != null && ring.spin(stop, nanos);
+    }
+
+    /** Whether the channel lies in shared memory (and so offers the waits below without receiving). */
+    public boolean isShared() {
+        return ring != null;
+    }
+
+    /**
+     * Sleeps until something may be received, or {@code stop} holds (asked before sleeping), or a while has passed;
+     * any thread may call it, without receiving (shared memory only). See {@link SharedRing.Reader#sleep}.
+     */
+    public void sleep(java.util.function.BooleanSupplier stop) {
+        ring.sleep(stop);
+    }
+
+    /** Keeps the other side from waking a thread in {@link #sleep} (while another thread reads). */
+    public void holdWakes() {
+        ring.holdWakes();
+    }
+
+    /** Lets the other side wake a thread in {@link #sleep} again, and wakes it now if something came meanwhile. */
+    public void allowWakes() {
+        ring.allowWakes();
     }
 
     /** Whether bytes have come that nobody has received yet; asked by the thread that may receive. */

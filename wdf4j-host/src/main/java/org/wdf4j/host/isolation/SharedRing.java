@@ -88,8 +88,11 @@ public final class SharedRing {
     /** Marks the stream closed and wakes both sides: the reader reads what is left, then the end; the writer fails. */
     public void close() {
         INT.setVolatile(region, CLOSED, 1);
-        wake(READER_ASLEEP);
-        wake(WRITER_ASLEEP);
+        // Whatever the flags say (a reader may hold the writer's wakes back): every sleeper wakes and sees the end.
+        INT.setVolatile(region, READER_ASLEEP, 0);
+        INT.setVolatile(region, WRITER_ASLEEP, 0);
+        Futex.wake(region.asSlice(READER_ASLEEP, 4), Integer.MAX_VALUE);
+        Futex.wake(region.asSlice(WRITER_ASLEEP, 4), Integer.MAX_VALUE);
     }
 
     /** Whether {@link #close()} was called, on either side. */
@@ -123,35 +126,26 @@ public final class SharedRing {
     }
 
     /**
-     * Waits until {@code ready} holds: spins (at most {@code spin}'s next spin), then (if {@code sleep}) sleeps on
-     * {@code flag}. False when it did not: {@code stop} held first, the spin ended without sleeping, or the ring closed
-     * (or the peer died). A wait that may sleep teaches {@code spin} how long it took.
+     * Waits until {@code ready} holds: spins (at most {@code spin}'s next spin), then sleeps on {@code flag}. False when
+     * the ring closed (or the peer died) first. Teaches {@code spin} how long the wait took.
      */
-    private boolean await(BooleanSupplier ready, long flag, AdaptiveSpin spin, BooleanSupplier stop, boolean sleep) {
+    private boolean await(BooleanSupplier ready, long flag, AdaptiveSpin spin) {
         if (ready.getAsBoolean()) {
             return true;
         }
         long start = System.nanoTime();
-        long spinNanos = sleep ? spin.next() : spin.longest();
+        long spinNanos = spin.next();
         if (spinNanos > 0) {
             long deadline = start + spinNanos;
             do {
                 for (int i = 0; i < 64; i++) {
                     Thread.onSpinWait();
                     if (ready.getAsBoolean()) {
-                        if (sleep) {
-                            spin.ended(System.nanoTime() - start);
-                        }
+                        spin.ended(System.nanoTime() - start);
                         return true;
                     }
                 }
-                if (stop.getAsBoolean()) {
-                    return false;
-                }
             } while (System.nanoTime() - deadline < 0);
-        }
-        if (!sleep) {
-            return false;
         }
         MemorySegment word = region.asSlice(flag, 4);
         while (true) {
@@ -161,7 +155,7 @@ public final class SharedRing {
                 spin.ended(System.nanoTime() - start);
                 return true;
             }
-            if (isClosed() || stop.getAsBoolean()) {
+            if (isClosed()) {
                 INT.setVolatile(region, flag, 0);
                 return false;
             }
@@ -177,8 +171,6 @@ public final class SharedRing {
         }
     }
 
-    private static final BooleanSupplier NEVER = () -> false;
-
     /** The reading end of a ring. */
     public final class Reader extends InputStream {
 
@@ -189,15 +181,63 @@ public final class SharedRing {
         }
 
         /**
-         * Waits until there is something to read (or the end): spins for the ring's spin, then sleeps if
-         * {@code sleep}; gives up early when {@code stop} holds (asked between spins and before sleeping, never while
-         * asleep). Only the reading thread calls it.
+         * Spins, at most {@code nanos}, until there is something to read (or the end); gives up early when
+         * {@code stop} holds (asked every few dozen spins). Only the reading thread calls it.
          *
          * @return whether a read would now return without waiting
          */
-        public boolean await(BooleanSupplier stop, boolean sleep) {
+        public boolean spin(BooleanSupplier stop, long nanos) {
             long h = head;
-            return SharedRing.this.await(() -> tail() != h || isClosed(), READER_ASLEEP, readerSpin, stop, sleep);
+            BooleanSupplier ready = () -> tail() != h || isClosed();
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            long deadline = System.nanoTime() + nanos;
+            while (nanos > 0 && System.nanoTime() - deadline < 0) {
+                for (int i = 0; i < 64; i++) {
+                    Thread.onSpinWait();
+                    if (ready.getAsBoolean()) {
+                        return true;
+                    }
+                }
+                if (stop.getAsBoolean()) {
+                    return false;
+                }
+            }
+            return ready.getAsBoolean();
+        }
+
+        /**
+         * Sleeps until something is written after what has been read (or the ring closes), or {@code stop} holds
+         * (asked once, before sleeping), or {@link #SLEEP_NANOS} passed; reads nothing, so a thread that does not read
+         * may call it (one at a time), while another reads. May return early: the caller looks again.
+         */
+        public void sleep(BooleanSupplier stop) {
+            long h = head();
+            INT.setVolatile(region, READER_ASLEEP, 1);
+            if (tail() != h || isClosed() || stop.getAsBoolean()) {
+                INT.setVolatile(region, READER_ASLEEP, 0);
+                return;
+            }
+            Futex.await(region.asSlice(READER_ASLEEP, 4), 1, SLEEP_NANOS);
+            boolean woken = (int) INT.getVolatile(region, READER_ASLEEP) == 0;
+            INT.setVolatile(region, READER_ASLEEP, 0);
+            if (!woken && tail() == head() && !isClosed() && !peerAlive.getAsBoolean()) {
+                close(); // the peer died without closing
+            }
+        }
+
+        /** Keeps the writer from waking a thread in {@link #sleep} (the caller reads meanwhile). */
+        public void holdWakes() {
+            INT.setVolatile(region, READER_ASLEEP, 0);
+        }
+
+        /** Lets the writer wake a thread in {@link #sleep} again; wakes it now if something is there to read. */
+        public void allowWakes() {
+            INT.setVolatile(region, READER_ASLEEP, 1);
+            if (tail() != head() || isClosed()) {
+                wake(READER_ASLEEP);
+            }
         }
 
         @Override
@@ -213,7 +253,7 @@ public final class SharedRing {
                 return 0;
             }
             long h = head;
-            if (!SharedRing.this.await(() -> tail() != h, READER_ASLEEP, readerSpin, NEVER, true)) {
+            if (!SharedRing.this.await(() -> tail() != h, READER_ASLEEP, readerSpin)) {
                 if (tail() == h) {
                     return -1;
                 }
@@ -262,7 +302,7 @@ public final class SharedRing {
                     throw new IOException("the driver-host channel is closed");
                 }
                 long t = tail;
-                if (!SharedRing.this.await(() -> t - head() < capacity, WRITER_ASLEEP, writerSpin, NEVER, true)) {
+                if (!SharedRing.this.await(() -> t - head() < capacity, WRITER_ASLEEP, writerSpin)) {
                     throw new IOException("the driver-host channel is closed");
                 }
                 int free = (int) (capacity - (t - head()));

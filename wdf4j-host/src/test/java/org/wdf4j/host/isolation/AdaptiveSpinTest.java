@@ -27,13 +27,20 @@ class AdaptiveSpinTest {
             spin.ended(1_000_000);
         }
         assertThat(spin.next()).as("below a 64th of the longest: none").isZero();
-        spin.ended(5_000);
-        assertThat(spin.next()).as("a quick answer after a sleep: a 16th").isEqualTo(LONGEST / 16);
-        spin.ended(5_000);
-        spin.ended(5_000);
-        spin.ended(5_000);
-        spin.ended(5_000);
+        spin.ended(1_000);
+        assertThat(spin.next()).as("a quick answer after a sleep: a 16th at least").isEqualTo(LONGEST / 16);
+        spin.ended(0);
+        spin.ended(0);
+        spin.ended(0);
+        spin.ended(0);
         assertThat(spin.next()).isEqualTo(LONGEST);
+        spin.ended(1_000_000);
+        for (int i = 0; i < 6; i++) {
+            spin.ended(1_000_000);
+        }
+        assertThat(spin.next()).isZero();
+        spin.ended(20_000);
+        assertThat(spin.next()).as("at least twice the wait that spinning would have served").isEqualTo(40_000);
     }
 
     @Test

@@ -131,15 +131,35 @@ class SharedRingTest {
     }
 
     @Test
-    void awaitGivesUpWhenAskedAndAnswersAtOnceWhenThereIsSomethingToRead() throws Exception {
+    void spinGivesUpWhenAskedOrAtItsEndAndAnswersAtOnceWhenThereIsSomethingToRead() throws Exception {
         try (Arena arena = Arena.ofShared()) {
             SharedRing ring = ring(arena, 20_000, () -> true);
             SharedRing.Reader in = ring.reader();
-            assertThat(in.await(() -> true, true)).as("stop holds: no sleep").isFalse();
-            assertThat(in.await(() -> false, false)).as("the spin ends").isFalse();
+            assertThat(in.spin(() -> true, 1_000_000_000L)).as("stop holds").isFalse();
+            assertThat(in.spin(() -> false, 20_000)).as("the spin ends").isFalse();
             ring.writer().write(7);
-            assertThat(in.await(() -> true, false)).isTrue();
+            assertThat(in.spin(() -> true, 0)).isTrue();
             assertThat(in.read()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aSleeperIsWokenByAWriteUnlessWakesAreHeldAndThenWhenTheyAreAllowedAgain() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            SharedRing ring = ring(arena, 0, () -> true);
+            SharedRing.Reader in = ring.reader();
+            CountDownLatch woke = new CountDownLatch(1);
+            Thread sleeper = Thread.ofPlatform().start(() -> {
+                in.sleep(() -> false);
+                woke.countDown();
+            });
+            org.awaitility.Awaitility.await().until(() -> sleeper.getState() == Thread.State.RUNNABLE
+                    || sleeper.getState() == Thread.State.TERMINATED);
+            in.holdWakes();
+            ring.writer().write(1); // held: the writer does not wake it (it would sleep up to SLEEP_NANOS)
+            in.allowWakes(); // something is there: woken now
+            assertThat(woke.await(SharedRing.SLEEP_NANOS / 2, TimeUnit.NANOSECONDS)).isTrue();
+            assertThat(in.read()).isEqualTo(1);
         }
     }
 }
