@@ -121,10 +121,12 @@ final class DriverHostMain {
             SharedChannelFile shared = SharedChannelFile.map(Path.of(args[1]), Long.parseLong(args[2]),
                     () -> parent != null && parent.isAlive());
             channel = shared.driverHostEnd();
-            // The host's end is the end of its pipe to this process's standard input: then nobody is served.
+            // The host's end is the end of its pipe to this process's standard input: then nobody is served. The
+            // descriptor itself, not System.in, which a driver may replace.
+            FileInputStream standardIn = new FileInputStream(FileDescriptor.in);
             Thread watch = new Thread(() -> {
                 try {
-                    while (System.in.read() >= 0) {
+                    while (standardIn.read() >= 0) {
                         // the host writes nothing here
                     }
                 } catch (IOException ignored) {
