@@ -1,5 +1,6 @@
 package org.wdf4j.framework.trace;
 
+import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * <p>Loggers: {@code org.wdf4j.driver} (driver lifecycle), {@code org.wdf4j.object} (object
  * cleanup and destroy), {@code org.wdf4j.verifier} (violations, bug checks, leaks),
  * {@code org.wdf4j.dbgprint} (the drivers' own trace lines).
+ *
+ * <p>No JFR event is made while the JVM's Flight Recorder has not been initialized (no recording was ever started,
+ * {@link FlightRecorder#isInitialized()}): nothing could record it, and the first event class would load JFR's
+ * machinery, about 70 ms of a driver host's start (BENCHMARKS.md, section 8.4). A recording started later, by
+ * {@code -XX:StartFlightRecording}, {@code jcmd JFR.start} or the API, initializes it, and the events follow.
  */
 public final class Trace {
 
@@ -22,12 +28,20 @@ public final class Trace {
     private Trace() {
     }
 
+    /** Whether a JFR event could be recorded at all: the Flight Recorder was initialized. */
+    private static boolean flightRecorder() {
+        return FlightRecorder.isInitialized();
+    }
+
     public static void driverEntryCalled(String driver, String registryPath) {
         DRIVER.info("[{}] DriverEntry({})", driver, registryPath);
     }
 
     public static void driverEntryReturned(String driver, String registryPath, String status) {
         DRIVER.info("[{}] DriverEntry returned {}", driver, status);
+        if (!flightRecorder()) {
+            return;
+        }
         DriverEntryEvent e = new DriverEntryEvent();
         if (e.isEnabled()) {
             e.driver = driver;
@@ -39,6 +53,9 @@ public final class Trace {
 
     public static void driverUnload(String driver, String outcome) {
         DRIVER.info("[{}] EvtDriverUnload: {}", driver, outcome);
+        if (!flightRecorder()) {
+            return;
+        }
         DriverUnloadEvent e = new DriverUnloadEvent();
         if (e.isEnabled()) {
             e.driver = driver;
@@ -57,16 +74,25 @@ public final class Trace {
      * a million-object tree costs nothing extra when nobody looks.
      */
     public static boolean objectEventsEnabled() {
-        return CLEANUP_PROBE.isEnabled() || DESTROY_PROBE.isEnabled() || OBJECT.isDebugEnabled();
+        return OBJECT.isDebugEnabled() || flightRecorder() && Probes.objectEventsRecorded();
     }
 
-    /** Never committed: asked only whether their event type is being recorded. */
-    private static final ObjectCleanupEvent CLEANUP_PROBE = new ObjectCleanupEvent();
-    private static final ObjectDestroyEvent DESTROY_PROBE = new ObjectDestroyEvent();
+    /** Never committed: asked only whether their event type is being recorded; made once JFR is initialized. */
+    private static final class Probes {
+        private static final ObjectCleanupEvent CLEANUP = new ObjectCleanupEvent();
+        private static final ObjectDestroyEvent DESTROY = new ObjectDestroyEvent();
+
+        static boolean objectEventsRecorded() {
+            return CLEANUP.isEnabled() || DESTROY.isEnabled();
+        }
+    }
 
     public static void objectCleanup(String driver, Object object, int callbacks) {
         if (OBJECT.isDebugEnabled()) {
             OBJECT.debug("[{}] cleanup {} ({} callbacks)", driver, object, callbacks);
+        }
+        if (!flightRecorder()) {
+            return;
         }
         ObjectCleanupEvent e = new ObjectCleanupEvent();
         if (e.isEnabled()) {
@@ -81,6 +107,9 @@ public final class Trace {
         if (OBJECT.isDebugEnabled()) {
             OBJECT.debug("[{}] destroy {} ({} callbacks)", driver, object, callbacks);
         }
+        if (!flightRecorder()) {
+            return;
+        }
         ObjectDestroyEvent e = new ObjectDestroyEvent();
         if (e.isEnabled()) {
             e.driver = driver;
@@ -92,6 +121,9 @@ public final class Trace {
 
     public static void bugCheck(String driver, String subCode, String message, String stack) {
         VERIFIER.error("[{}] bug check {}: {}\n{}", driver, subCode, message, stack);
+        if (!flightRecorder()) {
+            return;
+        }
         BugCheckEvent e = new BugCheckEvent();
         if (e.isEnabled()) {
             e.driver = driver;
@@ -104,6 +136,9 @@ public final class Trace {
     public static void violation(String driver, String rule, String object, String message, String stack) {
         VERIFIER.warn("[{}] {}{}: {}{}", driver, rule, object.isEmpty() ? "" : " on " + object, message,
                 stack.isEmpty() ? "" : "\n" + stack);
+        if (!flightRecorder()) {
+            return;
+        }
         VerifierViolationEvent e = new VerifierViolationEvent();
         if (e.isEnabled()) {
             e.driver = driver;
@@ -121,6 +156,9 @@ public final class Trace {
     public static void leak(String driver, String kind, String description, String allocatedAt) {
         VERIFIER.warn("[{}] leaked {}: {}{}", driver, kind, description,
                 allocatedAt.isEmpty() ? "" : "\n  allocated at:\n" + allocatedAt);
+        if (!flightRecorder()) {
+            return;
+        }
         LeakEvent e = new LeakEvent();
         if (e.isEnabled()) {
             e.driver = driver;
