@@ -60,6 +60,11 @@ final class DriverHostProcess {
             "-Xlog:disable", "-Xlog:all=warning:stderr",
             // Gives an idle driver host's freed native memory back (about 6 MB, BENCHMARKS section 8.3).
             "-XX:TrimNativeHeapInterval=1000",
+            // The class-data archives mapped where they were made, not relocated: relocating writes every page it
+            // touches, which then stops being the file's (shared by every driver host) and becomes the process's own
+            // (about 10 MB, BENCHMARKS section 8.5). Address randomization of the JDK's class metadata protects
+            // nothing in a process whose drivers have native access anyway.
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
             // Log lines to standard error without logback's start (about 200 ms of CPU and 5 MB, section 8).
             "-Dslf4j.provider=org.wdf4j.host.logging.DriverHostLogProvider",
             // The JVM's own messages (an OutOfMemoryError's exit, a crash's summary) go to standard error, which the
