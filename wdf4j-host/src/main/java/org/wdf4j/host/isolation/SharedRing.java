@@ -20,7 +20,9 @@ import java.util.function.BooleanSupplier;
  * <pre>
  *   0  tail          long  bytes the writer has published, ever (only the writer stores it)
  *  64  head          long  bytes the reader has consumed, ever (only the reader stores it)
- * 128  readerAsleep  int   futex word: 1 while the reader sleeps or is about to (stored by both)
+ * 128  readerAsleep  int   futex word: 1 while a reading-side thread sleeps or is about to, and wants the writer to
+ *                          wake it (stored by both; a thread that reads sets 0 to hold back the wakes of another that
+ *                          sleeps in Reader.sleep, and 1 again when it is done: holdWakes, allowWakes)
  * 192  writerAsleep  int   futex word: 1 while the writer waits for space (stored by both)
  * 256  closed        int   1 once either side closed the stream, or its process ended (never reset)
  * 320  data          capacity bytes, a power of two; byte n of the stream is at data[n mod capacity]
@@ -33,7 +35,9 @@ import java.util.function.BooleanSupplier;
  * {@link Futex#wake}, so a sleeper that has not yet called {@link Futex#await} returns from it at once.
  *
  * <p>Sleeps are bounded ({@link #SLEEP_NANOS}): a side that wakes without progress asks {@code peerAlive}, so the end
- * of the other process is seen even if nothing closed the ring.
+ * of the other process is seen even if nothing closed the ring; {@link #close()} wakes every sleeper whatever the
+ * flags say. The reading side may be several threads taking turns (the caller serializes them: a thread reads only
+ * while it holds the caller's read role), one of which may sleep in {@link Reader#sleep} without reading.
  */
 public final class SharedRing {
 
