@@ -186,10 +186,7 @@ final class DriverHostProcess {
                     return p == null || p.isAlive();
                 });
             } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(blackbox);
-                if (channelFile != null) {
-                    Files.deleteIfExists(channelFile);
-                }
+                deleteFiles(blackbox, channelFile);
                 throw e;
             }
         }
@@ -219,10 +216,7 @@ final class DriverHostProcess {
             process = builder.start();
             started.set(process);
         } catch (IOException e) {
-            Files.deleteIfExists(blackbox);
-            if (channelFile != null) {
-                Files.deleteIfExists(channelFile);
-            }
+            deleteFiles(blackbox, channelFile);
             throw e;
         }
         DriverHostProcess host = new DriverHostProcess(process, pool, blackbox, timeout, shared, transport.spinNanos());
@@ -258,6 +252,15 @@ final class DriverHostProcess {
         }
         LOG.info("driver host {} started", host.pid);
         return host;
+    }
+
+    /** Deletes a start's files (a null is no file) when the start fails. */
+    private static void deleteFiles(Path... files) throws IOException {
+        for (Path f : files) {
+            if (f != null) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     long pid() {

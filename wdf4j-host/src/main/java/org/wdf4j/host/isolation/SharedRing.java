@@ -138,18 +138,9 @@ public final class SharedRing {
             return true;
         }
         long start = System.nanoTime();
-        long spinNanos = spin.next();
-        if (spinNanos > 0) {
-            long deadline = start + spinNanos;
-            do {
-                for (int i = 0; i < 64; i++) {
-                    Thread.onSpinWait();
-                    if (ready.getAsBoolean()) {
-                        spin.ended(System.nanoTime() - start);
-                        return true;
-                    }
-                }
-            } while (System.nanoTime() - deadline < 0);
+        if (spinUntil(ready, NEVER, spin.next())) {
+            spin.ended(System.nanoTime() - start);
+            return true;
         }
         MemorySegment word = region.asSlice(flag, 4);
         while (true) {
@@ -175,6 +166,31 @@ public final class SharedRing {
         }
     }
 
+    private static final BooleanSupplier NEVER = () -> false;
+
+    /**
+     * Spins, at most {@code nanos}, until {@code ready} holds; gives up early when {@code stop} holds (asked every few
+     * dozen spins). Answers whether {@code ready} holds.
+     */
+    private static boolean spinUntil(BooleanSupplier ready, BooleanSupplier stop, long nanos) {
+        if (ready.getAsBoolean()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + nanos;
+        while (nanos > 0 && System.nanoTime() - deadline < 0) {
+            for (int i = 0; i < 64; i++) {
+                Thread.onSpinWait();
+                if (ready.getAsBoolean()) {
+                    return true;
+                }
+            }
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+        }
+        return ready.getAsBoolean();
+    }
+
     /** The reading end of a ring. */
     public final class Reader extends InputStream {
 
@@ -192,23 +208,7 @@ public final class SharedRing {
          */
         public boolean spin(BooleanSupplier stop, long nanos) {
             long h = head;
-            BooleanSupplier ready = () -> tail() != h || isClosed();
-            if (ready.getAsBoolean()) {
-                return true;
-            }
-            long deadline = System.nanoTime() + nanos;
-            while (nanos > 0 && System.nanoTime() - deadline < 0) {
-                for (int i = 0; i < 64; i++) {
-                    Thread.onSpinWait();
-                    if (ready.getAsBoolean()) {
-                        return true;
-                    }
-                }
-                if (stop.getAsBoolean()) {
-                    return false;
-                }
-            }
-            return ready.getAsBoolean();
+            return spinUntil(() -> tail() != h || isClosed(), stop, nanos);
         }
 
         /**
