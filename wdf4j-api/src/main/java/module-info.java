@@ -1,7 +1,7 @@
 /**
  * The wdf4j API: what a driver compiles against, and all of wdf4j a driver can reach (rule H9 of the hosting rules).
  *
- * <p>Drivers are in unnamed modules (each driver's class loader has its own), so they read this module and see
+ * <p>Each driver is a named module of its own, which the host makes read this module, so drivers see
  * exactly its unqualified exports. The function table that binds the API to the framework ({@code org.wdf4j.spi}) is
  * exported to the framework only, which implements it: a driver cannot link against it, call it by reflection or
  * look it up. No package is open: a driver cannot {@code setAccessible} its way into the API's private state either.

@@ -2,7 +2,7 @@
  * The wdf4j framework: the implementation of the API (rule H9 of the hosting rules).
  *
  * <p>It binds to the API as the provider of its function table, and exports its packages to the host only: a driver
- * (an unnamed module) holds framework objects, but cannot call their classes' other public methods, read or write
+ * (a named module of its own, which the host defines) holds framework objects, but cannot call their classes' other public methods, read or write
  * their fields, or make a private lookup in them, by reflection or method handles. No package is open. JFR makes
  * the event classes of {@code org.wdf4j.framework.trace} accessible to itself when they are registered.
  *

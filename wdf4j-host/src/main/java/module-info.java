@@ -4,7 +4,7 @@
  *
  * <p>Exported, for embedders: {@code org.wdf4j.host} ({@code DriverHost} and what it answers) and
  * {@code org.wdf4j.host.client} (the Win32-shaped client API). Nothing is open except the command-line package, to
- * picocli, which sets the commands' option fields by reflection. A driver in the host's JVM (an unnamed module) can
+ * picocli, which sets the commands' option fields by reflection. A driver in the host's JVM (a named module of its own, DriverModule) can
  * therefore reach only the public types and members of those two packages, and only by reflection (its class loader
  * does not show it the host's classes); the rest of the host, and the framework, are closed to it.
  *
@@ -16,8 +16,7 @@
  * <p>The embedding API's signatures use a few framework types ({@code VerifierSettings}, {@code FxDriverState},
  * {@code Finding}, {@code JournalEntry}), which the framework exports to this module only, so that drivers cannot
  * reach the framework: an embedder on the class path sees them, one in a named module of its own needs
- * {@code --add-exports org.wdf4j.framework/org.wdf4j.framework=ITS.MODULE} (never {@code ALL-UNNAMED}: drivers are
- * unnamed). A few members name the host's own unexported types too ({@code DeviceFileSecurity}, {@code FuseSession}),
+ * {@code --add-exports org.wdf4j.framework/org.wdf4j.framework=ITS.MODULE} (never to a driver's module). A few members name the host's own unexported types too ({@code DeviceFileSecurity}, {@code FuseSession}),
  * usable inside the host only. javac's {@code exports} lint, which warns of each, is off for this module
  * ({@code wdf4j-host/pom.xml}).
  */

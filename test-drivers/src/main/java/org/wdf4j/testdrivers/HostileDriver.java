@@ -11,6 +11,7 @@ import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.device.WdfDevice;
 import org.wdf4j.device.WdfDeviceInit;
+import org.wdf4j.device.WdfFileObjectConfig;
 import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
@@ -31,7 +32,8 @@ import org.wdf4j.object.WdfObjectAttributes;
  * {@link #BOUND_MS}, so that no test leaves a thread spinning forever.
  *
  * <p>Places: {@code entry} (DriverEntry), {@code unload} (EvtDriverUnload), {@code read} (EvtIoRead of its devices,
- * hardware ID {@code ROOT\HOSTILE}, interface {@link #GUID_HOSTILE}; writes complete at once). Before the attack it
+ * hardware ID {@code ROOT\HOSTILE}, interface {@link #GUID_HOSTILE}; writes complete at once), {@code cleanup} and
+ * {@code close} (EvtFileCleanup and EvtFileClose of an open of one of its devices). Before the attack it
  * prints {@code attacking ATTACK in PLACE}.
  */
 public final class HostileDriver implements DriverEntry {
@@ -72,6 +74,17 @@ public final class HostileDriver implements DriverEntry {
     }
 
     static NtStatus deviceAdd(WdfDriver driver, WdfDeviceInit init) {
+        init.setFileObjectConfig(WdfFileObjectConfig.init(null,
+                file -> {
+                    if (place.equals("close")) {
+                        attack();
+                    }
+                },
+                file -> {
+                    if (place.equals("cleanup")) {
+                        attack();
+                    }
+                }), WdfObjectAttributes.NONE);
         NtResult<WdfDevice> device = WdfDevice.create(init, WdfObjectAttributes.NONE);
         if (!device.isSuccess()) {
             return device.status();

@@ -48,6 +48,10 @@ import org.wdf4j.driver.WdfDriverConfig;
  * call only);</li>
  * <li>{@code unsafe}: {@code sun.misc.Unsafe.objectFieldOffset} of the driver object's private field, to read it
  * without reflection's checks (UnsupportedOperationException: Unsafe memory access is denied);</li>
+ * <li>{@code otherdriver}: find another driver's class loader (the context class loader of one of its framework
+ * threads), read its entry class's name from its manifest, load that class and {@code setAccessible} its constructor
+ * (InaccessibleObjectException: each driver is a named module of its own that opens nothing);</li>
+ * <li>{@code otherlookup}: the same, then {@code MethodHandles.privateLookupIn} that class (IllegalAccessException);</li>
  * <li>{@code agent}: load a Java agent into the host's JVM through the platform MBean server
  * ({@code DiagnosticCommand}'s {@code jvmtiAgentLoad}); its {@code Instrumentation} could open any module. The JVM
  * answers with a message, not an exception: the driver throws IllegalStateException with it ("Dynamic agent loading
@@ -138,9 +142,43 @@ public final class ReflectionPeekDriver implements DriverEntry {
                         .invoke(unsafe, driverObjectClass.getDeclaredField("globals"));
                 yield "offset of the driver object's globals: " + offset;
             }
+            case "otherdriver" -> {
+                Class<?> other = anotherDriversEntryClass();
+                other.getDeclaredConstructor().setAccessible(true);
+                yield "made " + other.getName() + "'s constructor accessible";
+            }
+            case "otherlookup" -> "private lookup " + MethodHandles.privateLookupIn(anotherDriversEntryClass(),
+                    MethodHandles.lookup());
             case "agent" -> loadAgent();
             default -> throw new IllegalArgumentException("no attack named " + attack);
         };
+    }
+
+    /**
+     * The entry class of another driver in the same JVM, found through the context class loader of one of its threads
+     * (a driver's framework threads have its loader as theirs) and the manifest of its JAR.
+     */
+    private Class<?> anotherDriversEntryClass() throws IOException, ClassNotFoundException {
+        ClassLoader own = getClass().getClassLoader();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            ClassLoader loader = thread.getContextClassLoader();
+            if (loader == null || loader == own || loader.getName() == null
+                    || !loader.getName().startsWith("wdf4j-driver:")) {
+                continue;
+            }
+            var manifests = loader.getResources("META-INF/MANIFEST.MF");
+            while (manifests.hasMoreElements()) {
+                try (InputStream in = manifests.nextElement().openStream()) {
+                    String entry = new Manifest(in).getMainAttributes().getValue("Wdf4j-Driver-Entry");
+                    if (entry != null) {
+                        Class<?> type = Class.forName(entry.strip(), false, loader);
+                        DbgPrint.print("found %s of %s, in %s", type.getName(), loader.getName(), type.getModule());
+                        return type;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no other driver's thread found");
     }
 
     /** Writes a JAR with {@link ReflectionPeekAgent} and asks the JVM, through the MBean server, to load it. */

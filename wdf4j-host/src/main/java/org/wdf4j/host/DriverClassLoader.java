@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.zip.ZipFile;
 import org.wdf4j.driver.DriverEntry;
 
@@ -33,6 +32,9 @@ import org.wdf4j.driver.DriverEntry;
  * host ({@link DriverCodeGuard}, rule H9). A driver-host process that runs one pool of drivers, where an exit must
  * end that process, turns it off. Either way a class keeps the JAR it came from as its code source, and resources
  * are found as by any {@link URLClassLoader}.
+ *
+ * <p>Every class it defines is in the driver's own named module ({@link DriverModule}), which is defined to it by
+ * {@link #open} before any class: no other driver can reach into the driver's classes by reflection (H9).
  */
 final class DriverClassLoader extends URLClassLoader {
 
@@ -53,17 +55,38 @@ final class DriverClassLoader extends URLClassLoader {
     private boolean closed;
     /** Rewrites the classes as they are defined; null when the guard is off. Immutable, safe for concurrent use. */
     private final DriverCodeGuard guard;
-
-    /** A loader with the code guard on. */
-    DriverClassLoader(String driverName, Path jar) throws MalformedURLException {
-        this(driverName, jar, true);
-    }
+    /**
+     * The driver's module ({@link DriverModule}): set by {@link #open} before the loader is published, never changed;
+     * every package of the driver's JARs is in it, so the loader defines no package of its own.
+     */
+    private Module module;
 
     /**
+     * The driver's loader, with its module defined ({@link DriverModule}) before any class of it is.
+     *
      * @param guardCode whether the driver's classes are rewritten so that it cannot end the process it runs in (on
      *     for drivers in the host's own JVM; off in a driver-host process, where an exit is to end that process)
+     * @param nativeAccess whether the driver's module may call native code (in a driver host only)
+     * @throws DriverPackageException when the JAR cannot be read or holds what a module cannot
      */
-    DriverClassLoader(String driverName, Path jar, boolean guardCode) throws MalformedURLException {
+    static DriverClassLoader open(DriverPackage pkg, boolean guardCode, boolean nativeAccess)
+            throws DriverPackageException {
+        DriverClassLoader loader;
+        try {
+            loader = new DriverClassLoader(pkg.name(), pkg.jar(), guardCode);
+        } catch (MalformedURLException e) {
+            throw new DriverPackageException("cannot open " + pkg.jar() + ": " + e.getMessage(), e);
+        }
+        try {
+            loader.module = DriverModule.define(pkg, loader, nativeAccess);
+            return loader;
+        } catch (DriverPackageException | RuntimeException e) {
+            LocalDriverRuntime.closeQuietly(loader);
+            throw e;
+        }
+    }
+
+    private DriverClassLoader(String driverName, Path jar, boolean guardCode) throws MalformedURLException {
         super("wdf4j-driver:" + driverName, new URL[] {jar.toUri().toURL()}, ApiOnlyClassLoader.INSTANCE);
         this.guard = !guardCode ? null : new DriverCodeGuard(
                 ClassHierarchyResolver.ofResourceParsing(this::driverClassFile)
@@ -72,22 +95,23 @@ final class DriverClassLoader extends URLClassLoader {
                         .cached());
     }
 
+    /** The driver's module, which every class this loader defines belongs to. */
+    Module module() {
+        return module;
+    }
+
     /** Whether this loader rewrites the driver's classes (H9). */
     boolean guardsCode() {
         return guard != null;
     }
 
     /**
-     * Defines a class of the driver's package. With the guard on it is found as {@link URLClassLoader} finds it (in
-     * the JAR, then in the JARs of its manifest's Class-Path), rewritten by {@link DriverCodeGuard}, and defined with
-     * the JAR it came from as its code source (and the entry's signers); with the guard off, as {@link URLClassLoader}
-     * does.
+     * Defines a class of the driver's package, found as {@link URLClassLoader} finds it (in the JAR, then in the JARs
+     * of its manifest's Class-Path), rewritten by {@link DriverCodeGuard} when the guard is on, and defined, in the
+     * driver's module, with the JAR it came from as its code source (and the entry's signers).
      */
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        if (guard == null) {
-            return super.findClass(name);
-        }
         ClassBytes found;
         try {
             found = read(name.replace('.', '/').concat(".class"));
@@ -97,9 +121,27 @@ final class DriverClassLoader extends URLClassLoader {
         if (found == null) {
             throw new ClassNotFoundException(name);
         }
-        definePackageOf(name, found);
-        byte[] guarded = guard.guard(name, found.bytes());
-        return defineClass(name, guarded, 0, guarded.length, new CodeSource(found.codeBase(), found.signers()));
+        byte[] bytes = guard == null ? found.bytes() : guard.guard(name, found.bytes());
+        return defineClass(name, bytes, 0, bytes.length, new CodeSource(found.codeBase(), found.signers()));
+    }
+
+    /** A class of the driver's module, for {@link Class#forName(Module, String)}; null for another module's. */
+    @Override
+    protected Class<?> findClass(String moduleName, String name) {
+        if (moduleName != null && !moduleName.equals(module.getName())) {
+            return null;
+        }
+        try {
+            return findClass(name);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** A resource of the driver's module ({@link Module#getResourceAsStream} asks for them so); null for another's. */
+    @Override
+    protected URL findResource(String moduleName, String name) throws IOException {
+        return moduleName == null || moduleName.equals(module.getName()) ? findResource(name) : null;
     }
 
     /**
@@ -107,9 +149,8 @@ final class DriverClassLoader extends URLClassLoader {
      *
      * @param codeBase the JAR (or directory) it was found in
      * @param signers its JAR entry's signers, or null
-     * @param manifest the manifest of its JAR, or null
      */
-    private record ClassBytes(byte[] bytes, URL codeBase, CodeSigner[] signers, Manifest manifest) {
+    private record ClassBytes(byte[] bytes, URL codeBase, CodeSigner[] signers) {
     }
 
     /** The class file at {@code path}, where {@link #findResource} finds it; null when it does not. */
@@ -131,7 +172,7 @@ final class DriverClassLoader extends URLClassLoader {
             try (InputStream in = jar.getInputStream(entry)) {
                 bytes = in.readAllBytes();
             }
-            return new ClassBytes(bytes, jarUrl, entry.getCodeSigners(), jar.getManifest()); // signers: known once read
+            return new ClassBytes(bytes, jarUrl, entry.getCodeSigners()); // signers: known once read
         }
         // A directory, or a JAR that is not a local file, on the Class-Path: read without caching anything.
         URLConnection connection = url.openConnection();
@@ -141,7 +182,7 @@ final class DriverClassLoader extends URLClassLoader {
             bytes = in.readAllBytes();
         }
         String base = separator > 0 ? spec.substring("jar:".length(), separator) : spec.substring(0, spec.length() - path.length());
-        return new ClassBytes(bytes, new URI(base).toURL(), null, null);
+        return new ClassBytes(bytes, new URI(base).toURL(), null);
     }
 
     /** The JAR at {@code jarUrl} (a file URL), opened once for the life of this loader. */
@@ -156,27 +197,6 @@ final class DriverClassLoader extends URLClassLoader {
                 jars.put(jarUrl.toString(), jar);
             }
             return jar;
-        }
-    }
-
-    /** Defines the class's package, with its JAR manifest's attributes, as {@link URLClassLoader} would. */
-    private void definePackageOf(String className, ClassBytes found) {
-        int dot = className.lastIndexOf('.');
-        if (dot < 0) {
-            return;
-        }
-        String pkg = className.substring(0, dot);
-        if (getDefinedPackage(pkg) != null) {
-            return;
-        }
-        try {
-            if (found.manifest() != null) {
-                definePackage(pkg, found.manifest(), found.codeBase());
-            } else {
-                definePackage(pkg, null, null, null, null, null, null, null);
-            }
-        } catch (IllegalArgumentException definedMeanwhile) {
-            // another thread defined it first (parallel loading): that package is the one
         }
     }
 

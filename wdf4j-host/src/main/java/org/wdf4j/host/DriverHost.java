@@ -185,12 +185,7 @@ public final class DriverHost implements AutoCloseable {
     /** Creates the driver's loader and globals; only the returned driver references them. */
     private HostedDriver load(DriverPackage driverPackage, VerifierSettings verifier) throws DriverPackageException {
         String name = driverPackage.name();
-        DriverClassLoader loader;
-        try {
-            loader = new DriverClassLoader(name, driverPackage.jar());
-        } catch (IOException e) {
-            throw new DriverPackageException("cannot open " + driverPackage.jar() + ": " + e.getMessage(), e);
-        }
+        DriverClassLoader loader = DriverClassLoader.open(driverPackage, true, false); // no native access in the host
         DriverEntry entry;
         JvmState before = JvmState.capture(); // before any code of the driver runs (its static initializers)
         try {

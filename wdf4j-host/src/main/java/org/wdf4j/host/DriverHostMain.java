@@ -207,9 +207,13 @@ final class DriverHostMain {
             case Message.Open o -> onControl(driverOf(devices.get(o.device())), () -> open(o));
             case Message.CloseFile c -> closer.execute(() -> {
                 FxFileHandle f = files.remove(c.file());
-                if (f != null) {
-                    filesOfDevice.values().forEach(ofDevice -> ofDevice.remove(c.file())); // no id for a deleted device
-                    f.close();
+                try {
+                    if (f != null) {
+                        filesOfDevice.values().forEach(ofDevice -> ofDevice.remove(c.file())); // no id for a deleted device
+                        f.close();
+                    }
+                } finally {
+                    send(new Message.CloseDone(c.file())); // the host times the close (H7)
                 }
             });
             default -> System.err.println("wdf4j driver host: unexpected message from the host: " + m);
@@ -253,7 +257,8 @@ final class DriverHostMain {
         String loadError = null;
         try {
             DriverPackage pkg = DriverPackage.of(Path.of(l.jar()), l.entryClass(), l.name(), DriverPackage.FRAMEWORK_VERSION);
-            DriverClassLoader loader = new DriverClassLoader(l.name(), pkg.jar());
+            // A driver host gives its drivers native access: whatever they do ends only this process (H4).
+            DriverClassLoader loader = DriverClassLoader.open(pkg, true, true);
             DriverEntry entry;
             JvmState before = JvmState.capture(); // before any code of the driver runs (its static initializers)
             try {
@@ -268,7 +273,7 @@ final class DriverHostMain {
             globals.setDeviceListener(new Forwarder());
             drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before));
             driverNumbers.put(l.name(), driver);
-        } catch (DriverPackageException | IOException | RuntimeException e) {
+        } catch (DriverPackageException | RuntimeException e) {
             loadError = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         send(new Message.LoadDone(l.call(), loadError));

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +132,8 @@ final class DriverHostProcess {
     private final Map<Integer, RemoteDevice> devices = new ConcurrentHashMap<>();
     /** The opens of its devices, by the driver host's number. */
     private final Map<Integer, RemoteFile> files = new ConcurrentHashMap<>();
+    /** Opens closed and not yet answered by {@link Message.CloseDone}, by the driver host's number (H7's watch). */
+    private final Map<Integer, RemoteFile> closing = new ConcurrentHashMap<>();
     /** Requests in flight, by I/O number. */
     private final Map<Long, RemoteIrp> requests = new ConcurrentHashMap<>();
     private final AtomicLong nextIo = new AtomicLong(1);
@@ -419,23 +422,26 @@ final class DriverHostProcess {
     }
 
     /**
-     * H7: a cancel must complete its request within the host process timeout, extended while the driver makes
-     * progress; a driver host whose request outlives it is ended as hung.
+     * H7: an operation sent without a call (a cancel, a close) must be done within the host process timeout, extended
+     * while the driver makes progress; a driver host that outlives it with the operation outstanding is ended as hung.
+     *
+     * @param what the operation, and what it failed to do, for the cause: "the cancel of ... did not complete it"
+     * @param outstanding whether the operation is still not done
+     * @param sinceNanos when the period began: the operation was sent, or the driver last made progress
      */
-    private void watchCancel(RemoteIrp irp, long sentNanos) {
-        IsolatedDriverRuntime driver = irp.file.device.runtime;
+    private void watch(String what, IsolatedDriverRuntime driver, BooleanSupplier outstanding, long sinceNanos) {
         Duration timeout = driver == null ? READY_TIMEOUT : driver.callTimeout();
         WATCHDOG.schedule(() -> {
-            if (!requests.containsKey(irp.io) || !isServing()) {
+            if (!outstanding.getAsBoolean() || !isServing()) {
                 return;
             }
             long progress = driver == null ? 0 : driver.lastActivityNanos();
-            if (progress - sentNanos > 0) {
-                watchCancel(irp, progress); // progress since: a new period from then
+            if (progress - sinceNanos > 0) {
+                watch(what, driver, outstanding, progress); // progress since: a new period from then
                 return;
             }
-            hung("the cancel of " + irp + " did not complete it within " + timeout.toSeconds() + " s");
-        }, Math.max(1, sentNanos + timeout.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+            hung(what + " within " + timeout.toSeconds() + " s");
+        }, Math.max(1, sinceNanos + timeout.toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** Asks the process to exit (its drivers are unloaded) and waits; answers how it ended. */
@@ -528,7 +534,8 @@ final class DriverHostProcess {
     void cancel(RemoteIrp irp) {
         if (requests.containsKey(irp.io)) {
             send(new Message.Cancel(irp.io));
-            watchCancel(irp, System.nanoTime());
+            watch("the cancel of " + irp + " did not complete it", irp.file.device.runtime,
+                    () -> requests.containsKey(irp.io), System.nanoTime());
         }
     }
 
@@ -543,9 +550,13 @@ final class DriverHostProcess {
         return n;
     }
 
+    /** {@code CloseHandle}: the driver's EvtFileCleanup and EvtFileClose run in the driver host, timed (H7). */
     void closeFile(RemoteFile file) {
         files.remove(file.id);
+        closing.put(file.id, file);
         send(new Message.CloseFile(file.id));
+        watch("the cleanup and close of " + file + " (EvtFileCleanup, EvtFileClose) did not return",
+                file.device.runtime, () -> closing.containsKey(file.id), System.nanoTime());
     }
 
     /** Writes a message; when the process is gone the reader notices and fails what waits. */
@@ -747,6 +758,7 @@ final class DriverHostProcess {
                     f.readiness(r.readiness(), true);
                 }
             }
+            case Message.CloseDone d -> closing.remove(d.file());
             case Message.DeviceWake w -> {
                 RemoteDevice d = devices.get(w.device());
                 if (d != null) {
@@ -825,6 +837,10 @@ final class DriverHostProcess {
             }
             case Message.FileReadiness r -> {
                 RemoteFile f = files.get(r.file());
+                yield f == null ? null : f.device.runtime;
+            }
+            case Message.CloseDone d -> {
+                RemoteFile f = closing.get(d.file());
                 yield f == null ? null : f.device.runtime;
             }
             case Message.ClaimName c -> runtimeOf(c.device().driverName());

@@ -43,10 +43,11 @@ public final class JvmFlags {
     public static final List<String> HOST_NATIVE_ACCESS = List.of("--enable-native-access=" + HostCode.MODULE);
 
     /**
-     * Native access in a driver host, for its drivers (unnamed modules) and the host's own module: a driver that needs
-     * native code (JNI, the foreign function API) runs there, as a UMDF driver may call anything in its WUDFHost,
-     * since whatever it does, a crash included, ends only that process (H4); the host's module sleeps and wakes on
-     * the channel's shared memory with futexes ({@code org.wdf4j.host.isolation.SharedRing}).
+     * Native access in a driver host, for the host's own code (its module, or the unnamed module when it runs from
+     * the class path), which sleeps and wakes on the channel's shared memory with futexes
+     * ({@code org.wdf4j.host.isolation.SharedRing}) and enables native access for each driver's module as it defines
+     * it ({@link DriverModule}): a driver that needs native code (JNI, the foreign function API) runs there, as a UMDF
+     * driver may call anything in its WUDFHost, since whatever it does, a crash included, ends only that process (H4).
      */
     public static final List<String> DRIVER_HOST_NATIVE_ACCESS = List.of(
             "--enable-native-access=ALL-UNNAMED," + HostCode.MODULE);

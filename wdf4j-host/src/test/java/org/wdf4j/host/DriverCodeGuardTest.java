@@ -254,7 +254,9 @@ class DriverCodeGuardTest {
     void h9_aGuardedLoaderKeepsCodeSourcePackagesAndResources() throws Exception {
         URL jarUrl = TestDrivers.JAR.toUri().toURL();
         for (boolean guarded : List.of(true, false)) {
-            try (DriverClassLoader loader = new DriverClassLoader("guard-" + guarded, TestDrivers.JAR, guarded)) {
+            DriverPackage pkg = DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.ExitInEntryDriver",
+                    "guard-" + guarded, DriverPackage.FRAMEWORK_VERSION);
+            try (DriverClassLoader loader = DriverClassLoader.open(pkg, guarded, false)) {
                 assertThat(loader.guardsCode()).isEqualTo(guarded);
                 assertThat(loader.isRegisteredAsParallelCapable()).isTrue();
                 Class<?> type = loader.loadClass("org.wdf4j.testdrivers.ExitInEntryDriver");

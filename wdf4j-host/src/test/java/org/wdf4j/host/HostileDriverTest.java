@@ -126,6 +126,40 @@ class HostileDriverTest {
         assertThat(echo.restarts()).isZero();
     }
 
+    // H7 and H4: an isolated driver whose EvtFileCleanup or EvtFileClose does not return: the close is timed like a
+    // cancel, so after the host process timeout (3 s here, the verifier's wait timeout and 5 s when that is longer:
+    // 7 s) the host records the driver host's stacks and ends it; the
+    // report names the close that did not return and shows the stuck callback's stack, while echo, in a driver host
+    // of its own, serves its device-file client throughout. No restart (a limit of none), so the report is the
+    // failed driver's.
+    @ParameterizedTest(name = "hang in {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cleanup", "close"})
+    void h4_h7_aCleanupOrCloseThatDoesNotReturnEndsOnlyItsDriverHostWithTheCallbackNamed(String place) throws Exception {
+        host.restartPolicy(new RestartPolicy(0, Duration.ofMinutes(30)));
+        HostedDriver echo = host.start(TestDrivers.sample(TestDrivers.ECHO), VerifierSettings.on(), HostingModel.ISOLATED);
+        host.pnp().addDevice("ROOT\\ECHO");
+        good = new GoodClient(dir.resolve("dev").resolve("echo0"));
+        good.awaitServed(3);
+
+        HostedDriver attacker = host.start(DriverHostProcessTest.hostile("hang", place),
+                VerifierSettings.on().withWaitTimeout(Duration.ofSeconds(2)), HostingModel.ISOLATED);
+        host.pnp().addDevice("ROOT\\HOSTILE");
+        var opened = host.client().open(host.client().interfaces(DriverHostProcessTest.GUID_HOSTILE).getFirst().path());
+        assertThat(opened.status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+        opened.value().close(); // returns at once: the close runs in the driver host, watched
+        await().atMost(WAIT).until(() -> attacker.report() != null);
+
+        String report = attacker.report().render();
+        assertThat(report).contains("the cleanup and close of open", "(EvtFileCleanup, EvtFileClose) did not return "
+                + "within 7 s", "its threads then:", "org.wdf4j.testdrivers.HostileDriver.attack",
+                place.equals("close") ? "FxDevice.fileClose" : "FxDevice.fileCleanup");
+        assertThat(attacker.report().clean()).isFalse();
+        int before = good.served();
+        good.awaitServed(before + 3);
+        assertThat(echo.isRunning()).isTrue();
+        assertThat(echo.restarts()).isZero();
+    }
+
     /** Reads the attacker's device; answers what happened, in words, after the driver host was restarted. */
     private String attackRead(HostedDriver attacker, String attack, HostingModel model) throws Exception {
         host.pnp().addDevice("ROOT\\HOSTILE");

@@ -38,6 +38,8 @@ class ModuleBoundaryTest {
             Map.entry("functiontable", "java.lang.reflect.InaccessibleObjectException"),
             Map.entry("deputyopen", "java.lang.IllegalAccessException"),
             Map.entry("deputylookup", "java.lang.IllegalAccessException"),
+            Map.entry("otherdriver", "java.lang.reflect.InaccessibleObjectException"),
+            Map.entry("otherlookup", "java.lang.IllegalAccessException"),
             Map.entry("unsafe", "java.lang.UnsupportedOperationException"),
             Map.entry("agent", "java.lang.IllegalStateException: the agent was not loaded; the JVM answered: "
                     + "Dynamic agent loading is not enabled"));
@@ -54,7 +56,9 @@ class ModuleBoundaryTest {
         for (String name : names) {
             assertThat(reports).as(ran.output()).containsKey(name);
             assertRefused(reports.get(name), "java.lang.IllegalCallerException");
-            assertThat(reports.get(name)).contains("NativeCallDriver.call", "Illegal native access from an unnamed module");
+            // The driver's classes are in a named module of their own (DriverModule), which has no native access.
+            assertThat(reports.get(name)).contains("NativeCallDriver.call",
+                    "Illegal native access from module " + DriverModule.moduleName(name));
         }
         assertHelloCleanAndExitThree(ran, reports);
     }
@@ -91,13 +95,18 @@ class ModuleBoundaryTest {
                 "driver object class org.wdf4j.framework.FxDriverObject, in module org.wdf4j.framework");
         assertThat(reports.get("peek-hostclass")).contains("loaded org.wdf4j.host.DriverHost, in module org.wdf4j.host");
         assertThat(reports.get("peek-unsafe")).contains("got theUnsafe");
+        // Another driver's entry class was found (through a thread of hello's), in hello's own module.
+        for (String attack : List.of("peek-otherdriver", "peek-otherlookup")) {
+            assertThat(reports.get(attack)).contains("of wdf4j-driver:hello, in module " + DriverModule.moduleName("hello"));
+        }
         assertHelloCleanAndExitThree(ran, reports);
     }
 
     // H9 and H1: a driver in a driver host (pooled, and isolated) meets the same module boundary: the driver host runs
     // the host's code on the module path with the same hardening, so reflection into the framework is refused there
-    // too. Native code is not: a driver host gives its drivers native access, since whatever they do ends only that
-    // process (a driver that needs JNI runs there).
+    // too, and a pool-mate cannot reach into another driver of its driver host. Native code is not refused: a driver
+    // host gives its drivers' modules native access, since whatever they do ends only that process (a driver that
+    // needs JNI runs there).
     @Test
     @Timeout(120)
     void h9_driverHostsHaveTheSameModuleBoundaryAndLetTheirDriversCallNativeCode(@TempDir Path tmp) throws Exception {
@@ -111,7 +120,10 @@ class ModuleBoundaryTest {
             args.add(LauncherRun.repackage(tmp.resolve(prefix + "s.jar"), "org.wdf4j.testdrivers.ReflectionPeekDriver",
                     prefix + "peek-systemloader", hosting).toString());
         }
-        args.add(TestDrivers.HELLO.toString()); // pooled by default
+        // A pool-mate of hello's, in the same driver host, cannot reach into it either.
+        args.add(LauncherRun.repackage(tmp.resolve("mate.jar"), "org.wdf4j.testdrivers.ReflectionPeekDriver",
+                "pooled-peek-otherdriver", HostingModel.POOLED).toString());
+        args.add(1, TestDrivers.HELLO.toString()); // first, pooled by default
         LauncherRun.Ran ran = LauncherRun.run(args.toArray(String[]::new));
         Map<String, String> reports = ran.reports();
         for (HostingModel hosting : List.of(HostingModel.POOLED, HostingModel.ISOLATED)) {
@@ -124,6 +136,9 @@ class ModuleBoundaryTest {
                     .contains("Ran in:                 driver host", "a downcall handle to getpid")
                     .doesNotContain("IllegalCallerException");
         }
+        assertRefused(reports.get("pooled-peek-otherdriver"), "java.lang.reflect.InaccessibleObjectException");
+        assertThat(reports.get("pooled-peek-otherdriver")).contains("Ran in:                 driver host",
+                "does not \"exports org.wdf4j.", "to module " + DriverModule.moduleName("pooled-peek-otherdriver"));
         assertHelloCleanAndExitThree(ran, reports);
     }
 
@@ -144,19 +159,19 @@ class ModuleBoundaryTest {
     }
 
     /**
-     * Runs {@code wdf4j run} with one package of {@code entryClass} per name, then {@code more}, then the hello sample,
+     * Runs {@code wdf4j run} with the hello sample, then one package of {@code entryClass} per name, then {@code more},
      * all in-process.
      */
     private static LauncherRun.Ran runInProcess(Path tmp, String entryClass, List<String> names, Path... more)
             throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "--hosting", "in-process"));
+        // hello first: the attacks on another driver look for its threads.
+        List<String> args = new ArrayList<>(List.of("run", "--hosting", "in-process", TestDrivers.HELLO.toString()));
         for (String name : names) {
             args.add(LauncherRun.repackage(tmp.resolve(name + ".jar"), entryClass, name, null).toString());
         }
         for (Path jar : more) {
             args.add(jar.toString());
         }
-        args.add(TestDrivers.HELLO.toString());
         return LauncherRun.run(args.toArray(String[]::new));
     }
 

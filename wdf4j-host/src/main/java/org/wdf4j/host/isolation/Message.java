@@ -29,7 +29,7 @@ import org.wdf4j.io.WdfIoReadiness;
  * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link AddDevice}, {@link Pnp}, {@link Open},
  * {@link Read}, {@link Write}, {@link Ioctl}, {@link Cancel}, {@link CancelAll}, {@link CloseFile}, {@link Exit} and
  * the answers {@link NameReply}, {@link ParamReply}. Driver host to host: {@link Ready}, the answers {@link LoadDone}, {@link EntryDone},
- * {@link StopDone}, {@link SnapshotDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link OpenDone}, {@link IoDone},
+ * {@link StopDone}, {@link SnapshotDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link OpenDone}, {@link IoDone}, {@link CloseDone},
  * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake},
  * {@link ReleaseName}, {@link InterfaceChanged}, {@link ControlReady}, {@link DeviceDeleted}, {@link DriverStateChanged}.
  */
@@ -63,6 +63,7 @@ public sealed interface Message {
             case Cancel.TAG -> new Cancel(in.readLong());
             case CancelAll.TAG -> new CancelAll(in.readInt());
             case CloseFile.TAG -> new CloseFile(in.readInt());
+            case CloseDone.TAG -> new CloseDone(in.readInt());
             case Exit.TAG -> new Exit();
             case NameReply.TAG -> new NameReply(in.readInt(), in.readBoolean());
             case ParamReply.TAG -> new ParamReply(in.readInt(), Wire.string(in), in.readBoolean() ? Message.valueOf(in) : null,
@@ -337,6 +338,22 @@ public sealed interface Message {
     /** {@code CloseHandle}. */
     record CloseFile(int file) implements Message {
         static final int TAG = 12;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(file);
+        }
+    }
+
+    /**
+     * {@link CloseFile} has run (the driver's EvtFileCleanup and EvtFileClose returned, or the open was unknown): the
+     * host times a close, as it times a cancel (H7).
+     */
+    record CloseDone(int file) implements Message {
+        static final int TAG = 18;
 
         public int tag() {
             return TAG;
