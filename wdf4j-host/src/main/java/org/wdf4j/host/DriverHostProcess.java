@@ -31,6 +31,7 @@ import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.host.isolation.Channel;
+import org.wdf4j.host.isolation.ChannelReader;
 import org.wdf4j.host.isolation.SharedChannelFile;
 import org.wdf4j.host.isolation.Message;
 import org.wdf4j.io.WdfRequestor;
@@ -90,36 +91,10 @@ final class DriverHostProcess {
     /** The file where the process notes which driver it is calling; read after it ended ({@link Blackbox}). */
     private final Path blackbox;
     private final Channel channel;
-    /**
-     * Held by the thread that reads the channel: the reader thread, or a thread in {@link #awaitDirect} (which the
-     * reader thread gives way to). Held only while a message is awaited and received, never while it is handled, so
-     * messages are received in order by one thread at a time and handled in that order by their receivers.
-     */
-    private final java.util.concurrent.locks.ReentrantLock readRole = new java.util.concurrent.locks.ReentrantLock();
-    /** The thread that reads the channel when no direct reader does; set once at start. */
-    private volatile Thread readerThread;
-    /**
-     * How long the reader thread spins for a message before it sleeps: long while messages come to it within the spin,
-     * none while direct readers take them (its spin would only keep them from a CPU). The reader thread's own.
-     */
-    private final org.wdf4j.host.isolation.AdaptiveSpin readerSpin;
-    /** Threads in {@link #awaitDirect}: while there are any, the reader thread gives way. */
-    private final AtomicInteger directReaders = new AtomicInteger();
-    /**
-     * How long {@link #awaitDirect} waits: learnt from how long recent requests took to be answered, whoever read the
-     * answer, so that a driver that answers slowly, or an overloaded machine, is not met with spinning. Used racily by
-     * the threads that handle answers (a heuristic: a lost update changes one wait).
-     */
-    private final org.wdf4j.host.isolation.AdaptiveSpin directSpin;
-    /** What the reader thread's look answers when there was nothing for it (never sent). */
-    private static final Message NOTHING = new Message.Exit();
-    /**
-     * Set while the reader thread sleeps on the channel without the read role: a direct reader then keeps the driver
-     * host from waking it while it reads, and lets it be woken again when it leaves.
-     */
-    private volatile boolean readerAsleep;
-    /** How long each side spins for a message before it sleeps; 0 on the pipes (no direct reads). */
-    private final long spinNanos;
+    /** Reads the channel: the reader thread, and threads waiting for their own answer (awaitDirect). */
+    private final ChannelReader reader;
+    /** Completed with the process's pid by its Ready message, or exceptionally when it ends before. */
+    private final CompletableFuture<Long> ready = new CompletableFuture<>();
     /** The memory the channel lies in, when it is shared ({@link ChannelTransport#SHARED}); null on the pipes. */
     private final SharedChannelFile shared;
     /** Calls waiting for their answer, by call number. */
@@ -161,11 +136,14 @@ final class DriverHostProcess {
         this.pool = pool;
         this.blackbox = blackbox;
         this.shared = shared;
-        this.spinNanos = shared != null ? spinNanos : 0;
-        this.directSpin = new org.wdf4j.host.isolation.AdaptiveSpin(this.spinNanos);
-        this.readerSpin = new org.wdf4j.host.isolation.AdaptiveSpin(this.spinNanos);
         this.channel = shared != null ? shared.hostEnd()
                 : new Channel(process.getInputStream(), process.getOutputStream());
+        this.reader = new ChannelReader(channel, spinNanos, this::handle, e -> {
+            // Part of a message may have been read: the channel cannot be trusted any more.
+            LOG.warn("driver host {}: its connection broke: {}; ending it", pid, e.getMessage());
+            endedByHost = "ended by the host: its connection broke (" + e.getMessage() + ")";
+            process.destroyForcibly();
+        });
     }
 
     /**
@@ -228,9 +206,8 @@ final class DriverHostProcess {
             SharedChannelFile ending = shared;
             process.onExit().thenRun(ending::close);
         }
-        CompletableFuture<Long> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> host.read(ready), "wdf4j-driver-host-" + host.pid + "-reader");
-        host.readerThread = reader;
+        CompletableFuture<Long> ready = host.ready;
+        Thread reader = new Thread(host::read, "wdf4j-driver-host-" + host.pid + "-reader");
         reader.setDaemon(true);
         reader.start();
         Thread errors = new Thread(host::pumpErrors, "wdf4j-driver-host-" + host.pid + "-stderr");
@@ -575,59 +552,10 @@ final class DriverHostProcess {
     // ---------------------------------------------------------------------------------------------------------------
     // The reader
 
-    private void read(CompletableFuture<Long> ready) {
+    /** The reader thread: reads and handles the channel until it ends, then handles the process's end. */
+    private void read() {
         try {
-            while (true) {
-                Message m;
-                if (!channel.isShared()) {
-                    m = channel.receive(); // the pipes: no direct readers, the receive waits
-                } else if (readRole.tryLock()) {
-                    try {
-                        // Spins for a message, and gives way to a thread waiting for its own answer (awaitDirect).
-                        long start = System.nanoTime();
-                        if (channel.spinForMessage(() -> directReaders.get() > 0, readerSpin.next())) {
-                            readerSpin.ended(System.nanoTime() - start);
-                            m = channel.receive();
-                        } else {
-                            m = NOTHING;
-                        }
-                    } finally {
-                        readRole.unlock();
-                    }
-                } else {
-                    m = NOTHING;
-                }
-                if (m == NOTHING) {
-                    if (directReaders.get() > 0) {
-                        readerSpin.ended(Long.MAX_VALUE); // the direct readers read: this thread's spin is wasted
-                        // A direct reader waits at most the spin, and wakes this thread if a late answer or another's
-                        // message needs it; else this thread looks again after the spin.
-                        java.util.concurrent.locks.LockSupport.parkNanos(Math.max(spinNanos, 10_000));
-                    } else {
-                        // Nothing came within the spin: sleep until something does, without the read role, so that a
-                        // direct reader can take it and read without waking this thread (see awaitDirect).
-                        long start = System.nanoTime();
-                        readerAsleep = true;
-                        try {
-                            channel.sleep(() -> directReaders.get() > 0);
-                        } finally {
-                            readerAsleep = false;
-                        }
-                        if (directReaders.get() == 0) { // woken by a message, or a second passed: would a spin have done?
-                            readerSpin.ended(System.nanoTime() - start);
-                        }
-                    }
-                    continue;
-                }
-                if (m == null) {
-                    break;
-                }
-                if (m instanceof Message.Ready r) {
-                    ready.complete(r.pid());
-                    continue;
-                }
-                handle(m);
-            }
+            reader.run();
         } catch (IOException e) {
             if (!exiting) {
                 LOG.warn("driver host {}: its connection broke: {}", pid, e.getMessage());
@@ -664,78 +592,13 @@ final class DriverHostProcess {
     }
 
     /**
-     * Waits on the calling thread, at most the channel's spin, for {@code future} to complete: it reads and handles the
-     * driver host's messages itself while the reader thread gives way (leader and followers), so that an answer that
-     * comes within the spin wakes nobody (BENCHMARKS.md, section 8). Never waits longer than the spin, nor for a driver:
-     * a caller that must have the result waits on the future afterwards, and the reader thread completes it.
+     * Waits on the calling thread, at most the channel's spin, for {@code future} to complete, reading the channel
+     * itself meanwhile ({@link ChannelReader#awaitDirect}).
      *
      * @return whether {@code future} is complete
      */
     boolean awaitDirect(java.util.concurrent.Future<?> future) {
-        if (spinNanos == 0 || future.isDone()) {
-            return future.isDone();
-        }
-        long spin = directSpin.next();
-        if (spin == 0) { // recent answers came later than the longest spin: waiting here would only burn a CPU
-            return false;
-        }
-        long start = System.nanoTime();
-        long deadline = start + spin;
-        java.util.function.BooleanSupplier stop = () -> future.isDone() || System.nanoTime() - deadline > 0;
-        directReaders.incrementAndGet();
-        try {
-            while (!stop.getAsBoolean()) {
-                if (!readRole.tryLock()) {
-                    Thread.onSpinWait(); // the reader thread gives way at its next look
-                    continue;
-                }
-                Message m;
-                try {
-                    channel.holdWakes(); // the answer is read here: the driver host need not wake the reader thread
-                    if (!channel.spinForMessage(stop, spinNanos)) {
-                        break;
-                    }
-                    m = channel.receive();
-                } finally {
-                    readRole.unlock();
-                }
-                if (m == null) {
-                    break; // the end: the reader thread sees it too, and fails what was in flight
-                }
-                handle(m);
-            }
-        } catch (IOException e) {
-            // Part of a message may have been read here: the channel cannot be trusted any more.
-            LOG.warn("driver host {}: its connection broke: {}; ending it", pid, e.getMessage());
-            endedByHost = "ended by the host: its connection broke (" + e.getMessage() + ")";
-            process.destroyForcibly();
-        } finally {
-            // The last one out lets the driver host wake the sleeping reader thread again (waking it now if messages
-            // wait), or unparks it if it is needed now: this answer is late, or others' messages wait.
-            if (directReaders.decrementAndGet() == 0) {
-                if (readerAsleep) {
-                    channel.allowWakes();
-                } else if (!future.isDone() || messagesWaiting()) {
-                    Thread r = readerThread;
-                    if (r != null) {
-                        java.util.concurrent.locks.LockSupport.unpark(r);
-                    }
-                }
-            }
-        }
-        return future.isDone();
-    }
-
-    /** Whether bytes have come that nobody reads: asked with the read role, and false when another thread has it. */
-    private boolean messagesWaiting() {
-        if (!readRole.tryLock()) {
-            return false;
-        }
-        try {
-            return channel.hasBuffered();
-        } finally {
-            readRole.unlock();
-        }
+        return reader.awaitDirect(future);
     }
 
     private void dispatch(Message m) {
@@ -747,7 +610,7 @@ final class DriverHostProcess {
             case Message.IoDone d -> {
                 RemoteIrp irp = requests.remove(d.io());
                 if (irp != null) {
-                    directSpin.ended(System.nanoTime() - irp.sentNanos);
+                    reader.answered(System.nanoTime() - irp.sentNanos);
                     irp.file.readiness(d.readiness(), false);
                     irp.complete(new FxIoStatus(d.status(), d.information(), d.output()));
                 }
@@ -765,6 +628,7 @@ final class DriverHostProcess {
                     d.woke();
                 }
             }
+            case Message.Ready r -> ready.complete(r.pid());
             case Message.LoadDone d -> answered(d.call(), d);
             case Message.EntryDone d -> answered(d.call(), d);
             case Message.StopDone d -> answered(d.call(), d);

@@ -1,0 +1,211 @@
+package org.wdf4j.host.isolation;
+
+import java.io.IOException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Who reads the host's end of a driver host's channel, and when: one reader thread ({@link #run}), and any thread that
+ * waits for its own answer ({@link #awaitDirect}), which reads the channel itself for a while so that a quick answer
+ * wakes nobody (leader and followers; BENCHMARKS.md, section 8). Every message received, by whichever thread, is given
+ * to the handler on that thread, in the order received.
+ *
+ * <p>On the pipes ({@link Channel#isShared()} false) there are no direct reads: the reader thread receives everything.
+ * On shared memory the reader thread spins for a message, learnt from its recent waits ({@link AdaptiveSpin}), gives
+ * way to direct readers, and otherwise sleeps on the channel without the read role, the driver host's wake held back
+ * while a direct reader reads.
+ *
+ * <p>Thread-safe: {@link #run} is called by one thread; {@link #awaitDirect} and {@link #answered} by any.
+ */
+public final class ChannelReader {
+
+    /** What the reader thread's look answers when there was nothing for it (never sent). */
+    private static final Message NOTHING = new Message.Exit();
+
+    private final Channel channel;
+    /** Receives each message, on the thread that received it; its exceptions are its own to handle. */
+    private final Consumer<Message> handler;
+    /** Told when a direct reader found the channel broken (part of a message may have been read): end the process. */
+    private final Consumer<IOException> broken;
+    /** How long each side spins for a message before it sleeps; 0 on the pipes (no direct reads). Immutable. */
+    private final long spinNanos;
+    /**
+     * Held by the thread that reads the channel: the reader thread, or a thread in {@link #awaitDirect} (which the
+     * reader thread gives way to). Held only while a message is awaited and received, never while it is handled, so
+     * messages are received in order by one thread at a time and handled in that order by their receivers.
+     */
+    private final ReentrantLock readRole = new ReentrantLock();
+    /** The thread in {@link #run}; set once, as it starts. */
+    private volatile Thread readerThread;
+    /**
+     * How long the reader thread spins for a message before it sleeps: long while messages come to it within the spin,
+     * none while direct readers take them (its spin would only keep them from a CPU). The reader thread's own.
+     */
+    private final AdaptiveSpin readerSpin;
+    /** Threads in {@link #awaitDirect}: while there are any, the reader thread gives way. */
+    private final AtomicInteger directReaders = new AtomicInteger();
+    /**
+     * How long {@link #awaitDirect} waits: learnt from how long recent requests took to be answered, whoever read the
+     * answer ({@link #answered}), so that a driver that answers slowly, or an overloaded machine, is not met with
+     * spinning. Used racily by the threads that handle answers (a heuristic: a lost update changes one wait).
+     */
+    private final AdaptiveSpin directSpin;
+    /**
+     * Set while the reader thread sleeps on the channel without the read role: a direct reader then keeps the driver
+     * host from waking it while it reads, and lets it be woken again when it leaves.
+     */
+    private volatile boolean readerAsleep;
+
+    /**
+     * @param spinNanos the longest spin of either side; ignored (0) on the pipes
+     * @param handler receives each message
+     * @param broken told when a direct reader finds the channel broken
+     */
+    public ChannelReader(Channel channel, long spinNanos, Consumer<Message> handler, Consumer<IOException> broken) {
+        this.channel = channel;
+        this.handler = handler;
+        this.broken = broken;
+        this.spinNanos = channel.isShared() ? spinNanos : 0;
+        this.readerSpin = new AdaptiveSpin(this.spinNanos);
+        this.directSpin = new AdaptiveSpin(this.spinNanos);
+    }
+
+    /**
+     * The reader thread's loop, on the calling thread: receives and handles messages until the channel ends.
+     *
+     * @throws IOException when the channel broke
+     */
+    public void run() throws IOException {
+        readerThread = Thread.currentThread();
+        while (true) {
+            Message m = channel.isShared() ? look() : channel.receive(); // the pipes: no direct readers, receive waits
+            if (m == NOTHING) {
+                waitForMessages();
+            } else if (m == null) {
+                return;
+            } else {
+                handler.accept(m);
+            }
+        }
+    }
+
+    /** Spins for a message with the read role, giving way to a thread waiting for its own answer; or NOTHING. */
+    private Message look() throws IOException {
+        if (!readRole.tryLock()) {
+            return NOTHING;
+        }
+        try {
+            long start = System.nanoTime();
+            if (channel.spinForMessage(() -> directReaders.get() > 0, readerSpin.next())) {
+                readerSpin.ended(System.nanoTime() - start);
+                return channel.receive();
+            }
+            return NOTHING;
+        } finally {
+            readRole.unlock();
+        }
+    }
+
+    /** Nothing came to the reader thread's look: it waits, without the read role, for direct readers or messages. */
+    private void waitForMessages() {
+        if (directReaders.get() > 0) {
+            readerSpin.ended(Long.MAX_VALUE); // the direct readers read: this thread's spin is wasted
+            // A direct reader waits at most the spin, and wakes this thread if a late answer or another's message
+            // needs it; else this thread looks again after the spin.
+            LockSupport.parkNanos(Math.max(spinNanos, 10_000));
+            return;
+        }
+        // Nothing came within the spin: sleep until something does, without the read role, so that a direct reader
+        // can take it and read without waking this thread (see awaitDirect).
+        long start = System.nanoTime();
+        readerAsleep = true;
+        try {
+            channel.sleep(() -> directReaders.get() > 0);
+        } finally {
+            readerAsleep = false;
+        }
+        if (directReaders.get() == 0) { // woken by a message, or a second passed: would a spin have done?
+            readerSpin.ended(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * Waits on the calling thread, at most the channel's spin, for {@code future} to complete: it reads and handles the
+     * driver host's messages itself while the reader thread gives way, so that an answer that comes within the spin
+     * wakes nobody. Never waits longer than the spin, nor for a driver: a caller that must have the result waits on the
+     * future afterwards, and the reader thread completes it.
+     *
+     * @return whether {@code future} is complete
+     */
+    public boolean awaitDirect(Future<?> future) {
+        if (spinNanos == 0 || future.isDone()) {
+            return future.isDone();
+        }
+        long spin = directSpin.next();
+        if (spin == 0) { // recent answers came later than the longest spin: waiting here would only burn a CPU
+            return false;
+        }
+        long deadline = System.nanoTime() + spin;
+        BooleanSupplier stop = () -> future.isDone() || System.nanoTime() - deadline > 0;
+        directReaders.incrementAndGet();
+        try {
+            while (!stop.getAsBoolean()) {
+                if (!readRole.tryLock()) {
+                    Thread.onSpinWait(); // the reader thread gives way at its next look
+                    continue;
+                }
+                Message m;
+                try {
+                    channel.holdWakes(); // the answer is read here: the driver host need not wake the reader thread
+                    if (!channel.spinForMessage(stop, spinNanos)) {
+                        break;
+                    }
+                    m = channel.receive();
+                } finally {
+                    readRole.unlock();
+                }
+                if (m == null) {
+                    break; // the end: the reader thread sees it too, and fails what was in flight
+                }
+                handler.accept(m);
+            }
+        } catch (IOException e) {
+            broken.accept(e);
+        } finally {
+            // The last one out lets the driver host wake the sleeping reader thread again (waking it now if messages
+            // wait), or unparks it if it is needed now: this answer is late, or others' messages wait.
+            if (directReaders.decrementAndGet() == 0) {
+                if (readerAsleep) {
+                    channel.allowWakes();
+                } else if (!future.isDone() || messagesWaiting()) {
+                    Thread r = readerThread;
+                    if (r != null) {
+                        LockSupport.unpark(r);
+                    }
+                }
+            }
+        }
+        return future.isDone();
+    }
+
+    /** An answer came {@code delayNanos} after its request was sent: how long direct reads wait learns from it. */
+    public void answered(long delayNanos) {
+        directSpin.ended(delayNanos);
+    }
+
+    /** Whether bytes have come that nobody reads: asked with the read role, and false when another thread has it. */
+    private boolean messagesWaiting() {
+        if (!readRole.tryLock()) {
+            return false;
+        }
+        try {
+            return channel.hasBuffered();
+        } finally {
+            readRole.unlock();
+        }
+    }
+}
