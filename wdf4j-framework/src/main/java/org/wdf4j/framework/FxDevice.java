@@ -80,6 +80,8 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     final FxDeviceStack stack;
     /** The next lower device of its stack, set when it joins the stack in WdfDeviceCreate; null at the bottom. */
     private volatile FxDevice lower;
+    /** Its level in its stack (1 is the bottom), set by {@link FxDeviceStack#attach} when it joins it. */
+    volatile int stackLevel;
     /** Its default I/O target, made on first use; guarded by {@link #lock}. */
     private FxIoTarget defaultTarget;
     /** Its I/O targets (the default one and remote ones), which its removal cancels and closes. */
@@ -165,7 +167,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
 
     /** Where this device stands in its stack, for reports. */
     String level() {
-        return stack == null ? "a control device" : this + " at " + stack.levelOf(this);
+        return stack == null ? "a control device" : this + " at " + stack.levelOf(stackLevel);
     }
 
     /** O5: a PnP device goes with the PnP manager's remove; a control device may be deleted by its driver. */

@@ -27,6 +27,8 @@ public final class FxDeviceStack {
     private final String instanceId;
     /** Bottom to top; guarded by this. */
     private final List<FxDevice> devices = new ArrayList<>(4);
+    /** How many devices were ever attached (the stack's height as built; deleted devices leave {@link #devices}). */
+    private int height;
 
     /** A stack for the device node {@code instanceId} (e.g. {@code ROOT\TOASTER\0000}), empty until devices are added. */
     public FxDeviceStack(String instanceId) {
@@ -58,10 +60,15 @@ public final class FxDeviceStack {
         return devices.isEmpty() ? null : devices.getLast();
     }
 
-    /** Inside WdfDeviceCreate: {@code device} goes on top; answers the device below it (null at the bottom). */
+    /**
+     * Inside WdfDeviceCreate: {@code device} goes on top; answers the device below it (null at the bottom) and its level
+     * (1 at the bottom).
+     */
     synchronized FxDevice attach(FxDevice device) {
         FxDevice below = devices.isEmpty() ? null : devices.getLast();
         devices.add(device);
+        height++;
+        device.stackLevel = height;
         return below;
     }
 
@@ -76,10 +83,9 @@ public final class FxDeviceStack {
         return i < 0 || i == devices.size() - 1 ? null : devices.get(i + 1);
     }
 
-    /** Where {@code device} stands, for reports: {@code level 2 of 3 (bottom 1) of ROOT\X\0000}. */
-    synchronized String levelOf(FxDevice device) {
-        int i = devices.indexOf(device);
-        return "level " + (i + 1) + " of " + devices.size() + " (1 is the bottom) of device node " + instanceId;
+    /** Where a device at {@code level} stands, for reports: {@code level 2 of 3 (1 is the bottom) of ROOT\X\0000}. */
+    synchronized String levelOf(int level) {
+        return "level " + level + " of " + height + " (1 is the bottom) of device node " + instanceId;
     }
 
     /**
