@@ -81,6 +81,14 @@ public final class FxIrp implements FxIrpEndpoint {
 
     /** A request {@code sender} sends down, formatted as {@code format}. */
     FxIrp(FxRequest sender, FxIoFormat format) {
+        this(sender, format, null);
+    }
+
+    /**
+     * The IRP that carries a request of {@code at} down: back to {@code at} when completed, or, with send-and-forget
+     * ({@code above} not null), completing {@code above} directly.
+     */
+    private FxIrp(FxRequest at, FxIoFormat format, FxIrp above) {
         this.type = format.type();
         this.input = format.input() == null ? FxIoStatus.NO_BYTES : format.input();
         this.inputOffset = format.inputOffset();
@@ -89,13 +97,13 @@ public final class FxIrp implements FxIrpEndpoint {
         this.ioControlCode = format.ioControlCode();
         this.deviceOffset = format.deviceOffset();
         this.file = null;
-        this.requestor = sender.irp.requestor;
-        this.sender = sender;
-        this.origin = sender.irp.origin;
+        this.requestor = at.irp.requestor;
+        this.sender = above == null ? at : null;
+        this.origin = at.irp.origin;
         this.outputOf = format.outputOf();
         this.out = format.output();
         this.outOffset = format.outputOffset();
-        this.passTo = null;
+        this.passTo = above;
     }
 
     /** The request a driver creates ({@code WdfRequestCreate}): the top of its own chain, with no buffers yet. */
@@ -183,16 +191,8 @@ public final class FxIrp implements FxIrpEndpoint {
 
     /** The output region as a buffer from 0 to {@link #outputLength}, made on first use when it is this IRP's own. */
     ByteBuffer outputBuffer() {
-        if (outputOf != null) {
-            return outputOf.outputBuffer().limit(outputLength).slice();
-        }
-        synchronized (this) {
-            if (out == null) {
-                out = new byte[outputLength];
-                outOffset = 0;
-            }
-            return ByteBuffer.wrap(out, outOffset, outputLength).slice();
-        }
+        FxMemory.Region r = outputRegion();
+        return ByteBuffer.wrap(r.array(), r.offset(), r.length()).slice();
     }
 
     /** The output region's array and offset, for a memory object over it; made on first use. */
@@ -279,23 +279,6 @@ public final class FxIrp implements FxIrpEndpoint {
     /** A request forwarded with send-and-forget completes the IRP above this one directly. */
     static FxIrp forgotten(FxIrp above, FxIoFormat format, FxRequest at) {
         return new FxIrp(at, format, above);
-    }
-
-    /** The IRP that carries {@code above} down with send-and-forget; it completes {@code above} itself. */
-    private FxIrp(FxRequest at, FxIoFormat format, FxIrp above) {
-        this.type = format.type();
-        this.input = format.input() == null ? FxIoStatus.NO_BYTES : format.input();
-        this.inputOffset = format.inputOffset();
-        this.inputLength = format.input() == null ? 0 : format.inputLength();
-        this.outputLength = format.outputLength();
-        this.ioControlCode = format.ioControlCode();
-        this.deviceOffset = format.deviceOffset();
-        this.file = null;
-        this.requestor = at.irp.requestor;
-        this.sender = null;
-        this.origin = above.origin;
-        this.outputOf = format.outputOf();
-        this.passTo = above;
     }
 
     @Override

@@ -75,15 +75,10 @@ final class FxMemory extends FxObject implements WdfMemory {
 
     @Override
     public NtStatus copyToBuffer(long sourceOffset, byte[] buffer, long numBytesToCopyTo) {
-        checkHandle("WdfMemoryCopyToBuffer", Irql.DISPATCH_LEVEL);
-        if (buffer == null) {
-            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfMemoryCopyToBuffer: Buffer is null");
-        }
-        if (sourceOffset < 0 || numBytesToCopyTo < 0 || numBytesToCopyTo > buffer.length) {
-            return NtStatus.STATUS_INVALID_PARAMETER;
-        }
-        if (sourceOffset + numBytesToCopyTo > region.length()) {
-            return NtStatus.STATUS_BUFFER_TOO_SMALL;
+        NtStatus refused = checkCopy("WdfMemoryCopyToBuffer", sourceOffset, buffer, numBytesToCopyTo,
+                NtStatus.STATUS_BUFFER_TOO_SMALL);
+        if (refused != null) {
+            return refused;
         }
         System.arraycopy(region.array(), region.offset() + (int) sourceOffset, buffer, 0, (int) numBytesToCopyTo);
         return NtStatus.STATUS_SUCCESS;
@@ -91,18 +86,28 @@ final class FxMemory extends FxObject implements WdfMemory {
 
     @Override
     public NtStatus copyFromBuffer(long destinationOffset, byte[] buffer, long numBytesToCopyFrom) {
-        checkHandle("WdfMemoryCopyFromBuffer", Irql.DISPATCH_LEVEL);
-        if (buffer == null) {
-            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfMemoryCopyFromBuffer: Buffer is null");
-        }
-        if (destinationOffset < 0 || numBytesToCopyFrom < 0 || numBytesToCopyFrom > buffer.length) {
-            return NtStatus.STATUS_INVALID_PARAMETER;
-        }
-        if (destinationOffset + numBytesToCopyFrom > region.length()) {
-            return NtStatus.STATUS_INVALID_BUFFER_SIZE;
+        NtStatus refused = checkCopy("WdfMemoryCopyFromBuffer", destinationOffset, buffer, numBytesToCopyFrom,
+                NtStatus.STATUS_INVALID_BUFFER_SIZE);
+        if (refused != null) {
+            return refused;
         }
         System.arraycopy(buffer, 0, region.array(), region.offset() + (int) destinationOffset, (int) numBytesToCopyFrom);
         return NtStatus.STATUS_SUCCESS;
+    }
+
+    /**
+     * The checks of a copy of {@code count} bytes between this memory at {@code offset} and {@code buffer} from 0: null
+     * when it may be made; else the status that refuses it ({@code pastEnd} when it would go past this memory's end).
+     */
+    private NtStatus checkCopy(String function, long offset, byte[] buffer, long count, NtStatus pastEnd) {
+        checkHandle(function, Irql.DISPATCH_LEVEL);
+        if (buffer == null) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, function + ": Buffer is null");
+        }
+        if (offset < 0 || count < 0 || count > buffer.length) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        return offset + count > region.length() ? pastEnd : null;
     }
 
     @Override

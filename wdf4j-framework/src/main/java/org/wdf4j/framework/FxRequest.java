@@ -612,36 +612,33 @@ final class FxRequest extends FxObject implements WdfRequest {
 
     @Override
     public NtResult<WdfMemory> retrieveInputMemory() {
-        checkHandle("WdfRequestRetrieveInputMemory", Irql.DISPATCH_LEVEL);
-        if (!FxIrp.hasInput(irp.type)) {
-            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
-        }
-        if (irp.inputLength == 0) {
-            return NtResult.failure(NtStatus.STATUS_BUFFER_TOO_SMALL);
-        }
-        synchronized (this) {
-            if (inputMemory == null) {
-                inputMemory = viewOf(new FxMemory.Region(irp.input, irp.inputOffset, irp.inputLength));
-            }
-            return inputMemory == null ? NtResult.failure(NtStatus.STATUS_DELETE_PENDING) : NtResult.success(inputMemory);
-        }
+        return retrieveMemory("WdfRequestRetrieveInputMemory", true);
     }
 
     @Override
     public NtResult<WdfMemory> retrieveOutputMemory() {
-        checkHandle("WdfRequestRetrieveOutputMemory", Irql.DISPATCH_LEVEL);
-        if (!FxIrp.hasOutput(irp.type)) {
+        return retrieveMemory("WdfRequestRetrieveOutputMemory", false);
+    }
+
+    /** The memory object over the input or the output, made on first use. */
+    private NtResult<WdfMemory> retrieveMemory(String function, boolean input) {
+        checkHandle(function, Irql.DISPATCH_LEVEL);
+        if (!(input ? FxIrp.hasInput(irp.type) : FxIrp.hasOutput(irp.type))) {
             return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
         }
-        if (irp.outputLength == 0) {
+        if ((input ? irp.inputLength : irp.outputLength) == 0) {
             return NtResult.failure(NtStatus.STATUS_BUFFER_TOO_SMALL);
         }
+        FxMemory m;
         synchronized (this) {
-            if (outputMemory == null) {
+            if (input && inputMemory == null) {
+                inputMemory = viewOf(new FxMemory.Region(irp.input, irp.inputOffset, irp.inputLength));
+            } else if (!input && outputMemory == null) {
                 outputMemory = viewOf(irp.outputRegion());
             }
-            return outputMemory == null ? NtResult.failure(NtStatus.STATUS_DELETE_PENDING) : NtResult.success(outputMemory);
+            m = input ? inputMemory : outputMemory;
         }
+        return m == null ? NtResult.failure(NtStatus.STATUS_DELETE_PENDING) : NtResult.success(m);
     }
 
     /** A memory object over one of this request's buffers, a child of it; null when the request is being deleted. */

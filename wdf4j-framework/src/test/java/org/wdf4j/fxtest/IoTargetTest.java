@@ -104,6 +104,13 @@ class IoTargetTest {
                 });
     }
 
+    /** Two levels: a driver {@link #holding} every read, under a filter {@link #forwardingAndShowing} them. */
+    private StackTestDrivers.Built holdingBelowAFilter(String name, BlockingQueue<WdfRequest> held,
+                                                      BlockingQueue<WdfRequest> sent, Queue<String> calls) {
+        return stacks.build(node(name), STRICT, level(name + "-bottom", false, holding(held, calls)),
+                level(name + "-filter", true, forwardingAndShowing(sent, calls)));
+    }
+
     private static <T> T take(BlockingQueue<T> queue, String what) throws InterruptedException {
         T t = queue.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(t).as("%s within %s", what, WAIT).isNotNull();
@@ -120,9 +127,7 @@ class IoTargetTest {
         BlockingQueue<WdfRequest> held = new LinkedBlockingQueue<>();
         BlockingQueue<WdfRequest> sent = new LinkedBlockingQueue<>();
         Queue<String> calls = StackTestDrivers.order();
-        StackTestDrivers.Built built = stacks.build(node("st7-cancel-sent"), STRICT,
-                level("st7cs-bottom", false, holding(held, calls)),
-                level("st7cs-filter", true, forwardingAndShowing(sent, calls)));
+        StackTestDrivers.Built built = holdingBelowAFilter("st7-cancel-sent", held, sent, calls);
         FxIrp irp = DeviceTestDrivers.open(built.top()).read(4);
         WdfRequest upper = take(sent, "the forwarded request");
         take(held, "the request at the bottom");
@@ -165,9 +170,7 @@ class IoTargetTest {
         BlockingQueue<WdfRequest> held = new LinkedBlockingQueue<>();
         BlockingQueue<WdfRequest> sent = new LinkedBlockingQueue<>();
         Queue<String> calls = StackTestDrivers.order();
-        StackTestDrivers.Built built = stacks.build(node("st7-stop"), STRICT,
-                level("st7st-bottom", false, holding(held, calls)),
-                level("st7st-filter", true, forwardingAndShowing(sent, calls)));
+        StackTestDrivers.Built built = holdingBelowAFilter("st7-stop", held, sent, calls);
         FxFileHandle handle = DeviceTestDrivers.open(built.top());
         List<FxIrp> irps = List.of(handle.read(1), handle.read(2), handle.read(3));
         for (int i = 0; i < 3; i++) {
@@ -206,9 +209,7 @@ class IoTargetTest {
         BlockingQueue<WdfRequest> held = new LinkedBlockingQueue<>();
         BlockingQueue<WdfRequest> sent = new LinkedBlockingQueue<>();
         Queue<String> calls = StackTestDrivers.order();
-        StackTestDrivers.Built built = stacks.build(node("st5-stop-actions"), STRICT,
-                level("st5sa-bottom", false, holding(held, calls)),
-                level("st5sa-filter", true, forwardingAndShowing(sent, calls)));
+        StackTestDrivers.Built built = holdingBelowAFilter("st5-stop-actions", held, sent, calls);
         FxIrp irp = DeviceTestDrivers.open(built.top()).read(2);
         WdfRequest below = take(held, "the request at the bottom");
         WdfIoTarget target = built.device(1).ioTarget();
