@@ -42,6 +42,7 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_SHARING_VIOLATION = define(0xC0000043, "STATUS_SHARING_VIOLATION");
     public static final NtStatus STATUS_DELETE_PENDING = define(0xC0000056, "STATUS_DELETE_PENDING");
     public static final NtStatus STATUS_INSUFFICIENT_RESOURCES = define(0xC000009A, "STATUS_INSUFFICIENT_RESOURCES");
+    public static final NtStatus STATUS_IO_TIMEOUT = define(0xC00000B5, "STATUS_IO_TIMEOUT");
     public static final NtStatus STATUS_DEVICE_NOT_READY = define(0xC00000A3, "STATUS_DEVICE_NOT_READY");
     public static final NtStatus STATUS_NOT_SUPPORTED = define(0xC00000BB, "STATUS_NOT_SUPPORTED");
     public static final NtStatus STATUS_CANCELLED = define(0xC0000120, "STATUS_CANCELLED");
@@ -50,6 +51,7 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_DRIVER_INTERNAL_ERROR = define(0xC0000183, "STATUS_DRIVER_INTERNAL_ERROR");
     public static final NtStatus STATUS_INVALID_DEVICE_STATE = define(0xC0000184, "STATUS_INVALID_DEVICE_STATE");
     public static final NtStatus STATUS_DEVICE_REMOVED = define(0xC00002B6, "STATUS_DEVICE_REMOVED");
+    public static final NtStatus STATUS_INVALID_BUFFER_SIZE = define(0xC0000206, "STATUS_INVALID_BUFFER_SIZE");
     public static final NtStatus STATUS_NOT_FOUND = define(0xC0000225, "STATUS_NOT_FOUND");
     /** The driver host process that ran the request's driver ended (UMDF: the host process terminated). */
     public static final NtStatus STATUS_DRIVER_PROCESS_TERMINATED = define(0xC0000450, "STATUS_DRIVER_PROCESS_TERMINATED");

@@ -5,6 +5,7 @@ import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.io.WdfIoReadiness;
+import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.object.WdfObject;
@@ -107,4 +108,12 @@ public interface WdfDevice extends WdfObject {
 
     /** The readiness last set with {@link #setIoReadiness}. IRQL {@code <= DISPATCH_LEVEL}. */
     WdfIoReadiness ioReadiness();
+
+    /**
+     * {@code WdfDeviceGetIoTarget}: the device's default (local) I/O target, the next lower device in its stack, where
+     * a filter or function driver forwards requests; null for the bottom device of a stack (a PDO, or a device
+     * with nothing below it) and for a control device. The framework opens and starts it; the driver may stop and start
+     * it, but not close or delete it. IRQL {@code <= DISPATCH_LEVEL}.
+     */
+    WdfIoTarget ioTarget();
 }

@@ -70,6 +70,13 @@ public interface WdfDeviceInit {
      */
     void free();
 
+    /**
+     * {@code WdfFdoInitSetFilter}: the device is a filter: a request of a type for which none of its queues has a
+     * handler (no queue configured for it, or one without a handler for the type and without {@code EvtIoDefault})
+     * passes to the next lower device untouched, without the driver seeing it. Ignored for control devices.
+     */
+    void setFilter();
+
     /** The hardware ID the PnP manager matched this driver by, or null for a control device. */
     String hardwareId();
 }

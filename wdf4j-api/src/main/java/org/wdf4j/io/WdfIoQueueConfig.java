@@ -15,6 +15,8 @@ package org.wdf4j.io;
  * @param allowZeroLengthRequests false (the default): read and write requests of length 0 are completed by the
  *     framework with STATUS_SUCCESS and never presented
  * @param numberOfPresentedRequests for PARALLEL queues, how many requests the driver may own at once (0: no limit)
+ * @param evtIoInternalDeviceControl the handler of internal device I/O controls, which only drivers send (see
+ *     {@link WdfRequestType#INTERNAL_DEVICE_CONTROL}), or null
  */
 public record WdfIoQueueConfig(
         WdfIoQueueDispatchType dispatchType,
@@ -28,7 +30,8 @@ public record WdfIoQueueConfig(
         EvtIoDeviceControl evtIoDeviceControl,
         EvtIoStop evtIoStop,
         EvtIoResume evtIoResume,
-        EvtIoCanceledOnQueue evtIoCanceledOnQueue) {
+        EvtIoCanceledOnQueue evtIoCanceledOnQueue,
+        EvtIoInternalDeviceControl evtIoInternalDeviceControl) {
 
     public WdfIoQueueConfig {
         if (dispatchType == null) {
@@ -42,68 +45,77 @@ public record WdfIoQueueConfig(
 
     /** {@code WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE}: the device's default queue. */
     public static WdfIoQueueConfig initDefaultQueue(WdfIoQueueDispatchType dispatchType) {
-        return new WdfIoQueueConfig(dispatchType, true, null, false, 0, null, null, null, null, null, null, null);
+        return new WdfIoQueueConfig(dispatchType, true, null, false, 0, null, null, null, null, null, null, null, null);
     }
 
     /** {@code WDF_IO_QUEUE_CONFIG_INIT}: a queue that is not the default queue. */
     public static WdfIoQueueConfig init(WdfIoQueueDispatchType dispatchType) {
-        return new WdfIoQueueConfig(dispatchType, false, null, false, 0, null, null, null, null, null, null, null);
+        return new WdfIoQueueConfig(dispatchType, false, null, false, 0, null, null, null, null, null, null, null, null);
     }
 
     public WdfIoQueueConfig withPowerManaged(Boolean value) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, value, allowZeroLengthRequests, numberOfPresentedRequests,
-                evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume, evtIoCanceledOnQueue);
+                evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume, evtIoCanceledOnQueue,
+                evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withAllowZeroLengthRequests(boolean value) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, value, numberOfPresentedRequests,
-                evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume, evtIoCanceledOnQueue);
+                evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume, evtIoCanceledOnQueue,
+                evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withNumberOfPresentedRequests(int value) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests, value,
-                evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume, evtIoCanceledOnQueue);
+                evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume, evtIoCanceledOnQueue,
+                evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoDefault(EvtIoDefault c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, c, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume,
-                evtIoCanceledOnQueue);
+                evtIoCanceledOnQueue, evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoRead(EvtIoRead c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, evtIoDefault, c, evtIoWrite, evtIoDeviceControl, evtIoStop, evtIoResume,
-                evtIoCanceledOnQueue);
+                evtIoCanceledOnQueue, evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoWrite(EvtIoWrite c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, evtIoDefault, evtIoRead, c, evtIoDeviceControl, evtIoStop, evtIoResume,
-                evtIoCanceledOnQueue);
+                evtIoCanceledOnQueue, evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoDeviceControl(EvtIoDeviceControl c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, evtIoDefault, evtIoRead, evtIoWrite, c, evtIoStop, evtIoResume,
-                evtIoCanceledOnQueue);
+                evtIoCanceledOnQueue, evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoStop(EvtIoStop c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, c, evtIoResume,
-                evtIoCanceledOnQueue);
+                evtIoCanceledOnQueue, evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoResume(EvtIoResume c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop, c,
-                evtIoCanceledOnQueue);
+                evtIoCanceledOnQueue, evtIoInternalDeviceControl);
     }
 
     public WdfIoQueueConfig withIoCanceledOnQueue(EvtIoCanceledOnQueue c) {
         return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
                 numberOfPresentedRequests, evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop,
-                evtIoResume, c);
+                evtIoResume, c, evtIoInternalDeviceControl);
+    }
+
+    public WdfIoQueueConfig withIoInternalDeviceControl(EvtIoInternalDeviceControl c) {
+        return new WdfIoQueueConfig(dispatchType, defaultQueue, powerManaged, allowZeroLengthRequests,
+                numberOfPresentedRequests, evtIoDefault, evtIoRead, evtIoWrite, evtIoDeviceControl, evtIoStop,
+                evtIoResume, evtIoCanceledOnQueue, c);
     }
 }

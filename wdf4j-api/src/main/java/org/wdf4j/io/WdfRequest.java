@@ -4,7 +4,10 @@ import java.nio.ByteBuffer;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.device.WdfFileObject;
+import org.wdf4j.memory.WdfMemory;
 import org.wdf4j.object.WdfObject;
+import org.wdf4j.object.WdfObjectAttributes;
+import org.wdf4j.spi.WdfFunctions;
 
 /**
  * {@code WDFREQUEST}: one I/O request. The framework makes it when a client reads, writes, sends a control code or
@@ -22,9 +25,31 @@ import org.wdf4j.object.WdfObject;
  * driver completing and a client cancelling is settled by {@link #unmarkCancelable()}: when it answers
  * STATUS_CANCELLED the cancel routine has (or will) run and will complete the request, so the driver must not.
  *
- * <p>The framework does not delete a request for the driver: requests cannot be deleted (STATUS_CANNOT_DELETE).
+ * <h2>Sending</h2>
+ * A driver passes a request it received to another driver through an I/O target ({@link WdfIoTarget}): it formats it
+ * ({@link #formatRequestUsingCurrentType()}, or a target's {@code formatRequestFor} methods), optionally sets a
+ * completion routine ({@link #setCompletionRoutine}), and sends it ({@link #send}). While sent, the request belongs to
+ * the lower driver: the sender cannot complete it, and a cancel of it (by its requestor, by
+ * {@link #cancelSentRequest()}, by the target's stop) goes down to the lower driver. When the lower driver completes
+ * it, the completion routine runs once and the sender owns the request again. A driver may also make requests of its
+ * own ({@link #create}) to send; it deletes or {@link #reuse}s those instead of completing them.
+ *
+ * <p>The framework does not delete a request for the driver: requests the framework made cannot be deleted
+ * (STATUS_CANNOT_DELETE); requests the driver made can.
  */
 public interface WdfRequest extends WdfObject {
+
+    /**
+     * {@code WdfRequestCreate}: a request the driver sends itself. Its parent is the driver object unless the
+     * attributes name another. It is the driver's until deleted; it is never completed by the driver (a completion
+     * is a bug check): after a send, {@link #reuse} it or delete it. IRQL {@code <= DISPATCH_LEVEL}.
+     *
+     * @param ioTarget the target it will be sent to, or null (unused; WDF sizes the request for it)
+     * @return the request; STATUS_INSUFFICIENT_RESOURCES; STATUS_DELETE_PENDING
+     */
+    static NtResult<WdfRequest> create(WdfObjectAttributes attributes, WdfIoTarget ioTarget) {
+        return WdfFunctions.get().requestCreate(attributes, ioTarget);
+    }
 
     /** {@code WdfRequestComplete}: completes with {@code status} and the information already set. IRQL {@code <= DISPATCH_LEVEL}. */
     void complete(NtStatus status);
@@ -117,4 +142,78 @@ public interface WdfRequest extends WdfObject {
 
     /** {@code WdfRequestGetRequestorProcessId} and the requestor's user and group. IRQL {@code <= DISPATCH_LEVEL}. */
     WdfRequestor requestor();
+
+    // ---------------------------------------------------------------------------------------------
+    // Memory objects
+
+    /**
+     * {@code WdfRequestRetrieveInputMemory}: the input buffer as a memory object (see {@link #retrieveInputBuffer} for
+     * which requests have one). It belongs to the request: it goes when the request completes, and the driver cannot
+     * delete it. IRQL {@code <= DISPATCH_LEVEL}.
+     *
+     * @return the memory; STATUS_BUFFER_TOO_SMALL when the buffer is empty; STATUS_INVALID_DEVICE_REQUEST for a request
+     *     without input
+     */
+    NtResult<WdfMemory> retrieveInputMemory();
+
+    /** {@code WdfRequestRetrieveOutputMemory}: the output buffer as a memory object; as {@link #retrieveInputMemory}. */
+    NtResult<WdfMemory> retrieveOutputMemory();
+
+    // ---------------------------------------------------------------------------------------------
+    // Sending
+
+    /**
+     * {@code WdfRequestFormatRequestUsingCurrentType}: the next send passes the request down as it came: same type,
+     * same parameters, same buffers (the lower driver reads this request's input and fills its output). IRQL
+     * {@code <= DISPATCH_LEVEL}. For a request the driver owns (received, or created and formatted before).
+     */
+    void formatRequestUsingCurrentType();
+
+    /**
+     * {@code WdfRequestSetCompletionRoutine}: the routine called when the lower driver completes the request after
+     * the next {@link #send}; null removes it. IRQL {@code <= DISPATCH_LEVEL}.
+     */
+    void setCompletionRoutine(EvtRequestCompletionRoutine completionRoutine);
+
+    /**
+     * {@code WdfRequestSend}: sends the formatted request to {@code target}. IRQL {@code <= DISPATCH_LEVEL}
+     * (PASSIVE_LEVEL when synchronous). Sending a request that is marked cancelable, or that the driver does not own,
+     * is a bug check (WDF_REQUEST_FATAL_ERROR).
+     *
+     * @param options null for an asynchronous send without a timeout
+     * @return true when the request was sent (asynchronously: the completion routine will run; synchronously: it is
+     *     completed, and {@link #status()} says how); false when the target did not take it ({@link #status()} says
+     *     why, e.g. STATUS_INVALID_DEVICE_STATE for a closed target): the driver still owns it and no completion
+     *     routine runs
+     */
+    boolean send(WdfIoTarget target, WdfRequestSendOptions options);
+
+    /**
+     * {@code WdfRequestGetStatus}: the status of the last send: STATUS_PENDING while sent, then the status it was
+     * completed with by the lower driver (or why the send failed). IRQL {@code <= DISPATCH_LEVEL}.
+     */
+    NtStatus status();
+
+    /**
+     * {@code WdfRequestGetCompletionParams}: how the last send ended (null before the first one completed).
+     * IRQL {@code <= DISPATCH_LEVEL}.
+     */
+    WdfRequestCompletionParams completionParams();
+
+    /**
+     * {@code WdfRequestCancelSentRequest}: asks the driver below to cancel the request this driver sent. The lower
+     * driver's cancel routine runs (if it marked the request cancelable); the completion routine still runs once,
+     * when the lower driver completes it. IRQL {@code <= DISPATCH_LEVEL}.
+     *
+     * @return true when the request was still sent (the cancel was delivered); false when it had already come back
+     */
+    boolean cancelSentRequest();
+
+    /**
+     * {@code WdfRequestReuse}: makes a request the driver created, and that is not sent, ready to be formatted and
+     * sent again, with {@code status} as its status. IRQL {@code <= DISPATCH_LEVEL}.
+     *
+     * @return STATUS_SUCCESS; STATUS_INVALID_DEVICE_REQUEST for a request the framework made, or one that is sent
+     */
+    NtStatus reuse(NtStatus status);
 }

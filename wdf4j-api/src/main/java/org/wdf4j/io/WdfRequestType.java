@@ -7,5 +7,11 @@ public enum WdfRequestType {
     WRITE,
     DEVICE_CONTROL,
     CLEANUP,
-    CLOSE
+    CLOSE,
+    /**
+     * {@code WdfRequestTypeDeviceControlInternal}: an internal device I/O control, which only a driver can send (to a
+     * device below it or to a remote target); a client or a device file never can. It reaches
+     * {@link EvtIoInternalDeviceControl}.
+     */
+    INTERNAL_DEVICE_CONTROL
 }

@@ -10,7 +10,10 @@ import org.wdf4j.device.WdfDevice;
 import org.wdf4j.device.WdfDeviceInit;
 import org.wdf4j.driver.WdfDriverConfig;
 import org.wdf4j.io.WdfIoQueueConfig;
+import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfQueue;
+import org.wdf4j.io.WdfRequest;
+import org.wdf4j.memory.WdfMemory;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfObjectAttributes;
 import org.wdf4j.sync.WdfSpinLock;
@@ -53,6 +56,12 @@ public interface WdfFunctions {
     NtResult<WdfDevice> deviceCreate(WdfDeviceInit deviceInit, WdfObjectAttributes attributes);
 
     NtResult<WdfQueue> ioQueueCreate(WdfDevice device, WdfIoQueueConfig config, WdfObjectAttributes attributes);
+
+    NtResult<WdfIoTarget> ioTargetCreate(WdfDevice device, WdfObjectAttributes attributes);
+
+    NtResult<WdfRequest> requestCreate(WdfObjectAttributes attributes, WdfIoTarget ioTarget);
+
+    NtResult<WdfMemory> memoryCreate(WdfObjectAttributes attributes, long bufferSize);
 
     Irql currentIrql();
 

@@ -23,6 +23,7 @@ import org.wdf4j.framework.FxPnpMachine.Event;
 import org.wdf4j.framework.FxPnpMachine.State;
 import org.wdf4j.framework.FxPnpMachine.Step;
 import org.wdf4j.io.WdfIoReadiness;
+import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.io.WdfRequestor;
@@ -73,6 +74,18 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     final boolean exclusive;
     final String name;
     final String sddl;
+    /** WdfFdoInitSetFilter: request types none of its queues handles pass down untouched (ST3). */
+    final boolean filter;
+    /** The stack of its device node (PnP devices); null for a control device. */
+    final FxDeviceStack stack;
+    /** The next lower device of its stack, set when it joins the stack in WdfDeviceCreate; null at the bottom. */
+    private volatile FxDevice lower;
+    /** Its level in its stack (1 is the bottom), set by {@link FxDeviceStack#attach} when it joins it. */
+    volatile int stackLevel;
+    /** Its default I/O target, made on first use; guarded by {@link #lock}. */
+    private FxIoTarget defaultTarget;
+    /** Its I/O targets (the default one and remote ones), which its removal cancels and closes. */
+    private final List<FxIoTarget> targets = new CopyOnWriteArrayList<>();
     private final FxDeviceListener listener;
 
     private final Object lock = new Object();
@@ -106,6 +119,8 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         this.exclusive = init.exclusive;
         this.name = init.name;
         this.sddl = init.sddl;
+        this.filter = init.filter;
+        this.stack = init.stack;
         this.listener = listener;
         this.power = control ? FxPnpMachine.Power.D0 : FxPnpMachine.Power.D3_FINAL;
         if (control) {
@@ -125,6 +140,34 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     @Override
     public String objectType() {
         return "WDFDEVICE";
+    }
+
+    /** Inside WdfDeviceCreate: joins the top of its stack (IoAttachDeviceToDeviceStack). */
+    void joinStack() {
+        if (stack != null) {
+            lower = stack.attach(this);
+        }
+    }
+
+    /** The device below in its stack, or null. */
+    public FxDevice lowerDevice() {
+        return lower;
+    }
+
+    /** The stack of its device node (null for a control device). */
+    public FxDeviceStack stack() {
+        return stack;
+    }
+
+    /** Where requests to this device enter: the top of its stack. */
+    FxDevice stackTop() {
+        FxDevice top = stack == null ? null : stack.top();
+        return top == null ? this : top;
+    }
+
+    /** Where this device stands in its stack, for reports. */
+    String level() {
+        return stack == null ? "a control device" : this + " at " + stack.levelOf(stackLevel);
     }
 
     /** O5: a PnP device goes with the PnP manager's remove; a control device may be deleted by its driver. */
@@ -305,6 +348,12 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
                 yield callPnp("EvtDeviceReleaseHardware", c.evtDeviceReleaseHardware() == null ? null
                         : () -> c.evtDeviceReleaseHardware().releaseHardware(this));
             }
+            case CLOSE_IO_TARGETS -> {
+                for (FxIoTarget t : targets) {
+                    t.removeWithDevice();
+                }
+                yield NtStatus.STATUS_SUCCESS;
+            }
             case PURGE_QUEUES -> {
                 removing = true;
                 for (FxIoQueue q : queues) {
@@ -373,6 +422,10 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
      */
     public CompletableFuture<NtResult<FxFileHandle>> open(WdfRequestor requestor, String fileName) {
         Objects.requireNonNull(requestor, "requestor");
+        FxDevice top = stackTop();
+        if (top != this && !removing) {
+            return top.open(requestor, fileName); // a name or interface opens its device's stack at the top
+        }
         NtStatus refused = null;
         synchronized (lock) {
             if (removing || state() != FxObjectState.CREATED) {
@@ -424,27 +477,40 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         return result;
     }
 
-    /** A request from an open handle: routed to its queue, or failed by the framework. */
-    void submit(FxIrp irp, FxFileHandle handle) {
+    /**
+     * A request reaching this device (from a client's open at the top of the stack, or sent by the driver above):
+     * routed to its queue, passed down untouched by a filter without a handler for it (ST3), or failed by the
+     * framework.
+     */
+    void submit(FxIrp irp) {
         if (removing || state() != FxObjectState.CREATED) {
-            irp.finish(FxIoStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE));
+            irp.complete(NtStatus.STATUS_NO_SUCH_DEVICE, 0);
             return;
         }
         FxIoQueue q = dispatchTargets[irp.type.ordinal()];
         if (q == null) {
             q = defaultQueue;
         }
+        if (filter && (q == null || !q.handles(irp.type))) {
+            FxDevice below = lower;
+            if (below != null) {
+                below.submit(irp);
+                return;
+            }
+        }
         if (q == null) {
-            irp.finish(FxIoStatus.of(NtStatus.STATUS_INVALID_DEVICE_REQUEST));
+            irp.complete(NtStatus.STATUS_INVALID_DEVICE_REQUEST, 0);
             return;
         }
         int length = irp.type == WdfRequestType.READ ? irp.outputLength
-                : irp.type == WdfRequestType.WRITE ? irp.input.length : -1;
+                : irp.type == WdfRequestType.WRITE ? irp.inputLength : -1;
         if (length == 0 && !q.config.allowZeroLengthRequests()) {
-            irp.finish(FxIoStatus.of(NtStatus.STATUS_SUCCESS));
+            irp.complete(NtStatus.STATUS_SUCCESS, 0);
             return;
         }
-        FxRequest r = new FxRequest(globals, irp, this, handle.fileObject, requestAttributes);
+        FxFileHandle handle = irp.file;
+        FxFileObject fileObject = handle != null && handle.device == this ? handle.fileObject : null;
+        FxRequest r = new FxRequest(globals, irp, this, fileObject, requestAttributes);
         irp.bind(r);
         q.acceptFromClient(r);
     }
@@ -528,6 +594,43 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     }
 
     @Override
+    public WdfIoTarget ioTarget() {
+        checkHandle("WdfDeviceGetIoTarget", Irql.DISPATCH_LEVEL);
+        return defaultTarget();
+    }
+
+    /** The default I/O target, made on first use; null at the bottom of a stack. */
+    FxIoTarget defaultTarget() {
+        FxDevice below = lower;
+        if (below == null) {
+            return null;
+        }
+        FxIoTarget made;
+        synchronized (lock) {
+            if (defaultTarget != null) {
+                return defaultTarget;
+            }
+            made = new FxIoTarget(globals, this, this, WdfObjectAttributes.NONE, below);
+            if (!made.attach().isSuccess()) {
+                return null; // the device is being deleted
+            }
+            globals.objectMade();
+            defaultTarget = made;
+        }
+        targets.add(made);
+        return made;
+    }
+
+    /** A remote target of this device was made. */
+    void addTarget(FxIoTarget target) {
+        targets.add(target);
+    }
+
+    void targetGone(FxIoTarget target) {
+        targets.remove(target);
+    }
+
+    @Override
     public WdfQueue defaultQueue() {
         checkHandle("WdfDeviceGetDefaultQueue", Irql.DISPATCH_LEVEL);
         return defaultQueue;
@@ -542,7 +645,8 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         }
         q.checkValid("WdfDeviceConfigureRequestDispatching (queue)");
         if (q.device != this || requestType == null || (requestType != WdfRequestType.READ
-                && requestType != WdfRequestType.WRITE && requestType != WdfRequestType.DEVICE_CONTROL)) {
+                && requestType != WdfRequestType.WRITE && requestType != WdfRequestType.DEVICE_CONTROL
+                && requestType != WdfRequestType.INTERNAL_DEVICE_CONTROL)) {
             return NtStatus.STATUS_INVALID_PARAMETER;
         }
         synchronized (lock) {
@@ -726,6 +830,9 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         }
         pnpState = State.REMOVED;
         power = FxPnpMachine.Power.D3_FINAL;
+        if (stack != null) {
+            stack.detach(this);
+        }
         globals.deviceGone(this);
         listener.deviceDeleted(this);
     }

@@ -29,6 +29,10 @@ final class FxDeviceInit implements WdfDeviceInit {
     boolean exclusive;
     String name;
     String sddl;
+    /** WdfFdoInitSetFilter: request types without a handler pass down untouched. */
+    boolean filter;
+    /** The stack the device joins, on top (PnP); null for a control device. */
+    FxDeviceStack stack;
     /** A PnP init may be used only during the EvtDriverDeviceAdd it was given to. */
     volatile boolean inDeviceAdd;
     private boolean spent;
@@ -118,6 +122,12 @@ final class FxDeviceInit implements WdfDeviceInit {
                     "WdfDeviceInitSetRequestAttributes: request attributes may not name a parent");
         }
         requestAttributes = attributes == null ? WdfObjectAttributes.NONE : attributes;
+    }
+
+    @Override
+    public void setFilter() {
+        usable("WdfFdoInitSetFilter");
+        filter = !control;
     }
 
     @Override

@@ -686,6 +686,17 @@ public final class FxDriverGlobals {
         return deviceListener;
     }
 
+    private volatile FxTargetResolver targetResolver = FxTargetResolver.none();
+
+    /** Tells the framework how this driver's remote I/O targets find devices by name ({@code WdfIoTargetOpen}). */
+    public void setTargetResolver(FxTargetResolver resolver) {
+        targetResolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    FxTargetResolver targetResolver() {
+        return targetResolver;
+    }
+
     void deviceCreated(FxDevice device) {
         devices.add(device);
     }
@@ -708,6 +719,14 @@ public final class FxDriverGlobals {
      *     deleted); STATUS_UNSUCCESSFUL when it succeeded without creating a device, or hung
      */
     public NtResult<FxDevice> addDevice(String hardwareId, String instanceId) {
+        return addDevice(hardwareId, instanceId, null);
+    }
+
+    /**
+     * As {@link #addDevice(String, String)}, for a device node whose stack the host builds driver by driver (see
+     * {@link FxDeviceStack#addDevice}): the device is attached on top of {@code stack} (a stack of its own when null).
+     */
+    NtResult<FxDevice> addDevice(String hardwareId, String instanceId, FxDeviceStack stack) {
         Objects.requireNonNull(hardwareId, "hardwareId");
         Objects.requireNonNull(instanceId, "instanceId");
         FxDriver d = driver;
@@ -720,6 +739,7 @@ public final class FxDriverGlobals {
         }
         return runLifecycleStep("EvtDriverDeviceAdd(" + instanceId + ")", () -> {
             FxDeviceInit init = new FxDeviceInit(this, false, hardwareId, instanceId, null);
+            init.stack = stack != null ? stack : new FxDeviceStack(instanceId);
             init.inDeviceAdd = true;
             journal(JournalEntry.Kind.PNP, instanceId, "EvtDriverDeviceAdd(" + hardwareId + ")");
             NtStatus status;
@@ -776,9 +796,10 @@ public final class FxDriverGlobals {
     /** A request the driver still held when the framework had to give up on it (its device went away). */
     void reportRequestLeak(FxRequest request, String why) {
         String allocatedAt = request.tracker == null ? "" : request.tracker.createdAt;
-        finding(Finding.Kind.LEAK, "request", request.toString(), request + " " + why, allocatedAt);
-        journal(JournalEntry.Kind.LEAK, request.toString(), why);
-        Trace.leak(name, "request", request + " " + why, allocatedAt);
+        String where = request.whereAndForWhom();
+        finding(Finding.Kind.LEAK, "request", request.toString(), request + " " + why + "; " + where, allocatedAt);
+        journal(JournalEntry.Kind.LEAK, request.toString(), why + "; " + where);
+        Trace.leak(name, "request", request + " " + why + "; " + where, allocatedAt);
     }
 
     /** Whether the driver was abandoned (a callback hung past the wait timeout). */

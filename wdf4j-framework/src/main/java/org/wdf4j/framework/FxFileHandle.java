@@ -116,7 +116,7 @@ public final class FxFileHandle implements FxFileEndpoint {
             irp.finish(FxIoStatus.of(NtStatus.STATUS_FILE_CLOSED));
             return irp;
         }
-        device.submit(irp, this);
+        device.submit(irp);
         return irp;
     }
 

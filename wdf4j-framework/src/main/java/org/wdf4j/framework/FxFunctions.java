@@ -12,7 +12,10 @@ import org.wdf4j.device.WdfDevice;
 import org.wdf4j.device.WdfDeviceInit;
 import org.wdf4j.io.WdfIoQueueConfig;
 import org.wdf4j.io.WdfIoQueueDispatchType;
+import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfQueue;
+import org.wdf4j.io.WdfRequest;
+import org.wdf4j.memory.WdfMemory;
 import org.wdf4j.object.WdfObject;
 import org.wdf4j.object.WdfExecutionLevel;
 import org.wdf4j.object.WdfObjectAttributes;
@@ -251,6 +254,7 @@ public final class FxFunctions implements WdfFunctions {
             return NtResult.failure(NtStatus.STATUS_OBJECT_NAME_COLLISION);
         }
         init.created = device;
+        device.joinStack();
         globals.deviceCreated(device);
         return NtResult.success(device);
     }
@@ -315,6 +319,60 @@ public final class FxFunctions implements WdfFunctions {
             return NtResult.failure(added);
         }
         return NtResult.success(created.value());
+    }
+
+    @Override
+    public NtResult<WdfIoTarget> ioTargetCreate(WdfDevice device, WdfObjectAttributes attributes) {
+        if (device == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfIoTargetCreate: Device is null");
+        }
+        if (!(device instanceof FxDevice d)) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfIoTargetCreate: " + device
+                    + " is not a framework device");
+        }
+        d.checkHandle("WdfIoTargetCreate", Irql.PASSIVE_LEVEL);
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        FxObject parent = d;
+        if (attrs.parent() != null) {
+            Parent named = parent("WdfIoTargetCreate", attrs, false);
+            parent = named.object();
+        }
+        FxObject targetParent = parent;
+        NtResult<FxIoTarget> created = d.globals.createObject("WdfIoTargetCreate", targetParent, attrs,
+                () -> new FxIoTarget(d.globals, targetParent, d, attrs, null));
+        if (created.isSuccess()) {
+            d.addTarget(created.value());
+        }
+        return widen(created);
+    }
+
+    @Override
+    public NtResult<WdfRequest> requestCreate(WdfObjectAttributes attributes, WdfIoTarget ioTarget) {
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        Parent parent = parent("WdfRequestCreate", attrs, false);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        return widen(p.globals.createObject("WdfRequestCreate", p, attrs, () -> new FxRequest(p.globals, p, attrs)));
+    }
+
+    @Override
+    public NtResult<WdfMemory> memoryCreate(WdfObjectAttributes attributes, long bufferSize) {
+        WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
+        Parent parent = parent("WdfMemoryCreate", attrs, false);
+        if (parent.failure() != null) {
+            return NtResult.failure(parent.failure());
+        }
+        FxObject p = parent.object();
+        if (bufferSize <= 0 || bufferSize > WdfMemory.MAX_SIZE) {
+            p.globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfMemoryCreate", null, "WdfMemoryCreate: a buffer of "
+                    + bufferSize + " bytes; the size must be from 1 to " + WdfMemory.MAX_SIZE, false);
+            return NtResult.failure(NtStatus.STATUS_INVALID_PARAMETER);
+        }
+        FxMemory.Region region = new FxMemory.Region(new byte[(int) bufferSize], 0, (int) bufferSize);
+        return widen(p.globals.createObject("WdfMemoryCreate", p, attrs,
+                () -> new FxMemory(p.globals, p, attrs, region, false)));
     }
 
     private static <T> NtResult<T> invalidQueue(FxDriverGlobals globals, FxDevice device, String why) {

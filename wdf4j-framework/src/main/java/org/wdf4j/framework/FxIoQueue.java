@@ -17,6 +17,7 @@ import org.wdf4j.io.WdfIoQueueState;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequest;
 import org.wdf4j.io.WdfRequestStopAction;
+import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.object.WdfExecutionLevel;
 import org.wdf4j.object.WdfObjectAttributes;
 
@@ -139,6 +140,27 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     @Override
     boolean hasFrameworkCleanup() {
         return true;
+    }
+
+    /**
+     * Whether the driver sees requests of {@code type} in this queue: a manual queue (the driver retrieves them), or a
+     * handler for the type or {@code EvtIoDefault}. A filter passes the others down (ST3).
+     */
+    boolean handles(WdfRequestType type) {
+        if (isManual()) {
+            return true;
+        }
+        WdfIoQueueConfig c = config;
+        if (c.evtIoDefault() != null) {
+            return true;
+        }
+        return switch (type) {
+            case READ -> c.evtIoRead() != null;
+            case WRITE -> c.evtIoWrite() != null;
+            case DEVICE_CONTROL -> c.evtIoDeviceControl() != null;
+            case INTERNAL_DEVICE_CONTROL -> c.evtIoInternalDeviceControl() != null;
+            default -> false;
+        };
     }
 
     boolean isManual() {
@@ -533,9 +555,12 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         FxIrp irp = r.irp;
         Runnable call = switch (irp.type) {
             case READ -> c.evtIoRead() == null ? null : () -> c.evtIoRead().ioRead(this, r, irp.outputLength);
-            case WRITE -> c.evtIoWrite() == null ? null : () -> c.evtIoWrite().ioWrite(this, r, irp.input.length);
+            case WRITE -> c.evtIoWrite() == null ? null : () -> c.evtIoWrite().ioWrite(this, r, irp.inputLength);
             case DEVICE_CONTROL -> c.evtIoDeviceControl() == null ? null : () -> c.evtIoDeviceControl()
-                    .ioDeviceControl(this, r, irp.outputLength, irp.input.length, irp.ioControlCode);
+                    .ioDeviceControl(this, r, irp.outputLength, irp.inputLength, irp.ioControlCode);
+            case INTERNAL_DEVICE_CONTROL -> c.evtIoInternalDeviceControl() == null ? null
+                    : () -> c.evtIoInternalDeviceControl().ioInternalDeviceControl(this, r, irp.outputLength,
+                            irp.inputLength, irp.ioControlCode);
             default -> null;
         };
         if (call == null && c.evtIoDefault() != null) {

@@ -1,22 +1,58 @@
 package org.wdf4j.framework;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import org.wdf4j.NtStatus;
 import org.wdf4j.io.WdfRequestType;
+import org.wdf4j.io.WdfRequestor;
 
 /**
- * The client's side of one I/O request (the I/O manager's IRP): what was asked, who asked, and the future that
- * completes when the request is completed, exactly once. The framework makes a {@link FxRequest} (the driver's
- * {@code WDFREQUEST}) from it; the host's client API and reflectors hold only this.
+ * One I/O request as it reaches one device (the I/O manager's IRP, with the stack location of that device): what was
+ * asked, who asked, where its buffers are, and the future that completes when the request is completed, exactly once.
+ * The framework makes a {@link FxRequest} (the driver's {@code WDFREQUEST}) from it.
+ *
+ * <p>A client's request (from an open handle) is completed to the client. A request a driver sent to an I/O target is
+ * an IRP of its own, made by {@link FxRequest#send}: its {@link #sender} is the request at the level above, which its
+ * completion goes back to (so completion routines run in the reverse order of the sends). A filter that has no handler
+ * for a request passes the same IRP down untouched.
+ *
+ * <h2>Buffers</h2>
+ * The input is a region of an array ({@link #input}, {@link #inputOffset}, {@link #inputLength}). The output is a
+ * region too: this IRP's own array, made when first asked for (a client's request), the output region of another IRP
+ * ({@link #outputOf}: a request forwarded with its current type fills the buffer of the request above, as in WDF the
+ * same system buffer serves every level), or a memory object's array (a request formatted with a {@code WdfMemory}).
+ * The host's client API and reflectors hold only the future.
  */
 public final class FxIrp implements FxIrpEndpoint {
 
     final WdfRequestType type;
-    /** The data of a write, the input of a control code; empty otherwise. */
+    /** The data of a write, the input of a control code: {@link #inputLength} bytes from {@link #inputOffset}. */
     final byte[] input;
+    final int inputOffset;
+    final int inputLength;
     /** The length of a read, the output length of a control code. */
     final int outputLength;
     final int ioControlCode;
+    final long deviceOffset;
+    /** The client's open it was sent through; null for a request a driver sent. */
     final FxFileHandle file;
+    final WdfRequestor requestor;
+    /** The request one level up that sent this IRP down; null for a client's request. */
+    final FxRequest sender;
+    /** The IRP its chain of sends started with (a client's, or a driver-created request's); itself at the top. */
+    final FxIrp origin;
+    /** Send-and-forget: the IRP above, which this one completes directly when it is completed; else null. */
+    private final FxIrp passTo;
+    /** The IRP whose output region this one writes (formatted with its current type); null: its own region. */
+    private final FxIrp outputOf;
+    /** The output region when it is this IRP's own: made on first use for a client, given for a memory object. */
+    private byte[] out;
+    private int outOffset;
+    /**
+     * A request this IRP's device passed on with send-and-forget: the lower IRP, which completes this one directly.
+     * A cancel of this IRP goes to it.
+     */
+    private volatile FxIrp forwardedTo;
     private final CompletableFuture<FxIoStatus> future = new CompletableFuture<>();
     private volatile boolean cancelRequested;
     /** The driver's request, once made; a cancel reaches the driver through it. */
@@ -26,12 +62,65 @@ public final class FxIrp implements FxIrpEndpoint {
     FxIrp nextInFile;
     boolean inFile;
 
+    /** A client's request through {@code file}. */
     FxIrp(WdfRequestType type, byte[] input, int outputLength, int ioControlCode, FxFileHandle file) {
         this.type = type;
         this.input = input == null ? FxIoStatus.NO_BYTES : input;
+        this.inputOffset = 0;
+        this.inputLength = this.input.length;
         this.outputLength = outputLength;
         this.ioControlCode = ioControlCode;
+        this.deviceOffset = 0;
         this.file = file;
+        this.requestor = file == null ? null : file.requestor;
+        this.sender = null;
+        this.origin = this;
+        this.outputOf = null;
+        this.passTo = null;
+    }
+
+    /** A request {@code sender} sends down, formatted as {@code format}. */
+    FxIrp(FxRequest sender, FxIoFormat format) {
+        this(sender, format, null);
+    }
+
+    /**
+     * The IRP that carries a request of {@code at} down: back to {@code at} when completed, or, with send-and-forget
+     * ({@code above} not null), completing {@code above} directly.
+     */
+    private FxIrp(FxRequest at, FxIoFormat format, FxIrp above) {
+        this.type = format.type();
+        this.input = format.input() == null ? FxIoStatus.NO_BYTES : format.input();
+        this.inputOffset = format.inputOffset();
+        this.inputLength = format.input() == null ? 0 : format.inputLength();
+        this.outputLength = format.outputLength();
+        this.ioControlCode = format.ioControlCode();
+        this.deviceOffset = format.deviceOffset();
+        this.file = null;
+        this.requestor = at.irp.requestor;
+        this.sender = above == null ? at : null;
+        this.origin = at.irp.origin;
+        this.outputOf = format.outputOf();
+        this.out = format.output();
+        this.outOffset = format.outputOffset();
+        this.passTo = above;
+    }
+
+    /** The request a driver creates ({@code WdfRequestCreate}): the top of its own chain, with no buffers yet. */
+    FxIrp(WdfRequestor requestor) {
+        this.type = null;
+        this.input = FxIoStatus.NO_BYTES;
+        this.inputOffset = 0;
+        this.inputLength = 0;
+        this.outputLength = 0;
+        this.ioControlCode = 0;
+        this.deviceOffset = 0;
+        this.file = null;
+        this.requestor = requestor;
+        this.sender = null;
+        this.origin = this;
+        this.outputOf = null;
+        this.passTo = null;
     }
 
     /** Completes once, with the status the request was completed with; never exceptionally. */
@@ -45,7 +134,8 @@ public final class FxIrp implements FxIrpEndpoint {
 
     /**
      * Asks to cancel ({@code IoCancelIrp}): a queued request is cancelled at once, one the driver marked cancelable
-     * goes to its cancel routine, one the driver holds otherwise is cancelled if and when it marks it cancelable.
+     * goes to its cancel routine, one the driver holds otherwise is cancelled if and when it marks it cancelable, one
+     * the driver sent on is cancelled at the level below.
      *
      * @return false when the request had already completed; true when it was in flight (the cancel may have completed it
      *     before this returns, or the driver may still complete it another way)
@@ -55,6 +145,10 @@ public final class FxIrp implements FxIrpEndpoint {
             return false;
         }
         cancelRequested = true;
+        FxIrp down = forwardedTo;
+        if (down != null) {
+            return down.cancel();
+        }
         FxRequest r = request;
         if (r != null) {
             r.cancel();
@@ -66,12 +160,108 @@ public final class FxIrp implements FxIrpEndpoint {
         return cancelRequested;
     }
 
-    /** Binds the driver's request; a cancel that came first reaches it now. */
+    /** Binds the driver's request at the level it is presented at; a cancel that came first reaches it now. */
     void bind(FxRequest r) {
         request = r;
         if (cancelRequested) {
             r.cancel();
         }
+    }
+
+    /** The driver's request this IRP is bound to now (the lowest level it reached), or null. */
+    FxRequest boundRequest() {
+        return request;
+    }
+
+    /** Send-and-forget: {@code lower} completes this IRP; a cancel of this one goes to it (and one already asked for). */
+    void forwardTo(FxIrp lower) {
+        forwardedTo = lower;
+        if (cancelRequested) {
+            lower.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Buffers
+
+    /** The input region as a buffer from 0 to its length. */
+    ByteBuffer inputBuffer() {
+        return ByteBuffer.wrap(input, inputOffset, inputLength).slice();
+    }
+
+    /** The output region as a buffer from 0 to {@link #outputLength}, made on first use when it is this IRP's own. */
+    ByteBuffer outputBuffer() {
+        FxMemory.Region r = outputRegion();
+        return ByteBuffer.wrap(r.array(), r.offset(), r.length()).slice();
+    }
+
+    /** The output region's array and offset, for a memory object over it; made on first use. */
+    FxMemory.Region outputRegion() {
+        if (outputOf != null) {
+            FxMemory.Region above = outputOf.outputRegion();
+            return new FxMemory.Region(above.array(), above.offset(), outputLength);
+        }
+        synchronized (this) {
+            if (out == null) {
+                out = new byte[outputLength];
+                outOffset = 0;
+            }
+            return new FxMemory.Region(out, outOffset, outputLength);
+        }
+    }
+
+    /** What the client receives: the first {@code info} bytes of the output, for reads and controls that did not fail. */
+    private byte[] outputFor(NtStatus status, long info) {
+        if (status.isError() || info <= 0 || !hasOutput(type)) {
+            return FxIoStatus.NO_BYTES;
+        }
+        int n = (int) Math.min(info, outputLength);
+        byte[] src;
+        synchronized (this) {
+            src = out;
+            if (src != null && outOffset == 0 && src.length == n) {
+                // The whole buffer was returned: it becomes the client's (a completed request's buffers are no longer
+                // the driver's, as in WDF), without a copy.
+                out = null;
+                return src;
+            }
+        }
+        byte[] copy = new byte[n];
+        if (src != null) {
+            System.arraycopy(src, outOffset, copy, 0, n);
+        }
+        return copy;
+    }
+
+    static boolean hasOutput(WdfRequestType type) {
+        return type == WdfRequestType.READ || type == WdfRequestType.DEVICE_CONTROL
+                || type == WdfRequestType.INTERNAL_DEVICE_CONTROL;
+    }
+
+    static boolean hasInput(WdfRequestType type) {
+        return type == WdfRequestType.WRITE || type == WdfRequestType.DEVICE_CONTROL
+                || type == WdfRequestType.INTERNAL_DEVICE_CONTROL;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Completion
+
+    /**
+     * The request is completed at the level this IRP reached: back to the sender one level up, or to the IRP it was
+     * forwarded for (send-and-forget), or to the client. Called once, by whoever completed it.
+     */
+    void complete(NtStatus status, long info) {
+        if (sender != null) {
+            sender.lowerCompleted(this, status, info);
+            finish(new FxIoStatus(status, info, FxIoStatus.NO_BYTES));
+            return;
+        }
+        if (passTo != null) {
+            passTo.complete(status, info);
+            finish(new FxIoStatus(status, info, FxIoStatus.NO_BYTES));
+            return;
+        }
+        finish(new FxIoStatus(status, info, outputFor(status, info)));
     }
 
     /** Completes the client's side; answers false when it was already complete (never happens for a correct request). */
@@ -86,8 +276,14 @@ public final class FxIrp implements FxIrpEndpoint {
         return done;
     }
 
+    /** A request forwarded with send-and-forget completes the IRP above this one directly. */
+    static FxIrp forgotten(FxIrp above, FxIoFormat format, FxRequest at) {
+        return new FxIrp(at, format, above);
+    }
+
     @Override
     public String toString() {
-        return "IRP[" + type + (type == WdfRequestType.DEVICE_CONTROL ? String.format(" 0x%08X", ioControlCode) : "") + "]";
+        return "IRP[" + type + (type == WdfRequestType.DEVICE_CONTROL || type == WdfRequestType.INTERNAL_DEVICE_CONTROL
+                ? String.format(" 0x%08X", ioControlCode) : "") + "]";
     }
 }

@@ -54,6 +54,12 @@ public final class FxPnpMachine {
         ENABLE_INTERFACES(false),
         SURPRISE_REMOVAL(false),
         DISABLE_INTERFACES(false),
+        /**
+         * The device's I/O targets (its default target, its remote targets) cancel the requests they delivered and
+         * wait for them, bounded, then are deleted (ST5, ST10): what the driver sent down comes back before its
+         * queues are powered down and purged.
+         */
+        CLOSE_IO_TARGETS(false),
         QUEUES_POWER_DOWN(false),
         SELF_MANAGED_IO_SUSPEND(false),
         D0_EXIT_TO_D3(false),
@@ -97,14 +103,15 @@ public final class FxPnpMachine {
                                     Step.RELEASE_HARDWARE)),
                     State.FAILED),
             new Transition(State.ADDED, Event.REMOVE, State.REMOVED,
-                    List.of(Step.PURGE_QUEUES, Step.DELETE_DEVICE), Map.of(), null),
+                    List.of(Step.CLOSE_IO_TARGETS, Step.PURGE_QUEUES, Step.DELETE_DEVICE), Map.of(), null),
             new Transition(State.ADDED, Event.SURPRISE_REMOVE, State.SURPRISE_REMOVED,
-                    List.of(Step.PURGE_QUEUES), Map.of(), null),
+                    List.of(Step.CLOSE_IO_TARGETS, Step.PURGE_QUEUES), Map.of(), null),
             new Transition(State.STARTED, Event.REMOVE, State.REMOVED,
-                    concat(List.of(Step.DISABLE_INTERFACES), POWER_DOWN_FINAL, RELEASE_AND_FLUSH,
+                    concat(List.of(Step.DISABLE_INTERFACES, Step.CLOSE_IO_TARGETS), POWER_DOWN_FINAL, RELEASE_AND_FLUSH,
                             List.of(Step.SELF_MANAGED_IO_CLEANUP, Step.DELETE_DEVICE)), Map.of(), null),
             new Transition(State.STARTED, Event.SURPRISE_REMOVE, State.SURPRISE_REMOVED,
-                    concat(List.of(Step.SURPRISE_REMOVAL, Step.DISABLE_INTERFACES), POWER_DOWN_FINAL, RELEASE_AND_FLUSH),
+                    concat(List.of(Step.SURPRISE_REMOVAL, Step.DISABLE_INTERFACES, Step.CLOSE_IO_TARGETS),
+                            POWER_DOWN_FINAL, RELEASE_AND_FLUSH),
                     Map.of(), null),
             new Transition(State.STARTED, Event.SLEEP, State.SUSPENDED,
                     List.of(Step.QUEUES_POWER_DOWN, Step.SELF_MANAGED_IO_SUSPEND, Step.D0_EXIT_TO_D3), Map.of(), null),
@@ -115,15 +122,16 @@ public final class FxPnpMachine {
                                     RELEASE_AND_FLUSH)),
                     State.FAILED),
             new Transition(State.SUSPENDED, Event.REMOVE, State.REMOVED,
-                    concat(List.of(Step.DISABLE_INTERFACES), RELEASE_AND_FLUSH,
+                    concat(List.of(Step.DISABLE_INTERFACES, Step.CLOSE_IO_TARGETS), RELEASE_AND_FLUSH,
                             List.of(Step.SELF_MANAGED_IO_CLEANUP, Step.DELETE_DEVICE)), Map.of(), null),
             new Transition(State.SUSPENDED, Event.SURPRISE_REMOVE, State.SURPRISE_REMOVED,
-                    concat(List.of(Step.SURPRISE_REMOVAL, Step.DISABLE_INTERFACES), RELEASE_AND_FLUSH), Map.of(), null),
+                    concat(List.of(Step.SURPRISE_REMOVAL, Step.DISABLE_INTERFACES, Step.CLOSE_IO_TARGETS),
+                            RELEASE_AND_FLUSH), Map.of(), null),
             new Transition(State.FAILED, Event.REMOVE, State.REMOVED,
-                    List.of(Step.PURGE_QUEUES, Step.SELF_MANAGED_IO_FLUSH, Step.SELF_MANAGED_IO_CLEANUP,
+                    List.of(Step.CLOSE_IO_TARGETS, Step.PURGE_QUEUES, Step.SELF_MANAGED_IO_FLUSH, Step.SELF_MANAGED_IO_CLEANUP,
                             Step.DELETE_DEVICE), Map.of(), null),
             new Transition(State.FAILED, Event.SURPRISE_REMOVE, State.SURPRISE_REMOVED,
-                    List.of(Step.SURPRISE_REMOVAL, Step.PURGE_QUEUES, Step.SELF_MANAGED_IO_FLUSH), Map.of(), null),
+                    List.of(Step.SURPRISE_REMOVAL, Step.CLOSE_IO_TARGETS, Step.PURGE_QUEUES, Step.SELF_MANAGED_IO_FLUSH), Map.of(), null),
             new Transition(State.SURPRISE_REMOVED, Event.REMOVE, State.REMOVED,
                     List.of(Step.SELF_MANAGED_IO_CLEANUP, Step.DELETE_DEVICE), Map.of(), null));
 

@@ -1,6 +1,10 @@
 package org.wdf4j.framework;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.wdf4j.Irql;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
@@ -8,11 +12,16 @@ import org.wdf4j.WdfBugCheckCode;
 import org.wdf4j.device.WdfFileObject;
 import org.wdf4j.framework.FxRequestState.Event;
 import org.wdf4j.io.EvtRequestCancel;
+import org.wdf4j.io.EvtRequestCompletionRoutine;
+import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequest;
+import org.wdf4j.io.WdfRequestCompletionParams;
 import org.wdf4j.io.WdfRequestParameters;
+import org.wdf4j.io.WdfRequestSendOptions;
 import org.wdf4j.io.WdfRequestType;
 import org.wdf4j.io.WdfRequestor;
+import org.wdf4j.memory.WdfMemory;
 import org.wdf4j.object.WdfObjectAttributes;
 
 /**
@@ -25,11 +34,17 @@ import org.wdf4j.object.WdfObjectAttributes;
  *   <li>The queue links ({@link #queue}, {@link #list}, {@link #prev}, {@link #next}) are changed only under the lock
  *       of the queue named by {@link #queue}. A request is in at most one list of one queue: WAITING (state QUEUED) or
  *       OWNED (the driver holds it, presented or retrieved from that queue).</li>
- *   <li>Lock order: a queue's lock, then a request's monitor; never the reverse.</li>
+ *   <li>Lock order: a queue's lock, then a request's monitor; never the reverse. A request's monitor is never held
+ *       while calling a target, a lower device or driver code.</li>
+ *   <li>While SENT, {@link #sentIrp} is the IRP that carries it below and {@link #sentTo} the target it went through;
+ *       the LOWER_COMPLETE transition (made once, by {@link #lowerCompleted}, for that IRP only) clears them, so the
+ *       completion routine runs at most once per send, and only after the lower driver completed.</li>
  * </ul>
  *
- * <p>A request is not a node of the driver's object tree (it has no parent, as the I/O manager's requests in WDF):
- * the queues and the device account for it, and a request a driver still holds when its device goes is reported.
+ * <p>A request the framework made is not a node of the driver's object tree (it has no parent, as the I/O manager's
+ * requests in WDF): the queues and the device account for it, and a request a driver still holds when its device goes
+ * is reported with where it is in its stack and for whom. A request the driver made ({@code WdfRequestCreate}) is a
+ * node of the tree, under its parent.
  */
 final class FxRequest extends FxObject implements WdfRequest {
 
@@ -40,14 +55,39 @@ final class FxRequest extends FxObject implements WdfRequest {
     final FxIrp irp;
     final FxDevice device;
     final FxFileObject fileObject;
+    /** Made by the driver (WdfRequestCreate): never completed, deleted or reused instead. */
+    final boolean created;
 
     private FxRequestState rstate = FxRequestState.QUEUED;
     private boolean canceled;
     private EvtRequestCancel cancelRoutine;
     private long information;
     private NtStatus completedWith;
-    private byte[] outBytes;
     private ByteBuffer inBuffer;
+    /** The memory objects over its buffers, made on first retrieval (children of this request). */
+    private FxMemory inputMemory;
+    private FxMemory outputMemory;
+
+    // Sending, guarded by this object's monitor.
+    /** How the next send looks below (formatRequestUsingCurrentType, a target's formatRequestFor); null: unformatted. */
+    private FxIoFormat nextFormat;
+    private EvtRequestCompletionRoutine completionRoutine;
+    /** While SENT: the IRP carrying it below, the format it was made from, and the target it went through. */
+    private FxIrp sentIrp;
+    private FxIoFormat sentFormat;
+    FxIoTarget sentTo;
+    private boolean syncSend;
+    /** The send's timeout fired and cancelled it: a STATUS_CANCELLED completion is reported as STATUS_IO_TIMEOUT. */
+    private boolean timedOut;
+    private ScheduledFuture<?> sendTimer;
+    /** WdfRequestGetStatus. */
+    private NtStatus sendStatus = NtStatus.STATUS_SUCCESS;
+    private WdfRequestCompletionParams completionParams;
+
+    /** Links in the delivered list of {@link #sentTo}; guarded by that target's lock. */
+    FxRequest targetPrev;
+    FxRequest targetNext;
+    boolean inTarget;
 
     // Queue bookkeeping, guarded by the lock of {@link #queue} (WAITING) or of its stripe (OWNED).
     FxIoQueue queue;
@@ -70,7 +110,18 @@ final class FxRequest extends FxObject implements WdfRequest {
         this.irp = irp;
         this.device = device;
         this.fileObject = fileObject;
+        this.created = false;
         globals.objectMade();
+    }
+
+    /** A request the driver creates (WdfRequestCreate), under {@code parent}; the driver owns it. */
+    FxRequest(FxDriverGlobals globals, FxObject parent, WdfObjectAttributes attributes) {
+        super(globals, parent, attributes);
+        this.irp = new FxIrp(new WdfRequestor(ProcessHandle.current().pid(), -1, -1));
+        this.device = null;
+        this.fileObject = null;
+        this.created = true;
+        this.rstate = FxRequestState.DRIVER;
     }
 
     @Override
@@ -83,14 +134,44 @@ final class FxRequest extends FxObject implements WdfRequest {
         return globals.verifier().tracks("WDFREQUEST");
     }
 
-    /** Requests are completed, never deleted by the driver. */
+    /** Requests the framework made are completed, never deleted by the driver; those it made it deletes. */
     @Override
     boolean canBeDeletedByDriver() {
-        return false;
+        return created;
+    }
+
+    @Override
+    public NtStatus delete() {
+        if (created && requestState() == FxRequestState.SENT) {
+            checkHandle("WdfObjectDelete", Irql.DISPATCH_LEVEL);
+            globals.violation(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfObjectDelete", this, this
+                    + " is sent and owned by the driver below; delete it after its completion routine ran");
+            return NtStatus.STATUS_INVALID_DEVICE_STATE;
+        }
+        return super.delete();
+    }
+
+    /** A created request deleted while sent (its parent went) is cancelled below first. */
+    @Override
+    boolean hasFrameworkCleanup() {
+        return created;
+    }
+
+    @Override
+    void frameworkCleanup() {
+        cancelSent();
     }
 
     WdfRequestType type() {
         return irp.type;
+    }
+
+    /** Where this request is and for whom, for leak and unload reports (ST10). */
+    String whereAndForWhom() {
+        FxIrp origin = irp.origin;
+        String at = device == null ? "made by the driver (WdfRequestCreate)" : "at " + device.level();
+        return at + "; its original request is " + origin + " from requestor " + irp.requestor
+                + (origin.file != null ? " through " + origin.file : "");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -148,6 +229,11 @@ final class FxRequest extends FxObject implements WdfRequest {
     @Override
     public void completeWithInformation(NtStatus status, long info) {
         checkCompletable("WdfRequestCompleteWithInformation");
+        if (created) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestComplete: " + this
+                    + " was made by the driver (WdfRequestCreate); such a request is not completed: reuse it "
+                    + "(WdfRequestReuse) or delete it");
+        }
         if (status == null) {
             throw globals.bugCheck(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL,
                     "WdfRequestComplete: the status of " + this + " is null");
@@ -181,6 +267,8 @@ final class FxRequest extends FxObject implements WdfRequest {
             case QUEUED -> "is waiting in " + queue + " and is owned by the framework, not the driver";
             case ABANDONED -> "was abandoned by the framework when its device went away (the driver held it past the "
                     + "wait timeout); the client was told STATUS_NO_SUCH_DEVICE";
+            case SENT -> "was sent to " + sentTo + " and is owned by the driver below until its completion routine runs";
+            case FORWARDED -> "was sent with send-and-forget; the driver below completes it";
             default -> "is in state " + state;
         };
         return globals.bugCheck(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestComplete: " + this + " " + why);
@@ -217,36 +305,14 @@ final class FxRequest extends FxObject implements WdfRequest {
         finishCompleted(status, info);
     }
 
-    /** After the COMPLETE transition, by the one thread that made it: the queue, the client, the object. */
+    /** After the COMPLETE transition, by the one thread that made it: the queue, the requestor, the object. */
     private void finishCompleted(NtStatus status, long info) {
         FxIoQueue q = queue;
         if (q != null) {
             q.requestLeft(this);
         }
-        irp.finish(new FxIoStatus(status, info, outputFor(status, info)));
+        irp.complete(status, info);
         deleteInternal(); // the creation reference: the request is destroyed unless the driver references it
-    }
-
-    private byte[] outputFor(NtStatus status, long info) {
-        if (status.isError() || info <= 0 || (irp.type != WdfRequestType.READ && irp.type != WdfRequestType.DEVICE_CONTROL)) {
-            return FxIoStatus.NO_BYTES;
-        }
-        int n = (int) Math.min(info, irp.outputLength);
-        byte[] src;
-        synchronized (this) {
-            src = outBytes;
-            if (src != null && src.length == n) {
-                // The whole buffer was returned: it becomes the client's (a completed request's buffers are no longer
-                // the driver's, as in WDF), without a copy.
-                outBytes = null;
-                return src;
-            }
-        }
-        byte[] out = new byte[n];
-        if (src != null) {
-            System.arraycopy(src, 0, out, 0, n);
-        }
-        return out;
     }
 
     /**
@@ -265,8 +331,26 @@ final class FxRequest extends FxObject implements WdfRequest {
         if (q != null) {
             q.requestLeft(this);
         }
-        irp.finish(FxIoStatus.of(NtStatus.STATUS_NO_SUCH_DEVICE));
+        irp.complete(NtStatus.STATUS_NO_SUCH_DEVICE, 0);
         return true;
+    }
+
+    /**
+     * ST10: the device this request was sent from is being removed and the driver below did not complete it within
+     * the bound: the framework gives up on it here (its requestor is told STATUS_NO_SUCH_DEVICE, once); a completion
+     * that comes later from below is journalled and dropped.
+     */
+    void abandonSent(FxIoTarget from) {
+        boolean sent;
+        synchronized (this) {
+            sent = rstate == FxRequestState.SENT;
+        }
+        if (sent && abandonRequest()) {
+            from.completed(this);
+            globals.journal(JournalEntry.Kind.IO, toString(), "abandoned at the removal of " + device + ": sent to "
+                    + from + " and not completed below; its requestor was told STATUS_NO_SUCH_DEVICE; "
+                    + whereAndForWhom());
+        }
     }
 
     @Override
@@ -286,12 +370,14 @@ final class FxRequest extends FxObject implements WdfRequest {
     // ---------------------------------------------------------------------------------------------
     // Cancellation
 
-    /** A cancel from the client, a file cleanup or a purge. */
+    /** A cancel from the requestor (the client, or the request above this one), a file cleanup or a purge. */
     void cancel() {
         EvtRequestCancel routine = null;
         boolean queued = false;
+        boolean sent = false;
         synchronized (this) {
-            if (rstate == FxRequestState.COMPLETED || rstate == FxRequestState.ABANDONED) {
+            if (rstate == FxRequestState.COMPLETED || rstate == FxRequestState.ABANDONED
+                    || rstate == FxRequestState.FORWARDED) {
                 return;
             }
             canceled = true;
@@ -301,9 +387,13 @@ final class FxRequest extends FxObject implements WdfRequest {
                 applyLocked(Event.CANCEL);
             } else if (rstate == FxRequestState.QUEUED) {
                 queued = true;
+            } else if (rstate == FxRequestState.SENT) {
+                sent = true;
             }
         }
-        if (routine != null) {
+        if (sent) {
+            cancelSent(); // ST7: the requestor's cancel goes down to the driver that has the request now
+        } else if (routine != null) {
             runCancelRoutine(routine);
         } else if (queued) {
             FxIoQueue q = queue;
@@ -465,10 +555,11 @@ final class FxRequest extends FxObject implements WdfRequest {
     public WdfRequestParameters parameters() {
         checkHandle("WdfRequestGetParameters", Irql.DISPATCH_LEVEL);
         return switch (irp.type) {
-            case READ -> new WdfRequestParameters(irp.type, irp.outputLength, 0, 0, 0, 0);
-            case WRITE -> new WdfRequestParameters(irp.type, irp.input.length, 0, 0, 0, 0);
-            case DEVICE_CONTROL -> new WdfRequestParameters(irp.type, 0, irp.outputLength, irp.input.length,
-                    irp.ioControlCode, 0);
+            case READ -> new WdfRequestParameters(irp.type, irp.outputLength, 0, 0, 0, irp.deviceOffset);
+            case WRITE -> new WdfRequestParameters(irp.type, irp.inputLength, 0, 0, 0, irp.deviceOffset);
+            case DEVICE_CONTROL, INTERNAL_DEVICE_CONTROL -> new WdfRequestParameters(irp.type, 0, irp.outputLength,
+                    irp.inputLength, irp.ioControlCode, 0);
+            case null -> new WdfRequestParameters(null, 0, 0, 0, 0, 0); // made by the driver, never formatted
             default -> new WdfRequestParameters(irp.type, 0, 0, 0, 0, 0);
         };
     }
@@ -476,16 +567,16 @@ final class FxRequest extends FxObject implements WdfRequest {
     @Override
     public NtResult<ByteBuffer> retrieveInputBuffer(long minimumRequiredLength) {
         checkHandle("WdfRequestRetrieveInputBuffer", Irql.DISPATCH_LEVEL);
-        if (irp.type != WdfRequestType.WRITE && irp.type != WdfRequestType.DEVICE_CONTROL) {
+        if (!FxIrp.hasInput(irp.type)) {
             return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
         }
-        int length = irp.input.length;
+        int length = irp.inputLength;
         if (length == 0 || length < minimumRequiredLength) {
             return NtResult.failure(NtStatus.STATUS_BUFFER_TOO_SMALL);
         }
         synchronized (this) {
             if (inBuffer == null) {
-                inBuffer = ByteBuffer.wrap(irp.input);
+                inBuffer = irp.inputBuffer();
             }
             return NtResult.success(inBuffer.duplicate().clear());
         }
@@ -494,19 +585,14 @@ final class FxRequest extends FxObject implements WdfRequest {
     @Override
     public NtResult<ByteBuffer> retrieveOutputBuffer(long minimumRequiredLength) {
         checkHandle("WdfRequestRetrieveOutputBuffer", Irql.DISPATCH_LEVEL);
-        if (irp.type != WdfRequestType.READ && irp.type != WdfRequestType.DEVICE_CONTROL) {
+        if (!FxIrp.hasOutput(irp.type)) {
             return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
         }
         int length = irp.outputLength;
         if (length == 0 || length < minimumRequiredLength) {
             return NtResult.failure(NtStatus.STATUS_BUFFER_TOO_SMALL);
         }
-        synchronized (this) {
-            if (outBytes == null) {
-                outBytes = new byte[length];
-            }
-            return NtResult.success(ByteBuffer.wrap(outBytes));
-        }
+        return NtResult.success(irp.outputBuffer());
     }
 
     @Override
@@ -518,11 +604,379 @@ final class FxRequest extends FxObject implements WdfRequest {
     @Override
     public WdfRequestor requestor() {
         checkHandle("WdfRequestGetRequestorProcessId", Irql.DISPATCH_LEVEL);
-        return irp.file.requestor;
+        return irp.requestor;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Memory objects (ST8)
+
+    @Override
+    public NtResult<WdfMemory> retrieveInputMemory() {
+        return retrieveMemory("WdfRequestRetrieveInputMemory", true);
+    }
+
+    @Override
+    public NtResult<WdfMemory> retrieveOutputMemory() {
+        return retrieveMemory("WdfRequestRetrieveOutputMemory", false);
+    }
+
+    /** The memory object over the input or the output, made on first use. */
+    private NtResult<WdfMemory> retrieveMemory(String function, boolean input) {
+        checkHandle(function, Irql.DISPATCH_LEVEL);
+        if (!(input ? FxIrp.hasInput(irp.type) : FxIrp.hasOutput(irp.type))) {
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        }
+        if ((input ? irp.inputLength : irp.outputLength) == 0) {
+            return NtResult.failure(NtStatus.STATUS_BUFFER_TOO_SMALL);
+        }
+        FxMemory m;
+        synchronized (this) {
+            if (input && inputMemory == null) {
+                inputMemory = viewOf(new FxMemory.Region(irp.input, irp.inputOffset, irp.inputLength));
+            } else if (!input && outputMemory == null) {
+                outputMemory = viewOf(irp.outputRegion());
+            }
+            m = input ? inputMemory : outputMemory;
+        }
+        return m == null ? NtResult.failure(NtStatus.STATUS_DELETE_PENDING) : NtResult.success(m);
+    }
+
+    /** A memory object over one of this request's buffers, a child of it; null when the request is being deleted. */
+    private FxMemory viewOf(FxMemory.Region region) {
+        FxMemory m = new FxMemory(globals, this, WdfObjectAttributes.NONE, region, true);
+        if (!m.attach().isSuccess()) {
+            return null;
+        }
+        globals.objectMade();
+        return m;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sending (ST6, ST7)
+
+    @Override
+    public void formatRequestUsingCurrentType() {
+        checkHandle("WdfRequestFormatRequestUsingCurrentType", Irql.DISPATCH_LEVEL);
+        if (irp.type == null) {
+            throw globals.bugCheck(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestFormatRequestUsingCurrentType: "
+                    + this + " was made by the driver and has no current type; format it for a target instead");
+        }
+        setFormat("WdfRequestFormatRequestUsingCurrentType", FxIoFormat.currentType(irp));
+    }
+
+    /** Sets the next send's format of a request the driver owns. */
+    NtStatus setFormat(String function, FxIoFormat format) {
+        synchronized (this) {
+            if (rstate == FxRequestState.DRIVER || rstate == FxRequestState.CANCELABLE) {
+                nextFormat = format;
+                return NtStatus.STATUS_SUCCESS;
+            }
+        }
+        globals.violation(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, function, this, this + " is not owned by the driver ("
+                + requestState() + "); only a request the driver owns can be formatted", false);
+        return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+    }
+
+    @Override
+    public void setCompletionRoutine(EvtRequestCompletionRoutine routine) {
+        checkHandle("WdfRequestSetCompletionRoutine", Irql.DISPATCH_LEVEL);
+        synchronized (this) {
+            completionRoutine = routine;
+        }
+    }
+
+    @Override
+    public boolean send(WdfIoTarget target, WdfRequestSendOptions options) {
+        WdfRequestSendOptions o = options == null ? WdfRequestSendOptions.init() : options;
+        checkHandle("WdfRequestSend", o.synchronous() ? Irql.PASSIVE_LEVEL : Irql.DISPATCH_LEVEL);
+        if (!(target instanceof FxIoTarget t)) {
+            throw globals.bugCheck(target == null ? WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL
+                    : WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfRequestSend: " + target + " is not a framework I/O target");
+        }
+        t.checkValid("WdfRequestSend (target)");
+        FxIoFormat format;
+        synchronized (this) {
+            format = nextFormat;
+        }
+        requireDriverOwned("WdfRequestSend");
+        String refusal = format == null ? this + " was not formatted (formatRequestUsingCurrentType, or a target's "
+                + "formatRequestFor methods) before it was sent"
+                : o.sendAndForget() && (created || !format.currentType()) ? "send-and-forget is only for a request the "
+                + "driver received and formatted with formatRequestUsingCurrentType; " + this + " is not one" : null;
+        if (refusal != null) {
+            globals.violation(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestSend", this, refusal);
+            synchronized (this) {
+                sendStatus = NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+            }
+            return false;
+        }
+        if (o.sendAndForget()) {
+            return sendAndForget(t, format);
+        }
+        FxIrp lower = new FxIrp(this, format);
+        boolean canceledBefore;
+        synchronized (this) {
+            if (!applyLocked(Event.SEND)) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestSend: " + this
+                        + " is not owned by the driver (" + rstate + ")");
+            }
+            sentIrp = lower;
+            sentFormat = format;
+            sentTo = t;
+            syncSend = o.synchronous();
+            timedOut = false;
+            sendStatus = NtStatus.STATUS_PENDING;
+            canceledBefore = canceled;
+        }
+        FxIoTarget.Admission admission = t.admit(this, o.ignoreTargetState());
+        if (admission.refused() != null) {
+            synchronized (this) {
+                applyLocked(Event.SEND_FAILED);
+                sentIrp = null;
+                sentFormat = null;
+                sentTo = null;
+                sendStatus = admission.refused();
+            }
+            globals.journal(JournalEntry.Kind.IO, toString(), "not sent: " + t + " answered " + admission.refused());
+            return false;
+        }
+        if (o.timeout() != null && !o.synchronous()) {
+            armTimeout(lower, o.timeout().toNanos());
+        }
+        if (admission.deliverTo() != null) {
+            deliver(admission.deliverTo(), lower, canceledBefore);
+        } else if (canceledBefore) {
+            cancelSent();
+        }
+        if (o.synchronous()) {
+            awaitSynchronous(lower, o.timeout() == null ? -1 : o.timeout().toNanos());
+        }
+        return true;
+    }
+
+    /** A target started: delivers this request, which waited in it. */
+    void deliver(FxDevice to) {
+        FxIrp lower;
+        boolean canceledNow;
+        synchronized (this) {
+            lower = sentIrp;
+            canceledNow = canceled;
+        }
+        if (lower != null) {
+            deliver(to, lower, canceledNow);
+        }
+    }
+
+    private void deliver(FxDevice to, FxIrp lower, boolean canceledBefore) {
+        if (canceledBefore) {
+            lower.cancel(); // the requestor cancelled before the send: the lower driver finds it cancelled
+        }
+        to.submit(lower);
+    }
+
+    /** Send-and-forget: the lower driver completes the requestor's request itself; this one is gone. */
+    private boolean sendAndForget(FxIoTarget t, FxIoFormat format) {
+        FxDevice to = t.admitForgotten();
+        if (to == null) {
+            synchronized (this) {
+                sendStatus = NtStatus.STATUS_INVALID_DEVICE_STATE;
+            }
+            return false;
+        }
+        FxIrp lower = FxIrp.forgotten(irp, format, this);
+        synchronized (this) {
+            if (!applyLocked(Event.FORGET)) {
+                throw globals.bugCheck(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestSend: " + this
+                        + " is not owned by the driver (" + rstate + ")");
+            }
+            cancelRoutine = null;
+        }
+        irp.forwardTo(lower);
+        FxIoQueue q = queue;
+        if (q != null) {
+            q.requestLeft(this);
+        }
+        deleteInternal();
+        to.submit(lower);
+        return true;
+    }
+
+    /** The send's timeout: when it fires before the completion, the request is cancelled below (STATUS_IO_TIMEOUT). */
+    private void armTimeout(FxIrp lower, long nanos) {
+        FxDispatchWorker timers = globals.dispatchWorker();
+        if (timers == null) {
+            return;
+        }
+        ScheduledFuture<?> timer = timers.schedule(() -> timeOut(lower), nanos);
+        synchronized (this) {
+            if (sentIrp == lower) {
+                sendTimer = timer;
+                return;
+            }
+        }
+        if (timer != null) {
+            timer.cancel(false); // completed meanwhile
+        }
+    }
+
+    private void timeOut(FxIrp lower) {
+        synchronized (this) {
+            if (sentIrp != lower) {
+                return;
+            }
+            timedOut = true;
+        }
+        globals.journal(JournalEntry.Kind.IO, toString(), "send timed out: cancelled below");
+        cancelSent();
+    }
+
+    /** A synchronous send waits for the completion, at PASSIVE_LEVEL; a timeout cancels it and waits for it to come back. */
+    private void awaitSynchronous(FxIrp lower, long timeoutNanos) {
+        try {
+            if (timeoutNanos < 0) {
+                lower.future().get();
+            } else {
+                lower.future().get(timeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            return;
+        } catch (TimeoutException e) {
+            timeOut(lower);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException e) {
+            return; // never: the future completes normally
+        }
+        try {
+            lower.future().get(2 * globals.verifier().waitTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            globals.reportWaitTimeout("the synchronous send of " + this + " (cancelled at its timeout, the driver below "
+                    + "did not complete it)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // never
+        }
+    }
+
+    /**
+     * The IRP this request was sent as was completed below (or failed or cancelled by the framework): the sender owns
+     * the request again, and its completion routine runs, once (ST6). An IRP that is not this request's current send
+     * (the request was abandoned meanwhile) is journalled, not delivered.
+     */
+    void lowerCompleted(FxIrp lower, NtStatus status, long info) {
+        EvtRequestCompletionRoutine routine;
+        FxIoTarget t;
+        WdfRequestCompletionParams params;
+        boolean sync;
+        ScheduledFuture<?> timer;
+        FxRequestState found;
+        synchronized (this) {
+            found = rstate;
+            if (sentIrp != lower || !applyLocked(Event.LOWER_COMPLETE)) {
+                routine = null;
+                t = null;
+                params = null;
+                sync = false;
+                timer = null;
+            } else {
+                NtStatus st = timedOut && status.equals(NtStatus.STATUS_CANCELLED) ? NtStatus.STATUS_IO_TIMEOUT : status;
+                FxIoFormat f = sentFormat;
+                params = new WdfRequestCompletionParams(lower.type, st, info, lower.ioControlCode, lower.deviceOffset,
+                        f.inputMemory(), f.outputMemory());
+                completionParams = params;
+                sendStatus = st;
+                routine = completionRoutine;
+                completionRoutine = null; // WDF clears it when it is called: a new send sets it again
+                t = sentTo;
+                sentIrp = null;
+                sentFormat = null;
+                sync = syncSend;
+                timer = sendTimer;
+                sendTimer = null;
+            }
+        }
+        if (t == null) {
+            globals.journal(JournalEntry.Kind.IO, toString(), "completed below with " + status + " while " + found
+                    + "; not delivered (the request is no longer waiting for it)");
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        t.completed(this);
+        if (sync || routine == null) {
+            return; // synchronous: the sender's thread reads the status; no routine: the driver reads it when it likes
+        }
+        FxIoTarget target = t;
+        boolean returned = globals.invokeIoCallback("EvtRequestCompletionRoutine(" + this + ")", null, false,
+                () -> routine.requestCompletion(this, target, params));
+        if (!returned && !created && requestState() == FxRequestState.DRIVER) {
+            completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
+        }
+    }
+
+    @Override
+    public synchronized NtStatus status() {
+        checkHandle("WdfRequestGetStatus", Irql.DISPATCH_LEVEL);
+        return sendStatus;
+    }
+
+    @Override
+    public synchronized WdfRequestCompletionParams completionParams() {
+        checkHandle("WdfRequestGetCompletionParams", Irql.DISPATCH_LEVEL);
+        return completionParams;
+    }
+
+    @Override
+    public boolean cancelSentRequest() {
+        checkHandle("WdfRequestCancelSentRequest", Irql.DISPATCH_LEVEL);
+        return cancelSent();
+    }
+
+    /**
+     * Cancels this request below while it is sent: one waiting in a stopped target is failed there with
+     * STATUS_CANCELLED; a delivered one is cancelled at the level that has it (its cancel routine runs if it is marked
+     * cancelable there). Answers whether it was still sent.
+     */
+    boolean cancelSent() {
+        FxIrp lower;
+        FxIoTarget t;
+        synchronized (this) {
+            if (rstate != FxRequestState.SENT) {
+                return false;
+            }
+            lower = sentIrp;
+            t = sentTo;
+        }
+        if (t.removeWaiting(this)) {
+            lower.complete(NtStatus.STATUS_CANCELLED, 0);
+            return true;
+        }
+        return lower.cancel();
+    }
+
+    @Override
+    public NtStatus reuse(NtStatus status) {
+        checkHandle("WdfRequestReuse", Irql.DISPATCH_LEVEL);
+        synchronized (this) {
+            if (created && rstate == FxRequestState.DRIVER) {
+                nextFormat = null;
+                completionParams = null;
+                completionRoutine = null;
+                canceled = false;
+                sendStatus = status == null ? NtStatus.STATUS_SUCCESS : status;
+                return NtStatus.STATUS_SUCCESS;
+            }
+        }
+        globals.violation(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR, "WdfRequestReuse", this, created
+                ? this + " is sent; reuse it after its completion" : this + " was made by the framework; only a request "
+                + "the driver made can be reused", false);
+        return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
     }
 
     @Override
     public String toString() {
-        return handleName() + " (" + irp.type + ")";
+        return handleName() + (created ? " (made by the driver)" : " (" + irp.type + ")");
     }
 }

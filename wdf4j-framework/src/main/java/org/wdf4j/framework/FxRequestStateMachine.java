@@ -8,7 +8,8 @@ import org.wdf4j.framework.FxRequestState.Event;
  * listed is a driver error (for example COMPLETE from COMPLETED: a second completion). {@link FxRequest} asks this
  * table under the request's lock, so the table is the single statement of who may complete a request.
  *
- * <p>"Exactly once" is the shape of the table: COMPLETED is reachable only by COMPLETE, and nothing leaves it.
+ * <p>"Exactly once" is the shape of the table: COMPLETED is reachable only by COMPLETE, and nothing leaves it; a sent
+ * request is never completable (SENT has no COMPLETE row) and comes back by LOWER_COMPLETE once per SEND.
  */
 public final class FxRequestStateMachine {
 
@@ -32,6 +33,12 @@ public final class FxRequestStateMachine {
             new Transition(FxRequestState.CANCELABLE, Event.ABANDON, FxRequestState.ABANDONED),
             new Transition(FxRequestState.CANCEL_ROUTINE, Event.COMPLETE, FxRequestState.COMPLETED),
             new Transition(FxRequestState.CANCEL_ROUTINE, Event.ABANDON, FxRequestState.ABANDONED),
+            // Sending (ST6, ST7): a sent request is the lower driver's until its completion comes back, once per send.
+            new Transition(FxRequestState.DRIVER, Event.SEND, FxRequestState.SENT),
+            new Transition(FxRequestState.SENT, Event.SEND_FAILED, FxRequestState.DRIVER),
+            new Transition(FxRequestState.SENT, Event.LOWER_COMPLETE, FxRequestState.DRIVER),
+            new Transition(FxRequestState.SENT, Event.ABANDON, FxRequestState.ABANDONED),
+            new Transition(FxRequestState.DRIVER, Event.FORGET, FxRequestState.FORWARDED),
     };
 
     private static final FxStateTable<FxRequestState, Event> INDEX =

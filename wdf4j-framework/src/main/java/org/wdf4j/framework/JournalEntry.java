@@ -18,6 +18,11 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
         EXCEPTION, BUG_CHECK, VIOLATION, LEAK,
         /** A PnP or power callback the framework made (subject: the device; detail: the callback and its result). */
         PNP,
+        /**
+         * Requests and I/O targets between drivers (subject: the request or target; detail: what happened), including
+         * events a state did not expect, which are recorded rather than dropped.
+         */
+        IO,
         /** Entries the journal dropped past its limit (the detail says how many). */
         DROPPED
     }
@@ -35,7 +40,7 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
             case BUG_CHECK -> "bug check: " + detail;
             case VIOLATION -> "verifier: " + detail;
             case LEAK -> "leak: " + subject + " " + detail;
-            case PNP -> subject + ": " + detail;
+            case PNP, IO -> subject + ": " + detail;
             case DROPPED -> "... " + detail;
         };
         return base;

@@ -198,6 +198,7 @@ class PnpTest {
         CALLBACKS.put(Step.D0_EXIT_TO_D3_FINAL, List.of("D0Exit(D3_FINAL)"));
         CALLBACKS.put(Step.RELEASE_HARDWARE, List.of("ReleaseHardware"));
         CALLBACKS.put(Step.PURGE_QUEUES, List.of());
+        CALLBACKS.put(Step.CLOSE_IO_TARGETS, List.of());
         CALLBACKS.put(Step.SELF_MANAGED_IO_FLUSH, List.of("SelfManagedIoFlush"));
         CALLBACKS.put(Step.SELF_MANAGED_IO_CLEANUP, List.of("SelfManagedIoCleanup"));
         CALLBACKS.put(Step.DELETE_DEVICE, List.of("DeviceCleanup"));
