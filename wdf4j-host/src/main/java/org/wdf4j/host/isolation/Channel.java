@@ -86,6 +86,14 @@ public final class Channel implements AutoCloseable {
         ring.sleep(stop);
     }
 
+    /**
+     * Sleeps while the other side's wakes are held back ({@link #holdWakes}) until they are let be again
+     * ({@link #allowWakes}); shared memory only. See {@link SharedRing.Reader#sleepHeld}.
+     */
+    public void sleepHeld() {
+        ring.sleepHeld();
+    }
+
     /** Keeps the other side from waking a thread in {@link #sleep} (while another thread reads). */
     public void holdWakes() {
         ring.holdWakes();
@@ -94,15 +102,6 @@ public final class Channel implements AutoCloseable {
     /** Lets the other side wake a thread in {@link #sleep} again, and wakes it now if something came meanwhile. */
     public void allowWakes() {
         ring.allowWakes();
-    }
-
-    /** Whether bytes have come that nobody has received yet; asked by the thread that may receive. */
-    public boolean hasBuffered() {
-        try {
-            return in.available() > 0;
-        } catch (IOException e) {
-            return true; // let the reader find out
-        }
     }
 
     @Override

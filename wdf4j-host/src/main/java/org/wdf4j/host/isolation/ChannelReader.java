@@ -3,7 +3,6 @@ package org.wdf4j.host.isolation;
 import java.io.IOException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -39,8 +38,6 @@ public final class ChannelReader {
      * messages are received in order by one thread at a time and handled in that order by their receivers.
      */
     private final ReentrantLock readRole = new ReentrantLock();
-    /** The thread in {@link #run}; set once, as it starts. */
-    private volatile Thread readerThread;
     /**
      * How long the reader thread spins for a message before it sleeps: long while messages come to it within the spin,
      * none while direct readers take them (its spin would only keep them from a CPU). The reader thread's own.
@@ -80,7 +77,6 @@ public final class ChannelReader {
      * @throws IOException when the channel broke
      */
     public void run() throws IOException {
-        readerThread = Thread.currentThread();
         while (true) {
             Message m = channel.isShared() ? look() : channel.receive(); // the pipes: no direct readers, receive waits
             if (m == NOTHING) {
@@ -110,25 +106,31 @@ public final class ChannelReader {
         }
     }
 
-    /** Nothing came to the reader thread's look: it waits, without the read role, for direct readers or messages. */
+    /**
+     * Nothing came to the reader thread's look: it sleeps on the channel, without the read role, until a message
+     * comes that no direct reader reads. While direct readers read, it sleeps without asking the driver host for a
+     * wake (they hold the wakes back), and the last of them to leave lets the driver host wake it again (waking it at
+     * once if messages wait): so the reader thread takes no CPU while direct readers take the answers.
+     */
     private void waitForMessages() {
-        if (directReaders.get() > 0) {
-            readerSpin.ended(Long.MAX_VALUE); // the direct readers read: this thread's spin is wasted
-            // A direct reader waits at most the spin, and wakes this thread if a late answer or another's message
-            // needs it; else this thread looks again after the spin.
-            LockSupport.parkNanos(Math.max(spinNanos, 10_000));
-            return;
-        }
-        // Nothing came within the spin: sleep until something does, without the read role, so that a direct reader
-        // can take it and read without waking this thread (see awaitDirect).
         long start = System.nanoTime();
         readerAsleep = true;
+        boolean held;
         try {
-            channel.sleep(() -> directReaders.get() > 0);
+            // After readerAsleep is set: a direct reader that leaves after this look sees it and lets wakes be again;
+            // one that left before it is seen gone here (both are volatile), and then this thread asks for wakes.
+            held = directReaders.get() > 0;
+            if (held) {
+                channel.sleepHeld();
+            } else {
+                channel.sleep(() -> directReaders.get() > 0);
+            }
         } finally {
             readerAsleep = false;
         }
-        if (directReaders.get() == 0) { // woken by a message, or a second passed: would a spin have done?
+        if (held) {
+            readerSpin.ended(Long.MAX_VALUE); // the direct readers read: this thread's spin is wasted
+        } else if (directReaders.get() == 0) { // woken by a message, or a second passed: would a spin have done?
             readerSpin.ended(System.nanoTime() - start);
         }
     }
@@ -177,16 +179,9 @@ public final class ChannelReader {
             broken.accept(e);
         } finally {
             // The last one out lets the driver host wake the sleeping reader thread again (waking it now if messages
-            // wait), or unparks it if it is needed now: this answer is late, or others' messages wait.
-            if (directReaders.decrementAndGet() == 0) {
-                if (readerAsleep) {
-                    channel.allowWakes();
-                } else if (!future.isDone() || messagesWaiting()) {
-                    Thread r = readerThread;
-                    if (r != null) {
-                        LockSupport.unpark(r);
-                    }
-                }
+            // wait). A reader thread not asleep looks again by itself: it sees no direct reader when it decides.
+            if (directReaders.decrementAndGet() == 0 && readerAsleep) {
+                channel.allowWakes();
             }
         }
         return future.isDone();
@@ -195,17 +190,5 @@ public final class ChannelReader {
     /** An answer came {@code delayNanos} after its request was sent: how long direct reads wait learns from it. */
     public void answered(long delayNanos) {
         directSpin.ended(delayNanos);
-    }
-
-    /** Whether bytes have come that nobody reads: asked with the read role, and false when another thread has it. */
-    private boolean messagesWaiting() {
-        if (!readRole.tryLock()) {
-            return false;
-        }
-        try {
-            return channel.hasBuffered();
-        } finally {
-            readRole.unlock();
-        }
     }
 }

@@ -231,6 +231,17 @@ public final class SharedRing {
             }
         }
 
+        /**
+         * Sleeps while the writer's wakes are held back ({@link #holdWakes}: another thread reads meanwhile) until that
+         * thread lets them be again ({@link #allowWakes}, which wakes this one if something is there to read), a
+         * wake, or {@link #SLEEP_NANOS}; returns at once if they are not held. Reads nothing; may return early: the
+         * caller looks again. The caller must make sure whoever holds the wakes lets them be after this thread
+         * sleeps (see {@code ChannelReader}).
+         */
+        public void sleepHeld() {
+            Futex.await(region.asSlice(READER_ASLEEP, 4), 0, SLEEP_NANOS);
+        }
+
         /** Keeps the writer from waking a thread in {@link #sleep} (the caller reads meanwhile). */
         public void holdWakes() {
             INT.setVolatile(region, READER_ASLEEP, 0);

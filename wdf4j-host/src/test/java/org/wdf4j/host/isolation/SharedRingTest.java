@@ -162,4 +162,42 @@ class SharedRingTest {
             assertThat(in.read()).isEqualTo(1);
         }
     }
+
+    // A thread that sleeps while another holds the wakes (ChannelReader's reader thread while a direct reader reads):
+    // a write does not wake it, allowWakes does when something is there, and with nothing there allowWakes lets the
+    // next write wake it. Its sleep returns at once when the wakes are not held.
+    @Test
+    void aHeldSleeperIsWokenWhenWakesAreAllowedAgainAndNotByWritesBefore() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            SharedRing ring = ring(arena, 0, () -> true);
+            SharedRing.Reader in = ring.reader();
+            in.allowWakes(); // not held
+            long start = System.nanoTime();
+            in.sleepHeld();
+            assertThat(System.nanoTime() - start).as("not held: at once").isLessThan(SharedRing.SLEEP_NANOS / 2);
+
+            for (boolean somethingThere : new boolean[] {true, false}) {
+                in.holdWakes();
+                CountDownLatch woke = new CountDownLatch(1);
+                Thread sleeper = Thread.ofPlatform().start(() -> {
+                    in.sleepHeld();
+                    woke.countDown();
+                });
+                org.awaitility.Awaitility.await().until(() -> sleeper.getState() == Thread.State.RUNNABLE
+                        || sleeper.getState() == Thread.State.TERMINATED);
+                if (somethingThere) {
+                    ring.writer().write(1); // held: no wake
+                    assertThat(woke.await(50, TimeUnit.MILLISECONDS)).as("a held write wakes nobody").isFalse();
+                    in.allowWakes(); // something is there: woken now
+                } else {
+                    in.allowWakes(); // nothing there: still asleep, but the next write wakes it
+                    assertThat(woke.await(50, TimeUnit.MILLISECONDS)).as("nothing to read yet").isFalse();
+                    ring.writer().write(2);
+                }
+                assertThat(woke.await(SharedRing.SLEEP_NANOS / 2, TimeUnit.NANOSECONDS)).isTrue();
+                assertThat(in.read()).isEqualTo(somethingThere ? 1 : 2);
+                sleeper.join();
+            }
+        }
+    }
 }
