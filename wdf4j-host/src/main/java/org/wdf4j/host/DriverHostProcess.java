@@ -72,6 +72,12 @@ final class DriverHostProcess {
             // The JVM's own messages (an OutOfMemoryError's exit, a crash's summary) go to standard error, which the
             // host logs and reads for the cause: standard output is the channel.
             "-XX:+DisplayVMOutputToStderr");
+    /**
+     * The system property that chooses a driver host's JIT: {@code c1} (the default: C1 only, quicker to start and
+     * about 4 MB smaller, BENCHMARKS.md section 8) or {@code tiered} (C2 too: a driver's hot code runs as fast as
+     * in-process once warm, for drivers that compute).
+     */
+    static final String COMPILER = "wdf4j.driverHost.compiler";
     private static final int LAST_WORDS = 80;
     private static final Duration THREAD_DUMP_TIMEOUT = Duration.ofSeconds(10);
     /** Times the cancels sent to driver hosts (H7); one daemon thread for the whole host. */
@@ -155,6 +161,7 @@ final class DriverHostProcess {
      * @throws IOException when it cannot be started or does not answer within {@link #READY_TIMEOUT}
      */
     static DriverHostProcess start(String pool, Duration timeout, ChannelTransport transport) throws IOException {
+        List<String> jvmOptions = jvmOptions(); // before anything is made: a bad setting leaves nothing behind
         Path blackbox = Blackbox.create();
         Path channelFile = null;
         SharedChannelFile shared = null;
@@ -173,7 +180,7 @@ final class DriverHostProcess {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         // The host's hardening and JDK modules (H1, H9); native access for its drivers only (JvmFlags.driverHost()).
         command.addAll(JvmFlags.driverHost());
         // A crash leaves its report in the temp directory, not in the host's working directory, and no core.
@@ -232,6 +239,18 @@ final class DriverHostProcess {
         }
         LOG.info("driver host {} started", host.pid);
         return host;
+    }
+
+    /** {@link #JVM_OPTIONS} with the JIT that {@value #COMPILER} chooses; a bad value is refused with the choices. */
+    static List<String> jvmOptions() {
+        String compiler = System.getProperty(COMPILER, "c1").strip();
+        return switch (compiler) {
+            case "c1" -> JVM_OPTIONS;
+            case "tiered" -> JVM_OPTIONS.stream().filter(o -> !o.startsWith("-XX:TieredStopAtLevel=")).toList();
+            default -> throw new IllegalArgumentException("-D" + COMPILER + "=" + compiler + ": not a driver-host "
+                    + "compiler; use c1 (the default: C1 only, quicker to start and smaller) or tiered (C2 too: "
+                    + "faster driver code once warm)");
+        };
     }
 
     /** Deletes a start's files (a null is no file) when the start fails. */

@@ -123,6 +123,39 @@ class DriverHostProcessTest {
         assertThat(host.stop(hello).clean()).isTrue();
     }
 
+    // H11: a driver host compiles with C1 only unless wdf4j.driverHost.compiler=tiered asks for C2 too (the process's
+    // own command line says which); a value that is neither is refused with the choices, and nothing is started.
+    @Test
+    void h11_aDriverHostCompilesWithC1UnlessTheSettingAsksForC2() throws Exception {
+        String before = System.getProperty(DriverHostProcess.COMPILER);
+        try {
+            for (String compiler : List.of("c1", "tiered")) {
+                System.setProperty(DriverHostProcess.COMPILER, compiler);
+                HostedDriver hello = host.start(TestDrivers.sample(TestDrivers.HELLO), VerifierSettings.on(),
+                        HostingModel.ISOLATED);
+                String commandLine = ProcessHandle.of(hello.pid()).orElseThrow().info().arguments()
+                        .map(List::of).orElseThrow().toString();
+                if (compiler.equals("c1")) {
+                    assertThat(commandLine).contains("-XX:TieredStopAtLevel=1");
+                } else {
+                    assertThat(commandLine).doesNotContain("TieredStopAtLevel");
+                }
+                assertThat(host.stop(hello).clean()).isTrue();
+            }
+            System.setProperty(DriverHostProcess.COMPILER, "c2");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> host.start(TestDrivers.sample(TestDrivers.HELLO),
+                            VerifierSettings.on(), HostingModel.ISOLATED))
+                    .hasMessageContaining("-Dwdf4j.driverHost.compiler=c2: not a driver-host compiler; use c1");
+            assertThat(host.drivers()).isEmpty();
+        } finally {
+            if (before == null) {
+                System.clearProperty(DriverHostProcess.COMPILER);
+            } else {
+                System.setProperty(DriverHostProcess.COMPILER, before);
+            }
+        }
+    }
+
     @Test
     void h3_aDriverInADriverHostReadsAndWritesItsParametersKeyThroughTheHost() throws Exception {
         for (int start = 1; start <= 2; start++) {
