@@ -23,7 +23,7 @@ import org.wdf4j.framework.trace.Trace;
 
 /**
  * Everything the framework keeps for one loaded driver (WDF's {@code FX_DRIVER_GLOBALS}): its name,
- * verifier settings, passive worker, journal and findings, its driver object, and its lifecycle:
+ * verifier settings, passive worker, journal and findings ({@link FxDriverJournal}), its driver object, and its lifecycle:
  * {@link #callDriverEntry} and {@link #stop}.
  *
  * <p>The host creates one per driver with {@link #create}, calls DriverEntry, later stops it, and
@@ -50,10 +50,6 @@ public final class FxDriverGlobals {
     public record TreeLine(int depth, String name, FxObjectState state, int references, List<String> contexts) {
     }
 
-    /** The journal keeps its first {@value #JOURNAL_HEAD} entries and its newest {@value #JOURNAL_TAIL}. */
-    private static final int JOURNAL_HEAD = 1_000;
-    private static final int JOURNAL_TAIL = 9_000;
-
     private final String name;
     private final String registryPath;
     private final ClassLoader loader;
@@ -75,10 +71,8 @@ public final class FxDriverGlobals {
     /** Counted only for the verifier's object leak limit; {@link #liveObjects()} counts the tree instead. */
     private final AtomicInteger limitedObjects = new AtomicInteger();
     private final boolean countObjects;
-    private final List<JournalEntry> journalHead = new ArrayList<>();
-    private final ArrayDeque<JournalEntry> journalTail = new ArrayDeque<>();
-    private int journalDropped;
-    private final List<Finding> findings = new ArrayList<>();
+    /** The journal and findings (FxDriverJournal): thread-safe, its own lock. */
+    private final FxDriverJournal journal;
     private final Object stopLock = new Object();
     private volatile FxDriver driver;
     private volatile FxDriverState state = FxDriverState.LOADED;
@@ -96,6 +90,7 @@ public final class FxDriverGlobals {
         this.verifier = verifier;
         this.listener = listener;
         this.countObjects = verifier.enabled() && verifier.objectLeakLimit() > 0;
+        this.journal = new FxDriverJournal(name);
         this.wdmDriverObject = new FxDriverObject(this);
         this.passive = new FxPassiveWorker(name, loader);
     }
@@ -159,13 +154,13 @@ public final class FxDriverGlobals {
             status = callDriver(() -> entry.driverEntry(wdmDriverObject, registryPath));
             if (status == null) {
                 status = NtStatus.STATUS_UNSUCCESSFUL;
-                finding(Finding.Kind.EXCEPTION, "D1", "", "DriverEntry returned null; counted as STATUS_UNSUCCESSFUL", "");
+                journal.finding(Finding.Kind.EXCEPTION, "D1", "", "DriverEntry returned null; counted as STATUS_UNSUCCESSFUL", "");
             }
         } catch (Throwable t) {
             status = NtStatus.STATUS_UNSUCCESSFUL;
             exception = Stacks.of(t);
             if (!(t instanceof WdfBugCheck)) {
-                exceptionFinding("DriverEntry", t);
+                journal.exception("DriverEntry", t);
             }
         }
         if (status.isSuccess() && failure != null) {
@@ -179,7 +174,7 @@ public final class FxDriverGlobals {
         Trace.driverEntryReturned(name, registryPath, status.toString());
         if (status.isSuccess()) {
             if (driver == null) {
-                report(Finding.Kind.VIOLATION, "D7", "",
+                journal.violation(Finding.Kind.VIOLATION, "D7", "",
                         "DriverEntry returned success without creating its driver object (WdfDriver.create); "
                                 + "the driver has no framework object and no framework callback will run", "");
             }
@@ -251,7 +246,7 @@ public final class FxDriverGlobals {
                 } catch (Throwable t) {
                     outcome = "threw " + t;
                     if (!(t instanceof WdfBugCheck)) {
-                        exceptionFinding("EvtDriverUnload", t);
+                        journal.exception("EvtDriverUnload", t);
                     }
                 }
                 Trace.driverUnload(name, outcome);
@@ -342,9 +337,8 @@ public final class FxDriverGlobals {
         if (!history.isEmpty()) {
             description += "\n  reference history (oldest first):\n" + history;
         }
-        finding(Finding.Kind.LEAK, "framework object", o.toString(), description, allocatedAt);
-        journal(JournalEntry.Kind.LEAK, o.toString(), "still referenced" + (held.isEmpty() ? "" : " (" + held + ")"));
-        Trace.leak(name, "framework object", description, allocatedAt);
+        journal.leak("framework object", o.toString(), description,
+                "still referenced" + (held.isEmpty() ? "" : " (" + held + ")"), allocatedAt);
     }
 
     /** Every object in the tree of {@code root}, children before parents; iterative. */
@@ -378,7 +372,7 @@ public final class FxDriverGlobals {
         } catch (TimeoutException e) {
             transition(FxDriverState.Event.HUNG);
             String stack = Stacks.threadStack(passive.thread()) + describeActiveCallbacks();
-            report(Finding.Kind.VIOLATION, "HUNG", "", what + " of driver " + name + " did not finish within "
+            journal.violation(Finding.Kind.VIOLATION, "HUNG", "", what + " of driver " + name + " did not finish within "
                     + verifier.waitTimeout() + "; the driver is abandoned and its thread left running"
                     + (activeCallbacks.isEmpty() ? "" : "; still running: " + String.join(", ", activeCallbacks.values())), stack);
             FxDriverRegistry.unregister(loader, this);
@@ -406,11 +400,11 @@ public final class FxDriverGlobals {
                 timers = dispatch;
             }
             if (timers != null && !timers.shutdown(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                report(Finding.Kind.VIOLATION, "HUNG", "", "the timer threads of driver " + name
+                journal.violation(Finding.Kind.VIOLATION, "HUNG", "", "the timer threads of driver " + name
                         + " did not end within " + verifier.waitTimeout(), describeActiveCallbacks());
             }
             if (!passive.shutdown(verifier.waitTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                report(Finding.Kind.VIOLATION, "HUNG", "", "the passive worker of driver " + name
+                journal.violation(Finding.Kind.VIOLATION, "HUNG", "", "the passive worker of driver " + name
                         + " did not end within " + verifier.waitTimeout(), Stacks.threadStack(passive.thread()));
             }
         } catch (InterruptedException e) {
@@ -569,7 +563,7 @@ public final class FxDriverGlobals {
         } catch (WdfBugCheck alreadyReported) {
             // recorded when raised; the driver is failed and will be stopped
         } catch (Throwable t) {
-            exceptionFinding(what.get(), t);
+            journal.exception(what.get(), t);
         }
     }
 
@@ -579,10 +573,10 @@ public final class FxDriverGlobals {
             try {
                 task.run();
             } catch (Throwable t) {
-                exceptionFinding(what, t);
+                journal.exception(what, t);
             }
         })) {
-            report(Finding.Kind.VIOLATION, "WDF_OBJECT_ERROR", "", what + " was requested after the driver unloaded", Stacks.here());
+            journal.violation(Finding.Kind.VIOLATION, "WDF_OBJECT_ERROR", "", what + " was requested after the driver unloaded", Stacks.here());
         }
     }
 
@@ -660,7 +654,7 @@ public final class FxDriverGlobals {
         } catch (WdfBugCheck alreadyReported) {
             return false;
         } catch (Throwable t) {
-            exceptionFinding(what, t);
+            journal.exception(what, t);
             return false;
         } finally {
             thread.irql = before;
@@ -748,7 +742,7 @@ public final class FxDriverGlobals {
             } catch (WdfBugCheck alreadyReported) {
                 status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
             } catch (Throwable t) {
-                exceptionFinding("EvtDriverDeviceAdd(" + instanceId + ")", t);
+                journal.exception("EvtDriverDeviceAdd(" + instanceId + ")", t);
                 status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
             } finally {
                 init.inDeviceAdd = false;
@@ -765,7 +759,7 @@ public final class FxDriverGlobals {
                 return NtResult.<FxDevice>failure(status);
             }
             if (device == null) {
-                report(Finding.Kind.VIOLATION, "EvtDriverDeviceAdd", instanceId, "EvtDriverDeviceAdd returned " + status
+                journal.violation(Finding.Kind.VIOLATION, "EvtDriverDeviceAdd", instanceId, "EvtDriverDeviceAdd returned " + status
                         + " without creating a device (WdfDevice.create); the device has no driver", "");
                 return NtResult.<FxDevice>failure(NtStatus.STATUS_UNSUCCESSFUL);
             }
@@ -797,9 +791,7 @@ public final class FxDriverGlobals {
     void reportRequestLeak(FxRequest request, String why) {
         String allocatedAt = request.tracker == null ? "" : request.tracker.createdAt;
         String where = request.whereAndForWhom();
-        finding(Finding.Kind.LEAK, "request", request.toString(), request + " " + why + "; " + where, allocatedAt);
-        journal(JournalEntry.Kind.LEAK, request.toString(), why + "; " + where);
-        Trace.leak(name, "request", request + " " + why + "; " + where, allocatedAt);
+        journal.leak("request", request.toString(), request + " " + why + "; " + where, why + "; " + where, allocatedAt);
     }
 
     /** Whether the driver was abandoned (a callback hung past the wait timeout). */
@@ -824,7 +816,7 @@ public final class FxDriverGlobals {
 
     /** Reports that a framework wait for a driver callback ran past the wait timeout. */
     void reportWaitTimeout(String what) {
-        report(Finding.Kind.VIOLATION, "HUNG", "", what + " did not finish within " + verifier.waitTimeout()
+        journal.violation(Finding.Kind.VIOLATION, "HUNG", "", what + " did not finish within " + verifier.waitTimeout()
                 + describeActiveCallbacks(), Stacks.here());
     }
 
@@ -849,7 +841,7 @@ public final class FxDriverGlobals {
     }
 
     void violation(WdfBugCheckCode code, String rule, FxObject object, String message, boolean breakable) {
-        report(Finding.Kind.VIOLATION, rule, object == null ? "" : object.toString(), message, Stacks.here());
+        journal.violation(Finding.Kind.VIOLATION, rule, object == null ? "" : object.toString(), message, Stacks.here());
         if (breakable && verifier.enabled() && verifier.breakOnError()) {
             throw bugCheck(code, rule + ": " + message);
         }
@@ -862,9 +854,7 @@ public final class FxDriverGlobals {
     WdfBugCheck bugCheck(WdfBugCheckCode code, String message) {
         WdfBugCheck bugCheck = new WdfBugCheck(code, name, message);
         String stack = Stacks.here();
-        finding(Finding.Kind.BUG_CHECK, code.name(), "", message, stack);
-        journal(JournalEntry.Kind.BUG_CHECK, "", code + ": " + message);
-        Trace.bugCheck(name, code.name(), message, stack);
+        journal.bugCheck(code.name(), message, stack);
         boolean first;
         synchronized (this) {
             first = failure == null;
@@ -878,40 +868,14 @@ public final class FxDriverGlobals {
         return bugCheck;
     }
 
-    /** A finding that is also a journal entry, a log line and a JFR event. */
-    private void report(Finding.Kind kind, String rule, String subject, String message, String stack) {
-        finding(kind, rule, subject, message, stack);
-        journal(JournalEntry.Kind.VIOLATION, subject, rule + ": " + message);
-        Trace.violation(name, rule, subject, message, stack);
+    /** Journals what happened (see {@link FxDriverJournal#entry}). */
+    void journal(JournalEntry.Kind kind, String subject, String detail) {
+        journal.entry(kind, subject, detail);
     }
 
-    private void exceptionFinding(String where, Throwable t) {
-        String stack = Stacks.of(t);
-        finding(Finding.Kind.EXCEPTION, t.getClass().getName(), "", where + " threw " + t, stack);
-        journal(JournalEntry.Kind.EXCEPTION, where, t.toString());
-        Trace.exception(name, where, stack);
-    }
-
-    private synchronized void finding(Finding.Kind kind, String rule, String object, String message, String stack) {
-        findings.add(new Finding(kind, rule, object, message, stack));
-    }
-
-    synchronized void journal(JournalEntry.Kind kind, String subject, String detail) {
-        JournalEntry entry = new JournalEntry(kind, subject, detail, FxThreadState.currentIrql(), Thread.currentThread().getName());
-        if (journalHead.size() < JOURNAL_HEAD) {
-            journalHead.add(entry);
-            return;
-        }
-        if (journalTail.size() == JOURNAL_TAIL) {
-            journalTail.removeFirst();
-            journalDropped++;
-        }
-        journalTail.addLast(entry);
-    }
-
+    /** A line the driver printed. */
     void dbgPrint(String line) {
-        journal(JournalEntry.Kind.DBG_PRINT, "", line);
-        Trace.dbgPrint(name, line);
+        journal.dbgPrint(line);
     }
 
     private static String firstLine(String text) {
@@ -990,22 +954,13 @@ public final class FxDriverGlobals {
         return live;
     }
 
-    /**
-     * The journal in order. Past its limit the oldest entries after the first {@value #JOURNAL_HEAD}
-     * are dropped, and one DROPPED entry stands where they were.
-     */
-    public synchronized List<JournalEntry> journal() {
-        List<JournalEntry> all = new ArrayList<>(journalHead);
-        if (journalDropped > 0) {
-            all.add(new JournalEntry(JournalEntry.Kind.DROPPED, "", journalDropped + " entries not kept",
-                    org.wdf4j.Irql.PASSIVE_LEVEL, ""));
-        }
-        all.addAll(journalTail);
-        return all;
+    /** The journal in order (see {@link FxDriverJournal#entries}). */
+    public List<JournalEntry> journal() {
+        return journal.entries();
     }
 
-    public synchronized List<Finding> findings() {
-        return List.copyOf(findings);
+    public List<Finding> findings() {
+        return journal.findings();
     }
 
     /** The timer threads made so far (empty when the driver never created a timer), for tests and the host's checks. */
