@@ -393,7 +393,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
             return NtStatus.STATUS_SUCCESS;
         }
         NtStatus[] result = {NtStatus.STATUS_DRIVER_INTERNAL_ERROR};
-        boolean returned = globals.invokeIoCallback(what + "(" + this + ")", null, false, () -> result[0] = callback.get());
+        boolean returned = globals.invokeIoCallback(what, this, null, false, () -> result[0] = callback.get());
         NtStatus status = !returned ? NtStatus.STATUS_DRIVER_INTERNAL_ERROR
                 : result[0] == null ? NtStatus.STATUS_UNSUCCESSFUL : result[0];
         globals.journal(JournalEntry.Kind.PNP, toString(), what + (status.isSuccess() ? "" : " returned " + status));
@@ -469,7 +469,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         EvtDeviceFileCreate create = fileConfig.evtDeviceFileCreate();
         if (create == null) {
             request.completeByFramework(NtStatus.STATUS_SUCCESS, 0);
-        } else if (!globals.invokeIoCallback("EvtDeviceFileCreate(" + this + ")", null, false,
+        } else if (!globals.invokeIoCallback("EvtDeviceFileCreate", this, null, false,
                 () -> create.fileCreate(this, request, fileObject))
                 && request.requestState() == FxRequestState.DRIVER) {
             request.completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
@@ -518,14 +518,14 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     void fileCleanup(FxFileHandle handle) {
         if (fileConfig.evtFileCleanup() != null) {
             FxFileObject f = handle.fileObject;
-            globals.invokeIoCallback("EvtFileCleanup(" + f + ")", null, false, () -> fileConfig.evtFileCleanup().fileCleanup(f));
+            globals.invokeIoCallback("EvtFileCleanup", f, null, false, () -> fileConfig.evtFileCleanup().fileCleanup(f));
         }
     }
 
     void fileClose(FxFileHandle handle) {
         FxFileObject f = handle.fileObject;
         if (fileConfig.evtFileClose() != null) {
-            globals.invokeIoCallback("EvtFileClose(" + f + ")", null, false, () -> fileConfig.evtFileClose().fileClose(f));
+            globals.invokeIoCallback("EvtFileClose", f, null, false, () -> fileConfig.evtFileClose().fileClose(f));
         }
         f.deleteInternal();
         synchronized (lock) {

@@ -524,16 +524,19 @@ public final class FxDriverGlobals {
     // ---------------------------------------------------------------------------------------------
     // Calling the driver
 
-    /** Runs driver code with this driver as the current driver of the thread. */
+    /**
+     * Runs driver code with this driver as the current driver of the thread, and puts the thread's current driver
+     * back as it was when the code returns or throws.
+     */
     <T> T callDriver(Supplier<T> code) {
         FxThreadState thread = FxThreadState.current();
         Irql before = thread.irql;
+        FxDriverGlobals outer = thread.driver;
+        thread.driver = this;
         try {
-            if (FxThreadState.currentDriver() == this) {
-                return code.get();
-            }
-            return ScopedValue.where(FxThreadState.CURRENT_DRIVER, this).call(code::get);
+            return code.get();
         } finally {
+            thread.driver = outer;
             if (thread.irql != before) {
                 Irql left = thread.irql;
                 thread.irql = before; // the framework goes on at the level it called the driver at
@@ -628,11 +631,14 @@ public final class FxDriverGlobals {
      * the caller's level. An exception is reported as a finding (a bug check was reported when raised). Dispatches
      * that became possible during the callback run after the outermost callback returns.
      *
+     * @param callback the callback's name, and {@code subject} (null for none) the object it is called for: the two
+     *     name the call ({@code EvtRequestCancel(WDFREQUEST#7)}) in a finding, and are made into text only then, so
+     *     that a request's path builds no string
      * @return true when the callback returned normally; false when it threw, or did not run because the driver is
      *     gone (failed past unload, abandoned)
      */
-    boolean invokeIoCallback(String what, java.util.concurrent.locks.ReentrantLock serialization, boolean raiseToDispatch,
-                             Runnable callback) {
+    boolean invokeIoCallback(String callbackName, Object subject, java.util.concurrent.locks.ReentrantLock serialization,
+                             boolean raiseToDispatch, Runnable callback) {
         if (callbacksEnded || failure != null || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
             return false; // a driver stopped by a bug check gets no more I/O: its requests are answered by the framework
         }
@@ -654,7 +660,7 @@ public final class FxDriverGlobals {
         } catch (WdfBugCheck alreadyReported) {
             return false;
         } catch (Throwable t) {
-            journal.exception(what, t);
+            journal.exception(subject == null ? callbackName : callbackName + "(" + subject + ")", t);
             return false;
         } finally {
             thread.irql = before;

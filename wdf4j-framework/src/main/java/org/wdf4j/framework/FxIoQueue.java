@@ -582,7 +582,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         if (mustMoveToPassive() && globals.queuePassive(() -> invokeForRequest(r, call))) {
             return;
         }
-        if (!globals.invokeIoCallback(name, serialization, raiseToDispatch, call)
+        if (!globals.invokeIoCallback(name, null, serialization, raiseToDispatch, call)
                 && r.requestState() == FxRequestState.DRIVER) {
             r.completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);
         }
@@ -789,7 +789,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         if (mustMoveToPassive() && globals.queuePassive(() -> invokeForRequestState(call))) {
             return;
         }
-        globals.invokeIoCallback(name, serialization, raiseToDispatch, call);
+        globals.invokeIoCallback(name, null, serialization, raiseToDispatch, call);
     }
 
     @Override

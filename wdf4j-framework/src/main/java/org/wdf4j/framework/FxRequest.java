@@ -408,7 +408,7 @@ final class FxRequest extends FxObject implements WdfRequest {
         if (q != null) {
             q.invokeCancel(this, routine);
         } else {
-            globals.invokeIoCallback("EvtRequestCancel(" + this + ")", null, false, () -> routine.requestCancel(this));
+            globals.invokeIoCallback("EvtRequestCancel", this, null, false, () -> routine.requestCancel(this));
         }
     }
 
@@ -909,7 +909,7 @@ final class FxRequest extends FxObject implements WdfRequest {
             return; // synchronous: the sender's thread reads the status; no routine: the driver reads it when it likes
         }
         FxIoTarget target = t;
-        boolean returned = globals.invokeIoCallback("EvtRequestCompletionRoutine(" + this + ")", null, false,
+        boolean returned = globals.invokeIoCallback("EvtRequestCompletionRoutine", this, null, false,
                 () -> routine.requestCompletion(this, target, params));
         if (!returned && !created && requestState() == FxRequestState.DRIVER) {
             completeByFramework(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0);

@@ -6,18 +6,21 @@ import org.wdf4j.Irql;
  * What the framework knows about the calling thread: its execution level (IRQL), and which driver
  * it is running a callback for.
  *
- * <p>The level lives in a field of {@link FxThread} for framework threads and in a thread-local for
- * every other thread. The current driver is a scoped value bound for the duration of each call the
- * framework makes into a driver, so it can never leak from one call to the next.
+ * <p>Both live in a field of {@link FxThread} for framework threads and in a thread-local for every
+ * other thread. The current driver is set for the duration of each call the framework makes into a
+ * driver and put back as it was when the call returns or throws ({@link FxDriverGlobals#callDriver}),
+ * so it can never leak from one call to the next. (A scoped value did the same at about 50 ns more per
+ * call, each level of a device stack rebinding it: BENCHMARKS.md, issue #12's forwarding cost.)
+ *
+ * <p>Not thread-safe, by design: each instance is its thread's own.
  */
 public final class FxThreadState {
-
-    /** The driver whose code the framework is running on this thread, if any. */
-    static final ScopedValue<FxDriverGlobals> CURRENT_DRIVER = ScopedValue.newInstance();
 
     private static final ThreadLocal<FxThreadState> OTHER_THREADS = ThreadLocal.withInitial(FxThreadState::new);
 
     Irql irql = Irql.PASSIVE_LEVEL;
+    /** The driver whose code the framework is running on this thread, or null; see {@link FxDriverGlobals#callDriver}. */
+    FxDriverGlobals driver;
     /** How many framework callbacks (I/O, cancel, timer, work item) this thread is inside now. */
     int callbackDepth;
     /** The driver of the innermost framework callback this thread is inside, or null. */
@@ -100,6 +103,6 @@ public final class FxThreadState {
 
     /** The driver the framework is calling on this thread, or null. */
     static FxDriverGlobals currentDriver() {
-        return CURRENT_DRIVER.isBound() ? CURRENT_DRIVER.get() : null;
+        return current().driver;
     }
 }
