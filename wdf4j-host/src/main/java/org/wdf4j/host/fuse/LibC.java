@@ -34,6 +34,13 @@ public final class LibC {
     public static final int O_DIRECTORY = 0x10000;
     /** {@code O_RDWR} for {@link #open}. */
     static final int O_RDWR = 0x2;
+    /** {@code O_NOCTTY} for {@link #open}: a terminal opened does not become the host's controlling terminal. */
+    static final int O_NOCTTY = 0x100;
+    /** {@code O_NONBLOCK} for {@link #open}: reads and writes that would wait fail with {@link #EAGAIN}. */
+    static final int O_NONBLOCK = 0x800;
+    /** {@code POLLIN}, {@code POLLOUT} for {@link #poll}. */
+    static final short POLL_IN = 0x1;
+    static final short POLL_OUT = 0x4;
     /** {@code O_CLOEXEC} for {@link #open}: the fd must not leak into programs the host starts. */
     public static final int O_CLOEXEC = 0x80000;
     /** flock(2) operation {@code LOCK_EX}: an exclusive lock. */
@@ -111,6 +118,22 @@ public final class LibC {
     private static final MethodHandle FLOCK = downcall("flock",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             CAPTURE_ERRNO);
+    private static final MethodHandle GRANTPT = downcall("grantpt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle UNLOCKPT = downcall("unlockpt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle PTSNAME_R = downcall("ptsname_r",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle POLL = downcall("poll",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle EVENTFD = downcall("eventfd",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FCHOWN = downcall("fchown",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle FCHMOD = downcall("fchmod",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GETEUID = downcall("geteuid",
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final MethodHandle GETEGID = downcall("getegid",
@@ -260,6 +283,110 @@ public final class LibC {
             throw failure("ioctl", String.format("fd %d, request 0x%X", fd, request), capture);
         }
         return rc;
+    }
+
+    /** grantpt(3): on devpts it only checks that {@code fd} is a pseudo-terminal master. */
+    static void grantpt(int fd) throws ErrnoException {
+        intCall(GRANTPT, "grantpt", fd);
+    }
+
+    /** unlockpt(3): lets the slave side be opened. */
+    static void unlockpt(int fd) throws ErrnoException {
+        intCall(UNLOCKPT, "unlockpt", fd);
+    }
+
+    /** eventfd(2) with {@code EFD_CLOEXEC}; returns the new file descriptor. */
+    static int eventfd() throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int fd;
+        try {
+            fd = (int) EVENTFD.invokeExact(capture, 0, O_CLOEXEC);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (fd < 0) {
+            throw failure("eventfd", "", capture);
+        }
+        return fd;
+    }
+
+    /** fchown(2). */
+    static void fchown(int fd, int uid, int gid) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) FCHOWN.invokeExact(capture, fd, uid, gid);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure("fchown", "fd " + fd, capture);
+        }
+    }
+
+    /** fchmod(2). */
+    static void fchmod(int fd, int mode) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) FCHMOD.invokeExact(capture, fd, mode);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure("fchmod", "fd " + fd, capture);
+        }
+    }
+
+    /** ptsname_r(3): the path of the slave of the master {@code fd}, for example {@code /dev/pts/3}. */
+    static String ptsname(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(128);
+            int rc = (int) PTSNAME_R.invokeExact(fd, name, name.byteSize());
+            if (rc != 0) {
+                throw new ErrnoException("ptsname_r", "fd " + fd, rc);
+            }
+            return name.getString(0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * poll(2) on {@code fds} (a {@code struct pollfd} array, 8 bytes each: fd, events, revents), waiting up to
+     * {@code timeoutMillis} (-1: no limit); returns how many have events. EINTR answers 0.
+     */
+    static int poll(MemorySegment fds, int count, int timeoutMillis) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) POLL.invokeExact(capture, fds, (long) count, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            ErrnoException e = failure("poll", count + " fds", capture);
+            if (e.errno() == EINTR) {
+                return 0;
+            }
+            throw e;
+        }
+        return rc;
+    }
+
+    private static void intCall(MethodHandle call, String name, int fd) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = (int) call.invokeExact(capture, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure(name, "fd " + fd, capture);
+        }
     }
 
     /** geteuid(2); cannot fail. */
