@@ -28,4 +28,9 @@ record SerialLineState(SerialBaudRate baudRate, SerialLineControl lineControl, S
         Objects.requireNonNull(handflow, "handflow");
         Objects.requireNonNull(chars, "chars");
     }
+
+    /** This state at another speed. */
+    SerialLineState withBaud(int baud) {
+        return new SerialLineState(new SerialBaudRate(baud), lineControl, handflow, chars);
+    }
 }
