@@ -59,11 +59,6 @@ final class SerialBuffer {
         return NtStatus.STATUS_SUCCESS;
     }
 
-    /** A ULONG request buffer (a mask, a flag set): the request's input, STATUS_BUFFER_TOO_SMALL when shorter. */
-    static NtResult<Integer> ulongFromInput(WdfRequest request) {
-        return fromInput(request, 4, b -> b.getInt(0));
-    }
-
     /** A ULONG's four bytes. */
     static byte[] ulong(int value) {
         return encode(4, b -> b.putInt(0, value));

@@ -1,19 +1,15 @@
 package org.wdf4j.serial;
 
 import org.wdf4j.NtResult;
-import org.wdf4j.NtStatus;
 import org.wdf4j.io.WdfRequest;
 
 /**
- * A set of serial events (`SERIAL_EV_*`, Win32's `EV_*`): the mask of {@link SerialIoctl#IOCTL_SERIAL_SET_WAIT_MASK}
+ * A set of serial events ({@code SERIAL_EV_*}, Win32's {@code EV_*}): the mask of {@link SerialIoctl#IOCTL_SERIAL_SET_WAIT_MASK}
  * and {@link SerialIoctl#IOCTL_SERIAL_GET_WAIT_MASK}, and what {@link SerialIoctl#IOCTL_SERIAL_WAIT_ON_MASK} answers.
  *
- * @param mask the ULONG
+ * @param value the ULONG
  */
-public record SerialEvent(int mask) {
-
-    /** The size of the buffer: one ULONG. */
-    public static final int SIZE = 4;
+public record SerialEvent(int value) implements SerialFlags {
 
     /** {@code SERIAL_EV_RXCHAR}: a byte was received. */
     public static final int SERIAL_EV_RXCHAR = 0x0001;
@@ -36,25 +32,9 @@ public record SerialEvent(int mask) {
     /** {@code SERIAL_EV_RX80FULL}: the input buffer is 80 % full. */
     public static final int SERIAL_EV_RX80FULL = 0x0400;
 
-    /** Whether every bit of {@code flags} is set. */
-    public boolean has(int flags) {
-        return (mask & flags) == flags;
-    }
-
     /** Reads it from a control request's input buffer (STATUS_BUFFER_TOO_SMALL when shorter). */
     public static NtResult<SerialEvent> fromRequest(WdfRequest request) {
-        NtResult<Integer> raw = SerialBuffer.ulongFromInput(request);
-        return raw.isSuccess() ? NtResult.success(new SerialEvent(raw.value())) : NtResult.failure(raw.status());
-    }
-
-    /** Writes it to a control request's output buffer and sets the information; the driver completes the request. */
-    public NtStatus copyToRequest(WdfRequest request) {
-        return SerialBuffer.toOutput(request, toBytes());
-    }
-
-    /** The ULONG's bytes. */
-    public byte[] toBytes() {
-        return SerialBuffer.ulong(mask);
+        return SerialBuffer.fromInput(request, SIZE, b -> new SerialEvent(b.getInt(0)));
     }
 
     /** From the ULONG's bytes (a client's answer). */

@@ -1,19 +1,15 @@
 package org.wdf4j.serial;
 
 import org.wdf4j.NtResult;
-import org.wdf4j.NtStatus;
 import org.wdf4j.io.WdfRequest;
 
 /**
- * The modem status register (`SERIAL_MSR_*`), what {@link SerialIoctl#IOCTL_SERIAL_GET_MODEMSTATUS} answers:
+ * The modem status register ({@code SERIAL_MSR_*}), what {@link SerialIoctl#IOCTL_SERIAL_GET_MODEMSTATUS} answers:
  * the lines the device drives towards the computer (CTS, DSR, RI, DCD) and which of them changed since the last read.
  *
- * @param bits the ULONG
+ * @param value the ULONG
  */
-public record SerialModemStatus(int bits) {
-
-    /** The size of the buffer: one ULONG. */
-    public static final int SIZE = 4;
+public record SerialModemStatus(int value) implements SerialFlags {
 
     /** {@code SERIAL_MSR_DCTS}: CTS changed. */
     public static final int SERIAL_MSR_DCTS = 0x01;
@@ -32,25 +28,9 @@ public record SerialModemStatus(int bits) {
     /** {@code SERIAL_MSR_DCD}: data carrier detect (RLSD). */
     public static final int SERIAL_MSR_DCD = 0x80;
 
-    /** Whether every bit of {@code flags} is set. */
-    public boolean has(int flags) {
-        return (bits & flags) == flags;
-    }
-
     /** Reads it from a control request's input buffer (STATUS_BUFFER_TOO_SMALL when shorter). */
     public static NtResult<SerialModemStatus> fromRequest(WdfRequest request) {
-        NtResult<Integer> raw = SerialBuffer.ulongFromInput(request);
-        return raw.isSuccess() ? NtResult.success(new SerialModemStatus(raw.value())) : NtResult.failure(raw.status());
-    }
-
-    /** Writes it to a control request's output buffer and sets the information; the driver completes the request. */
-    public NtStatus copyToRequest(WdfRequest request) {
-        return SerialBuffer.toOutput(request, toBytes());
-    }
-
-    /** The ULONG's bytes. */
-    public byte[] toBytes() {
-        return SerialBuffer.ulong(bits);
+        return SerialBuffer.fromInput(request, SIZE, b -> new SerialModemStatus(b.getInt(0)));
     }
 
     /** From the ULONG's bytes (a client's answer). */

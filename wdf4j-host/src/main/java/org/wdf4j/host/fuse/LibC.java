@@ -178,16 +178,7 @@ public final class LibC {
 
     /** close(2). */
     public static void close(int fd) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) CLOSE.invokeExact(capture, fd);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("close", "fd " + fd, capture);
-        }
+        call("close", "fd " + fd, c -> (int) CLOSE.invokeExact(c, fd));
     }
 
     /** read(2) of at most {@code buffer.byteSize()} bytes; returns the number read. */
@@ -225,16 +216,7 @@ public final class LibC {
      * of that description is closed (at the latest, when the process dies).
      */
     public static void flock(int fd, int operation) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) FLOCK.invokeExact(capture, fd, operation);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("flock", "fd " + fd, capture);
-        }
+        call("flock", "fd " + fd, c -> (int) FLOCK.invokeExact(c, fd, operation));
     }
 
     /** mount(2). */
@@ -272,70 +254,33 @@ public final class LibC {
 
     /** ioctl(2) with a pointer argument; returns the call's result. */
     static int ioctl(int fd, long request, MemorySegment arg) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) IOCTL.invokeExact(capture, fd, request, arg);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("ioctl", String.format("fd %d, request 0x%X", fd, request), capture);
-        }
-        return rc;
+        return call("ioctl", String.format("fd %d, request 0x%X", fd, request),
+                c -> (int) IOCTL.invokeExact(c, fd, request, arg));
     }
 
     /** grantpt(3): on devpts it only checks that {@code fd} is a pseudo-terminal master. */
     static void grantpt(int fd) throws ErrnoException {
-        intCall(GRANTPT, "grantpt", fd);
+        call("grantpt", "fd " + fd, c -> (int) GRANTPT.invokeExact(c, fd));
     }
 
     /** unlockpt(3): lets the slave side be opened. */
     static void unlockpt(int fd) throws ErrnoException {
-        intCall(UNLOCKPT, "unlockpt", fd);
+        call("unlockpt", "fd " + fd, c -> (int) UNLOCKPT.invokeExact(c, fd));
     }
 
     /** eventfd(2) with {@code EFD_CLOEXEC}; returns the new file descriptor. */
     static int eventfd() throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int fd;
-        try {
-            fd = (int) EVENTFD.invokeExact(capture, 0, O_CLOEXEC);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (fd < 0) {
-            throw failure("eventfd", "", capture);
-        }
-        return fd;
+        return call("eventfd", "", c -> (int) EVENTFD.invokeExact(c, 0, O_CLOEXEC));
     }
 
     /** fchown(2). */
     static void fchown(int fd, int uid, int gid) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) FCHOWN.invokeExact(capture, fd, uid, gid);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("fchown", "fd " + fd, capture);
-        }
+        call("fchown", "fd " + fd, c -> (int) FCHOWN.invokeExact(c, fd, uid, gid));
     }
 
     /** fchmod(2). */
     static void fchmod(int fd, int mode) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) FCHMOD.invokeExact(capture, fd, mode);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("fchmod", "fd " + fd, capture);
-        }
+        call("fchmod", "fd " + fd, c -> (int) FCHMOD.invokeExact(c, fd, mode));
     }
 
     /** ptsname_r(3): the path of the slave of the master {@code fd}, for example {@code /dev/pts/3}. */
@@ -376,17 +321,25 @@ public final class LibC {
         return rc;
     }
 
-    private static void intCall(MethodHandle call, String name, int fd) throws ErrnoException {
+    /** A downcall that answers an int, given the errno capture segment. */
+    @FunctionalInterface
+    private interface IntDowncall {
+        int invoke(MemorySegment capture) throws Throwable;
+    }
+
+    /** Makes a downcall that answers -1 and sets errno on failure; answers its result. */
+    private static int call(String name, String detail, IntDowncall downcall) throws ErrnoException {
         MemorySegment capture = CAPTURE.get();
         int rc;
         try {
-            rc = (int) call.invokeExact(capture, fd);
+            rc = downcall.invoke(capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }
         if (rc < 0) {
-            throw failure(name, "fd " + fd, capture);
+            throw failure(name, detail, capture);
         }
+        return rc;
     }
 
     /** geteuid(2); cannot fail. */

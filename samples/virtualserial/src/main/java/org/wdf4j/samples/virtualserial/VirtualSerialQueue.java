@@ -171,7 +171,7 @@ final class VirtualSerialQueue {
                 NtResult<SerialEvent> mask = SerialEvent.fromRequest(request);
                 if (mask.isSuccess()) {
                     completeWait(context, 0); // a new mask ends the wait for the old one, with no event
-                    context.waitMask = mask.value().mask();
+                    context.waitMask = mask.value().value();
                 }
                 yield mask.status();
             }
