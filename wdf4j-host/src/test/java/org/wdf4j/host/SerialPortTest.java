@@ -113,11 +113,26 @@ class SerialPortTest {
         return FuseTests.ok(command.toArray(String[]::new)).trim();
     }
 
-    /** The pseudo-terminals that exist now. */
-    private static Set<String> ptys() throws IOException {
-        try (Stream<Path> entries = Files.list(Path.of("/dev/pts"))) {
-            return new TreeSet<>(entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).toList());
+    /**
+     * The pseudo-terminal files this JVM (the host) holds open: masters ({@code /dev/ptmx}) and slaves
+     * ({@code /dev/pts/N}). Other processes on the machine may make and close pseudo-terminals meanwhile; these are
+     * the host's own.
+     */
+    private static Set<String> hostPtyFds() throws IOException {
+        Set<String> open = new TreeSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.equals("/dev/ptmx") || target.startsWith("/dev/pts/")) {
+                        open.add(fd.getFileName() + " -> " + target);
+                    }
+                } catch (IOException gone) {
+                    // closed while listed
+                }
+            }
         }
+        return open;
     }
 
     @Test
@@ -182,7 +197,7 @@ class SerialPortTest {
     @Test
     void h1_h3_removingTheDeviceHangsUpAProgramHoldingThePortAndLeavesNoPtyOrLink() throws Exception {
         assumePySerial();
-        Set<String> before = ptys();
+        Set<String> before = hostPtyFds();
         PnpManager.DevNode node = host.pnp().addDevice("ROOT\\VIRTUALSERIAL");
         Path port = await().atMost(WAIT).until(() -> host.deviceFiles().orElseThrow().files(), f -> !f.isEmpty())
                 .getFirst().file();
@@ -198,12 +213,12 @@ class SerialPortTest {
                     "after error SerialException: write failed: [Errno 5] Input/output error");
             assertThat(holder.awaitExit()).isZero();
         }
-        await().atMost(WAIT).until(() -> ptys().equals(before));
+        await().atMost(WAIT).until(() -> hostPtyFds().equals(before));
     }
 
     @Test
     void h1_h3_manyAddRemoveCyclesLeaveNoPseudoTerminalOrLinkBehind() throws Exception {
-        Set<String> before = ptys();
+        Set<String> before = hostPtyFds();
         long seed = new Random().nextLong();
         System.out.println("SerialPortTest cycles seed: " + seed);
         Random random = new Random(seed);
@@ -221,7 +236,7 @@ class SerialPortTest {
         try (Stream<Path> left = Files.list(root)) {
             assertThat(left.toList()).as("links left in the mount root").isEmpty();
         }
-        await().atMost(WAIT).until(() -> ptys().equals(before));
+        await().atMost(WAIT).until(() -> hostPtyFds().equals(before));
         UnloadReport report = host.stop(driver);
         assertThat(report.clean()).as(report.render()).isTrue();
     }
