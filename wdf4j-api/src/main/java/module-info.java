@@ -17,6 +17,7 @@ module org.wdf4j.api {
     exports org.wdf4j.memory;
     exports org.wdf4j.object;
     exports org.wdf4j.registry;
+    exports org.wdf4j.serial;
     exports org.wdf4j.sync;
     exports org.wdf4j.timer;
     exports org.wdf4j.workitem;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.framework.FxDeviceEndpoint;
@@ -18,6 +19,8 @@ import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.fuse.DeviceFileHandler;
 import org.wdf4j.host.fuse.DeviceFileSecurity;
 import org.wdf4j.host.fuse.FuseSession;
+import org.wdf4j.host.fuse.PtySerialPort;
+import org.wdf4j.serial.SerialPort;
 
 /**
  * The FUSE reflector: every enabled device interface and every ready control device of the host is a file in one
@@ -53,10 +56,14 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
      * @param instanceId the device's instance ID, or null for a control device
      * @param driver the driver that owns the device
      * @param security owner, group and mode
+     * @param terminal for a serial device, the pseudo-terminal {@code file} links to ({@code /dev/pts/N}); else null
      */
     public record DeviceFile(String name, Path file, String devicePath, String instanceId, String driver,
-                             DeviceFileSecurity security) {
+                             DeviceFileSecurity security, Path terminal) {
     }
+
+    /** The prefix of a serial port's link: {@code ttyWDF0}, {@code ttyWDF1}, ... (the lowest number free). */
+    public static final String SERIAL_PREFIX = "ttyWDF";
 
     private final DeviceNamespace namespace;
     private final IoClient client;
@@ -68,6 +75,8 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     private final Map<String, DeviceFile> files = new LinkedHashMap<>();
     /** Device paths without a file, and why. */
     private final Map<String, String> problems = new LinkedHashMap<>();
+    /** The pseudo-terminals of serial devices, by device path; guarded by {@link #lock}. */
+    private final Map<String, PtySerialPort> ports = new LinkedHashMap<>();
 
     private DeviceFiles(DeviceNamespace namespace, IoClient client, FuseSession session) {
         this.namespace = namespace;
@@ -138,6 +147,10 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
             }
             return;
         }
+        if (SerialPort.isSerialInterface(guid)) {
+            appearedSerial(device, path, security);
+            return;
+        }
         synchronized (lock) {
             if (files.containsKey(path)) {
                 return;
@@ -150,8 +163,56 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
                 return;
             }
             files.put(path, new DeviceFile(name, session.path().resolve(name), path,
-                    device.isControl() ? null : device.instanceId(), device.driverName(), security));
+                    device.isControl() ? null : device.instanceId(), device.driverName(), security, null));
             LOG.debug("device file {} for {} ({})", name, path, security.describe());
+        }
+    }
+
+    /**
+     * A serial port: a pseudo-terminal the host holds ({@link PtySerialPort}) and a link to its slave in the mount
+     * root, named {@code ttyWDF} and the lowest number free.
+     */
+    private void appearedSerial(FxDeviceEndpoint device, String path, DeviceFileSecurity security) {
+        synchronized (lock) {
+            if (files.containsKey(path)) {
+                return;
+            }
+            String name = SERIAL_PREFIX + 0;
+            for (int n = 1; taken(name); n++) {
+                name = SERIAL_PREFIX + n;
+            }
+            PtySerialPort port;
+            try {
+                port = PtySerialPort.open(name, path, client, security, why -> serialFailed(path, why));
+            } catch (IOException e) {
+                String why = "no pseudo-terminal could be made for it: " + e.getMessage();
+                LOG.error("no serial port for {}: {}", path, why);
+                problems.put(path, why);
+                return;
+            }
+            try {
+                session.addLink(name, port.slavePath(), security.uid(), security.gid());
+            } catch (IllegalStateException closed) {
+                port.close();
+                return;
+            }
+            ports.put(path, port);
+            files.put(path, new DeviceFile(name, session.path().resolve(name), path, device.instanceId(),
+                    device.driverName(), security, Path.of(port.slavePath())));
+            LOG.debug("serial port {} -> {} for {} ({})", name, port.slavePath(), path, security.describe());
+        }
+    }
+
+    /** A serial port whose device the host could not open: its link goes, and {@link #problems} says why. */
+    private void serialFailed(String path, String why) {
+        DeviceFile file;
+        synchronized (lock) {
+            ports.remove(path);
+            file = files.remove(path);
+            problems.put(path, "its serial port could not be opened: " + why);
+        }
+        if (file != null) {
+            session.removeFile(file.name());
         }
     }
 
@@ -164,6 +225,13 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
         }
         if (file != null) {
             session.removeFile(file.name());
+        }
+        PtySerialPort port;
+        synchronized (lock) {
+            port = ports.remove(path);
+        }
+        if (port != null) {
+            port.close(); // the master closes when its pumps end: a program holding the port is hung up
         }
     }
 
@@ -218,10 +286,28 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     public void close() {
         namespace.removeWatcher(this);
         session.close();
+        List<PtySerialPort> open;
         synchronized (lock) {
             files.clear();
+            open = List.copyOf(ports.values());
+            ports.clear();
+        }
+        open.forEach(PtySerialPort::close);
+        long deadline = System.nanoTime() + PORT_CLOSE_WAIT.toNanos();
+        for (PtySerialPort port : open) {
+            try {
+                if (!port.awaitClosed(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    LOG.warn("{} still open {} after the unmount; its driver keeps a request", port, PORT_CLOSE_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
+
+    /** How long {@link #close} waits for the serial ports' pseudo-terminals to close. */
+    private static final Duration PORT_CLOSE_WAIT = Duration.ofSeconds(5);
 
     /**
      * Removes the wdf4j mounts that a host which died left at or under {@code root}: FUSE mounts of type

@@ -19,6 +19,7 @@ final class FuseProtocol {
     static final int LOOKUP = 1;
     static final int FORGET = 2;
     static final int GETATTR = 3;
+    static final int READLINK = 5;
     static final int SETATTR = 4;
     static final int SETXATTR = 21;
     static final int GETXATTR = 22;
@@ -133,6 +134,9 @@ final class FuseProtocol {
     /** {@code DT_REG} and {@code DT_DIR}: the type in a directory entry. */
     static final int DT_REG = 8;
     static final int DT_DIR = 4;
+    /** {@code S_IFLNK} and {@code DT_LNK}: a symbolic link. */
+    static final int S_IFLNK = 0120000;
+    static final int DT_LNK = 10;
 
     // struct fuse_entry_out (128 bytes): nodeid, generation, entry_valid, attr_valid (u64 each),
     // entry_valid_nsec, attr_valid_nsec (u32 each), fuse_attr.

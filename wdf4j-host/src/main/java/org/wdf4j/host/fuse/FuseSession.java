@@ -90,6 +90,7 @@ public final class FuseSession implements AutoCloseable {
             });
     private static final int EISDIR = 21;
     private static final int ENOTDIR = 20;
+    private static final int ELOOP = 40;
 
     /**
      * How a session runs.
@@ -120,7 +121,10 @@ public final class FuseSession implements AutoCloseable {
     private static final class Node {
         final long id;
         final String name;
+        /** What the file serves, or null for a symbolic link. */
         final FuseFileHandler handler;
+        /** Where a symbolic link points, or null for a file. */
+        final String linkTarget;
         final int uid;
         final int gid;
         final int mode;
@@ -128,10 +132,11 @@ public final class FuseSession implements AutoCloseable {
         final AtomicLong lookups = new AtomicLong();
         volatile boolean gone;
 
-        Node(long id, String name, FuseFileHandler handler, int uid, int gid, int mode) {
+        Node(long id, String name, FuseFileHandler handler, String linkTarget, int uid, int gid, int mode) {
             this.id = id;
             this.name = name;
             this.handler = handler;
+            this.linkTarget = linkTarget;
             this.uid = uid;
             this.gid = gid;
             this.mode = mode;
@@ -327,12 +332,35 @@ public final class FuseSession implements AutoCloseable {
         if ((mode & ~07777) != 0) {
             throw new IllegalArgumentException("mode must be permission bits only: " + Integer.toOctalString(mode));
         }
+        add(new Node(nextNodeId.getAndIncrement(), name, handler, null, uid, gid, mode));
+    }
+
+    /**
+     * Adds a symbolic link to the directory (what a serial device is: a link to its pseudo-terminal). The kernel
+     * follows it itself; opens reach the target, never this session.
+     *
+     * @param name its name, as for {@link #addFile}
+     * @param target where it points, for example {@code /dev/pts/3}: not empty, no NUL
+     * @param uid its owner (a link's mode is always {@code 0777})
+     * @param gid its group
+     * @throws IllegalArgumentException for a bad name or target, or a name already there
+     * @throws IllegalStateException when the session is closed
+     */
+    public void addLink(String name, String target, int uid, int gid) {
+        checkName(name);
+        Objects.requireNonNull(target, "target");
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a link's target must be a path without NUL, not \"" + target + "\"");
+        }
+        add(new Node(nextNodeId.getAndIncrement(), name, null, target, uid, gid, 0777));
+    }
+
+    private void add(Node node) {
         if (closed.get()) {
             throw new IllegalStateException("the FUSE session at " + directory + " is closed");
         }
-        Node node = new Node(nextNodeId.getAndIncrement(), name, handler, uid, gid, mode);
-        if (byName.putIfAbsent(name, node) != null) {
-            throw new IllegalArgumentException("a file named " + name + " is already in " + directory);
+        if (byName.putIfAbsent(node.name, node) != null) {
+            throw new IllegalArgumentException("a file named " + node.name + " is already in " + directory);
         }
         nodes.put(node.id, node);
     }
@@ -351,6 +379,9 @@ public final class FuseSession implements AutoCloseable {
         node.gone = true;
         invalidateEntry(name);
         forgetIfUnused(node);
+        if (node.handler == null) {
+            return true;
+        }
         try {
             node.handler.detached();
         } catch (RuntimeException e) {
@@ -528,6 +559,7 @@ public final class FuseSession implements AutoCloseable {
                 case INTERRUPT -> interrupt(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, INTERRUPT_IN_UNIQUE));
                 case LOOKUP -> lookup(request, nodeId, arg);
                 case GETATTR -> attr(request, nodeId);
+                case READLINK -> readLink(request, nodeId);
                 case SETATTR -> {
                     int valid = arg.get(ValueLayout.JAVA_INT_UNALIGNED, SETATTR_IN_VALID);
                     if ((valid & (FATTR_MODE | FATTR_UID | FATTR_GID)) != 0) {
@@ -577,7 +609,7 @@ public final class FuseSession implements AutoCloseable {
                 case POLL -> poll(request, nodeId, arg);
                 case RELEASE -> {
                     Node node = nodes.get(nodeId);
-                    if (node != null) {
+                    if (node != null && node.handler != null) {
                         node.handler.release(arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RELEASE_IN_FH));
                     }
                     request.replyBody(FuseRequest.buffer(0), 0);
@@ -627,8 +659,24 @@ public final class FuseSession implements AutoCloseable {
         Node node = nodes.get(nodeId);
         if (node == null) {
             request.replyError(nodeId == ROOT_ID ? EISDIR : LibC.ENOENT);
+        } else if (node.handler == null) {
+            request.replyError(ELOOP); // a link: the kernel follows it and never opens it here
+            return null;
         }
         return node;
+    }
+
+    /** READLINK: a link's target. */
+    private void readLink(FuseRequest request, long nodeId) {
+        Node node = nodes.get(nodeId);
+        if (node == null || node.linkTarget == null) {
+            request.replyError(LibC.EINVAL);
+            return;
+        }
+        byte[] target = node.linkTarget.getBytes(StandardCharsets.UTF_8);
+        MemorySegment out = FuseRequest.buffer(target.length);
+        MemorySegment.copy(target, 0, out, ValueLayout.JAVA_BYTE, OUT_HEADER_SIZE, target.length);
+        request.replyBody(out, target.length);
     }
 
     private void lookup(FuseRequest request, long parent, MemorySegment arg) {
@@ -683,7 +731,11 @@ public final class FuseSession implements AutoCloseable {
         attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_ATIME, time);
         attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_MTIME, time);
         attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_CTIME, time);
-        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_MODE, node == null ? S_IFDIR | 0755 : S_IFREG | node.mode);
+        attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_MODE, node == null ? S_IFDIR | 0755
+                : (node.linkTarget != null ? S_IFLNK : S_IFREG) | node.mode);
+        if (node != null && node.linkTarget != null) {
+            attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_SIZE, node.linkTarget.getBytes(StandardCharsets.UTF_8).length);
+        }
         attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_NLINK, node == null ? 2 : 1);
         attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_UID, node == null ? uid : node.uid);
         attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_GID, node == null ? gid : node.gid);
@@ -710,7 +762,8 @@ public final class FuseSession implements AutoCloseable {
                 break;
             }
             if (node.id + 1 > offset) {
-                int next = dirent(body, used, node.id, node.id + 1, DT_REG, node.name);
+                int next = dirent(body, used, node.id, node.id + 1, node.linkTarget != null ? DT_LNK : DT_REG,
+                        node.name);
                 if (next < 0) {
                     break;
                 }

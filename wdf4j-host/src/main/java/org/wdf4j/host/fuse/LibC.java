@@ -34,6 +34,13 @@ public final class LibC {
     public static final int O_DIRECTORY = 0x10000;
     /** {@code O_RDWR} for {@link #open}. */
     static final int O_RDWR = 0x2;
+    /** {@code O_NOCTTY} for {@link #open}: a terminal opened does not become the host's controlling terminal. */
+    static final int O_NOCTTY = 0x100;
+    /** {@code O_NONBLOCK} for {@link #open}: reads and writes that would wait fail with {@link #EAGAIN}. */
+    static final int O_NONBLOCK = 0x800;
+    /** {@code POLLIN}, {@code POLLOUT} for {@link #poll}. */
+    static final short POLL_IN = 0x1;
+    static final short POLL_OUT = 0x4;
     /** {@code O_CLOEXEC} for {@link #open}: the fd must not leak into programs the host starts. */
     public static final int O_CLOEXEC = 0x80000;
     /** flock(2) operation {@code LOCK_EX}: an exclusive lock. */
@@ -111,6 +118,22 @@ public final class LibC {
     private static final MethodHandle FLOCK = downcall("flock",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             CAPTURE_ERRNO);
+    private static final MethodHandle GRANTPT = downcall("grantpt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle UNLOCKPT = downcall("unlockpt",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle PTSNAME_R = downcall("ptsname_r",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle POLL = downcall("poll",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle EVENTFD = downcall("eventfd",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle FCHOWN = downcall("fchown",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle FCHMOD = downcall("fchmod",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GETEUID = downcall("geteuid",
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
     private static final MethodHandle GETEGID = downcall("getegid",
@@ -155,16 +178,7 @@ public final class LibC {
 
     /** close(2). */
     public static void close(int fd) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) CLOSE.invokeExact(capture, fd);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("close", "fd " + fd, capture);
-        }
+        call("close", "fd " + fd, c -> (int) CLOSE.invokeExact(c, fd));
     }
 
     /** read(2) of at most {@code buffer.byteSize()} bytes; returns the number read. */
@@ -202,16 +216,7 @@ public final class LibC {
      * of that description is closed (at the latest, when the process dies).
      */
     public static void flock(int fd, int operation) throws ErrnoException {
-        MemorySegment capture = CAPTURE.get();
-        int rc;
-        try {
-            rc = (int) FLOCK.invokeExact(capture, fd, operation);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (rc < 0) {
-            throw failure("flock", "fd " + fd, capture);
-        }
+        call("flock", "fd " + fd, c -> (int) FLOCK.invokeExact(c, fd, operation));
     }
 
     /** mount(2). */
@@ -249,15 +254,90 @@ public final class LibC {
 
     /** ioctl(2) with a pointer argument; returns the call's result. */
     static int ioctl(int fd, long request, MemorySegment arg) throws ErrnoException {
+        return call("ioctl", String.format("fd %d, request 0x%X", fd, request),
+                c -> (int) IOCTL.invokeExact(c, fd, request, arg));
+    }
+
+    /** grantpt(3): on devpts it only checks that {@code fd} is a pseudo-terminal master. */
+    static void grantpt(int fd) throws ErrnoException {
+        call("grantpt", "fd " + fd, c -> (int) GRANTPT.invokeExact(c, fd));
+    }
+
+    /** unlockpt(3): lets the slave side be opened. */
+    static void unlockpt(int fd) throws ErrnoException {
+        call("unlockpt", "fd " + fd, c -> (int) UNLOCKPT.invokeExact(c, fd));
+    }
+
+    /** eventfd(2) with {@code EFD_CLOEXEC}; returns the new file descriptor. */
+    static int eventfd() throws ErrnoException {
+        return call("eventfd", "", c -> (int) EVENTFD.invokeExact(c, 0, O_CLOEXEC));
+    }
+
+    /** fchown(2). */
+    static void fchown(int fd, int uid, int gid) throws ErrnoException {
+        call("fchown", "fd " + fd, c -> (int) FCHOWN.invokeExact(c, fd, uid, gid));
+    }
+
+    /** fchmod(2). */
+    static void fchmod(int fd, int mode) throws ErrnoException {
+        call("fchmod", "fd " + fd, c -> (int) FCHMOD.invokeExact(c, fd, mode));
+    }
+
+    /** ptsname_r(3): the path of the slave of the master {@code fd}, for example {@code /dev/pts/3}. */
+    static String ptsname(int fd) throws ErrnoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(128);
+            int rc = (int) PTSNAME_R.invokeExact(fd, name, name.byteSize());
+            if (rc != 0) {
+                throw new ErrnoException("ptsname_r", "fd " + fd, rc);
+            }
+            return name.getString(0);
+        } catch (ErrnoException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * poll(2) on {@code fds} (a {@code struct pollfd} array, 8 bytes each: fd, events, revents), waiting up to
+     * {@code timeoutMillis} (-1: no limit); returns how many have events. EINTR answers 0.
+     */
+    static int poll(MemorySegment fds, int count, int timeoutMillis) throws ErrnoException {
         MemorySegment capture = CAPTURE.get();
         int rc;
         try {
-            rc = (int) IOCTL.invokeExact(capture, fd, request, arg);
+            rc = (int) POLL.invokeExact(capture, fds, (long) count, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }
         if (rc < 0) {
-            throw failure("ioctl", String.format("fd %d, request 0x%X", fd, request), capture);
+            ErrnoException e = failure("poll", count + " fds", capture);
+            if (e.errno() == EINTR) {
+                return 0;
+            }
+            throw e;
+        }
+        return rc;
+    }
+
+    /** A downcall that answers an int, given the errno capture segment. */
+    @FunctionalInterface
+    private interface IntDowncall {
+        int invoke(MemorySegment capture) throws Throwable;
+    }
+
+    /** Makes a downcall that answers -1 and sets errno on failure; answers its result. */
+    private static int call(String name, String detail, IntDowncall downcall) throws ErrnoException {
+        MemorySegment capture = CAPTURE.get();
+        int rc;
+        try {
+            rc = downcall.invoke(capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc < 0) {
+            throw failure(name, detail, capture);
         }
         return rc;
     }
