@@ -3,7 +3,10 @@ package org.wdf4j.samples.toaster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.wdf4j.DbgPrint;
+import org.wdf4j.NtStatus;
+import org.wdf4j.device.WdfPnpPowerEventCallbacks;
 import org.wdf4j.io.CtlCode;
 import org.wdf4j.io.WdfRequest;
 
@@ -32,9 +35,34 @@ public final class Toaster {
         return registryPath.substring(registryPath.lastIndexOf('\\') + 1);
     }
 
-    /** A PnP or power callback, with a time that orders the callbacks of all drivers in one process. */
-    static void tracePnp(String driver, String callback) {
+    /** What one level of a toaster stack has seen (a device's context in each driver). */
+    static final class Counts {
+        String driver;
+        final AtomicLong reads = new AtomicLong();
+        final AtomicLong writes = new AtomicLong();
+        final AtomicLong controls = new AtomicLong();
+
+        /** Its line of a stats control, {@code controls} being the controls counted before this one. */
+        String line(long controlsBefore) {
+            return driver + " reads=" + reads.get() + " writes=" + writes.get() + " controls=" + controlsBefore;
+        }
+    }
+
+    /**
+     * The PnP and power callbacks of every toaster driver: each prints {@code PNP DRIVER CALLBACK NANOTIME}, a time
+     * that orders the callbacks of all drivers of one process (all drivers of a stack share one).
+     */
+    static WdfPnpPowerEventCallbacks tracingCallbacks(String driver) {
+        return WdfPnpPowerEventCallbacks.init()
+                .withPrepareHardware(d -> trace(driver, "PrepareHardware"))
+                .withD0Entry((d, from) -> trace(driver, "D0Entry"))
+                .withD0Exit((d, to) -> trace(driver, "D0Exit"))
+                .withReleaseHardware(d -> trace(driver, "ReleaseHardware"));
+    }
+
+    private static NtStatus trace(String driver, String callback) {
         DbgPrint.print("PNP %s %s %d", driver, callback, System.nanoTime());
+        return NtStatus.STATUS_SUCCESS;
     }
 
     /**

@@ -1,13 +1,11 @@
 package org.wdf4j.samples.toaster;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 import org.wdf4j.DbgPrint;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.device.WdfDevice;
 import org.wdf4j.device.WdfDeviceInit;
-import org.wdf4j.device.WdfPnpPowerEventCallbacks;
 import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
@@ -31,12 +29,9 @@ public final class ToasterDriver implements DriverEntry {
 
     /** A toaster's state. */
     static final class ToasterContext {
-        String driver;
+        final Toaster.Counts counts = new Toaster.Counts();
         /** What was written and not read yet; guarded by itself. */
         final ByteBuffer bread = ByteBuffer.allocate(CAPACITY);
-        final AtomicLong reads = new AtomicLong();
-        final AtomicLong writes = new AtomicLong();
-        final AtomicLong controls = new AtomicLong();
     }
 
     static final ContextType<ToasterContext> CONTEXT = ContextType.declare(ToasterContext.class, ToasterContext::new);
@@ -53,17 +48,13 @@ public final class ToasterDriver implements DriverEntry {
 
     static NtStatus evtDeviceAdd(WdfDriver driver, WdfDeviceInit init) {
         String me = name;
-        init.setPnpPowerEventCallbacks(WdfPnpPowerEventCallbacks.init()
-                .withPrepareHardware(d -> trace(me, "PrepareHardware"))
-                .withD0Entry((d, from) -> trace(me, "D0Entry"))
-                .withD0Exit((d, to) -> trace(me, "D0Exit"))
-                .withReleaseHardware(d -> trace(me, "ReleaseHardware")));
+        init.setPnpPowerEventCallbacks(Toaster.tracingCallbacks(me));
         NtResult<WdfDevice> created = WdfDevice.create(init, WdfObjectAttributes.of(CONTEXT));
         if (!created.isSuccess()) {
             return created.status();
         }
         WdfDevice device = created.value();
-        CONTEXT.get(device).driver = me;
+        CONTEXT.get(device).counts.driver = me;
         NtStatus status = device.createDeviceInterface(Toaster.GUID_DEVINTERFACE_TOASTER, null);
         if (!status.isSuccess()) {
             return status;
@@ -74,14 +65,9 @@ public final class ToasterDriver implements DriverEntry {
                 .withIoDeviceControl(ToasterDriver::control), WdfObjectAttributes.NONE).status();
     }
 
-    private static NtStatus trace(String driver, String callback) {
-        Toaster.tracePnp(driver, callback);
-        return NtStatus.STATUS_SUCCESS;
-    }
-
     private static void read(WdfQueue queue, WdfRequest request, long length) {
         ToasterContext t = CONTEXT.get(queue.device());
-        t.reads.incrementAndGet();
+        t.counts.reads.incrementAndGet();
         NtResult<ByteBuffer> out = request.retrieveOutputBuffer(0);
         if (!out.isSuccess()) {
             request.complete(out.status());
@@ -101,7 +87,7 @@ public final class ToasterDriver implements DriverEntry {
 
     private static void write(WdfQueue queue, WdfRequest request, long length) {
         ToasterContext t = CONTEXT.get(queue.device());
-        t.writes.incrementAndGet();
+        t.counts.writes.incrementAndGet();
         NtResult<ByteBuffer> in = request.retrieveInputBuffer(0);
         if (!in.isSuccess()) {
             request.complete(in.status());
@@ -123,9 +109,8 @@ public final class ToasterDriver implements DriverEntry {
             request.complete(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
             return;
         }
-        long written = Toaster.appendLine(request, 0, t.driver + " reads=" + t.reads.get() + " writes="
-                + t.writes.get() + " controls=" + t.controls.get());
-        t.controls.incrementAndGet();
+        long written = Toaster.appendLine(request, 0, t.counts.line(t.counts.controls.get()));
+        t.counts.controls.incrementAndGet();
         request.completeWithInformation(NtStatus.STATUS_SUCCESS, written);
     }
 }

@@ -6,7 +6,6 @@ import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.device.WdfDevice;
 import org.wdf4j.device.WdfDeviceInit;
-import org.wdf4j.device.WdfPnpPowerEventCallbacks;
 import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.driver.DriverObject;
 import org.wdf4j.driver.WdfDriver;
@@ -27,15 +26,7 @@ import org.wdf4j.object.WdfObjectAttributes;
  */
 public final class ToasterFilter implements DriverEntry {
 
-    /** A filter device's counts. */
-    static final class FilterContext {
-        String driver;
-        final AtomicLong reads = new AtomicLong();
-        final AtomicLong writes = new AtomicLong();
-        final AtomicLong controls = new AtomicLong();
-    }
-
-    static final ContextType<FilterContext> CONTEXT = ContextType.declare(FilterContext.class, FilterContext::new);
+    static final ContextType<Toaster.Counts> CONTEXT = ContextType.declare(Toaster.Counts.class, Toaster.Counts::new);
 
     private static volatile String name = "toasterfilter";
 
@@ -50,11 +41,7 @@ public final class ToasterFilter implements DriverEntry {
     static NtStatus evtDeviceAdd(WdfDriver driver, WdfDeviceInit init) {
         String me = name;
         init.setFilter();
-        init.setPnpPowerEventCallbacks(WdfPnpPowerEventCallbacks.init()
-                .withPrepareHardware(d -> trace(me, "PrepareHardware"))
-                .withD0Entry((d, from) -> trace(me, "D0Entry"))
-                .withD0Exit((d, to) -> trace(me, "D0Exit"))
-                .withReleaseHardware(d -> trace(me, "ReleaseHardware")));
+        init.setPnpPowerEventCallbacks(Toaster.tracingCallbacks(me));
         NtResult<WdfDevice> created = WdfDevice.create(init, WdfObjectAttributes.of(CONTEXT));
         if (!created.isSuccess()) {
             return created.status();
@@ -67,22 +54,16 @@ public final class ToasterFilter implements DriverEntry {
                         code == Toaster.IOCTL_TOASTER_STATS)), WdfObjectAttributes.NONE).status();
     }
 
-    private static NtStatus trace(String driver, String callback) {
-        Toaster.tracePnp(driver, callback);
-        return NtStatus.STATUS_SUCCESS;
-    }
-
     /** Counts the request and sends it down; its completion routine completes it with the lower driver's answer. */
     private static void pass(WdfQueue queue, WdfRequest request, AtomicLong count, boolean stats) {
         WdfDevice device = queue.device();
-        FilterContext f = CONTEXT.get(device);
+        Toaster.Counts f = CONTEXT.get(device);
         request.formatRequestUsingCurrentType();
         request.setCompletionRoutine((r, target, params) -> {
             count.incrementAndGet();
             long information = params.information();
             if (stats && params.status().isSuccess()) {
-                information = Toaster.appendLine(r, information, f.driver + " reads=" + f.reads.get() + " writes="
-                        + f.writes.get() + " controls=" + (f.controls.get() - 1));
+                information = Toaster.appendLine(r, information, f.line(f.controls.get() - 1));
             }
             r.completeWithInformation(params.status(), information);
         });
