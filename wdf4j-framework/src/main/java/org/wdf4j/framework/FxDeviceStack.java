@@ -25,6 +25,8 @@ import org.wdf4j.framework.FxPnpMachine.Event;
 public final class FxDeviceStack {
 
     private final String instanceId;
+    /** The registry that finds this stack by its node, told when the stack empties; null when none does. */
+    private final FxDeviceStacks registry;
     /** Bottom to top; guarded by this. */
     private final List<FxDevice> devices = new ArrayList<>(4);
     /** How many devices were ever attached (the stack's height as built; deleted devices leave {@link #devices}). */
@@ -32,7 +34,13 @@ public final class FxDeviceStack {
 
     /** A stack for the device node {@code instanceId} (e.g. {@code ROOT\TOASTER\0000}), empty until devices are added. */
     public FxDeviceStack(String instanceId) {
+        this(instanceId, null);
+    }
+
+    /** A stack that {@code registry} finds by its node ({@link FxDeviceStacks#create}). */
+    FxDeviceStack(String instanceId, FxDeviceStacks registry) {
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        this.registry = registry;
     }
 
     public String instanceId() {
@@ -72,9 +80,16 @@ public final class FxDeviceStack {
         return below;
     }
 
-    /** The device is deleted: it leaves the stack. */
-    synchronized void detach(FxDevice device) {
-        devices.remove(device);
+    /** The device is deleted: it leaves the stack; the last one to leave takes the stack out of its registry. */
+    void detach(FxDevice device) {
+        boolean empty;
+        synchronized (this) {
+            devices.remove(device);
+            empty = devices.isEmpty();
+        }
+        if (empty && registry != null) {
+            registry.forget(this);
+        }
     }
 
     /** The device above {@code device}, or null at the top. */
@@ -98,7 +113,7 @@ public final class FxDeviceStack {
      */
     public List<FxDevice.PnpOutcome> pnp(Event event) {
         List<FxDevice> order = new ArrayList<>(devices());
-        boolean bottomUp = event == Event.START || event == Event.WAKE;
+        boolean bottomUp = bottomUp(event);
         if (!bottomUp) {
             order = order.reversed();
         }
@@ -111,6 +126,14 @@ public final class FxDeviceStack {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Whether {@code event} runs through a stack bottom-up (START and WAKE: the PDO first) rather than top-down (REMOVE,
+     * SURPRISE_REMOVE, SLEEP), as Windows sends it (ST4).
+     */
+    public static boolean bottomUp(Event event) {
+        return event == Event.START || event == Event.WAKE;
     }
 
     /** Whether the outcomes of {@link #pnp} all succeeded. */

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToLongFunction;
+import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxDeviceListener;
@@ -189,6 +190,41 @@ final class DeviceNamespace {
             }
         }
         return new Resolved(null, null, NtStatus.STATUS_OBJECT_NAME_NOT_FOUND);
+    }
+
+    /**
+     * {@code WdfIoTargetOpen} by name (ST5): the device a path opens ({@link #resolve}), for a driver's remote target.
+     */
+    NtResult<FxDeviceEndpoint> resolveTarget(String path) {
+        Resolved r = resolve(path);
+        return r.failure() != null ? NtResult.failure(r.failure()) : NtResult.success(r.device());
+    }
+
+    /**
+     * The same among {@code devices} only, for a driver host, which has no namespace: a device name ({@code \\.\NAME}
+     * or {@code NAME}) or the path of one of their enabled interfaces; STATUS_OBJECT_NAME_NOT_FOUND for any other
+     * (a device of another process).
+     */
+    static NtResult<FxDeviceEndpoint> resolveAmong(Iterable<? extends FxDeviceEndpoint> devices, String path) {
+        if (path == null || path.isBlank()) {
+            return NtResult.failure(NtStatus.STATUS_OBJECT_NAME_INVALID);
+        }
+        boolean byInterface = path.startsWith("\\\\?\\");
+        String name = path.startsWith("\\\\.\\") ? path.substring(4) : path;
+        for (FxDeviceEndpoint d : devices) {
+            if (!byInterface && d.assignedName() != null && d.assignedName().equalsIgnoreCase(name)) {
+                return NtResult.success(d);
+            }
+            if (byInterface && d.instanceId() != null) {
+                for (org.wdf4j.framework.FxDevice.DeviceInterface i : d.interfaces()) {
+                    if (i.active() && interfacePath(d.instanceId(), i.interfaceClassGuid(), i.referenceString())
+                            .equalsIgnoreCase(path)) {
+                        return NtResult.success(d);
+                    }
+                }
+            }
+        }
+        return NtResult.failure(NtStatus.STATUS_OBJECT_NAME_NOT_FOUND);
     }
 
     /**

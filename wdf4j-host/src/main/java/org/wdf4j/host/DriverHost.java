@@ -65,6 +65,8 @@ public final class DriverHost implements AutoCloseable {
     });
     private volatile boolean closed;
     private volatile boolean checkCollection = true;
+    /** The device stacks of the drivers in this process (each driver host has its own). */
+    private final org.wdf4j.framework.FxDeviceStacks stacks = new org.wdf4j.framework.FxDeviceStacks();
     /** The name of the one driver pool (more pools, by name, are for later). */
     static final String DEFAULT_POOL = "default";
     /** The pools' driver hosts, by pool name; guarded by itself. */
@@ -198,8 +200,9 @@ public final class DriverHost implements AutoCloseable {
                 (g, bugCheck) -> driverFailed(g.name()), parametersFor(name));
         // Before DriverEntry, which may create (and name) control devices.
         globals.setDeviceListener(namespace.listenerFor(name));
+        globals.setTargetResolver(namespace::resolveTarget); // remote targets open devices by name or interface (ST5)
         HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.IN_PROCESS, verifier,
-                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before));
+                new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before, stacks));
         synchronized (drivers) {
             drivers.put(name, hosted);
         }

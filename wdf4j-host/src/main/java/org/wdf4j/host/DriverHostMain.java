@@ -27,6 +27,7 @@ import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxDeviceListener;
+import org.wdf4j.framework.FxDeviceStacks;
 import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxFileHandle;
 import org.wdf4j.framework.FxIoStatus;
@@ -97,6 +98,9 @@ final class DriverHostMain {
     /** Calls to the host waiting for their answer, by call number. */
     private final Map<Integer, CompletableFuture<Message>> calls = new ConcurrentHashMap<>();
     private final AtomicInteger nextCall = new AtomicInteger(1);
+
+    /** The device stacks of this process: all drivers of a stack run in one driver host (ST3). */
+    private final FxDeviceStacks stacks = new FxDeviceStacks();
 
     /** Driver numbers by name, to tell which driver a request goes to. */
     private final Map<String, Integer> driverNumbers = new ConcurrentHashMap<>();
@@ -271,7 +275,8 @@ final class DriverHostMain {
             FxDriverGlobals globals = FxDriverGlobals.create(l.name(), l.registryPath(), loader, true, l.verifier(),
                     (g, bugCheck) -> driverFailed(driver, g, bugCheck), new HostParameters(driver));
             globals.setDeviceListener(new Forwarder());
-            drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before));
+            globals.setTargetResolver(this::resolveTarget);
+            drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before, stacks));
             driverNumbers.put(l.name(), driver);
         } catch (DriverPackageException | RuntimeException e) {
             loadError = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -358,9 +363,18 @@ final class DriverHostMain {
             send(new Message.AddDeviceDone(a.call(), NtStatus.STATUS_NO_SUCH_DEVICE, null));
             return;
         }
-        NtResult<? extends org.wdf4j.framework.FxDeviceEndpoint> added = driver.addDevice(a.hardwareId(), a.instanceId());
+        NtResult<? extends org.wdf4j.framework.FxDeviceEndpoint> added = driver.addDevice(a.hardwareId(), a.instanceId(),
+                a.newStack());
         send(new Message.AddDeviceDone(a.call(), added.status(),
                 added.isSuccess() ? info((FxDevice) added.value()) : null));
+    }
+
+    /**
+     * A remote I/O target of a driver here opens a device by name or interface path (ST5): among this driver host's
+     * devices; a device in another process is not found.
+     */
+    private NtResult<FxDeviceEndpoint> resolveTarget(String name) {
+        return DeviceNamespace.resolveAmong(devices.values(), name);
     }
 
     private void open(Message.Open o) {

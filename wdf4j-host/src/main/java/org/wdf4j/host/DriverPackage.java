@@ -25,6 +25,8 @@ import org.wdf4j.framework.NameRule;
  * Wdf4j-Hosting: isolated                        (optional: where it runs by default, in-process or isolated)
  * </pre>
  *
+ * <p>and, for device stacks, the attributes of {@link DeviceSetup} (its version, its devices' setup class, filters).
+ *
  * @param jar the JAR file
  * @param name the driver's name (its service name; the last component of its registry path)
  * @param entryClass the fully qualified name of the class implementing {@code DriverEntry}
@@ -33,9 +35,11 @@ import org.wdf4j.framework.NameRule;
  *     non-PnP driver
  * @param hosting where the package asks to run by default ({@code Wdf4j-Hosting}), or null when it states no
  *     preference; whoever installs or starts it may choose otherwise (H2)
+ * @param setup what it says about device stacks: its version, its devices' class, their filters, the classes it
+ *     filters ({@link DeviceSetup}; whoever installs it may say otherwise)
  */
 public record DriverPackage(Path jar, String name, String entryClass, String frameworkVersion, List<String> hardwareIds,
-                            HostingModel hosting) {
+                            HostingModel hosting, DeviceSetup setup) {
 
     public static final String ENTRY_ATTRIBUTE = "Wdf4j-Driver-Entry";
     public static final String NAME_ATTRIBUTE = "Wdf4j-Driver-Name";
@@ -53,6 +57,7 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
         Objects.requireNonNull(entryClass, "entryClass");
         Objects.requireNonNull(frameworkVersion, "frameworkVersion");
         hardwareIds = List.copyOf(hardwareIds);
+        Objects.requireNonNull(setup, "setup");
     }
 
     /** Reads a driver package's manifest; the error names the file and what to fix. */
@@ -80,12 +85,18 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
             }
         }
         return of(jar, entry.strip(), name.strip(), version == null ? FRAMEWORK_VERSION : version.strip(),
-                parseHardwareIds(jar, main.getValue(HARDWARE_IDS_ATTRIBUTE))).withHosting(model);
+                parseHardwareIds(jar, main.getValue(HARDWARE_IDS_ATTRIBUTE))).withHosting(model)
+                .withSetup(DeviceSetup.fromManifest(jar, main));
     }
 
     /** This package with another default hosting model (null: no preference). */
     public DriverPackage withHosting(HostingModel model) {
-        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, model);
+        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, model, setup);
+    }
+
+    /** This package with what another source (its install) says about device stacks. */
+    public DriverPackage withSetup(DeviceSetup deviceSetup) {
+        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, hosting, deviceSetup);
     }
 
     /** The comma-separated hardware IDs of the manifest; the error names the ID that is not valid. */
@@ -126,7 +137,7 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
         if (!Files.isRegularFile(jar)) {
             throw new DriverPackageException(jar + " does not exist or is not a file");
         }
-        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, null);
+        return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, null, DeviceSetup.NONE);
     }
 
     /**

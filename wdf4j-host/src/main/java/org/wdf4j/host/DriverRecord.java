@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * The format of an installed driver's record, {@code drivers/NAME/driver.properties} (UTF-8 properties): {@code name},
  * {@code entryClass}, {@code frameworkVersion}, {@code package} (the file name of the store's copy,
  * {@code package-SHA16.jar}), {@code source}, {@code sha256}, {@code installedAt}, {@code hardwareIds} (comma-separated,
- * may be empty) and, when chosen at install, {@code hosting}. Every field is checked when the record is read.
+ * may be empty), when chosen at install, {@code hosting}, and what the package or its install says about device stacks
+ * ({@link DeviceSetup}: the manifest's attribute names, e.g. {@code Wdf4j-Upper-Filters}). Every field is checked when
+ * the record is read.
  */
 final class DriverRecord {
 
@@ -49,6 +51,7 @@ final class DriverRecord {
         if (d.hosting() != null) {
             p.setProperty("hosting", d.hosting().label());
         }
+        d.setup().toValues().forEach(p::setProperty);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (OutputStreamWriter out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
             p.store(out, "wdf4j installed driver");
@@ -93,7 +96,7 @@ final class DriverRecord {
         try {
             return new DriverStore.InstalledDriver(name, entryClass, version, file.resolveSibling(packageFile), source,
                     sha, installedAt, DriverPackage.parseHardwareIds(file, p.getProperty("hardwareIds")),
-                    hosting == null ? null : HostingModel.parse(hosting));
+                    hosting == null ? null : HostingModel.parse(hosting), DeviceSetup.parse(file, p::getProperty));
         } catch (DriverPackageException e) {
             throw new Damaged(e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -38,8 +38,11 @@ interface DriverRuntime {
 
     List<JournalEntry> journal();
 
-    /** EvtDriverDeviceAdd for a device node. */
-    NtResult<? extends FxDeviceEndpoint> addDevice(String hardwareId, String instanceId);
+    /**
+     * EvtDriverDeviceAdd for a device node: the device goes on top of the node's stack in the driver's process, a new
+     * stack when {@code newStack} (the first driver of the stack), else the one built so far (ST3).
+     */
+    NtResult<? extends FxDeviceEndpoint> addDevice(String hardwareId, String instanceId, boolean newStack);
 
     /** The names of the driver's control devices ({@code (unnamed)} for those without one). */
     List<String> controlDevices();

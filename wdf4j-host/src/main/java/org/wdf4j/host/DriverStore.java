@@ -83,9 +83,11 @@ public final class DriverStore implements AutoCloseable {
      * @param installedAt when it was installed
      * @param hardwareIds the hardware IDs it binds to (empty for a non-PnP driver)
      * @param hosting where it runs, chosen at install; null when not chosen
+     * @param setup what its package, or its install, says about device stacks
      */
     public record InstalledDriver(String name, String entryClass, String frameworkVersion, Path jar, String source,
-                                  String sha256, Instant installedAt, List<String> hardwareIds, HostingModel hosting) {
+                                  String sha256, Instant installedAt, List<String> hardwareIds, HostingModel hosting,
+                                  DeviceSetup setup) {
 
         /**
          * The package to start, with the hosting model chosen at install (or the package's own, or none), once its
@@ -93,7 +95,8 @@ public final class DriverStore implements AutoCloseable {
          */
         public DriverPackage toPackage() throws DriverPackageException {
             checkIntegrity();
-            return DriverPackage.of(jar, entryClass, name, frameworkVersion, hardwareIds).withHosting(hosting);
+            return DriverPackage.of(jar, entryClass, name, frameworkVersion, hardwareIds).withHosting(hosting)
+                    .withSetup(setup);
         }
 
         /**
@@ -292,7 +295,7 @@ public final class DriverStore implements AutoCloseable {
         }
         InstalledDriver installed = new InstalledDriver(pkg.name(), pkg.entryClass(), pkg.frameworkVersion(),
                 dir.resolve(packageFile), pkg.jar().toAbsolutePath().normalize().toString(), sha, Instant.now(),
-                pkg.hardwareIds(), pkg.hosting());
+                pkg.hardwareIds(), pkg.hosting(), pkg.setup());
         AtomicFiles.write(into.resolve(RECORD), DriverRecord.bytes(installed));
         return installed;
     }

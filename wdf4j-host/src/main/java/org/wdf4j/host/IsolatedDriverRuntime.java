@@ -223,10 +223,10 @@ final class IsolatedDriverRuntime implements DriverRuntime {
     }
 
     @Override
-    public NtResult<? extends FxDeviceEndpoint> addDevice(String hardwareId, String instanceId) {
+    public NtResult<? extends FxDeviceEndpoint> addDevice(String hardwareId, String instanceId, boolean newStack) {
         try {
             Message.AddDeviceDone done = (Message.AddDeviceDone) call(id -> new Message.AddDevice(id, driver,
-                    hardwareId, instanceId), "EvtDriverDeviceAdd of " + name + " for " + instanceId);
+                    hardwareId, instanceId, newStack), "EvtDriverDeviceAdd of " + name + " for " + instanceId);
             if (!done.status().isSuccess() || done.device() == null) {
                 return NtResult.failure(done.status().isSuccess() ? NtStatus.STATUS_UNSUCCESSFUL : done.status());
             }

@@ -7,10 +7,13 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
 import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.Finding;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
+import org.wdf4j.framework.FxDeviceStack;
+import org.wdf4j.framework.FxDeviceStacks;
 import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxDriverState;
 import org.wdf4j.framework.JournalEntry;
@@ -35,13 +38,20 @@ final class LocalDriverRuntime implements DriverRuntime {
     private final LoaderCollection.Watch loader;
     /** The JVM's shared state before the driver's code first ran, compared after its unload. */
     private final JvmState before;
+    /** The device stacks of this process, which the driver's devices join. */
+    private final FxDeviceStacks stacks;
 
-    /** @param before the JVM's shared state taken before the driver's entry class was created */
-    LocalDriverRuntime(FxDriverGlobals globals, DriverEntry entry, LoaderCollection.Watch loader, JvmState before) {
+    /**
+     * @param before the JVM's shared state taken before the driver's entry class was created
+     * @param stacks the device stacks of the process, shared by its drivers
+     */
+    LocalDriverRuntime(FxDriverGlobals globals, DriverEntry entry, LoaderCollection.Watch loader, JvmState before,
+                       FxDeviceStacks stacks) {
         this.globals = globals;
         this.entry = entry;
         this.loader = loader;
         this.before = before;
+        this.stacks = stacks;
     }
 
     /** The framework's globals, or null once released. */
@@ -99,8 +109,14 @@ final class LocalDriverRuntime implements DriverRuntime {
     }
 
     @Override
-    public NtResult<? extends FxDeviceEndpoint> addDevice(String hardwareId, String instanceId) {
-        return globals.addDevice(hardwareId, instanceId);
+    public NtResult<? extends FxDeviceEndpoint> addDevice(String hardwareId, String instanceId, boolean newStack) {
+        FxDeviceStack stack = newStack ? stacks.create(instanceId) : stacks.find(instanceId);
+        if (stack == null) {
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE); // the devices below were removed meanwhile
+        }
+        NtResult<FxDevice> added = stack.addDevice(globals, hardwareId);
+        stacks.forgetIfEmpty(stack);
+        return added;
     }
 
     @Override

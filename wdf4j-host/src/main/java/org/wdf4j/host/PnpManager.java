@@ -85,15 +85,36 @@ public final class PnpManager {
      * @param cause for a FAILED node, what failed it in words when more is known than the status (how its driver
      *     host ended); otherwise null
      * @param host where the node's driver runs ({@code in-process}, {@code driver host 1234}), or null without one
+     * @param hardwareIds all its hardware IDs, most specific first (the first is {@code hardwareId})
+     * @param compatibleIds its compatible IDs, most specific first
+     * @param parent the instance ID of its parent (a bus driver's node), or null for a root-enumerated node
+     * @param stack its stack's drivers, bottom first, each with its role, e.g. {@code toaster (function driver)};
+     *     empty while it has no devices
+     * @param matched how its function driver was chosen, e.g.
+     *     {@code toaster (hardware ID ROOT\TOASTER, rank 0x0000, version 1.0)}; null when no driver lists its IDs
+     * @param lost the other drivers that list one of its IDs, best first, described as {@code matched}
      */
     public record DevNode(String instanceId, String hardwareId, String driver, Status status, NtStatus problem,
-                          List<String> interfaces, List<String> controlDevices, String cause, String host) {
+                          List<String> interfaces, List<String> controlDevices, String cause, String host,
+                          List<String> hardwareIds, List<String> compatibleIds, String parent, List<String> stack,
+                          String matched, List<String> lost) {
 
         public DevNode {
             Objects.requireNonNull(instanceId, "instanceId");
             Objects.requireNonNull(status, "status");
             interfaces = List.copyOf(interfaces);
             controlDevices = List.copyOf(controlDevices);
+            hardwareIds = List.copyOf(hardwareIds);
+            compatibleIds = List.copyOf(compatibleIds);
+            stack = List.copyOf(stack);
+            lost = List.copyOf(lost);
+        }
+
+        /** A node without stack details (the node of a non-PnP driver's control devices). */
+        public DevNode(String instanceId, String hardwareId, String driver, Status status, NtStatus problem,
+                       List<String> interfaces, List<String> controlDevices, String cause, String host) {
+            this(instanceId, hardwareId, driver, status, problem, interfaces, controlDevices, cause, host,
+                    hardwareId == null ? List.of() : List.of(hardwareId), List.of(), null, List.of(), null, List.of());
         }
 
         /** One line, e.g. {@code ROOT\ECHO\0000 (ROOT\ECHO) driver echo: STARTED}. */
@@ -107,22 +128,39 @@ public final class PnpManager {
     /** One device node. Its fields change under {@link #lock}; snapshots read them without it. */
     private static final class Node {
         final String instanceId;
+        /** Its first hardware ID. */
         final String hardwareId;
+        final List<String> hardwareIds;
+        final List<String> compatibleIds;
         final long order;
         /** Serializes the operations on this node. */
         final ReentrantLock lock = new ReentrantLock();
+        /** Its function driver's name, or null. */
         volatile String driver;
-        volatile FxDeviceEndpoint device;
+        /** Its devices, bottom to top; null while it has none. */
+        volatile NodeStack stack;
+        /** The drivers of its stack as last planned; null before. */
+        volatile StackPlan plan;
+        /** The last choice of its function driver (ST2). */
+        volatile DriverMatcher.Match match = DriverMatcher.Match.NONE;
         volatile Status status = Status.NO_DRIVER;
         volatile NtStatus problem;
         /** What failed the node in words, when more is known than its problem status; null otherwise. */
         volatile String cause;
         volatile boolean deleted;
 
-        Node(String instanceId, String hardwareId, long order) {
+        Node(String instanceId, List<String> hardwareIds, List<String> compatibleIds, long order) {
             this.instanceId = instanceId;
-            this.hardwareId = hardwareId;
+            this.hardwareId = hardwareIds.getFirst();
+            this.hardwareIds = List.copyOf(hardwareIds);
+            this.compatibleIds = List.copyOf(compatibleIds);
             this.order = order;
+        }
+
+        /** The drivers of its stack (or, with none, its function driver), to tell whose failure concerns it. */
+        boolean uses(String driverName) {
+            NodeStack s = stack;
+            return driverName.equals(driver) || (s != null && s.hasDriver(driverName));
         }
     }
 
@@ -163,7 +201,23 @@ public final class PnpManager {
      */
     public DevNode addDevice(String hardwareId) {
         Objects.requireNonNull(hardwareId, "hardwareId");
-        String hwid = NameRule.HARDWARE_ID.check(hardwareId.strip());
+        return addDevice(List.of(hardwareId), List.of());
+    }
+
+    /**
+     * Adds a root-enumerated device with these hardware and compatible IDs, each list most specific first (ST2): as
+     * {@link #addDevice(String)}, its instance ID made from its first hardware ID, its function driver chosen by
+     * {@link DriverMatcher}'s ranking.
+     *
+     * @throws IllegalArgumentException for no hardware ID, or an ID that breaks {@link NameRule#HARDWARE_ID}
+     */
+    public DevNode addDevice(List<String> hardwareIds, List<String> compatibleIds) {
+        List<String> hwids = checkIds(hardwareIds);
+        List<String> compatible = checkIds(compatibleIds);
+        if (hwids.isEmpty()) {
+            throw new IllegalArgumentException("a device needs at least one hardware ID");
+        }
+        String hwid = hwids.getFirst();
         String prefix = instancePrefix(hwid);
         Node node;
         synchronized (nodes) {
@@ -172,7 +226,7 @@ public final class PnpManager {
                 throw new IllegalStateException("no instance number left for " + prefix + " (0000 to 9999 used)");
             }
             counters.put(prefix, n + 1);
-            node = new Node(String.format("%s\\%04d", prefix, n), hwid, nextOrder++);
+            node = new Node(String.format("%s\\%04d", prefix, n), hwids, compatible, nextOrder++);
             nodes.put(key(node.instanceId), node);
         }
         LOG.info("PnP: device {} added with hardware ID {}", node.instanceId, hwid);
@@ -195,7 +249,8 @@ public final class PnpManager {
             if (nodes.containsKey(key(instanceId))) {
                 throw new IllegalArgumentException("a device " + instanceId + " exists already");
             }
-            node = new Node(instancePrefix(hwid) + String.format("\\%04d", number), hwid, nextOrder++);
+            node = new Node(instancePrefix(hwid) + String.format("\\%04d", number), List.of(hwid), List.of(),
+                    nextOrder++);
             if (disabled) {
                 node.status = Status.DISABLED;
             }
@@ -227,6 +282,10 @@ public final class PnpManager {
             counters.merge(prefix, number + 1, Math::max);
         }
         return number;
+    }
+
+    private static List<String> checkIds(List<String> ids) {
+        return ids.stream().map(id -> NameRule.HARDWARE_ID.check(Objects.requireNonNull(id, "id").strip())).toList();
     }
 
     /** {@code ROOT\LAST}: the instance IDs of a hardware ID's nodes are this and a 4-digit number. */
@@ -295,15 +354,15 @@ public final class PnpManager {
     public void surpriseRemove(String instanceId) {
         Node node = lockNode(instanceId);
         try {
-            FxDeviceEndpoint device = node.device;
-            if (device != null && driverUsable(node.driver)) {
+            NodeStack stack = node.stack;
+            if (stack != null) {
                 node.status = Status.SURPRISE_REMOVED;
-                FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.SURPRISE_REMOVE);
-                if (!outcome.hung()) {
-                    device.pnp(FxPnpMachine.Event.REMOVE);
+                FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.SURPRISE_REMOVE, this::driverUsable);
+                if (outcome == null || !outcome.hung()) {
+                    stack.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
                 }
             }
-            node.device = null;
+            node.stack = null;
             node.deleted = true;
             synchronized (nodes) {
                 nodes.remove(key(node.instanceId));
@@ -406,21 +465,22 @@ public final class PnpManager {
     // ---------------------------------------------------------------------------------------------------------------
     // For the host
 
-    /** A driver started: nodes without a driver that match its hardware IDs get its devices, first added first. */
+    /**
+     * A driver started: nodes without a driver get their stacks when it completes one (its hardware IDs match them, or
+     * it is a filter they wait for), first added first.
+     */
     void driverStarted(HostedDriver hosted) {
-        if (hosted.driverPackage().hardwareIds().isEmpty()) {
-            return;
-        }
         for (Node node : nodeList()) {
-            if (node.status == Status.NO_DRIVER && matches(hosted, node.hardwareId)) {
-                bind(node, hosted);
+            if (node.status == Status.NO_DRIVER) {
+                tryBind(node);
             }
         }
     }
 
     /**
      * U7: the driver is about to be stopped: its devices are removed, in creation order, and their nodes left without
-     * a driver (NO_DRIVER; a disabled node stays DISABLED). A driver stopped by a bug check is not called: the
+     * a driver (NO_DRIVER; a disabled node stays DISABLED). A node's stack goes whole (ST3): a filter's stop removes
+     * the node's other devices too, and the node gets its stack again when the filter starts again. A driver stopped by a bug check is not called: the
      * framework deletes its devices with the driver object.
      *
      * @return the instance IDs of the devices removed, in order
@@ -430,18 +490,19 @@ public final class PnpManager {
         stopping.add(name);
         List<String> removed = new ArrayList<>();
         for (Node node : nodeList()) {
-            if (!name.equals(node.driver)) {
+            if (!node.uses(name)) {
                 continue;
             }
             node.lock.lock();
             try {
-                if (node.deleted || !name.equals(node.driver)) {
+                if (node.deleted || !node.uses(name)) {
                     continue;
                 }
-                if (node.device != null) {
+                if (node.stack != null) {
                     if (driverUsable(name)) {
                         removed.add(node.instanceId);
                     }
+                    // a stack is built and removed whole: a filter's stop removes the node's other devices too
                     removeFrameworkDevice(node, "removed before its driver " + name + " unloads (U7)");
                 }
                 unbind(node);
@@ -461,13 +522,13 @@ public final class PnpManager {
     /** The driver is unloaded (or abandoned): no node keeps its device; its nodes are left without a driver. */
     void driverGone(String name) {
         for (Node node : nodeList()) {
-            if (!name.equals(node.driver)) {
+            if (!node.uses(name)) {
                 continue;
             }
             node.lock.lock();
             try {
-                if (name.equals(node.driver)) {
-                    node.device = null;
+                if (node.uses(name)) {
+                    node.stack = null;
                     unbind(node);
                 }
             } finally {
@@ -475,6 +536,11 @@ public final class PnpManager {
             }
         }
         stopping.remove(name);
+        for (Node node : nodeList()) {
+            if (node.status == Status.NO_DRIVER) {
+                tryBind(node, false); // what it waits for now
+            }
+        }
     }
 
     /**
@@ -484,23 +550,24 @@ public final class PnpManager {
     void driverHostFailed(String name, String cause) {
         List<IoClient.DeviceHostProblem> problems = new ArrayList<>();
         for (Node node : nodeList()) {
-            if (!name.equals(node.driver)) {
+            if (!node.uses(name)) {
                 continue;
             }
             node.lock.lock();
             try {
-                if (name.equals(node.driver) && !node.deleted && node.status != Status.DISABLED) {
+                if (node.uses(name) && !node.deleted && node.status != Status.DISABLED
+                        && node.status != Status.NO_DRIVER) {
                     List<String> paths = snapshot(node).interfaces();
                     problems.add(new IoClient.DeviceHostProblem(node.instanceId, name,
                             NtStatus.STATUS_DRIVER_PROCESS_TERMINATED, cause, paths));
-                    node.device = null;
+                    node.stack = null;
                     node.status = Status.FAILED;
                     node.problem = NtStatus.STATUS_DRIVER_PROCESS_TERMINATED;
                     node.cause = cause;
                     LOG.warn("PnP: device {} ({}) failed: driver {}'s {}", node.instanceId, node.hardwareId, name,
                             cause);
-                } else if (name.equals(node.driver)) {
-                    node.device = null;
+                } else if (node.uses(name)) {
+                    node.stack = null;
                 }
             } finally {
                 node.lock.unlock();
@@ -509,13 +576,18 @@ public final class PnpManager {
         problems.forEach(host::deviceHostProblem);
     }
 
-    /** H6: the driver runs again in a new driver host: the nodes its failure failed get their devices back. */
+    /**
+     * H6: the driver runs again in a new driver host: the nodes its failure failed get their stacks back (each as
+     * soon as all its drivers run again).
+     */
     void driverRestarted(HostedDriver hosted) {
         for (Node node : nodeList()) {
             node.lock.lock();
             try {
-                if (!hosted.name().equals(node.driver) || node.deleted || node.status != Status.FAILED
-                        || !NtStatus.STATUS_DRIVER_PROCESS_TERMINATED.equals(node.problem)) {
+                if (node.deleted || node.status != Status.FAILED
+                        || !NtStatus.STATUS_DRIVER_PROCESS_TERMINATED.equals(node.problem)
+                        || !(hosted.name().equals(node.driver) || node.plan != null
+                                && node.plan.drivers().contains(hosted.name()))) {
                     continue;
                 }
                 node.status = Status.NO_DRIVER;
@@ -525,8 +597,8 @@ public final class PnpManager {
             } finally {
                 node.lock.unlock();
             }
-            bind(node, hosted);
         }
+        driverStarted(hosted);
     }
 
     /** The creation order of a node, for listing interfaces in the order devices were added. */
@@ -540,79 +612,138 @@ public final class PnpManager {
     // ---------------------------------------------------------------------------------------------------------------
     // Steps, each with the node's lock held (except bindOrStartDriver, which takes it)
 
-    /** Binds the node to the running driver that lists its hardware ID, or starts an installed one that does. */
+    /**
+     * Chooses the node's function driver among all the drivers the host knows (running or installed, ST2), starts the
+     * installed drivers its stack needs (function driver and filters, ST3) where the stack runs, and builds the stack
+     * when they all run ({@link #tryBind}).
+     */
     private void bindOrStartDriver(Node node) {
-        HostedDriver running = runningDriverFor(node.hardwareId);
-        if (running != null) {
-            bind(node, running);
-            return;
-        }
-        String installed = installedDriverFor(node.hardwareId);
-        if (installed == null) {
+        DriverCatalog catalog = DriverCatalog.of(host, stopping);
+        DriverMatcher.Match match = DriverMatcher.match(node.hardwareIds, node.compatibleIds, catalog);
+        if (match.chosen() == null) {
+            node.match = match;
             LOG.info("PnP: no driver for {} ({}): the device has no driver", node.instanceId, node.hardwareId);
             return;
         }
-        try {
-            // Its start binds the node (driverStarted), as it does every node waiting for it.
-            HostedDriver started = host.start(installed, autoStartVerifier);
-            if (started.report() != null) {
-                LOG.warn("PnP: driver {}, installed for {}, failed in DriverEntry: the device has no driver", installed,
-                        node.hardwareId);
+        StackPlan plan = StackPlan.of(catalog.get(match.chosen().driver()), catalog);
+        HostingModel hosting = StackHosting.of(plan, catalog, host);
+        for (StackPlan.Level level : plan.levels()) {
+            DriverCatalog.Entry entry = catalog.get(level.driver());
+            if (entry == null || entry.running() || host.driver(level.driver()) != null) {
+                continue;
             }
-        } catch (DriverPackageException | DriverStoreException | IOException | RuntimeException e) {
-            LOG.warn("PnP: cannot start driver {} for {}: {}", installed, node.instanceId, e.getMessage());
-        }
-        if (node.status == Status.NO_DRIVER && !node.deleted) {
-            running = runningDriverFor(node.hardwareId); // started meanwhile by someone else
-            if (running != null) {
-                bind(node, running);
+            try {
+                // Its start binds the nodes waiting for it (driverStarted), this one when its stack is complete.
+                HostedDriver started = host.start(level.driver(), autoStartVerifier, hosting);
+                if (started.report() != null) {
+                    LOG.warn("PnP: driver {}, installed as the {} of {}, failed in DriverEntry", level.driver(),
+                            level.role().label(), node.instanceId);
+                }
+            } catch (DriverPackageException | DriverStoreException | IOException | RuntimeException e) {
+                LOG.warn("PnP: cannot start driver {} for {}: {}", level.driver(), node.instanceId, e.getMessage());
             }
         }
+        tryBind(node);
     }
 
-    /** Binds a node without a driver to {@code hosted}: EvtDriverDeviceAdd, then START. */
-    private void bind(Node node, HostedDriver hosted) {
+    /**
+     * Builds the stack of a node without a driver when its drivers all run, in one process: matches it again (the
+     * drivers may have changed), then EvtDriverDeviceAdd of each, bottom first, then START through the stack. A node
+     * whose stack is not complete stays NO_DRIVER, its cause naming the driver it waits for.
+     */
+    private void tryBind(Node node) {
+        tryBind(node, true);
+    }
+
+    /** As {@link #tryBind(Node)}; without {@code mayBuild}, only says what the node waits for (its cause). */
+    private void tryBind(Node node, boolean mayBuild) {
         node.lock.lock();
         try {
-            if (node.deleted || node.status != Status.NO_DRIVER || stopping.contains(hosted.name()) || !hosted.isRunning()) {
+            if (node.deleted || node.status != Status.NO_DRIVER) {
                 return;
             }
-            DriverRuntime runtime = hosted.runtime();
-            if (runtime == null) {
+            DriverCatalog catalog = DriverCatalog.of(host, stopping);
+            DriverMatcher.Match match = DriverMatcher.match(node.hardwareIds, node.compatibleIds, catalog);
+            node.match = match;
+            node.cause = null;
+            if (match.chosen() == null) {
                 return;
             }
-            node.driver = hosted.name();
-            NtResult<? extends FxDeviceEndpoint> added = runtime.addDevice(node.hardwareId, node.instanceId);
-            if (!added.isSuccess()) {
-                fail(node, added.status(), "EvtDriverDeviceAdd failed");
-                return;
-            }
-            FxDeviceEndpoint device = added.value();
-            node.device = device;
-            FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.START);
-            if (outcome.state() == FxPnpMachine.State.STARTED) {
-                node.status = Status.STARTED;
-                node.problem = null;
-                node.cause = null;
-                LOG.info("PnP: device {} started by driver {}", node.instanceId, hosted.name());
-                if (asleep) {
-                    suspend(node);
+            StackPlan plan = StackPlan.of(catalog.get(match.chosen().driver()), catalog);
+            node.plan = plan;
+            List<HostedDriver> drivers = new ArrayList<>();
+            for (StackPlan.Level level : plan.levels()) {
+                HostedDriver hosted = host.driver(level.driver());
+                if (hosted == null || !hosted.isRunning() || stopping.contains(level.driver())) {
+                    node.cause = "waiting for its " + level.role().label() + " " + level.driver() + ", which "
+                            + (catalog.get(level.driver()) != null ? "is installed but not running (wdf4j device enable "
+                                    + node.instanceId + " starts it)" : "is neither running nor installed");
+                    return;
                 }
+                drivers.add(hosted);
+            }
+            if (!mayBuild) {
                 return;
             }
-            failStarted(node, outcome, "the start failed");
+            String problem = StackHosting.problem(plan, drivers);
+            if (problem != null) {
+                node.driver = match.chosen().driver();
+                fail(node, NtStatus.STATUS_INVALID_DEVICE_STATE, "its stack cannot be built");
+                node.cause = problem;
+                return;
+            }
+            build(node, match.chosen().matchedId(), plan, drivers);
         } finally {
             node.lock.unlock();
         }
     }
 
-    /** SLEEP. */
-    private void suspend(Node node) {
-        FxDeviceEndpoint device = node.device;
-        if (device == null) {
+    /** EvtDriverDeviceAdd of each driver of the plan, bottom first, then START bottom-up (ST3, ST4). */
+    private void build(Node node, String matchedId, StackPlan plan, List<HostedDriver> drivers) {
+        node.driver = plan.levels().stream().filter(l -> l.role() == StackPlan.Role.FUNCTION).findFirst()
+                .orElseThrow().driver();
+        NodeStack stack = new NodeStack(List.of());
+        for (int i = 0; i < drivers.size(); i++) {
+            StackPlan.Level level = plan.levels().get(i);
+            DriverRuntime runtime = drivers.get(i).runtime();
+            NtResult<? extends FxDeviceEndpoint> added = runtime == null ? NtResult.failure(NtStatus.STATUS_NO_SUCH_DEVICE)
+                    : runtime.addDevice(matchedId, node.instanceId, i == 0);
+            if (!added.isSuccess()) {
+                node.stack = stack.members().isEmpty() ? null : stack;
+                removeFrameworkDevice(node, "its stack failed");
+                fail(node, added.status(), "EvtDriverDeviceAdd of its " + level.role().label() + " " + level.driver()
+                        + " failed");
+                return;
+            }
+            stack = stack.with(new NodeStack.Member(level.driver(), level.role(), added.value()));
+            node.stack = stack;
+        }
+        FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.START, this::driverUsable);
+        if (outcome != null && outcome.state() == FxPnpMachine.State.STARTED && outcome.status().isSuccess()
+                && !outcome.hung()) {
+            node.status = Status.STARTED;
+            node.problem = null;
+            node.cause = null;
+            LOG.info("PnP: device {} started: {}", node.instanceId, stack.describe());
+            if (asleep) {
+                suspend(node);
+            }
             return;
         }
-        FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.SLEEP);
+        failStarted(node, outcome == null ? new FxDevice.PnpOutcome(FxPnpMachine.State.FAILED,
+                NtStatus.STATUS_UNSUCCESSFUL, false, false) : outcome, "the start failed");
+    }
+
+    /** SLEEP. */
+    private void suspend(Node node) {
+        NodeStack stack = node.stack;
+        if (stack == null) {
+            return;
+        }
+        FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.SLEEP, this::driverUsable);
+        if (outcome == null) {
+            return;
+        }
         if (outcome.state() == FxPnpMachine.State.SUSPENDED) {
             node.status = Status.SUSPENDED;
         } else if (outcome.hung() || outcome.state() == FxPnpMachine.State.FAILED) {
@@ -622,11 +753,14 @@ public final class PnpManager {
 
     /** WAKE. */
     private void resume(Node node) {
-        FxDeviceEndpoint device = node.device;
-        if (device == null) {
+        NodeStack stack = node.stack;
+        if (stack == null) {
             return;
         }
-        FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.WAKE);
+        FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.WAKE, this::driverUsable);
+        if (outcome == null) {
+            return;
+        }
         if (outcome.state() == FxPnpMachine.State.STARTED) {
             node.status = Status.STARTED;
         } else {
@@ -638,11 +772,11 @@ public final class PnpManager {
     private void failStarted(Node node, FxDevice.PnpOutcome outcome, String what) {
         NtStatus status = outcome.hung() ? NtStatus.STATUS_UNSUCCESSFUL
                 : outcome.status().isSuccess() ? NtStatus.STATUS_UNSUCCESSFUL : outcome.status();
-        FxDeviceEndpoint device = node.device;
-        if (device != null && !outcome.hung() && driverUsable(node.driver)) {
-            device.pnp(FxPnpMachine.Event.REMOVE);
+        NodeStack stack = node.stack;
+        if (stack != null && !outcome.hung()) {
+            stack.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
         }
-        node.device = null;
+        node.stack = null;
         fail(node, status, what);
     }
 
@@ -652,13 +786,16 @@ public final class PnpManager {
         LOG.warn("PnP: device {} ({}), driver {}: {} with {}", node.instanceId, node.hardwareId, node.driver, what, status);
     }
 
-    /** REMOVE, when the node has a device and its driver can still be called; the node keeps no device. */
+    /**
+     * REMOVE through the node's stack, top-down, to each device whose driver can still be called; the node keeps no
+     * device.
+     */
     private void removeFrameworkDevice(Node node, String why) {
-        FxDeviceEndpoint device = node.device;
-        node.device = null;
-        if (device != null && driverUsable(node.driver)) {
-            FxDevice.PnpOutcome outcome = device.pnp(FxPnpMachine.Event.REMOVE);
-            if (outcome.hung()) {
+        NodeStack stack = node.stack;
+        node.stack = null;
+        if (stack != null) {
+            FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
+            if (outcome != null && outcome.hung()) {
                 LOG.warn("PnP: the remove of {} hung; driver {} is abandoned", node.instanceId, node.driver);
             }
         }
@@ -695,37 +832,6 @@ public final class PnpManager {
         int restarts = hosted.restarts();
         return hosted.where() + ", " + restarts + (restarts == 1 ? " restart, " : " restarts, ")
                 + hosted.restartsLeft(host.restartPolicy()) + " left";
-    }
-
-    private HostedDriver runningDriverFor(String hardwareId) {
-        for (HostedDriver hosted : host.drivers()) {
-            if (hosted.isRunning() && !stopping.contains(hosted.name()) && matches(hosted, hardwareId)) {
-                return hosted;
-            }
-        }
-        return null;
-    }
-
-    /** The name of an installed driver that lists the hardware ID and is not loaded, or null (or no store). */
-    private String installedDriverFor(String hardwareId) {
-        DriverStore store = host.store();
-        if (store == null) {
-            return null;
-        }
-        try {
-            for (DriverStore.InstalledDriver d : store.list()) {
-                if (host.driver(d.name()) == null && d.hardwareIds().stream().anyMatch(hardwareId::equalsIgnoreCase)) {
-                    return d.name();
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("PnP: cannot read the driver store: {}", e.toString());
-        }
-        return null;
-    }
-
-    private static boolean matches(HostedDriver hosted, String hardwareId) {
-        return hosted.driverPackage().hardwareIds().stream().anyMatch(hardwareId::equalsIgnoreCase);
     }
 
     /** Finds the node and takes its lock; the errors name the instance ID and list the known ones. */
@@ -773,137 +879,65 @@ public final class PnpManager {
     }
 
     private DevNode snapshot(Node node) {
-        FxDeviceEndpoint device = node.device;
+        NodeStack stack = node.stack;
         List<String> paths = new ArrayList<>();
-        if (device != null) {
-            for (FxDevice.DeviceInterface i : device.interfaces()) {
+        List<String> levels = new ArrayList<>();
+        if (stack != null) {
+            for (FxDevice.DeviceInterface i : stack.interfaces()) {
                 if (i.active()) {
                     paths.add(DeviceNamespace.interfacePath(node.instanceId, i.interfaceClassGuid(), i.referenceString()));
                 }
             }
+            stack.members().forEach(m -> levels.add(m.driver() + " (" + m.role().label() + ")"));
         }
         String driver = node.driver;
         HostedDriver hosted = driver == null ? null : host.driver(driver);
+        DriverMatcher.Match match = node.match;
         return new DevNode(node.instanceId, node.hardwareId, driver, node.status, node.problem, paths, List.of(),
-                node.cause, hosted == null ? null : where(hosted));
+                node.cause, hosted == null ? null : where(hosted), node.hardwareIds, node.compatibleIds, null, levels,
+                match.chosen() == null ? null : match.chosen().describe(),
+                match.lost().stream().map(DriverMatcher.Candidate::describe).toList());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Rendering
+    // Rendering ({@link DeviceTreeView})
 
-    /** The tree as text, one node a line, its interfaces and control devices under it; "no devices" when empty. */
+    /** The tree as text ({@link DeviceTreeView#render}). */
     public static String render(List<DevNode> tree) {
-        return render(tree, Map.of());
+        return DeviceTreeView.render(tree, Map.of(), Map.of(), false);
     }
 
-    /** {@link #render(List, Map)}, each device path without a file followed by why ({@link DeviceFiles#problems}). */
+    /** The tree as text, each device path with its file or why it has none ({@link DeviceTreeView#render}). */
     public static String render(List<DevNode> tree, Map<String, String> files, Map<String, String> noFile) {
-        Map<String, String> all = new HashMap<>();
-        noFile.forEach((path, why) -> all.put(path, "(no device file: " + why + ")"));
-        files.forEach((path, file) -> all.put(path, "-> " + file));
-        return renderWithNotes(tree, all);
+        return DeviceTreeView.render(tree, files, noFile, false);
     }
 
     /**
-     * The tree as a table, each interface and control device followed by {@code -> FILE} when {@code files} (device
-     * path to file, from {@link DeviceFiles#pathsToFiles}) has its file.
+     * The tree as text, each device path with its file or why it has none; {@code verbose} adds each node's IDs, how
+     * its driver was chosen, the candidates that lost and its stack ({@link DeviceTreeView#render}).
      */
+    public static String render(List<DevNode> tree, Map<String, String> files, Map<String, String> noFile,
+                                boolean verbose) {
+        return DeviceTreeView.render(tree, files, noFile, verbose);
+    }
+
+    /** The tree as text, each device path with its file ({@link DeviceTreeView#render}). */
     public static String render(List<DevNode> tree, Map<String, String> files) {
-        return render(tree, files, Map.of());
+        return DeviceTreeView.render(tree, files, Map.of(), false);
     }
 
-    /** The table, each interface or control device followed by its note (by device path), if any. */
-    private static String renderWithNotes(List<DevNode> tree, Map<String, String> notes) {
-        if (tree.isEmpty()) {
-            return "(no devices)\n";
-        }
-        int idWidth = "INSTANCE ID".length();
-        int hwWidth = "HARDWARE ID".length();
-        int drvWidth = "DRIVER".length();
-        for (DevNode n : tree) {
-            idWidth = Math.max(idWidth, n.instanceId().length());
-            hwWidth = Math.max(hwWidth, n.hardwareId() == null ? 1 : n.hardwareId().length());
-            drvWidth = Math.max(drvWidth, n.driver() == null ? 1 : n.driver().length());
-        }
-        String format = "%-" + idWidth + "s  %-" + hwWidth + "s  %-" + drvWidth + "s  %s%n";
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(format, "INSTANCE ID", "HARDWARE ID", "DRIVER", "STATUS"));
-        for (DevNode n : tree) {
-            String status = switch (n.status()) {
-                case NO_DRIVER -> "NO_DRIVER (no driver lists " + n.hardwareId() + ")";
-                case FAILED -> "FAILED" + (n.problem() == null ? "" : " (" + n.problem() + ")")
-                        + (n.cause() == null ? "" : ": " + n.cause());
-                default -> n.status().name();
-            };
-            out.append(String.format(format, n.instanceId(), n.hardwareId() == null ? "-" : n.hardwareId(),
-                    n.driver() == null ? "-" : n.driver(), status).stripTrailing()).append('\n');
-            if (n.host() != null && !n.host().equals(UnloadReport.IN_PROCESS)) {
-                out.append("    runs in ").append(n.host()).append('\n');
-            }
-            for (String path : n.interfaces()) {
-                out.append("    interface ").append(path).append(fileOf(notes, path)).append('\n');
-            }
-            for (String name : n.controlDevices()) {
-                out.append("    control device \\\\.\\").append(name).append(fileOf(notes, name)).append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    /** The tree as a JSON array of objects with the fields of {@link DevNode}. */
-    private static String fileOf(Map<String, String> notes, String path) {
-        String note = notes.get(path);
-        return note == null ? "" : " " + note;
-    }
-
+    /** The tree as JSON ({@link DeviceTreeView#toJson}). */
     public static String toJson(List<DevNode> tree) {
-        return toJson(tree, Map.of());
+        return DeviceTreeView.toJson(tree, Map.of(), Map.of());
     }
 
-    /** The tree as JSON; with {@code files}, each node also has {@code "files": {"device path": "file"}}. */
+    /** The tree as JSON with the files of its device paths ({@link DeviceTreeView#toJson}). */
     public static String toJson(List<DevNode> tree, Map<String, String> files) {
-        return toJson(tree, files, Map.of());
+        return DeviceTreeView.toJson(tree, files, Map.of());
     }
 
-    /**
-     * The tree as JSON, each node with {@code "files": {"device path": "file"}} when it has files and
-     * {@code "noDeviceFile": {"device path": "why"}} when some of its paths have none ({@link DeviceFiles#problems}).
-     */
+    /** The tree as JSON with files and why some paths have none ({@link DeviceTreeView#toJson}). */
     public static String toJson(List<DevNode> tree, Map<String, String> files, Map<String, String> noFile) {
-        Json json = new Json();
-        json.array(tree, n -> {
-            json.begin();
-            json.field("instanceId", n.instanceId());
-            json.field("hardwareId", n.hardwareId());
-            json.field("driver", n.driver());
-            json.field("status", n.status().name());
-            json.field("problem", n.problem() == null ? null : n.problem().toString());
-            json.field("cause", n.cause());
-            json.field("host", n.host());
-            json.name("interfaces").array(n.interfaces(), json::string);
-            json.name("controlDevices").array(n.controlDevices(), json::string);
-            if (!files.isEmpty()) {
-                pathsObject(json, "files", n, files);
-            }
-            if (n.interfaces().stream().anyMatch(noFile::containsKey)
-                    || n.controlDevices().stream().anyMatch(noFile::containsKey)) {
-                pathsObject(json, "noDeviceFile", n, noFile);
-            }
-            json.end();
-        });
-        return json.toString();
-    }
-
-    /** {@code "name": {"device path": value}} for the node's interfaces and control devices that {@code values} has. */
-    private static void pathsObject(Json json, String name, DevNode n, Map<String, String> values) {
-        json.name(name).begin();
-        for (List<String> paths : List.of(n.interfaces(), n.controlDevices())) {
-            for (String path : paths) {
-                if (values.containsKey(path)) {
-                    json.field(path, values.get(path));
-                }
-            }
-        }
-        json.end();
+        return DeviceTreeView.toJson(tree, files, noFile);
     }
 }

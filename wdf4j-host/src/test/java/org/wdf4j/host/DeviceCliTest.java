@@ -105,7 +105,8 @@ class DeviceCliTest {
                 .contains(",\"devices\":[{\"instanceId\":\"ROOT\\\\ECHO\\\\0000\",\"hardwareId\":\"ROOT\\\\ECHO\","
                         + "\"driver\":\"echo\",\"status\":\"STARTED\",\"problem\":null,\"cause\":null,\"host\":\"driver host ")
                 .containsPattern("\"host\":\"driver host \\d+ \\(pool default\\), 0 restarts, 5 left\",\"interfaces\":\\[\"[^\"]+ROOT#ECHO#0000#")
-                .endsWith("\"controlDevices\":[]}]}")
+                .contains("\"controlDevices\":[],\"parent\":null,\"hardwareIds\":[\"ROOT\\\\ECHO\"]")
+                .endsWith("\"stack\":[\"echo (function driver)\"]}]}")
                 .doesNotContain("\n");
     }
 

@@ -15,6 +15,8 @@ final class TestDrivers {
     static final Path ECHO = DIR.resolve("wdf4j-sample-echo.jar");
     /** The nonpnp sample: a control device named {@code NONPNP}. */
     static final Path NONPNP = DIR.resolve("wdf4j-sample-nonpnp.jar");
+    /** The toaster samples: the function driver (the manifest's entry) and {@code ToasterFilter}. */
+    static final Path TOASTER = DIR.resolve("wdf4j-sample-toaster.jar");
     /** The hardware IDs {@code PnpTestDriver} binds to; each behaves as its javadoc says. */
     static final List<String> PNP_TEST_IDS = List.of("ROOT\\PNPTEST", "ROOT\\PNPFAILSTART", "ROOT\\PNPFAILADD",
             "ROOT\\PNPFAILWAKE", "ROOT\\PNPEXCLUSIVE", "ROOT\\PNPBUGCHECK", "ROOT\\PNPBADSDDL");

@@ -38,9 +38,20 @@ final class DeviceCommands {
         @Option(names = "--json", description = "Print the tree as one JSON array.")
         boolean json;
 
+        @Option(names = {"-v", "--verbose"}, description = "Also show each device's hardware and compatible IDs, which "
+                + "driver was chosen by which ID and rank, the candidates that lost, and its stack (bottom first).")
+        boolean verbose;
+
         @Override
         public Integer call() {
-            return state.onHost("devices", new Request("devices", json ? Map.of("json", "") : Map.of(), ""));
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            if (json) {
+                options.put("json", "");
+            }
+            if (verbose) {
+                options.put("verbose", "");
+            }
+            return state.onHost("devices", new Request("devices", options, ""));
         }
     }
 

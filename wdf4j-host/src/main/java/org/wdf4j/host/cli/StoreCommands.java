@@ -47,9 +47,36 @@ final class StoreCommands {
                         + "JVM). Default: the package's Wdf4j-Hosting, else pooled.")
         HostingModel hosting;
 
+        @Option(names = "--class", paramLabel = "CLASS", description = "The setup class of the devices it is function "
+                + "driver of, whose class filters they get (default: the manifest's Wdf4j-Class).")
+        String deviceClass;
+
+        @Option(names = "--upper-filters", paramLabel = "NAME,...", description = "The upper filter drivers of the "
+                + "devices it is function driver of, bottom first, as a device's UpperFilters value (default: the "
+                + "manifest's Wdf4j-Upper-Filters).")
+        String upperFilters;
+
+        @Option(names = "--lower-filters", paramLabel = "NAME,...", description = "The same below the function driver "
+                + "(LowerFilters; default: the manifest's Wdf4j-Lower-Filters).")
+        String lowerFilters;
+
+        @Option(names = "--class-upper-filter", paramLabel = "CLASS,...", description = "Make this driver an upper "
+                + "filter of every device of these setup classes (a class key's UpperFilters; class filters attach in "
+                + "the order they were installed; default: the manifest's Wdf4j-Class-Upper-Filter).")
+        String classUpperFilter;
+
+        @Option(names = "--class-lower-filter", paramLabel = "CLASS,...", description = "The same below the function "
+                + "driver (default: the manifest's Wdf4j-Class-Lower-Filter).")
+        String classLowerFilter;
+
         @Override
         public Integer call() {
             Map<String, String> options = new LinkedHashMap<>();
+            putIfGiven(options, "class", deviceClass);
+            putIfGiven(options, "upper-filters", upperFilters);
+            putIfGiven(options, "lower-filters", lowerFilters);
+            putIfGiven(options, "class-upper-filter", classUpperFilter);
+            putIfGiven(options, "class-lower-filter", classLowerFilter);
             if (replace) {
                 options.put("replace", "");
             }
@@ -63,6 +90,12 @@ final class StoreCommands {
                 options.put("name", name);
             }
             return state.onHostOrStore("install", new Request("install", options, jar.toAbsolutePath().normalize().toString()));
+        }
+
+        private static void putIfGiven(Map<String, String> options, String name, String value) {
+            if (value != null) {
+                options.put(name, value.strip());
+            }
         }
     }
 

@@ -69,7 +69,7 @@ public final class HostCommands {
                 case "reports" -> reports(request.argument(), request.flag("json"), out);
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
-                case "devices" -> devices(request.flag("json"), out);
+                case "devices" -> devices(request.flag("json"), request.flag("verbose"), out);
                 case "device-add" -> deviceAdd(argument(request, "a hardware ID"), request.flag("once"), out);
                 case "device-remove" -> {
                     host.pnp().removeDevice(argument(request, "an instance ID"));
@@ -144,12 +144,12 @@ public final class HostCommands {
         }
     }
 
-    private int devices(boolean json, Output out) {
+    private int devices(boolean json, boolean verbose, Output out) {
         List<PnpManager.DevNode> tree = host.pnp().devices();
         Map<String, String> files = host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
         Map<String, String> noFile = host.deviceFiles().map(DeviceFiles::problems).orElse(Map.of());
         out.outText(json ? PnpManager.toJson(tree, files, noFile)
-                : PnpManager.render(tree, files, noFile).stripTrailing());
+                : PnpManager.render(tree, files, noFile, verbose).stripTrailing());
         return OK;
     }
 
@@ -201,9 +201,10 @@ public final class HostCommands {
             pkg = DriverPackage.open(jar);
             if (request.option("name") != null) {
                 pkg = DriverPackage.of(jar, pkg.entryClass(), request.option("name"), pkg.frameworkVersion(),
-                        pkg.hardwareIds());
+                        pkg.hardwareIds()).withSetup(pkg.setup());
             }
         }
+        pkg = pkg.withSetup(pkg.setup().overriddenBy(jar, request::option));
         if (request.option("hosting") != null) {
             pkg = pkg.withHosting(hosting(request));
         }

@@ -53,7 +53,8 @@ public sealed interface Message {
                     Wire.list(in, i -> new UnloadReport.Leak(Wire.string(i), Wire.string(i), Wire.string(i))),
                     Wire.list(in, Message::findingOf));
             case Snapshot.TAG -> new Snapshot(in.readInt(), in.readInt());
-            case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in));
+            case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in),
+                    in.readBoolean());
             case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
             case Open.TAG -> new Open(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readInt(),
                     Wire.string(in));
@@ -213,8 +214,12 @@ public sealed interface Message {
         }
     }
 
-    /** EvtDriverDeviceAdd for a device node; answered by {@link AddDeviceDone}. */
-    record AddDevice(int call, int driver, String hardwareId, String instanceId) implements Message {
+    /**
+     * EvtDriverDeviceAdd for a device node; answered by {@link AddDeviceDone}. The device goes on top of the node's
+     * stack in the driver host: a new stack when {@code newStack} (the stack's first driver), else the stack built so
+     * far (all drivers of one stack run in one driver host).
+     */
+    record AddDevice(int call, int driver, String hardwareId, String instanceId, boolean newStack) implements Message {
         static final int TAG = 4;
 
         public int tag() {
@@ -226,6 +231,7 @@ public sealed interface Message {
             out.writeInt(driver);
             Wire.string(out, hardwareId);
             Wire.string(out, instanceId);
+            out.writeBoolean(newStack);
         }
     }
 
