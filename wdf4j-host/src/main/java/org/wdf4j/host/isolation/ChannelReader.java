@@ -40,7 +40,8 @@ public final class ChannelReader {
     private final ReentrantLock readRole = new ReentrantLock();
     /**
      * How long the reader thread spins for a message before it sleeps: long while messages come to it within the spin,
-     * none while direct readers take them (its spin would only keep them from a CPU). The reader thread's own.
+     * none while direct readers take them (its spin would only keep them from a CPU), and never on a machine of two
+     * CPUs or fewer. The reader thread's own.
      */
     private final AdaptiveSpin readerSpin;
     /** Threads in {@link #awaitDirect}: while there are any, the reader thread gives way. */
@@ -67,7 +68,10 @@ public final class ChannelReader {
         this.handler = handler;
         this.broken = broken;
         this.spinNanos = channel.isShared() ? spinNanos : 0;
-        this.readerSpin = new AdaptiveSpin(this.spinNanos);
+        // The reader thread spins only with a CPU to spare for it: on two, while direct readers take the answers,
+        // its spin kept the device-file readers and the program from a CPU (a 4 KiB read through an isolated
+        // driver's device file took 41-63 µs with it and 24-36 µs without, BENCHMARKS.md section 8.6).
+        this.readerSpin = new AdaptiveSpin(Runtime.getRuntime().availableProcessors() > 2 ? this.spinNanos : 0);
         this.directSpin = new AdaptiveSpin(this.spinNanos);
     }
 
