@@ -25,7 +25,8 @@ import org.wdf4j.driver.DriverEntry;
  * What install checks of a driver package's JAR, without running any of its code: that every entry reads back whole
  * (its CRC), and that the host could start its entry class, as told by the class file ({@code java.lang.classfile}):
  * a public, concrete class that implements {@code org.wdf4j.driver.DriverEntry} (directly, or through its superclasses
- * and interfaces in the JAR) and has a public constructor without arguments.
+ * and interfaces in the JAR) and has a public constructor without arguments; and that its classes can be the
+ * driver's module ({@link DriverModule}).
  *
  * <p>A supertype outside the JAR that is not the JDK's or the API's (a library on the manifest's Class-Path) cannot be
  * read here: the check then gives the package the benefit of the doubt, and the start tells.
@@ -45,6 +46,8 @@ final class DriverPackageCheck {
         } catch (IOException e) {
             throw new DriverPackageException(pkg.jar() + " is not a JAR file (" + e.getMessage() + ")", e);
         }
+        DriverModule.contents(pkg); // what its module cannot hold (the unnamed package, a JDK or API package): refused now
+
     }
 
     /** Reads every entry to its end and checks its CRC (the JDK's ZipFile reads without checking it). */

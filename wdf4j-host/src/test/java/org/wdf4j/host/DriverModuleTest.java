@@ -81,6 +81,10 @@ class DriverModuleTest {
                     .hasMessageContaining(jar.toString())
                     .hasMessageContaining(refusal.getValue())
                     .hasMessageContaining("package");
+            // Install refuses it too, before the store keeps it.
+            assertThatThrownBy(() -> DriverPackageCheck.check(pkg)).as("install: " + refusal.getKey())
+                    .isInstanceOf(DriverPackageException.class)
+                    .hasMessageContaining(refusal.getValue());
         }
     }
 
@@ -126,8 +130,16 @@ class DriverModuleTest {
             for (String name : java.util.stream.Stream.concat(java.util.stream.Stream.of(entry),
                     java.util.Arrays.stream(classes)).distinct().toList()) {
                 out.putNextEntry(new JarEntry(name.replace('.', '/') + ".class"));
-                out.write(ClassFile.of().build(ClassDesc.of(name), cb -> cb.withFlags(AccessFlag.PUBLIC)
-                        .withSuperclass(ConstantDescs.CD_Object)));
+                boolean isEntry = name.equals(entry);
+                out.write(ClassFile.of().build(ClassDesc.of(name), cb -> {
+                    cb.withFlags(AccessFlag.PUBLIC).withSuperclass(ConstantDescs.CD_Object);
+                    if (isEntry) { // what install's check reads: implements DriverEntry, a public constructor
+                        cb.withInterfaceSymbols(ClassDesc.of(org.wdf4j.driver.DriverEntry.class.getName()));
+                        cb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
+                                code -> code.aload(0).invokespecial(ConstantDescs.CD_Object, ConstantDescs.INIT_NAME,
+                                        ConstantDescs.MTD_void).return_());
+                    }
+                }));
                 out.closeEntry();
             }
             for (Map.Entry<String, String> f : files.entrySet()) {
