@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The class-data archive of driver hosts (dynamic AppCDS): the first driver host writes the classes it loaded to a
  * file when it exits, and every later one maps them instead of loading and linking them again, which takes about a
- * third off a driver host's start (BENCHMARKS.md, section 8). The JVM checks the archive against its own build and the
- * code's paths and writes it again when they changed; the file's name also depends on both, so hosts of different
- * installations do not rewrite each other's.
+ * third off a driver host's start (BENCHMARKS.md, section 8). The file's name depends on the JDK, the code's paths and
+ * the size and time of each of its JARs ({@link #codeFingerprint}): the JVM refuses an archive made from other JARs but
+ * does not write it again (found at 451ec8b: a rebuilt installation's driver hosts ran without one), and hosts of
+ * different installations do not rewrite each other's. Archives of older builds stay in the directory until removed.
  *
  * <p>The directory is the user's cache ({@code $XDG_CACHE_HOME/wdf4j}, else {@code ~/.cache/wdf4j}), or the system
  * property {@value #DIR}; {@code -D}{@value #DIR}{@code =off} turns the archive off. When the directory cannot be made
@@ -48,9 +49,36 @@ final class ClassDataArchive {
             LOG.debug("no class-data archive for driver hosts: {} is not writable", dir);
             return List.of();
         }
-        String key = Runtime.version() + "\n" + System.getProperty("java.home") + "\n" + String.join("\n", launch);
+        String key = Runtime.version() + "\n" + System.getProperty("java.home") + "\n" + String.join("\n", launch)
+                + "\n" + codeFingerprint(launch);
         Path file = dir.resolve("driver-host-" + digest(key) + ".jsa");
         return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + file);
+    }
+
+    /**
+     * The size and modification time of every JAR of the code's path in {@code launch}: a JVM that finds its archive
+     * made from JARs that changed since (a rebuilt or updated installation at the same paths) refuses it, and does
+     * not write it again, so each build of the code gets an archive of its own name.
+     */
+    static String codeFingerprint(List<String> launch) {
+        StringBuilder fingerprint = new StringBuilder();
+        for (int i = 0; i + 1 < launch.size(); i++) {
+            if (!launch.get(i).equals("--module-path") && !launch.get(i).equals("-cp")) {
+                continue;
+            }
+            for (String entry : launch.get(i + 1).split(java.io.File.pathSeparator)) {
+                try {
+                    Path jar = Path.of(entry);
+                    if (Files.isRegularFile(jar)) {
+                        fingerprint.append(entry).append(' ').append(Files.size(jar)).append(' ')
+                                .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+                    }
+                } catch (IOException | java.nio.file.InvalidPathException e) {
+                    fingerprint.append(entry).append(" ?\n"); // the JVM will say what is wrong with it
+                }
+            }
+        }
+        return fingerprint.toString();
     }
 
     private static Path directory() {
