@@ -80,7 +80,7 @@ final class DriverHostProcess {
     static final String COMPILER = "wdf4j.driverHost.compiler";
     private static final int LAST_WORDS = 80;
     private static final Duration THREAD_DUMP_TIMEOUT = Duration.ofSeconds(10);
-    /** Times the cancels sent to driver hosts (H7); one daemon thread for the whole host. */
+    /** Times the cancels and closes sent to driver hosts (H7); one daemon thread for the whole host. */
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "wdf4j-driver-host-watchdog");

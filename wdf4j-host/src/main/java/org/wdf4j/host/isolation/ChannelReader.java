@@ -14,9 +14,9 @@ import java.util.function.Consumer;
  * to the handler on that thread, in the order received.
  *
  * <p>On the pipes ({@link Channel#isShared()} false) there are no direct reads: the reader thread receives everything.
- * On shared memory the reader thread spins for a message, learnt from its recent waits ({@link AdaptiveSpin}), gives
- * way to direct readers, and otherwise sleeps on the channel without the read role, the driver host's wake held back
- * while a direct reader reads.
+ * On shared memory the reader thread spins for a message (on a machine of more than two CPUs only), learnt from its
+ * recent waits ({@link AdaptiveSpin}), gives way to direct readers, and otherwise sleeps on the channel without the
+ * read role, the driver host's wake held back while a direct reader reads.
  *
  * <p>Thread-safe: {@link #run} is called by one thread; {@link #awaitDirect} and {@link #answered} by any.
  */
