@@ -43,8 +43,10 @@ class ThreadStartsTest {
             release.countDown();
             probe.join();
         }
-        assertThat(starts.awaitCatchUp()).isTrue();
-        assertThat(starts.recorded(id)).as("pruned on jdk.ThreadEnd").isNull();
+        // Polled, not caught up with a mark: the JVM posts jdk.ThreadEnd after join() has returned (the thread
+        // wakes its joiners before it leaves JFR), so a mark committed after join may be delivered before it.
+        await().atMost(Duration.ofSeconds(30)).alias("pruned on jdk.ThreadEnd")
+                .until(() -> starts.recorded(id) == null);
         assertThat(starts.size()).isLessThanOrEqualTo(ThreadStarts.MAX_THREADS);
     }
 
