@@ -171,6 +171,11 @@ public final class SharedRing {
     /**
      * Spins, at most {@code nanos}, until {@code ready} holds; gives up early when {@code stop} holds (asked every few
      * dozen spins). Answers whether {@code ready} holds.
+     *
+     * <p>Every few dozen spins the spinner yields its CPU to any thread waiting for one (a system call that returns at
+     * once when none is): on a machine with few CPUs the threads that make the next message (the program doing the
+     * I/O, the host's device-file reader) otherwise wait for the scheduler to preempt the spinner. On two CPUs this
+     * took isolated 4 KiB device-file reads from 30-32 to 36-44 thousand a second (BENCHMARKS.md, section 8).
      */
     private static boolean spinUntil(BooleanSupplier ready, BooleanSupplier stop, long nanos) {
         if (ready.getAsBoolean()) {
@@ -187,6 +192,7 @@ public final class SharedRing {
             if (stop.getAsBoolean()) {
                 return false;
             }
+            Thread.yield();
         }
         return ready.getAsBoolean();
     }
