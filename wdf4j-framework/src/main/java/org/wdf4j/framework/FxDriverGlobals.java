@@ -686,6 +686,18 @@ public final class FxDriverGlobals {
         return deviceListener;
     }
 
+    /** The device stacks of the driver's process, where its PDOs' stacks are registered (ST1). */
+    private volatile FxDeviceStacks deviceStacks = new FxDeviceStacks();
+
+    /** Tells the framework the device stacks of the driver's process, shared by its drivers. */
+    public void setDeviceStacks(FxDeviceStacks stacks) {
+        deviceStacks = Objects.requireNonNull(stacks, "stacks");
+    }
+
+    FxDeviceStacks deviceStacks() {
+        return deviceStacks;
+    }
+
     private volatile FxTargetResolver targetResolver = FxTargetResolver.none();
 
     /** Tells the framework how this driver's remote I/O targets find devices by name ({@code WdfIoTargetOpen}). */
@@ -872,6 +884,11 @@ public final class FxDriverGlobals {
             listener.driverFailed(this, bugCheck);
         }
         return bugCheck;
+    }
+
+    /** Journals an exception a driver callback threw. */
+    void journalException(String callback, Throwable t) {
+        journal.exception(callback, t);
     }
 
     /** Journals what happened (see {@link FxDriverJournal#entry}). */
