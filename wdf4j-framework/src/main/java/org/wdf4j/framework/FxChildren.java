@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.wdf4j.NtStatus;
-import org.wdf4j.WdfBugCheck;
 import org.wdf4j.device.WdfChildList;
 import org.wdf4j.device.WdfChildListConfig;
 import org.wdf4j.device.WdfDevice;
@@ -235,21 +234,10 @@ final class FxChildren implements WdfChildList {
     private FxDevice createPdo(Object id) {
         FxDriverGlobals globals = bus.globals;
         FxDeviceInit init = FxDeviceInit.forPdo(bus);
-        init.inDeviceAdd = true;
-        NtStatus status;
-        try {
-            status = globals.callDriver(() -> config.evtChildListCreateDevice().createDevice(this, id, init));
-        } catch (WdfBugCheck alreadyReported) {
-            status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-        } catch (Throwable t) {
-            globals.journalException("EvtChildListCreateDevice(" + id + ")", t);
-            status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-        } finally {
-            init.inDeviceAdd = false;
-            init.spend();
-        }
+        NtStatus status = globals.callDeviceInitCallback("EvtChildListCreateDevice(" + id + ")", init,
+                () -> config.evtChildListCreateDevice().createDevice(this, id, init));
         FxDevice pdo = init.created;
-        if (status == null || !status.isSuccess() || pdo == null) {
+        if (!status.isSuccess() || pdo == null) {
             globals.journal(JournalEntry.Kind.PNP, bus.toString(), "EvtChildListCreateDevice(" + id + ") answered "
                     + status + (pdo == null ? " without creating a device" : "") + ": the child is forgotten");
             if (pdo != null) {

@@ -108,14 +108,22 @@ final class FxDeviceInit implements WdfPdoInit {
                     + " is for a PDO's init (WdfPdoInitAllocate), not " + this, false);
             return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
         }
-        Optional<String> broken = value == null ? Optional.of("it is null") : NameRule.HARDWARE_ID.violation(value);
-        if (broken.isPresent()) {
-            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, function, null,
-                    NameRule.HARDWARE_ID.refusal(value, broken.get()), false);
-            return NtStatus.STATUS_INVALID_PARAMETER;
+        NtStatus refused = refusal(NameRule.HARDWARE_ID, function, value);
+        if (refused != null) {
+            return refused;
         }
         set.accept(value);
         return NtStatus.STATUS_SUCCESS;
+    }
+
+    /** A value {@code rule} refuses: a verifier finding that names the rule, and STATUS_INVALID_PARAMETER; else null. */
+    private NtStatus refusal(NameRule rule, String function, String value) {
+        Optional<String> broken = rule.violation(value);
+        if (broken.isEmpty()) {
+            return null;
+        }
+        globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, function, null, rule.refusal(value, broken.get()), false);
+        return NtStatus.STATUS_INVALID_PARAMETER;
     }
 
     @Override
@@ -211,11 +219,9 @@ final class FxDeviceInit implements WdfPdoInit {
     @Override
     public NtStatus assignName(String value) {
         usable("WdfDeviceInitAssignName");
-        Optional<String> broken = NameRule.DEVICE_NAME.violation(value);
-        if (broken.isPresent()) {
-            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfDeviceInitAssignName", null,
-                    NameRule.DEVICE_NAME.refusal(value, broken.get()), false);
-            return NtStatus.STATUS_INVALID_PARAMETER;
+        NtStatus refused = refusal(NameRule.DEVICE_NAME, "WdfDeviceInitAssignName", value);
+        if (refused != null) {
+            return refused;
         }
         name = value;
         return NtStatus.STATUS_SUCCESS;

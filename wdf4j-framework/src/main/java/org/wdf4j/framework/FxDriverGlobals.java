@@ -754,21 +754,8 @@ public final class FxDriverGlobals {
             init.stack = stack != null ? stack : new FxDeviceStack(instanceId);
             init.inDeviceAdd = true;
             journal(JournalEntry.Kind.PNP, instanceId, "EvtDriverDeviceAdd(" + hardwareId + ")");
-            NtStatus status;
-            try {
-                status = callDriver(() -> add.deviceAdd(d, init));
-            } catch (WdfBugCheck alreadyReported) {
-                status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-            } catch (Throwable t) {
-                journal.exception("EvtDriverDeviceAdd(" + instanceId + ")", t);
-                status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-            } finally {
-                init.inDeviceAdd = false;
-                init.spend();
-            }
-            if (status == null) {
-                status = NtStatus.STATUS_UNSUCCESSFUL;
-            }
+            NtStatus status = callDeviceInitCallback("EvtDriverDeviceAdd(" + instanceId + ")", init,
+                    () -> add.deviceAdd(d, init));
             FxDevice device = init.created;
             if (!status.isSuccess()) {
                 if (device != null) {
@@ -886,9 +873,26 @@ public final class FxDriverGlobals {
         return bugCheck;
     }
 
-    /** Journals an exception a driver callback threw. */
-    void journalException(String callback, Throwable t) {
-        journal.exception(callback, t);
+    /**
+     * Calls a callback that fills in {@code init} and creates a device from it (EvtDriverDeviceAdd,
+     * EvtChildListCreateDevice), then spends the init: a bug check or an exception answers
+     * STATUS_DRIVER_INTERNAL_ERROR (the exception journalled), null STATUS_UNSUCCESSFUL.
+     */
+    NtStatus callDeviceInitCallback(String what, FxDeviceInit init, Supplier<NtStatus> callback) {
+        init.inDeviceAdd = true;
+        NtStatus status;
+        try {
+            status = callDriver(callback);
+        } catch (WdfBugCheck alreadyReported) {
+            status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
+        } catch (Throwable t) {
+            journal.exception(what, t);
+            status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
+        } finally {
+            init.inDeviceAdd = false;
+            init.spend();
+        }
+        return status == null ? NtStatus.STATUS_UNSUCCESSFUL : status;
     }
 
     /** Journals what happened (see {@link FxDriverJournal#entry}). */
