@@ -116,4 +116,35 @@ public interface WdfDevice extends WdfObject {
      * it, but not close or delete it. IRQL {@code <= DISPATCH_LEVEL}.
      */
     WdfIoTarget ioTarget();
+
+    /**
+     * {@code WdfFdoAddStaticChild}: reports {@code child}, a PDO this bus driver created from a {@link WdfPdoInit} of
+     * this device, as a child for as long as it is not {@link #markMissing() marked missing} or ejected (ST1). The PnP
+     * manager enumerates it once this device has started (or at once, when it has).
+     *
+     * @return STATUS_SUCCESS; STATUS_INVALID_PARAMETER when {@code child} is not a PDO made for this device;
+     *     STATUS_OBJECT_NAME_EXISTS when it was added already
+     */
+    NtStatus addStaticChild(WdfDevice child);
+
+    /** {@code WdfFdoGetDefaultChildList}: the child list set up with {@link WdfDeviceInit#setDefaultChildListConfig}, or null. */
+    WdfChildList defaultChildList();
+
+    /** {@code WdfPdoGetParent}: for a PDO, the bus driver's device it is a child of; null for any other device. */
+    WdfDevice parentDevice();
+
+    /**
+     * {@code WdfPdoMarkMissing}: the child (a static child, or a dynamic child's PDO) is gone without warning: the PnP
+     * manager surprise-removes its stack, then removes it.
+     *
+     * @return STATUS_SUCCESS; STATUS_INVALID_DEVICE_REQUEST for a device that is not a PDO; STATUS_NO_SUCH_DEVICE when
+     *     it is already missing
+     */
+    NtStatus markMissing();
+
+    /**
+     * {@code WdfPdoRequestEject}: asks the PnP manager to eject this PDO's device: its stack is removed in order (not
+     * surprise-removed), then the child is gone. Ignored for a device that is not a PDO.
+     */
+    void requestEject();
 }

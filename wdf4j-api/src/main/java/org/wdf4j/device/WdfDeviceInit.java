@@ -77,6 +77,13 @@ public interface WdfDeviceInit {
      */
     void setFilter();
 
+    /**
+     * {@code WdfFdoInitSetDefaultChildListConfig}: the device is a bus with a default child list
+     * ({@link WdfDevice#defaultChildList}) whose children get their devices from {@code config}'s
+     * {@link EvtChildListCreateDevice}. Ignored for control devices and PDOs.
+     */
+    void setDefaultChildListConfig(WdfChildListConfig config);
+
     /** The hardware ID the PnP manager matched this driver by, or null for a control device. */
     String hardwareId();
 }

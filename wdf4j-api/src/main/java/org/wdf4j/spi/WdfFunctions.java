@@ -53,6 +53,8 @@ public interface WdfFunctions {
 
     NtResult<WdfDeviceInit> controlDeviceInitAllocate(WdfDriver driver, String sddl);
 
+    NtResult<org.wdf4j.device.WdfPdoInit> pdoInitAllocate(WdfDevice parent);
+
     NtResult<WdfDevice> deviceCreate(WdfDeviceInit deviceInit, WdfObjectAttributes attributes);
 
     NtResult<WdfQueue> ioQueueCreate(WdfDevice device, WdfIoQueueConfig config, WdfObjectAttributes attributes);

@@ -78,6 +78,11 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     final boolean filter;
     /** The stack of its device node (PnP devices); null for a control device. */
     final FxDeviceStack stack;
+    /** For a PDO: the bus device it is a child of, and what its bus driver said of it; null otherwise. */
+    private final FxDevice parentBus;
+    private final FxChildIds childIds;
+    /** Its children, for a PnP device that is not a PDO (ST1); null otherwise. */
+    private final FxChildren children;
     /** The next lower device of its stack, set when it joins the stack in WdfDeviceCreate; null at the bottom. */
     private volatile FxDevice lower;
     /** Its level in its stack (1 is the bottom), set by {@link FxDeviceStack#attach} when it joins it. */
@@ -109,8 +114,11 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
              FxDeviceListener listener) {
         super(globals, driverObject, attributes, true);
         this.control = init.control;
-        this.hardwareId = init.hardwareId;
-        this.instanceId = init.instanceId;
+        this.parentBus = init.parent;
+        this.childIds = init.childIds();
+        this.hardwareId = childIds != null ? childIds.hardwareIds().getFirst() : init.hardwareId;
+        this.instanceId = childIds != null ? childIds.instancePath() : init.instanceId;
+        this.children = control || parentBus != null ? null : new FxChildren(this, init.childListConfig);
         this.pnpCallbacks = init.pnpPower;
         this.fileConfig = init.fileConfig;
         this.fileAttributes = init.fileAttributes;
@@ -814,6 +822,74 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Bus drivers and children (ST1)
+
+    /** For a PDO, the bus device it is a child of; null otherwise. */
+    FxDevice parentBus() {
+        return parentBus;
+    }
+
+    /** For a PDO, what its bus driver said of it; null otherwise. */
+    FxChildIds childIds() {
+        return childIds;
+    }
+
+    @Override
+    public NtStatus addStaticChild(WdfDevice child) {
+        checkHandle("WdfFdoAddStaticChild", Irql.PASSIVE_LEVEL);
+        if (children == null || !(child instanceof FxDevice pdo) || pdo.parentBus != this) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfFdoAddStaticChild", this, "WdfFdoAddStaticChild: "
+                    + child + " is not a PDO created from a WdfPdoInitAllocate of " + this, false);
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        return children.addStatic(pdo);
+    }
+
+    @Override
+    public org.wdf4j.device.WdfChildList defaultChildList() {
+        return children != null && children.hasList() ? children : null;
+    }
+
+    @Override
+    public WdfDevice parentDevice() {
+        return parentBus;
+    }
+
+    @Override
+    public NtStatus markMissing() {
+        checkHandle("WdfPdoMarkMissing", Irql.DISPATCH_LEVEL);
+        if (parentBus == null) {
+            return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+        }
+        return parentBus.children.markMissing(this);
+    }
+
+    @Override
+    public void requestEject() {
+        checkHandle("WdfPdoRequestEject", Irql.DISPATCH_LEVEL);
+        if (parentBus != null) {
+            parentBus.children.requestEject(this);
+        }
+    }
+
+    /** The bus's children changed: the host is told (IoInvalidateDeviceRelations). */
+    void busRelationsChanged() {
+        listener.busRelationsChanged(this);
+    }
+
+    /**
+     * IRP_MN_QUERY_DEVICE_RELATIONS (BusRelations): on the driver's passive thread, bounded, makes the PDOs of new
+     * dynamic children and answers the children present; null when the driver hung or cannot be called.
+     */
+    @Override
+    public List<FxChildDescription> busRelations() {
+        if (children == null || pnpState == State.REMOVED) {
+            return List.of();
+        }
+        return globals.runLifecycleStep("bus relations of " + this, children::relations, () -> null);
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Deletion
 
     /**
@@ -832,6 +908,9 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         power = FxPnpMachine.Power.D3_FINAL;
         if (stack != null) {
             stack.detach(this);
+        }
+        if (parentBus != null && parentBus.children != null) {
+            parentBus.children.pdoDeleted(this);
         }
         globals.deviceGone(this);
         listener.deviceDeleted(this);

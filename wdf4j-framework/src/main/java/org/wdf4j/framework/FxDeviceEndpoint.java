@@ -53,4 +53,13 @@ public interface FxDeviceEndpoint {
     void addReadinessListener(Runnable listener);
 
     void removeReadinessListener(Runnable listener);
+
+    /**
+     * IRP_MN_QUERY_DEVICE_RELATIONS for BusRelations (ST1): the children this bus device reports present, their PDOs
+     * made first where needed; empty for a device that is not a bus; null when the driver could not answer (hung, or
+     * its process ended), which changes nothing.
+     */
+    default List<FxChildDescription> busRelations() {
+        return List.of();
+    }
 }

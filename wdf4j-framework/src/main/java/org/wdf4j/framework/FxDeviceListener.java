@@ -23,6 +23,13 @@ public interface FxDeviceListener {
     /** The device object was deleted (removed, or deleted with its driver). */
     void deviceDeleted(FxDeviceEndpoint device);
 
+    /**
+     * A bus device's children changed (IoInvalidateDeviceRelations, ST1): the host asks it for its
+     * {@link FxDeviceEndpoint#busRelations()} soon, on another thread.
+     */
+    default void busRelationsChanged(FxDeviceEndpoint bus) {
+    }
+
     /** A listener for drivers run without a host: names are unique within the driver only. */
     static FxDeviceListener standalone() {
         java.util.Map<String, FxDeviceEndpoint> names = new java.util.concurrent.ConcurrentHashMap<>();

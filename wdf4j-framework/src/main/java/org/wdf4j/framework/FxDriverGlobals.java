@@ -686,6 +686,18 @@ public final class FxDriverGlobals {
         return deviceListener;
     }
 
+    /** The device stacks of the driver's process, where its PDOs' stacks are registered (ST1). */
+    private volatile FxDeviceStacks deviceStacks = new FxDeviceStacks();
+
+    /** Tells the framework the device stacks of the driver's process, shared by its drivers. */
+    public void setDeviceStacks(FxDeviceStacks stacks) {
+        deviceStacks = Objects.requireNonNull(stacks, "stacks");
+    }
+
+    FxDeviceStacks deviceStacks() {
+        return deviceStacks;
+    }
+
     private volatile FxTargetResolver targetResolver = FxTargetResolver.none();
 
     /** Tells the framework how this driver's remote I/O targets find devices by name ({@code WdfIoTargetOpen}). */
@@ -742,21 +754,8 @@ public final class FxDriverGlobals {
             init.stack = stack != null ? stack : new FxDeviceStack(instanceId);
             init.inDeviceAdd = true;
             journal(JournalEntry.Kind.PNP, instanceId, "EvtDriverDeviceAdd(" + hardwareId + ")");
-            NtStatus status;
-            try {
-                status = callDriver(() -> add.deviceAdd(d, init));
-            } catch (WdfBugCheck alreadyReported) {
-                status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-            } catch (Throwable t) {
-                journal.exception("EvtDriverDeviceAdd(" + instanceId + ")", t);
-                status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
-            } finally {
-                init.inDeviceAdd = false;
-                init.spend();
-            }
-            if (status == null) {
-                status = NtStatus.STATUS_UNSUCCESSFUL;
-            }
+            NtStatus status = callDeviceInitCallback("EvtDriverDeviceAdd(" + instanceId + ")", init,
+                    () -> add.deviceAdd(d, init));
             FxDevice device = init.created;
             if (!status.isSuccess()) {
                 if (device != null) {
@@ -872,6 +871,28 @@ public final class FxDriverGlobals {
             listener.driverFailed(this, bugCheck);
         }
         return bugCheck;
+    }
+
+    /**
+     * Calls a callback that fills in {@code init} and creates a device from it (EvtDriverDeviceAdd,
+     * EvtChildListCreateDevice), then spends the init: a bug check or an exception answers
+     * STATUS_DRIVER_INTERNAL_ERROR (the exception journalled), null STATUS_UNSUCCESSFUL.
+     */
+    NtStatus callDeviceInitCallback(String what, FxDeviceInit init, Supplier<NtStatus> callback) {
+        init.inDeviceAdd = true;
+        NtStatus status;
+        try {
+            status = callDriver(callback);
+        } catch (WdfBugCheck alreadyReported) {
+            status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
+        } catch (Throwable t) {
+            journal.exception(what, t);
+            status = NtStatus.STATUS_DRIVER_INTERNAL_ERROR;
+        } finally {
+            init.inDeviceAdd = false;
+            init.spend();
+        }
+        return status == null ? NtStatus.STATUS_UNSUCCESSFUL : status;
     }
 
     /** Journals what happened (see {@link FxDriverJournal#entry}). */

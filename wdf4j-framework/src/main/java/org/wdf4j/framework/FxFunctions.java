@@ -210,6 +210,28 @@ public final class FxFunctions implements WdfFunctions {
     }
 
     @Override
+    public NtResult<org.wdf4j.device.WdfPdoInit> pdoInitAllocate(WdfDevice parent) {
+        if (parent == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfPdoInitAllocate: ParentDevice is null");
+        }
+        if (!(parent instanceof FxDevice bus)) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfPdoInitAllocate: " + parent
+                    + " is not a framework device");
+        }
+        bus.checkValid("WdfPdoInitAllocate");
+        bus.globals.checkIrql("WdfPdoInitAllocate", Irql.PASSIVE_LEVEL, null);
+        if (bus.isControlDevice() || bus.parentBus() != null) {
+            bus.globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfPdoInitAllocate", bus, bus
+                    + " cannot have children: only a PnP device that is not itself a PDO enumerates a bus", false);
+            return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
+        }
+        if (!bus.globals.allocationAllowed("WdfPdoInitAllocate")) {
+            return NtResult.failure(NtStatus.STATUS_INSUFFICIENT_RESOURCES);
+        }
+        return NtResult.success(FxDeviceInit.forPdo(bus));
+    }
+
+    @Override
     public NtResult<WdfDevice> deviceCreate(WdfDeviceInit deviceInit, WdfObjectAttributes attributes) {
         if (deviceInit == null) {
             throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfDeviceCreate: DeviceInit is null");
@@ -242,6 +264,15 @@ public final class FxFunctions implements WdfFunctions {
         FxObject driverObject = globals.driverObject();
         if (driverObject == null) {
             return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
+        }
+        if (init.isPdo()) {
+            String problem = init.pdoProblem();
+            if (problem != null) {
+                globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfDeviceCreate", init.parent, "WdfDeviceCreate: "
+                        + init + " has " + problem + "; a child needs a device ID and at least one hardware ID", false);
+                return NtResult.failure(NtStatus.STATUS_INVALID_DEVICE_STATE);
+            }
+            init.stack = globals.deviceStacks().create(init.childIds().instancePath());
         }
         NtResult<FxDevice> created = globals.createObject("WdfDeviceCreate", driverObject, attrs,
                 () -> new FxDevice(globals, driverObject, attrs, init, globals.deviceListener()));

@@ -74,8 +74,17 @@ final class DeviceNamespace {
     private final ToLongFunction<String> nodeOrder;
 
     DeviceNamespace(ToLongFunction<String> nodeOrder) {
-        this.nodeOrder = nodeOrder;
+        this(nodeOrder, bus -> { });
     }
+
+    /** @param busRelationsChanged told when a bus device's children change (the PnP manager, ST1); must not block */
+    DeviceNamespace(ToLongFunction<String> nodeOrder, java.util.function.Consumer<FxDeviceEndpoint> busRelationsChanged) {
+        this.nodeOrder = nodeOrder;
+        this.busRelationsChanged = busRelationsChanged;
+    }
+
+    /** Where a bus device's changed children are told (the PnP manager). */
+    private final java.util.function.Consumer<FxDeviceEndpoint> busRelationsChanged;
 
     /** The listener for one driver's devices; the framework calls it on the driver's threads. */
     FxDeviceListener listenerFor(String driverName) {
@@ -386,6 +395,11 @@ final class DeviceNamespace {
             if (detached != null) {
                 detached.forEach(HostDeviceHandle::deviceGone);
             }
+        }
+
+        @Override
+        public void busRelationsChanged(FxDeviceEndpoint bus) {
+            DeviceNamespace.this.busRelationsChanged.accept(bus);
         }
 
         @Override

@@ -54,6 +54,9 @@ final class DeviceTreeView {
                 out.append(under).append("runs in ").append(n.host()).append('\n');
             }
             if (verbose) {
+                if (n.deviceText() != null) {
+                    out.append(under).append("device text: ").append(n.deviceText()).append('\n');
+                }
                 out.append(under).append("hardware IDs: ").append(listOrNone(n.hardwareIds()))
                         .append("; compatible IDs: ").append(listOrNone(n.compatibleIds())).append('\n');
                 if (n.matched() != null) {
@@ -157,6 +160,7 @@ final class DeviceTreeView {
             json.name("hardwareIds").array(n.hardwareIds(), json::string);
             json.name("compatibleIds").array(n.compatibleIds(), json::string);
             json.field("matched", n.matched());
+            json.field("deviceText", n.deviceText());
             json.name("lost").array(n.lost(), json::string);
             json.name("stack").array(n.stack(), json::string);
             if (!files.isEmpty()) {

@@ -92,7 +92,7 @@ public final class DriverHost implements AutoCloseable {
     /** The device tree: root-enumerated devices matched to drivers by hardware ID. */
     private final PnpManager pnp = new PnpManager(this);
     /** The names and device interfaces of every driver's devices, and the client handles open on them. */
-    private final DeviceNamespace namespace = new DeviceNamespace(pnp::order);
+    private final DeviceNamespace namespace = new DeviceNamespace(pnp::order, pnp::busRelationsChanged);
     private final HostIoClient client = new HostIoClient(namespace);
     /** The FUSE reflector, while the devices are mounted. */
     private volatile DeviceFiles deviceFiles;

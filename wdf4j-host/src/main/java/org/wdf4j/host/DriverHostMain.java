@@ -208,6 +208,7 @@ final class DriverHostMain {
                         : device.pnp(p.event());
                 send(new Message.PnpDone(p.call(), outcome));
             });
+            case Message.QueryRelations q -> onControl(driverOf(devices.get(q.device())), () -> queryRelations(q));
             case Message.Open o -> onControl(driverOf(devices.get(o.device())), () -> open(o));
             case Message.CloseFile c -> closer.execute(() -> {
                 FxFileHandle f = files.remove(c.file());
@@ -369,6 +370,21 @@ final class DriverHostMain {
                 added.isSuccess() ? info((FxDevice) added.value()) : null));
     }
 
+    /** A bus device's children (ST1): its PDOs made where needed, each sent with its IDs. */
+    private void queryRelations(Message.QueryRelations q) {
+        FxDevice device = devices.get(q.device());
+        List<org.wdf4j.framework.FxChildDescription> children = device == null ? List.of() : device.busRelations();
+        List<Message.Child> sent = new ArrayList<>();
+        if (children != null) {
+            for (org.wdf4j.framework.FxChildDescription c : children) {
+                org.wdf4j.framework.FxChildIds ids = c.ids();
+                sent.add(new Message.Child(info((FxDevice) c.pdo()), ids.deviceId(), ids.instanceId(), ids.hardwareIds(),
+                        ids.compatibleIds(), ids.description(), ids.location(), c.ejectRequested()));
+            }
+        }
+        send(new Message.RelationsDone(q.call(), children != null, sent));
+    }
+
     /**
      * A remote I/O target of a driver here opens a device by name or interface path (ST5): among this driver host's
      * devices; a device in another process is not found.
@@ -518,6 +534,11 @@ final class DriverHostMain {
         @Override
         public void controlDeviceReady(FxDeviceEndpoint device) {
             send(new Message.ControlReady(info((FxDevice) device)));
+        }
+
+        @Override
+        public void busRelationsChanged(FxDeviceEndpoint bus) {
+            send(new Message.RelationsChanged(idOf((FxDevice) bus)));
         }
 
         @Override

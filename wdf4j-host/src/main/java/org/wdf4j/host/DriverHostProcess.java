@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
+import org.wdf4j.framework.FxChildDescription;
+import org.wdf4j.framework.FxChildIds;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxParameters;
@@ -482,6 +484,27 @@ final class DriverHostProcess {
         }
     }
 
+    /** The children a bus device in this process reports (ST1); null when it could not answer. */
+    List<FxChildDescription> busRelations(RemoteDevice device) {
+        IsolatedDriverRuntime runtime = device.runtime;
+        Duration timeout = runtime == null ? READY_TIMEOUT : runtime.callTimeout();
+        try {
+            Message.RelationsDone done = (Message.RelationsDone) call(id -> new Message.QueryRelations(id, device.id),
+                    timeout, "bus relations of " + device, runtime);
+            if (!done.answered()) {
+                return null;
+            }
+            List<FxChildDescription> children = new ArrayList<>();
+            for (Message.Child c : done.children()) {
+                children.add(new FxChildDescription(devices.get(c.pdo().id()), new FxChildIds(c.deviceId(),
+                        c.instanceId(), c.hardwareIds(), c.compatibleIds(), c.description(), c.location()), c.eject()));
+            }
+            return children;
+        } catch (DriverHostEndedException e) {
+            return null;
+        }
+    }
+
     CompletableFuture<NtResult<RemoteFile>> open(RemoteDevice device, WdfRequestor requestor, String fileName) {
         return callAsync(id -> new Message.Open(id, device.id, requestor.processId(), requestor.userId(),
                 requestor.groupId(), fileName == null ? "" : fileName)).handle((answer, failure) -> {
@@ -659,6 +682,17 @@ final class DriverHostProcess {
                 answered(d.call(), d);
             }
             case Message.PnpDone d -> answered(d.call(), d);
+            case Message.RelationsDone d -> {
+                d.children().forEach(c -> deviceFor(c.pdo()));
+                answered(d.call(), d);
+            }
+            case Message.RelationsChanged c -> {
+                RemoteDevice device = devices.get(c.device());
+                IsolatedDriverRuntime runtime = device == null ? null : device.runtime;
+                if (runtime != null) {
+                    runtime.listener().busRelationsChanged(device);
+                }
+            }
             case Message.Forgotten d -> answered(d.call(), d);
             case Message.OpenDone d -> answered(d.call(), d);
             case Message.ClaimName c -> {

@@ -52,6 +52,7 @@ final class LocalDriverRuntime implements DriverRuntime {
         this.loader = loader;
         this.before = before;
         this.stacks = stacks;
+        globals.setDeviceStacks(stacks); // a bus driver's PDOs register their children's stacks here (ST1)
     }
 
     /** The framework's globals, or null once released. */

@@ -33,6 +33,14 @@ record NodeStack(List<Member> members) {
         return new NodeStack(more);
     }
 
+    /** This stack on {@code member} (a child's PDO, at the bottom). */
+    NodeStack under(Member member) {
+        List<Member> more = new ArrayList<>(members.size() + 1);
+        more.add(member);
+        more.addAll(members);
+        return new NodeStack(more);
+    }
+
     /** The top device, where requests enter; null when empty. */
     FxDeviceEndpoint top() {
         return members.isEmpty() ? null : members.getLast().device();

@@ -11,11 +11,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
+import org.wdf4j.framework.FxChildDescription;
+import org.wdf4j.framework.FxChildIds;
 import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.host.client.IoClient;
@@ -93,11 +96,13 @@ public final class PnpManager {
      * @param matched how its function driver was chosen, e.g.
      *     {@code toaster (hardware ID ROOT\TOASTER, rank 0x0000, version 1.0)}; null when no driver lists its IDs
      * @param lost the other drivers that list one of its IDs, best first, described as {@code matched}
+     * @param deviceText for a bus driver's child, its device description and location as the bus driver gave them
+     *     ({@code WdfPdoInitAddDeviceText}), e.g. {@code Microsoft_Eliyas_Toaster_01 (Toaster bus 0)}; otherwise null
      */
     public record DevNode(String instanceId, String hardwareId, String driver, Status status, NtStatus problem,
                           List<String> interfaces, List<String> controlDevices, String cause, String host,
                           List<String> hardwareIds, List<String> compatibleIds, String parent, List<String> stack,
-                          String matched, List<String> lost) {
+                          String matched, List<String> lost, String deviceText) {
 
         public DevNode {
             Objects.requireNonNull(instanceId, "instanceId");
@@ -114,7 +119,7 @@ public final class PnpManager {
         public DevNode(String instanceId, String hardwareId, String driver, Status status, NtStatus problem,
                        List<String> interfaces, List<String> controlDevices, String cause, String host) {
             this(instanceId, hardwareId, driver, status, problem, interfaces, controlDevices, cause, host,
-                    hardwareId == null ? List.of() : List.of(hardwareId), List.of(), null, List.of(), null, List.of());
+                    hardwareId == null ? List.of() : List.of(hardwareId), List.of(), null, List.of(), null, List.of(), null);
         }
 
         /** One line, e.g. {@code ROOT\ECHO\0000 (ROOT\ECHO) driver echo: STARTED}. */
@@ -148,13 +153,36 @@ public final class PnpManager {
         /** What failed the node in words, when more is known than its problem status; null otherwise. */
         volatile String cause;
         volatile boolean deleted;
+        /** For a bus driver's child (ST1): its parent node, its PDO (a device of the bus driver) and what the bus driver
+         * said of it; null for a root-enumerated node. */
+        final Node parent;
+        final FxDeviceEndpoint pdo;
+        final String busDriver;
+        final FxChildIds childIds;
+        /** Its children, in the order enumerated; changed with its lock held. */
+        final List<Node> children = new CopyOnWriteArrayList<>();
 
         Node(String instanceId, List<String> hardwareIds, List<String> compatibleIds, long order) {
+            this(instanceId, hardwareIds, compatibleIds, order, null, null);
+        }
+
+        Node(String instanceId, List<String> hardwareIds, List<String> compatibleIds, long order, Node parent,
+             FxChildDescription child) {
+            this.parent = parent;
+            this.pdo = child == null ? null : child.pdo();
+            this.busDriver = child == null ? null : child.pdo().driverName();
+            this.childIds = child == null ? null : child.ids();
             this.instanceId = instanceId;
             this.hardwareId = hardwareIds.getFirst();
             this.hardwareIds = List.copyOf(hardwareIds);
             this.compatibleIds = List.copyOf(compatibleIds);
             this.order = order;
+        }
+
+        /** The stack with its PDO at the bottom (a child's), for events that reach the PDO too. */
+        NodeStack withPdo() {
+            NodeStack s = stack == null ? new NodeStack(List.of()) : stack;
+            return pdo == null ? s : s.under(new NodeStack.Member(busDriver, StackPlan.Role.BUS_DRIVER, pdo));
         }
 
         /** The drivers of its stack (or, with none, its function driver), to tell whose failure concerns it. */
@@ -297,6 +325,10 @@ public final class PnpManager {
     public void removeDevice(String instanceId) {
         Node node = lockNode(instanceId);
         try {
+            if (node.parent != null) {
+                removeChild(node, false);
+                return;
+            }
             removeFrameworkDevice(node, "removed");
             node.deleted = true;
             synchronized (nodes) {
@@ -354,6 +386,11 @@ public final class PnpManager {
     public void surpriseRemove(String instanceId) {
         Node node = lockNode(instanceId);
         try {
+            if (node.parent != null) {
+                removeChild(node, true);
+                return;
+            }
+            removeChildren(node, true);
             NodeStack stack = node.stack;
             if (stack != null) {
                 node.status = Status.SURPRISE_REMOVED;
@@ -500,6 +537,7 @@ public final class PnpManager {
                 }
                 if (node.stack != null) {
                     if (driverUsable(name)) {
+                        descendants(node, removed); // its children are removed first (ST4)
                         removed.add(node.instanceId);
                     }
                     // a stack is built and removed whole: a filter's stop removes the node's other devices too
@@ -528,6 +566,7 @@ public final class PnpManager {
             node.lock.lock();
             try {
                 if (node.uses(name)) {
+                    removeChildren(node, true); // their PDOs went with it; what runs above them is removed
                     node.stack = null;
                     unbind(node);
                 }
@@ -563,6 +602,7 @@ public final class PnpManager {
                     node.stack = null;
                     node.status = Status.FAILED;
                     node.problem = NtStatus.STATUS_DRIVER_PROCESS_TERMINATED;
+                    removeChildren(node, true); // a bus's children go with it
                     node.cause = cause;
                     LOG.warn("PnP: device {} ({}) failed: driver {}'s {}", node.instanceId, node.hardwareId, name,
                             cause);
@@ -599,6 +639,20 @@ public final class PnpManager {
             }
         }
         driverStarted(hosted);
+    }
+
+    /**
+     * A bus device's children changed (IoInvalidateDeviceRelations, ST1): its node is enumerated again on another
+     * thread (the driver's thread that told it must not wait for the PnP manager).
+     */
+    void busRelationsChanged(FxDeviceEndpoint bus) {
+        for (Node node : nodeList()) {
+            NodeStack stack = node.stack;
+            if (stack != null && stack.members().stream().anyMatch(m -> m.device() == bus)) {
+                Thread.ofVirtual().name("wdf4j-pnp-enumerate").start(() -> enumerate(node));
+                return;
+            }
+        }
     }
 
     /** The creation order of a node, for listing interfaces in the order devices were added. */
@@ -703,11 +757,12 @@ public final class PnpManager {
         node.driver = plan.levels().stream().filter(l -> l.role() == StackPlan.Role.FUNCTION).findFirst()
                 .orElseThrow().driver();
         NodeStack stack = new NodeStack(List.of());
+        boolean onPdo = onPdo(node, drivers.getFirst());
         for (int i = 0; i < drivers.size(); i++) {
             StackPlan.Level level = plan.levels().get(i);
             DriverRuntime runtime = drivers.get(i).runtime();
             NtResult<? extends FxDeviceEndpoint> added = runtime == null ? NtResult.failure(NtStatus.STATUS_NO_SUCH_DEVICE)
-                    : runtime.addDevice(matchedId, node.instanceId, i == 0);
+                    : runtime.addDevice(matchedId, node.instanceId, i == 0 && !onPdo);
             if (!added.isSuccess()) {
                 node.stack = stack.members().isEmpty() ? null : stack;
                 removeFrameworkDevice(node, "its stack failed");
@@ -718,20 +773,156 @@ public final class PnpManager {
             stack = stack.with(new NodeStack.Member(level.driver(), level.role(), added.value()));
             node.stack = stack;
         }
-        FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.START, this::driverUsable);
+        // a parent is started before its children (ST4): a child's PDO is started first, bottom-up with the stack
+        FxDevice.PnpOutcome outcome = node.withPdo().pnp(FxPnpMachine.Event.START, this::driverUsable);
         if (outcome != null && outcome.state() == FxPnpMachine.State.STARTED && outcome.status().isSuccess()
                 && !outcome.hung()) {
             node.status = Status.STARTED;
             node.problem = null;
             node.cause = null;
-            LOG.info("PnP: device {} started: {}", node.instanceId, stack.describe());
+            LOG.info("PnP: device {} started: {}", node.instanceId, node.withPdo().describe());
             if (asleep) {
                 suspend(node);
             }
+            enumerate(node); // its children, now that it runs (ST1)
             return;
         }
         failStarted(node, outcome == null ? new FxDevice.PnpOutcome(FxPnpMachine.State.FAILED,
                 NtStatus.STATUS_UNSUCCESSFUL, false, false) : outcome, "the start failed");
+    }
+
+    /**
+     * Asks the started node's function device for its bus relations (ST1) and acts on them, as Windows' PnP manager
+     * does after IRP_MN_QUERY_DEVICE_RELATIONS: a new child gets a node under it, {@code DEVICEID\INSTANCEID}, matched
+     * and started like any device (its PDO at the bottom of its stack); a child no longer reported is surprise-removed
+     * and its node deleted (ST4); a child whose eject was asked for is removed in order and its node deleted. Takes the
+     * node's lock, then its children's.
+     */
+    private void enumerate(Node node) {
+        List<Node> added = new ArrayList<>();
+        node.lock.lock();
+        try {
+            NodeStack stack = node.stack;
+            if (node.deleted || stack == null || (node.status != Status.STARTED && node.status != Status.SUSPENDED)) {
+                return;
+            }
+            FxDeviceEndpoint bus = stack.members().stream().filter(m -> m.role() == StackPlan.Role.FUNCTION)
+                    .map(NodeStack.Member::device).findFirst().orElse(null);
+            List<FxChildDescription> relations = bus == null ? null : bus.busRelations();
+            if (relations == null) {
+                return;
+            }
+            for (Node child : node.children) {
+                FxChildDescription now = relations.stream().filter(d -> d.pdo() == child.pdo).findFirst().orElse(null);
+                if (now == null) {
+                    removeChild(child, true); // reported missing: unplugged
+                } else if (now.ejectRequested()) {
+                    removeChild(child, false); // ejected: removed in order
+                }
+            }
+            for (FxChildDescription d : relations) {
+                if (d.ejectRequested() || node.children.stream().anyMatch(c -> c.pdo == d.pdo())) {
+                    continue;
+                }
+                Node child = addChild(node, d);
+                if (child != null) {
+                    added.add(child);
+                }
+            }
+        } finally {
+            node.lock.unlock();
+        }
+        added.forEach(this::bindOrStartDriver);
+    }
+
+    /** A node for a new child; null (logged) when its IDs are refused or its instance path is taken. */
+    private Node addChild(Node parent, FxChildDescription d) {
+        FxChildIds ids = d.ids();
+        String path = ids.instancePath();
+        List<String> hardwareIds;
+        List<String> compatibleIds;
+        try {
+            NameRule.HARDWARE_ID.check(path);
+            hardwareIds = checkIds(ids.hardwareIds());
+            compatibleIds = checkIds(ids.compatibleIds());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("PnP: bus {} reported a child whose IDs are refused: {}", parent.instanceId, e.getMessage());
+            return null;
+        }
+        Node child;
+        synchronized (nodes) {
+            if (nodes.containsKey(key(path))) {
+                LOG.warn("PnP: bus {} reported a child {} that is a device already: each child of a bus needs its own "
+                        + "device ID and instance ID (WdfPdoInitAssignInstanceID); it is ignored", parent.instanceId, path);
+                return null;
+            }
+            child = new Node(path, hardwareIds, compatibleIds, nextOrder++, parent, d);
+            // matched at once, so that the tree never shows a child that has a driver as having none
+            child.match = DriverMatcher.match(hardwareIds, compatibleIds, DriverCatalog.of(host, stopping));
+            nodes.put(key(path), child);
+        }
+        parent.children.add(child);
+        LOG.info("PnP: bus {} enumerated child {} ({})", parent.instanceId, path, hardwareIds.getFirst());
+        return child;
+    }
+
+    /** The node's children and theirs, in the order {@link #removeChildren} removes them. */
+    private static void descendants(Node node, List<String> into) {
+        for (Node child : node.children.reversed()) {
+            descendants(child, into);
+            into.add(child.instanceId);
+        }
+    }
+
+    /** Removes every child of the node, each with its own children first (ST4). Takes each child's lock. */
+    private void removeChildren(Node node, boolean surprise) {
+        for (Node child : node.children.reversed()) {
+            removeChild(child, surprise);
+        }
+    }
+
+    /**
+     * A child is gone: its children first, then SURPRISE_REMOVE (when {@code surprise} and it has devices) and REMOVE
+     * through its stack top-down, its PDO last; its node is deleted.
+     */
+    private void removeChild(Node child, boolean surprise) {
+        child.lock.lock();
+        try {
+            if (child.deleted) {
+                return;
+            }
+            removeChildren(child, surprise);
+            NodeStack full = child.withPdo();
+            if (surprise) {
+                child.status = Status.SURPRISE_REMOVED;
+                FxDevice.PnpOutcome outcome = full.pnp(FxPnpMachine.Event.SURPRISE_REMOVE, this::driverUsable);
+                if (outcome != null && outcome.hung()) {
+                    LOG.warn("PnP: the surprise removal of {} hung", child.instanceId);
+                }
+            }
+            full.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
+            child.stack = null;
+            child.deleted = true;
+            synchronized (nodes) {
+                nodes.remove(key(child.instanceId));
+            }
+            child.parent.children.remove(child);
+            LOG.info("PnP: child {} of {} {}", child.instanceId, child.parent.instanceId,
+                    surprise ? "surprise-removed (missing)" : "removed");
+        } finally {
+            child.lock.unlock();
+        }
+    }
+
+    /** Whether a child's first upper driver runs where its PDO is, so that its device joins the PDO's stack. */
+    private boolean onPdo(Node node, HostedDriver first) {
+        if (node.pdo == null) {
+            return false;
+        }
+        HostedDriver bus = host.driver(node.busDriver);
+        DriverRuntime busRuntime = bus == null ? null : bus.runtime();
+        DriverRuntime runtime = first.runtime();
+        return busRuntime != null && runtime != null && busRuntime.pid() == runtime.pid();
     }
 
     /** SLEEP. */
@@ -740,7 +931,7 @@ public final class PnpManager {
         if (stack == null) {
             return;
         }
-        FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.SLEEP, this::driverUsable);
+        FxDevice.PnpOutcome outcome = node.withPdo().pnp(FxPnpMachine.Event.SLEEP, this::driverUsable);
         if (outcome == null) {
             return;
         }
@@ -757,7 +948,7 @@ public final class PnpManager {
         if (stack == null) {
             return;
         }
-        FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.WAKE, this::driverUsable);
+        FxDevice.PnpOutcome outcome = node.withPdo().pnp(FxPnpMachine.Event.WAKE, this::driverUsable);
         if (outcome == null) {
             return;
         }
@@ -773,6 +964,9 @@ public final class PnpManager {
         NtStatus status = outcome.hung() ? NtStatus.STATUS_UNSUCCESSFUL
                 : outcome.status().isSuccess() ? NtStatus.STATUS_UNSUCCESSFUL : outcome.status();
         NodeStack stack = node.stack;
+        if (!outcome.hung()) {
+            removeChildren(node, true);
+        }
         if (stack != null && !outcome.hung()) {
             stack.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
         }
@@ -791,6 +985,7 @@ public final class PnpManager {
      * device.
      */
     private void removeFrameworkDevice(Node node, String why) {
+        removeChildren(node, false); // a parent's children are removed before it (ST4)
         NodeStack stack = node.stack;
         node.stack = null;
         if (stack != null) {
@@ -888,15 +1083,19 @@ public final class PnpManager {
                     paths.add(DeviceNamespace.interfacePath(node.instanceId, i.interfaceClassGuid(), i.referenceString()));
                 }
             }
-            stack.members().forEach(m -> levels.add(m.driver() + " (" + m.role().label() + ")"));
         }
+        node.withPdo().members().forEach(m -> levels.add(m.driver() + " (" + m.role().label() + ")"));
+        FxChildIds ids = node.childIds;
+        String text = ids == null || ids.description() == null ? null
+                : ids.description() + (ids.location() == null ? "" : " (" + ids.location() + ")");
         String driver = node.driver;
         HostedDriver hosted = driver == null ? null : host.driver(driver);
         DriverMatcher.Match match = node.match;
         return new DevNode(node.instanceId, node.hardwareId, driver, node.status, node.problem, paths, List.of(),
-                node.cause, hosted == null ? null : where(hosted), node.hardwareIds, node.compatibleIds, null, levels,
+                node.cause, hosted == null ? null : where(hosted), node.hardwareIds, node.compatibleIds,
+                node.parent == null ? null : node.parent.instanceId, levels,
                 match.chosen() == null ? null : match.chosen().describe(),
-                match.lost().stream().map(DriverMatcher.Candidate::describe).toList());
+                match.lost().stream().map(DriverMatcher.Candidate::describe).toList(), text);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

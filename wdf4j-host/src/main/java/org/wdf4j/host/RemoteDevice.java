@@ -161,4 +161,9 @@ final class RemoteDevice implements FxDeviceEndpoint {
         return "device #" + id + " of " + driverName + (instanceId == null ? "" : " (" + instanceId + ")") + " in "
                 + process;
     }
+
+    @Override
+    public List<org.wdf4j.framework.FxChildDescription> busRelations() {
+        return process.busRelations(this);
+    }
 }

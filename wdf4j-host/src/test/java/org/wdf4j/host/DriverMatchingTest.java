@@ -133,6 +133,6 @@ class DriverMatchingTest {
 
     private static DevNode node(String id, String parent) {
         return new DevNode(id, "X\\Y", "d", Status.STARTED, null, List.of(), List.of(), null, null, List.of("X\\Y"),
-                List.of(), parent, List.of(), null, List.of());
+                List.of(), parent, List.of(), null, List.of(), null);
     }
 }

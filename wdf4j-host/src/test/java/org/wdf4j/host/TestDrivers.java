@@ -17,6 +17,7 @@ final class TestDrivers {
     static final Path NONPNP = DIR.resolve("wdf4j-sample-nonpnp.jar");
     /** The toaster samples: the function driver (the manifest's entry) and {@code ToasterFilter}. */
     static final Path TOASTER = DIR.resolve("wdf4j-sample-toaster.jar");
+    static final Path TOASTER_BUS = DIR.resolve("wdf4j-sample-toasterbus.jar");
     /** The hardware IDs {@code PnpTestDriver} binds to; each behaves as its javadoc says. */
     static final List<String> PNP_TEST_IDS = List.of("ROOT\\PNPTEST", "ROOT\\PNPFAILSTART", "ROOT\\PNPFAILADD",
             "ROOT\\PNPFAILWAKE", "ROOT\\PNPEXCLUSIVE", "ROOT\\PNPBUGCHECK", "ROOT\\PNPBADSDDL");

@@ -97,6 +97,9 @@ public sealed interface Message {
                     Wire.enumValue(in, FxDriverState.class), Wire.string(in));
             case ParamCall.TAG -> new ParamCall(in.readInt(), in.readInt(), Wire.enumValue(in, ParamOp.class),
                     Wire.string(in), in.readBoolean() ? Message.valueOf(in) : null);
+            case QueryRelations.TAG -> new QueryRelations(in.readInt(), in.readInt());
+            case RelationsDone.TAG -> new RelationsDone(in.readInt(), in.readBoolean(), Wire.list(in, Child::read));
+            case RelationsChanged.TAG -> new RelationsChanged(in.readInt());
             default -> throw new IOException("driver-host protocol: unknown message tag " + tag);
         };
     }
@@ -710,8 +713,84 @@ public sealed interface Message {
         }
     }
 
+    /** A bus device's children: IRP_MN_QUERY_DEVICE_RELATIONS (ST1); answered by {@link RelationsDone}. */
+    record QueryRelations(int call, int device) implements Message {
+        static final int TAG = 40;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(device);
+        }
+    }
+
+    /**
+     * The children a bus device reports present, their PDOs made where needed.
+     *
+     * @param answered false when the driver could not answer (hung): nothing changes
+     */
+    record RelationsDone(int call, boolean answered, List<Child> children) implements Message {
+        static final int TAG = 41;
+
+        public RelationsDone {
+            children = List.copyOf(children);
+        }
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeBoolean(answered);
+            Wire.list(out, children, (o, c) -> c.write(o));
+        }
+    }
+
+    /** A bus device's children changed (IoInvalidateDeviceRelations): the host asks for them soon. */
+    record RelationsChanged(int device) implements Message {
+        static final int TAG = 42;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(device);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Parts
+
+    /** One child a bus reports: its PDO, its IDs and device text, whether its eject was asked for. */
+    record Child(DeviceInfo pdo, String deviceId, String instanceId, List<String> hardwareIds,
+                 List<String> compatibleIds, String description, String location, boolean eject) {
+
+        public Child {
+            hardwareIds = List.copyOf(hardwareIds);
+            compatibleIds = List.copyOf(compatibleIds);
+        }
+
+        void write(DataOutputStream out) throws IOException {
+            pdo.write(out);
+            Wire.string(out, deviceId);
+            Wire.string(out, instanceId);
+            Wire.list(out, hardwareIds, Wire::string);
+            Wire.list(out, compatibleIds, Wire::string);
+            Wire.string(out, description);
+            Wire.string(out, location);
+            out.writeBoolean(eject);
+        }
+
+        static Child read(DataInputStream in) throws IOException {
+            return new Child(DeviceInfo.read(in), Wire.string(in), Wire.string(in), Wire.list(in, Wire::string),
+                    Wire.list(in, Wire::string), Wire.string(in), Wire.string(in), in.readBoolean());
+        }
+    }
 
     /** What the host knows of a device in a driver host: fixed at its creation. */
     record DeviceInfo(int id, String driverName, String instanceId, String sddl, boolean control, String assignedName) {
