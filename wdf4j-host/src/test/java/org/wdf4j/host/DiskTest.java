@@ -119,7 +119,7 @@ class DiskTest {
     }
 
     @Test
-    void mkfsMountWriteReadBackUmountFsck() throws Exception {
+    void h1_h3_mkfsMountWriteReadBackUmountFsck() throws Exception {
         assumeTools("mkfs.ext4", "e2fsck", "blockdev", "mount", "umount");
         startDriver(SIZE);
         DeviceFiles.DeviceFile disk = addDisk();
@@ -148,7 +148,7 @@ class DiskTest {
     }
 
     @Test
-    void offsetsThroughTheFileAndTheLoopDevice() throws Exception {
+    void h1_h3_offsetsThroughTheFileAndTheLoopDevice() throws Exception {
         assumeTools("dd");
         startDriver(SIZE);
         DeviceFiles.DeviceFile disk = addDisk();
@@ -188,7 +188,7 @@ class DiskTest {
     }
 
     @Test
-    void removalAndDriverStopDetachTheLoopDevice() throws Exception {
+    void h1_h3_removalAndDriverStopDetachTheLoopDevice() throws Exception {
         startDriver(SIZE);
         DeviceFiles.DeviceFile disk = addDisk();
         Path backing = Path.of("/sys/block").resolve(disk.disk().blockDevice().getFileName()).resolve("loop");
@@ -206,7 +206,7 @@ class DiskTest {
     }
 
     @Test
-    void aSizeThatIsNotWholeSectorsIsRefused() throws Exception {
+    void h1_h3_aSizeThatIsNotWholeSectorsIsRefused() throws Exception {
         startDriver(1000);
         PnpManager.DevNode node = host.pnp().addDevice(HARDWARE_ID);
         assertThat(node.status()).isNotEqualTo(PnpManager.Status.STARTED);
