@@ -2,6 +2,7 @@ package org.wdf4j.samples.ramdisk;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.wdf4j.NtResult;
@@ -88,29 +89,18 @@ final class RamDiskDevice {
     }
 
     static void evtIoRead(WdfQueue queue, WdfRequest request, long length) {
-        DiskContext context = DISK_CONTEXT.get(queue.device());
-        WdfRequestParameters parameters = request.parameters();
-        NtStatus status = context.disk.checkTransfer(parameters);
-        if (!status.isSuccess()) {
-            request.complete(status);
-            return;
-        }
-        NtResult<ByteBuffer> buffer = request.retrieveOutputBuffer(length);
-        if (!buffer.isSuccess()) {
-            request.complete(buffer.status());
-            return;
-        }
-        context.lock.readLock().lock();
-        try {
-            copy(context, parameters.deviceOffset(), buffer.value(), (int) length, false);
-        } finally {
-            context.lock.readLock().unlock();
-        }
-        context.reads.incrementAndGet();
-        request.completeWithInformation(NtStatus.STATUS_SUCCESS, length);
+        transfer(queue, request, length, false);
     }
 
     static void evtIoWrite(WdfQueue queue, WdfRequest request, long length) {
+        transfer(queue, request, length, true);
+    }
+
+    /**
+     * A read ({@code toDisk} false) or write at the request's deviceOffset: checked against the disk, then copied
+     * under the read lock (a read) or the write lock (a write).
+     */
+    private static void transfer(WdfQueue queue, WdfRequest request, long length, boolean toDisk) {
         DiskContext context = DISK_CONTEXT.get(queue.device());
         WdfRequestParameters parameters = request.parameters();
         NtStatus status = context.disk.checkTransfer(parameters);
@@ -118,18 +108,19 @@ final class RamDiskDevice {
             request.complete(status);
             return;
         }
-        NtResult<ByteBuffer> buffer = request.retrieveInputBuffer(length);
+        NtResult<ByteBuffer> buffer = toDisk ? request.retrieveInputBuffer(length) : request.retrieveOutputBuffer(length);
         if (!buffer.isSuccess()) {
             request.complete(buffer.status());
             return;
         }
-        context.lock.writeLock().lock();
+        Lock lock = toDisk ? context.lock.writeLock() : context.lock.readLock();
+        lock.lock();
         try {
-            copy(context, parameters.deviceOffset(), buffer.value(), (int) length, true);
+            copy(context, parameters.deviceOffset(), buffer.value(), (int) length, toDisk);
         } finally {
-            context.lock.writeLock().unlock();
+            lock.unlock();
         }
-        context.writes.incrementAndGet();
+        (toDisk ? context.writes : context.reads).incrementAndGet();
         request.completeWithInformation(NtStatus.STATUS_SUCCESS, length);
     }
 
