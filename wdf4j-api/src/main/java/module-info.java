@@ -12,6 +12,7 @@
 module org.wdf4j.api {
     exports org.wdf4j;
     exports org.wdf4j.device;
+    exports org.wdf4j.disk;
     exports org.wdf4j.driver;
     exports org.wdf4j.io;
     exports org.wdf4j.memory;

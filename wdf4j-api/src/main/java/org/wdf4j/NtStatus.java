@@ -42,6 +42,8 @@ public record NtStatus(int code) {
     public static final NtStatus STATUS_SHARING_VIOLATION = define(0xC0000043, "STATUS_SHARING_VIOLATION");
     public static final NtStatus STATUS_DELETE_PENDING = define(0xC0000056, "STATUS_DELETE_PENDING");
     public static final NtStatus STATUS_INSUFFICIENT_RESOURCES = define(0xC000009A, "STATUS_INSUFFICIENT_RESOURCES");
+    /** The medium cannot be written (a read-only disk's answer to a write and to {@code IOCTL_DISK_IS_WRITABLE}). */
+    public static final NtStatus STATUS_MEDIA_WRITE_PROTECTED = define(0xC00000A2, "STATUS_MEDIA_WRITE_PROTECTED");
     public static final NtStatus STATUS_IO_TIMEOUT = define(0xC00000B5, "STATUS_IO_TIMEOUT");
     public static final NtStatus STATUS_DEVICE_NOT_READY = define(0xC00000A3, "STATUS_DEVICE_NOT_READY");
     public static final NtStatus STATUS_NOT_SUPPORTED = define(0xC00000BB, "STATUS_NOT_SUPPORTED");

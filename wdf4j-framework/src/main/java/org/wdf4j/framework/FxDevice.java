@@ -459,7 +459,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         }
         globals.objectMade();
         handle.fileObject = fileObject;
-        FxIrp irp = new FxIrp(WdfRequestType.CREATE, null, 0, 0, handle);
+        FxIrp irp = new FxIrp(WdfRequestType.CREATE, null, 0, 0, 0, handle);
         FxRequest request = new FxRequest(globals, irp, this, fileObject, requestAttributes);
         irp.bind(request);
         request.present();

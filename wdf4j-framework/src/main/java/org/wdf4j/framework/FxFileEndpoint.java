@@ -13,13 +13,31 @@ public interface FxFileEndpoint {
     FxDeviceEndpoint device();
 
     /** {@code ReadFile} of up to {@code length} bytes. */
-    FxIrpEndpoint read(int length);
+    default FxIrpEndpoint read(int length) {
+        return read(length, 0);
+    }
+
+    /** {@code ReadFile} of up to {@code length} bytes at byte {@code offset} of the device (its DeviceOffset). */
+    FxIrpEndpoint read(int length, long offset);
 
     /** {@code WriteFile}; the data is copied before this returns. */
-    FxIrpEndpoint write(byte[] data);
+    default FxIrpEndpoint write(byte[] data) {
+        return write(data, 0);
+    }
+
+    /** {@code WriteFile} at byte {@code offset} of the device; the data is copied before this returns. */
+    FxIrpEndpoint write(byte[] data, long offset);
 
     /** {@code WriteFile} of an array the caller hands over and never touches again (no copy). */
-    FxIrpEndpoint writeOwned(byte[] data);
+    default FxIrpEndpoint writeOwned(byte[] data) {
+        return writeOwned(data, 0);
+    }
+
+    /** {@code WriteFile} at {@code offset} of an array the caller hands over and never touches again (no copy). */
+    FxIrpEndpoint writeOwned(byte[] data, long offset);
+
+    /** {@code FlushFileBuffers}: a {@code FLUSH_BUFFERS} request, which the driver sees in its EvtIoDefault. */
+    FxIrpEndpoint flushBuffers();
 
     /** {@code DeviceIoControl}. */
     FxIrpEndpoint deviceIoControl(int ioControlCode, byte[] input, int outputLength);

@@ -74,27 +74,54 @@ public final class FxFileHandle implements FxFileEndpoint {
     }
 
     /** {@code ReadFile}: a READ request for up to {@code length} bytes. */
+    @Override
     public FxIrp read(int length) {
-        return submit(new FxIrp(WdfRequestType.READ, null, Math.max(0, length), 0, this));
+        return read(length, 0);
     }
 
     /** {@code WriteFile}: a WRITE request with a copy of {@code data}. */
+    @Override
     public FxIrp write(byte[] data) {
-        return writeOwned(data == null ? null : data.clone());
+        return write(data, 0);
+    }
+
+    /** {@code WriteFile} of an array the caller gives up (see {@link #writeOwned(byte[], long)}). */
+    @Override
+    public FxIrp writeOwned(byte[] data) {
+        return writeOwned(data, 0);
+    }
+
+    /** {@code ReadFile}: a READ request for up to {@code length} bytes at {@code offset} (the request's DeviceOffset). */
+    @Override
+    public FxIrp read(int length, long offset) {
+        return submit(new FxIrp(WdfRequestType.READ, null, Math.max(0, length), 0, offset, this));
+    }
+
+    /** {@code WriteFile}: a WRITE request with a copy of {@code data}, at {@code offset}. */
+    @Override
+    public FxIrp write(byte[] data, long offset) {
+        return writeOwned(data == null ? null : data.clone(), offset);
     }
 
     /**
      * {@code WriteFile} with an array the caller gives up: the request's input buffer is {@code data} itself, which the
      * caller must not touch again (the client API copies what its caller passes once, into such an array).
      */
-    public FxIrp writeOwned(byte[] data) {
-        return submit(new FxIrp(WdfRequestType.WRITE, data, 0, 0, this));
+    @Override
+    public FxIrp writeOwned(byte[] data, long offset) {
+        return submit(new FxIrp(WdfRequestType.WRITE, data, 0, 0, offset, this));
+    }
+
+    /** {@code FlushFileBuffers}: a FLUSH_BUFFERS request (no buffers), which reaches the driver's EvtIoDefault. */
+    @Override
+    public FxIrp flushBuffers() {
+        return submit(new FxIrp(WdfRequestType.FLUSH_BUFFERS, null, 0, 0, 0, this));
     }
 
     /** {@code DeviceIoControl}. */
     public FxIrp deviceIoControl(int ioControlCode, byte[] input, int outputLength) {
         return submit(new FxIrp(WdfRequestType.DEVICE_CONTROL, input == null ? null : input.clone(),
-                Math.max(0, outputLength), ioControlCode, this));
+                Math.max(0, outputLength), ioControlCode, 0, this));
     }
 
     private FxIrp submit(FxIrp irp) {

@@ -62,15 +62,16 @@ public final class FxIrp implements FxIrpEndpoint {
     FxIrp nextInFile;
     boolean inFile;
 
-    /** A client's request through {@code file}. */
-    FxIrp(WdfRequestType type, byte[] input, int outputLength, int ioControlCode, FxFileHandle file) {
+    /** A client's request through {@code file}, at {@code deviceOffset} (reads and writes of a disk; else 0). */
+    FxIrp(WdfRequestType type, byte[] input, int outputLength, int ioControlCode, long deviceOffset,
+          FxFileHandle file) {
         this.type = type;
         this.input = input == null ? FxIoStatus.NO_BYTES : input;
         this.inputOffset = 0;
         this.inputLength = this.input.length;
         this.outputLength = outputLength;
         this.ioControlCode = ioControlCode;
-        this.deviceOffset = 0;
+        this.deviceOffset = deviceOffset;
         this.file = file;
         this.requestor = file == null ? null : file.requestor;
         this.sender = null;

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,8 +20,12 @@ import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.fuse.DeviceFileHandler;
 import org.wdf4j.host.fuse.DeviceFileSecurity;
+import org.wdf4j.host.fuse.DiskProbe;
 import org.wdf4j.host.fuse.FuseSession;
+import org.wdf4j.host.fuse.LoopDevice;
 import org.wdf4j.host.fuse.PtySerialPort;
+import org.wdf4j.disk.Disk;
+import org.wdf4j.disk.DiskParameters;
 import org.wdf4j.serial.SerialPort;
 
 /**
@@ -57,10 +63,25 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
      * @param driver the driver that owns the device
      * @param security owner, group and mode
      * @param terminal for a serial device, the pseudo-terminal {@code file} links to ({@code /dev/pts/N}); else null
+     * @param disk for a disk, its link and loop device ({@code file} is then the disk's seekable file); else null
      */
     public record DeviceFile(String name, Path file, String devicePath, String instanceId, String driver,
-                             DeviceFileSecurity security, Path terminal) {
+                             DeviceFileSecurity security, Path terminal, DiskFile disk) {
     }
+
+    /**
+     * What a disk has besides its seekable file.
+     *
+     * @param link the link in the mount root ({@code diskWDF0})
+     * @param blockDevice the loop device the link points to ({@code /dev/loop3}); null while it is being attached or
+     *     when none could be ({@link #problems()} then says why)
+     * @param parameters the disk as its driver describes it
+     */
+    public record DiskFile(Path link, Path blockDevice, DiskParameters parameters) {
+    }
+
+    /** The prefix of a disk's link: {@code diskWDF0}, {@code diskWDF1}, ... (the lowest number free). */
+    public static final String DISK_PREFIX = "diskWDF";
 
     /** The prefix of a serial port's link: {@code ttyWDF0}, {@code ttyWDF1}, ... (the lowest number free). */
     public static final String SERIAL_PREFIX = "ttyWDF";
@@ -77,6 +98,12 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     private final Map<String, String> problems = new LinkedHashMap<>();
     /** The pseudo-terminals of serial devices, by device path; guarded by {@link #lock}. */
     private final Map<String, PtySerialPort> ports = new LinkedHashMap<>();
+    /** The loop devices of disks, by device path; guarded by {@link #lock}. */
+    private final Map<String, LoopDevice> loops = new LinkedHashMap<>();
+    /** Disks whose set-up thread runs (asking the driver, attaching); guarded by {@link #lock}. */
+    private final Set<String> disksSettingUp = new HashSet<>();
+    /** Threads detaching loop devices, which {@link #close} waits for; guarded by {@link #lock}. */
+    private final List<Thread> detaching = new ArrayList<>();
 
     private DeviceFiles(DeviceNamespace namespace, IoClient client, FuseSession session) {
         this.namespace = namespace;
@@ -92,6 +119,15 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
         Path target = root.toAbsolutePath().normalize();
         for (Path stale : cleanStaleMounts(target)) {
             LOG.info("removed the stale wdf4j mount {} (its host died)", stale);
+        }
+        for (Path loop : LoopDevice.attachedUnder(target)) {
+            try {
+                LoopDevice.detach(loop);
+                LOG.info("detached {}, which a host that died left attached to a disk under {}", loop, target);
+            } catch (IOException e) {
+                LOG.warn("cannot detach {}, left attached under {} by a host that died: {}", loop, target,
+                        e.getMessage());
+            }
         }
         FuseSession session = FuseSession.mount(target, options);
         DeviceFiles files = new DeviceFiles(namespace, client, session);
@@ -151,6 +187,16 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
             appearedSerial(device, path, security);
             return;
         }
+        if (Disk.isDiskInterface(guid)) {
+            synchronized (lock) {
+                if (files.containsKey(path) || !disksSettingUp.add(path)) {
+                    return;
+                }
+            }
+            Thread.ofPlatform().daemon().name("wdf4j-disk " + path)
+                    .start(() -> setUpDisk(device, path, guid, security));
+            return;
+        }
         synchronized (lock) {
             if (files.containsKey(path)) {
                 return;
@@ -163,7 +209,7 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
                 return;
             }
             files.put(path, new DeviceFile(name, session.path().resolve(name), path,
-                    device.isControl() ? null : device.instanceId(), device.driverName(), security, null));
+                    device.isControl() ? null : device.instanceId(), device.driverName(), security, null, null));
             LOG.debug("device file {} for {} ({})", name, path, security.describe());
         }
     }
@@ -198,9 +244,93 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
             }
             ports.put(path, port);
             files.put(path, new DeviceFile(name, session.path().resolve(name), path, device.instanceId(),
-                    device.driverName(), security, Path.of(port.slavePath())));
+                    device.driverName(), security, Path.of(port.slavePath()), null));
             LOG.debug("serial port {} -> {} for {} ({})", name, port.slavePath(), path, security.describe());
         }
+    }
+
+    /**
+     * A disk, on its own thread (it waits for the driver and for the kernel, which reads the disk's file through this
+     * host's FUSE session): asks the driver what the disk is ({@link DiskProbe}), adds its seekable file, attaches a
+     * loop device to that file ({@link LoopDevice}) and links {@code diskWDF}N to it. A disk removed meanwhile is
+     * undone; a driver that describes an impossible disk gets no file, and {@link #problems} says why.
+     */
+    private void setUpDisk(FxDeviceEndpoint device, String path, UUID guid, DeviceFileSecurity security) {
+        DiskParameters disk;
+        try {
+            disk = DiskProbe.query(client, path);
+        } catch (IOException e) {
+            String why = "it is not a usable disk: " + e.getMessage();
+            LOG.error("no disk for {}: {}", path, why);
+            synchronized (lock) {
+                if (disksSettingUp.remove(path)) {
+                    problems.put(path, why);
+                }
+            }
+            return;
+        }
+        DeviceFile file;
+        synchronized (lock) {
+            if (!disksSettingUp.remove(path)) {
+                return; // removed while the driver was asked
+            }
+            String name = uniqueName(baseName(device, guid, null));
+            String link = DISK_PREFIX + 0;
+            for (int n = 1; taken(link); n++) {
+                link = DISK_PREFIX + n;
+            }
+            int mode = disk.readOnly() ? security.mode() & ~0222 : security.mode();
+            try {
+                session.addFile(name, DeviceFileHandler.forDisk(client, path, disk), security.uid(), security.gid(),
+                        mode);
+            } catch (IllegalStateException closed) {
+                return;
+            }
+            file = new DeviceFile(name, session.path().resolve(name), path, device.instanceId(), device.driverName(),
+                    security, null, new DiskFile(session.path().resolve(link), null, disk));
+            files.put(path, file);
+        }
+        LoopDevice loop;
+        try {
+            loop = LoopDevice.attach(file.file(), disk.sectorSize(), disk.readOnly());
+        } catch (IOException e) {
+            String why = "no loop device could be attached to its file " + file.file() + ": " + e.getMessage();
+            LOG.error("disk {} has no block device: {}", path, why);
+            synchronized (lock) {
+                problems.put(path, why);
+            }
+            return;
+        }
+        synchronized (lock) {
+            if (files.get(path) != file) {
+                detachLocked(loop); // removed while attaching
+                return;
+            }
+            String link = file.disk().link().getFileName().toString();
+            try {
+                session.addLink(link, loop.path().toString(), security.uid(), security.gid());
+            } catch (IllegalStateException closed) {
+                detachLocked(loop);
+                return;
+            }
+            loops.put(path, loop);
+            files.put(path, new DeviceFile(file.name(), file.file(), path, file.instanceId(), file.driver(), security,
+                    null, new DiskFile(file.disk().link(), loop.path(), disk)));
+        }
+        LOG.debug("disk {} ({}) -> {} for {}", file.name(), disk, loop.path(), path);
+    }
+
+    /**
+     * Detaches a loop device on a thread of its own: the detach may write back the block device's cached pages, which
+     * come back to this host's FUSE session, so it must not run on a reader or a driver's thread. {@link #close}
+     * waits for these threads.
+     */
+    private void detachLocked(LoopDevice loop) {
+        assert Thread.holdsLock(lock);
+        Thread thread = Thread.ofPlatform().daemon().name("wdf4j-loop-detach " + loop.path()).unstarted(loop::close);
+        detaching.removeIf(t -> !t.isAlive());
+        detaching.add(thread);
+        thread.start();
     }
 
     /** A serial port whose device the host could not open: its link goes, and {@link #problems} says why. */
@@ -221,10 +351,20 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
         DeviceFile file;
         synchronized (lock) {
             problems.remove(path);
+            disksSettingUp.remove(path);
             file = files.remove(path);
+        }
+        if (file != null && file.disk() != null) {
+            session.removeFile(file.disk().link().getFileName().toString());
         }
         if (file != null) {
             session.removeFile(file.name());
+        }
+        synchronized (lock) {
+            LoopDevice loop = loops.remove(path);
+            if (loop != null) {
+                detachLocked(loop); // after the file's handler is detached: what the loop still sends fails at once
+            }
         }
         PtySerialPort port;
         synchronized (lock) {
@@ -266,7 +406,8 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     }
 
     private boolean taken(String name) {
-        return files.values().stream().anyMatch(f -> f.name().equals(name));
+        return files.values().stream().anyMatch(f -> f.name().equals(name)
+                || (f.disk() != null && f.disk().link().getFileName().toString().equals(name)));
     }
 
     private static String sanitize(String s) {
@@ -285,6 +426,30 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     @Override
     public void close() {
         namespace.removeWatcher(this);
+        List<LoopDevice> attached;
+        synchronized (lock) {
+            disksSettingUp.clear();
+            attached = List.copyOf(loops.values());
+            loops.clear();
+        }
+        // Before the unmount: the loop devices hold the disks' files open, which keeps the session's readers (and
+        // the unmount's wait) busy; detaching first also writes back what the block devices cached, to the drivers.
+        attached.forEach(LoopDevice::close);
+        List<Thread> detachers;
+        synchronized (lock) {
+            detachers = List.copyOf(detaching);
+            detaching.clear();
+        }
+        for (Thread t : detachers) {
+            try {
+                if (!t.join(PORT_CLOSE_WAIT)) {
+                    LOG.warn("{} still detaching {} after the unmount began", t.getName(), PORT_CLOSE_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         session.close();
         List<PtySerialPort> open;
         synchronized (lock) {

@@ -172,8 +172,9 @@ final class DriverHostMain {
 
     private void handle(Message m) {
         switch (m) {
-            case Message.Read r -> submit(r.io(), r.file(), f -> f.read(r.length()));
-            case Message.Write w -> submit(w.io(), w.file(), f -> f.writeOwned(w.data()));
+            case Message.Read r -> submit(r.io(), r.file(), f -> f.read(r.length(), r.offset()));
+            case Message.Write w -> submit(w.io(), w.file(), f -> f.writeOwned(w.data(), w.offset()));
+            case Message.Flush fl -> submit(fl.io(), fl.file(), f -> f.flushBuffers());
             case Message.Ioctl c -> submit(c.io(), c.file(), f -> f.deviceIoControl(c.ioControlCode(), c.input(),
                     c.outputLength()));
             case Message.Cancel c -> {

@@ -525,12 +525,16 @@ final class DriverHostProcess {
                 });
     }
 
-    RemoteIrp read(RemoteFile file, int length) {
-        return submit(file, io -> new Message.Read(io, file.id, length));
+    RemoteIrp read(RemoteFile file, int length, long offset) {
+        return submit(file, io -> new Message.Read(io, file.id, length, offset));
     }
 
-    RemoteIrp write(RemoteFile file, byte[] data) {
-        return submit(file, io -> new Message.Write(io, file.id, data));
+    RemoteIrp write(RemoteFile file, byte[] data, long offset) {
+        return submit(file, io -> new Message.Write(io, file.id, data, offset));
+    }
+
+    RemoteIrp flushBuffers(RemoteFile file) {
+        return submit(file, io -> new Message.Flush(io, file.id));
     }
 
     RemoteIrp ioctl(RemoteFile file, int code, byte[] input, int outputLength) {

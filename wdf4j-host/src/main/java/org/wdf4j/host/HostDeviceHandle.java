@@ -67,9 +67,14 @@ final class HostDeviceHandle implements DeviceHandle {
 
     @Override
     public PendingIo readAsync(int length) {
+        return readAsync(length, 0);
+    }
+
+    @Override
+    public PendingIo readAsync(int length, long offset) {
         FxFileEndpoint f = file;
-        return f == null ? failed("ReadFile") : new HostPendingIo(f.read(length), () -> "ReadFile of " + length
-                + " bytes on " + path);
+        return f == null ? failed("ReadFile") : new HostPendingIo(f.read(length, offset), () -> "ReadFile of " + length
+                + " bytes at " + offset + " on " + path);
     }
 
     @Override
@@ -82,12 +87,25 @@ final class HostDeviceHandle implements DeviceHandle {
 
     @Override
     public PendingIo writeAsync(ByteBuffer data) {
+        return writeAsync(data, 0);
+    }
+
+    @Override
+    public PendingIo writeAsync(ByteBuffer data, long offset) {
         int length = data.remaining();
         byte[] bytes = new byte[length];
         data.get(bytes);
         FxFileEndpoint f = file;
         return f == null ? failed("WriteFile")
-                : new HostPendingIo(f.writeOwned(bytes), () -> "WriteFile of " + length + " bytes on " + path);
+                : new HostPendingIo(f.writeOwned(bytes, offset), () -> "WriteFile of " + length + " bytes at " + offset
+                        + " on " + path);
+    }
+
+    @Override
+    public PendingIo flushBuffersAsync() {
+        FxFileEndpoint f = file;
+        return f == null ? failed("FlushFileBuffers")
+                : new HostPendingIo(f.flushBuffers(), () -> "FlushFileBuffers on " + path);
     }
 
     @Override

@@ -34,18 +34,23 @@ final class RemoteFile implements FxFileEndpoint {
     }
 
     @Override
-    public FxIrpEndpoint read(int length) {
-        return process.read(this, length);
+    public FxIrpEndpoint read(int length, long offset) {
+        return process.read(this, length, offset);
     }
 
     @Override
-    public FxIrpEndpoint write(byte[] data) {
-        return process.write(this, data == null ? new byte[0] : data.clone());
+    public FxIrpEndpoint write(byte[] data, long offset) {
+        return process.write(this, data == null ? new byte[0] : data.clone(), offset);
     }
 
     @Override
-    public FxIrpEndpoint writeOwned(byte[] data) {
-        return process.write(this, data);
+    public FxIrpEndpoint writeOwned(byte[] data, long offset) {
+        return process.write(this, data, offset);
+    }
+
+    @Override
+    public FxIrpEndpoint flushBuffers() {
+        return process.flushBuffers(this);
     }
 
     @Override

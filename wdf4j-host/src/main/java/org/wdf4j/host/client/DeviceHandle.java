@@ -36,6 +36,18 @@ public interface DeviceHandle extends AutoCloseable {
 
     PendingIo deviceIoControlAsync(int ioControlCode, byte[] input, int outputLength);
 
+    /**
+     * {@code ReadFile} with an {@code OVERLAPPED} offset: reads up to {@code length} bytes at byte {@code offset} of
+     * the device, which the driver sees as the request's {@code deviceOffset} (a disk's). Answers at once.
+     */
+    PendingIo readAsync(int length, long offset);
+
+    /** {@code WriteFile} of the buffer's remaining bytes (consumed, one copy) at byte {@code offset} of the device. */
+    PendingIo writeAsync(ByteBuffer data, long offset);
+
+    /** {@code FlushFileBuffers}: a {@code FLUSH_BUFFERS} request, which the driver sees in its EvtIoDefault. */
+    PendingIo flushBuffersAsync();
+
     /** {@code CancelIoEx(handle, NULL)}: cancels every request of this handle still in flight; answers how many were asked to cancel. */
     int cancelAll();
 

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wdf4j.NtStatus;
+import org.wdf4j.disk.DiskParameters;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoClient;
 import org.wdf4j.host.client.IoResult;
@@ -32,6 +34,10 @@ import org.wdf4j.io.WdfRequestor;
  *       read or write possible;</li>
  *   <li>the last close: the handle's close (EvtFileCleanup, EvtFileClose).</li>
  * </ul>
+ * A disk's file ({@link #forDisk}) is seekable and has the disk's size: reads and writes carry their offsets to the
+ * driver (the request's DeviceOffset), are cut at the end of the disk (a read there is end of file, a write
+ * {@code ENOSPC}; writes to a read-only disk {@code EROFS}), and {@code fsync} is a FLUSH_BUFFERS request (a driver
+ * that does not handle it has nothing to flush: success).
  * Statuses become errnos through {@link NtStatusErrno}. Once the file is {@link #detached() detached} (its device
  * removed, its driver unloaded, the session closed) every handle is closed, requests still pending and every later
  * call fail with ENODEV, and pollers are woken with POLLHUP|POLLERR.
@@ -61,6 +67,8 @@ public final class DeviceFileHandler implements FuseFileHandler {
 
     private final IoClient client;
     private final String path;
+    /** The disk behind the file, or null for a stream device. */
+    private final DiskParameters disk;
     private final Map<Long, Open> opens = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private volatile boolean detached;
@@ -70,8 +78,23 @@ public final class DeviceFileHandler implements FuseFileHandler {
      * @param path the device's path as {@link IoClient#open} takes it (an interface path, or a control device's name)
      */
     public DeviceFileHandler(IoClient client, String path) {
+        this(client, path, null);
+    }
+
+    private DeviceFileHandler(IoClient client, String path, DiskParameters disk) {
         this.client = Objects.requireNonNull(client, "client");
         this.path = Objects.requireNonNull(path, "path");
+        this.disk = disk;
+    }
+
+    /** The seekable file of a disk: its size, offsets, bounds, read-only and flush (see the class comment). */
+    public static DeviceFileHandler forDisk(IoClient client, String path, DiskParameters disk) {
+        return new DeviceFileHandler(client, path, Objects.requireNonNull(disk, "disk"));
+    }
+
+    @Override
+    public long size() {
+        return disk == null ? -1 : disk.sizeBytes();
     }
 
     /** The device path behind the file. */
@@ -131,6 +154,80 @@ public final class DeviceFileHandler implements FuseFileHandler {
         int length = data.remaining();
         forward(request, open.handle.writeAsync(data), false,
                 result -> request.replyWrite((int) Math.min(result.information(), length)));
+    }
+
+    @Override
+    public void read(FuseRequest request, long fh, long offset, int size) {
+        if (disk == null) {
+            read(request, fh, size);
+            return;
+        }
+        Open open = open(request, fh);
+        if (open == null) {
+            return;
+        }
+        if (offset < 0) {
+            request.replyError(LibC.EINVAL);
+            return;
+        }
+        int length = (int) Math.min(size, Math.max(0, disk.sizeBytes() - offset));
+        if (length == 0) {
+            request.replyRead(FuseRequest.NO_BYTES, 0, 0); // end of the disk
+            return;
+        }
+        forward(request, open.handle.readAsync(length, offset), false,
+                result -> request.replyRead(result.data(), 0, Math.min(result.data().length, length)));
+    }
+
+    @Override
+    public void write(FuseRequest request, long fh, long offset, ByteBuffer data) {
+        if (disk == null) {
+            write(request, fh, data);
+            return;
+        }
+        Open open = open(request, fh);
+        if (open == null) {
+            return;
+        }
+        if (disk.readOnly()) {
+            request.replyError(LibC.EROFS);
+            return;
+        }
+        if (offset < 0) {
+            request.replyError(LibC.EINVAL);
+            return;
+        }
+        if (offset >= disk.sizeBytes()) {
+            request.replyError(LibC.ENOSPC); // as a block device answers a write at its end
+            return;
+        }
+        int length = (int) Math.min(data.remaining(), disk.sizeBytes() - offset);
+        ByteBuffer part = data.slice(data.position(), length);
+        forward(request, open.handle.writeAsync(part, offset), false,
+                result -> request.replyWrite((int) Math.min(result.information(), length)));
+    }
+
+    @Override
+    public void fsync(FuseRequest request, long fh) {
+        if (disk == null) {
+            request.replyError(LibC.ENOSYS);
+            return;
+        }
+        Open open = open(request, fh);
+        if (open == null) {
+            return;
+        }
+        PendingIo io = open.handle.flushBuffersAsync();
+        request.onInterrupt(io::cancel);
+        io.result().thenAccept(result -> {
+            NtStatus status = result.status();
+            if (status.isSuccess() || status.equals(NtStatus.STATUS_INVALID_DEVICE_REQUEST)
+                    || status.equals(NtStatus.STATUS_NOT_SUPPORTED)) {
+                request.replyOk(); // a driver without a flush has nothing to flush
+            } else {
+                request.replyError(errno(result, false));
+            }
+        });
     }
 
     @Override

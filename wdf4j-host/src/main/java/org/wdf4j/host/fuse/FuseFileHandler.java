@@ -14,8 +14,9 @@ import java.nio.ByteBuffer;
  * answers {@code EINTR} itself if the handler has not answered within its grace time, because a program killed
  * mid-call waits for that answer.
  *
- * <p>The file has device semantics: no page cache, no seeking, no file position, so every read and write of a program
- * arrives here with the size it asked for.
+ * <p>The file has device semantics: no page cache, so every read and write of a program arrives here with the size
+ * it asked for. A stream device ({@link #size()} -1) has no seeking and no file position; a disk ({@link #size()} at
+ * least 0) is seekable, reports its size, and its reads and writes arrive with their offsets.
  */
 public interface FuseFileHandler {
 
@@ -30,6 +31,38 @@ public interface FuseFileHandler {
 
     /** A program reads up to {@code size} bytes; answer with {@link FuseRequest#replyRead}. */
     void read(FuseRequest request, long fh, int size);
+
+    /**
+     * A program reads up to {@code size} bytes at {@code offset} of a seekable file ({@link #size()} at least 0); the
+     * default ignores the offset (a stream device).
+     */
+    default void read(FuseRequest request, long fh, long offset, int size) {
+        read(request, fh, size);
+    }
+
+    /** A program writes at {@code offset} of a seekable file; the default ignores the offset (a stream device). */
+    default void write(FuseRequest request, long fh, long offset, ByteBuffer data) {
+        write(request, fh, data);
+    }
+
+    /**
+     * A program calls {@code fsync} or {@code fdatasync} (or a loop device over the file flushes); answer with
+     * {@link FuseRequest#replyOk} or an error. The default answers {@code ENOSYS}, after which the kernel no longer
+     * asks and treats {@code fsync} as done.
+     */
+    default void fsync(FuseRequest request, long fh) {
+        request.replyError(LibC.ENOSYS);
+    }
+
+    /**
+     * The file's size in bytes, which makes it seekable: -1 (the default) for a stream device (size 0 in
+     * {@code stat(2)}, not seekable, offsets ignored); 0 or more for a disk (its size in {@code stat(2)}, a file
+     * position, offsets passed to {@link #read(FuseRequest, long, long, int)} and
+     * {@link #write(FuseRequest, long, long, ByteBuffer)}). Fixed for the file's life.
+     */
+    default long size() {
+        return -1;
+    }
 
     /**
      * A program writes; answer with {@link FuseRequest#replyWrite}.

@@ -44,6 +44,7 @@ final class FuseProtocol {
     static final int WRITE = 16;
     static final int RELEASE = 18;
     static final int FLUSH = 25;
+    static final int FSYNC = 20;
     static final int INIT = 26;
     static final int INTERRUPT = 36;
     static final int DESTROY = 38;
@@ -228,6 +229,9 @@ final class FuseProtocol {
 
     // struct fuse_write_out (8 bytes): size u32, padding u32.
     static final int WRITE_OUT_SIZE = 8;
+
+    // struct fuse_fsync_in (16 bytes): fh u64, fsync_flags u32, padding u32.
+    static final long FSYNC_IN_FH = 0;
 
     // struct fuse_release_in: fh u64, flags u32, release_flags u32, lock_owner u64.
     static final long RELEASE_IN_FH = 0;

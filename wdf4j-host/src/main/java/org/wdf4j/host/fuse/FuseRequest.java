@@ -27,6 +27,10 @@ public final class FuseRequest {
     private final FuseSession session;
     private final int fd;
     private final long unique;
+    /** An empty array, for an empty read. */
+    static final byte[] NO_BYTES = new byte[0];
+    /** The flags {@link #replyOpen} answers with; written by the reader thread before the handler sees it. */
+    private int openFlags = FuseSession.DEVICE_OPEN_FLAGS;
     private final int uid;
     private final int gid;
     private final int pid;
@@ -57,6 +61,14 @@ public final class FuseRequest {
     /** Its process id (thread group id). */
     public int pid() {
         return pid;
+    }
+
+    /**
+     * The {@code FOPEN_*} flags an open is answered with; set by the session's reader before the handler sees the
+     * request (so every later reply, on any thread, sees it).
+     */
+    void openFlags(int flags) {
+        this.openFlags = flags;
     }
 
     long unique() {
@@ -116,7 +128,10 @@ public final class FuseRequest {
         return true;
     }
 
-    /** Answers an open with the handle later calls receive, as a device: direct I/O, no seeking, a stream. */
+    /**
+     * Answers an open with the handle later calls receive: direct I/O always; no seeking and no file position for a
+     * stream device, a file position for a disk (the session chose the flags from the file's handler).
+     */
     public boolean replyOpen(long fh) {
         if (!claim()) {
             return false;
@@ -124,7 +139,7 @@ public final class FuseRequest {
         MemorySegment out = buffer(OPEN_OUT_SIZE);
         MemorySegment body = out.asSlice(OUT_HEADER_SIZE, OPEN_OUT_SIZE).fill((byte) 0);
         body.set(ValueLayout.JAVA_LONG_UNALIGNED, OPEN_OUT_FH, fh);
-        body.set(ValueLayout.JAVA_INT_UNALIGNED, OPEN_OUT_FLAGS, FuseSession.DEVICE_OPEN_FLAGS);
+        body.set(ValueLayout.JAVA_INT_UNALIGNED, OPEN_OUT_FLAGS, openFlags);
         send(out, 0, OPEN_OUT_SIZE);
         return true;
     }
@@ -148,6 +163,15 @@ public final class FuseRequest {
         MemorySegment out = buffer(length);
         out.asSlice(OUT_HEADER_SIZE, length).fill((byte) 0);
         send(out, 0, length);
+        return true;
+    }
+
+    /** Answers a call that returns nothing (an {@code fsync}) with success. */
+    public boolean replyOk() {
+        if (!claim()) {
+            return false;
+        }
+        send(buffer(0), 0, 0);
         return true;
     }
 

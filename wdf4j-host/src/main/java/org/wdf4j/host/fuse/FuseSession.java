@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *       {@code fuse_out_header} and the body answers it.</li>
  *   <li>OPEN replies carry {@code FOPEN_DIRECT_IO|FOPEN_NONSEEKABLE|FOPEN_STREAM|FOPEN_PARALLEL_DIRECT_WRITES}: no
  *       page cache, no seeking, no file position, parallel writes: every read and write reaches the handler (device
- *       semantics).</li>
+ *       semantics). A disk's file ({@link FuseFileHandler#size()} at least 0) is opened with
+ *       {@code FOPEN_DIRECT_IO|FOPEN_PARALLEL_DIRECT_WRITES} only: seekable, its size in {@code stat(2)}, each read and
+ *       write with its offset, {@code FUSE_FSYNC} to the handler.</li>
  *   <li>A handler that does not return (a driver's callback that blocks or spins on the reader thread) holds only its
  *       reader: when every reader has been inside a request for longer than {@link #STUCK_AFTER}, a watchdog attaches
  *       another reader (a clone of the fd), up to {@link #MAX_READERS}, so that other files, and the interrupt of the
@@ -71,6 +73,8 @@ public final class FuseSession implements AutoCloseable {
     static final int MAX_WRITE = 128 * 1024;
     /** The open flags that give device semantics. */
     static final int DEVICE_OPEN_FLAGS = FOPEN_DIRECT_IO | FOPEN_NONSEEKABLE | FOPEN_STREAM | (1 << 6);
+    /** The open flags of a disk's file: no page cache, parallel writes, but seekable with a file position. */
+    static final int DISK_OPEN_FLAGS = FOPEN_DIRECT_IO | (1 << 6);
     /** File system type in {@code /proc/self/mountinfo}; how stale mounts of a dead host are recognised. */
     public static final String FS_TYPE = "fuse.wdf4j";
     private static final String SOURCE = "wdf4j";
@@ -593,6 +597,7 @@ public final class FuseSession implements AutoCloseable {
                     if (node != null) {
                         track(request);
                         node.handler.read(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH),
+                                arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_OFFSET),
                                 arg.get(ValueLayout.JAVA_INT_UNALIGNED, RW_IN_SIZE_FIELD));
                     }
                 }
@@ -602,7 +607,15 @@ public final class FuseSession implements AutoCloseable {
                         int size = arg.get(ValueLayout.JAVA_INT_UNALIGNED, RW_IN_SIZE_FIELD);
                         track(request);
                         node.handler.write(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH),
+                                arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_OFFSET),
                                 arg.asSlice(RW_IN_SIZE, size).asByteBuffer().asReadOnlyBuffer());
+                    }
+                }
+                case FSYNC -> {
+                    Node node = fileNode(request, nodeId);
+                    if (node != null) {
+                        track(request);
+                        node.handler.fsync(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, FSYNC_IN_FH));
                     }
                 }
                 case IOCTL -> ioctl(request, nodeId, arg);
@@ -735,6 +748,10 @@ public final class FuseSession implements AutoCloseable {
                 : (node.linkTarget != null ? S_IFLNK : S_IFREG) | node.mode);
         if (node != null && node.linkTarget != null) {
             attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_SIZE, node.linkTarget.getBytes(StandardCharsets.UTF_8).length);
+        } else if (node != null && node.handler.size() > 0) {
+            long size = node.handler.size();
+            attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_SIZE, size);
+            attr.set(ValueLayout.JAVA_LONG_UNALIGNED, ATTR_BLOCKS, (size + 511) / 512);
         }
         attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_NLINK, node == null ? 2 : 1);
         attr.set(ValueLayout.JAVA_INT_UNALIGNED, ATTR_UID, node == null ? uid : node.uid);
@@ -802,6 +819,7 @@ public final class FuseSession implements AutoCloseable {
             return;
         }
         track(request);
+        request.openFlags(node.handler.size() >= 0 ? DISK_OPEN_FLAGS : DEVICE_OPEN_FLAGS);
         node.handler.open(request, flags);
     }
 

@@ -74,6 +74,8 @@ public final class LibC {
     static final int EPROTO = 71;
     static final int ENOTCONN = 107;
     static final int EROFS = 30;
+    static final int ENXIO = 6;
+    static final int ENOSPC = 28;
 
     private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
@@ -81,7 +83,8 @@ public final class LibC {
             Map.entry(EACCES, "EACCES"), Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"),
             Map.entry(ENODEV, "ENODEV"), Map.entry(EINVAL, "EINVAL"), Map.entry(ENOTTY, "ENOTTY"),
             Map.entry(ENOSYS, "ENOSYS"), Map.entry(EPROTO, "EPROTO"),
-            Map.entry(ENOTCONN, "ENOTCONN"), Map.entry(EROFS, "EROFS"));
+            Map.entry(ENOTCONN, "ENOTCONN"), Map.entry(EROFS, "EROFS"), Map.entry(ENXIO, "ENXIO"),
+            Map.entry(ENOSPC, "ENOSPC"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();

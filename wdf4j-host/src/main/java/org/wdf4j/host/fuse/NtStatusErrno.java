@@ -24,6 +24,7 @@ import org.wdf4j.NtStatus;
  *   <tr><td>STATUS_NOT_SUPPORTED, STATUS_NOT_IMPLEMENTED</td><td>EOPNOTSUPP</td></tr>
  *   <tr><td>STATUS_BUFFER_OVERFLOW (without data)</td><td>EOVERFLOW</td></tr>
  *   <tr><td>STATUS_TIMEOUT</td><td>ETIMEDOUT</td></tr>
+ *   <tr><td>STATUS_MEDIA_WRITE_PROTECTED</td><td>EROFS</td></tr>
  *   <tr><td>STATUS_DRIVER_PROCESS_TERMINATED (the driver's driver host ended with the request in it; the file's later
  *   calls get ENODEV, and the file comes back when the driver is restarted)</td><td>EIO</td></tr>
  *   <tr><td>anything else that failed</td><td>EIO</td></tr>
@@ -63,6 +64,7 @@ public final class NtStatusErrno {
             Map.entry(NtStatus.STATUS_NOT_IMPLEMENTED, EOPNOTSUPP),
             Map.entry(NtStatus.STATUS_BUFFER_OVERFLOW, EOVERFLOW),
             Map.entry(NtStatus.STATUS_TIMEOUT, ETIMEDOUT),
+            Map.entry(NtStatus.STATUS_MEDIA_WRITE_PROTECTED, LibC.EROFS),
             Map.entry(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED, EIO));
 
     private NtStatusErrno() {

@@ -27,7 +27,7 @@ import org.wdf4j.io.WdfIoReadiness;
  * {@code io} number their completion repeats; events carry neither.
  *
  * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link AddDevice}, {@link Pnp}, {@link Open},
- * {@link Read}, {@link Write}, {@link Ioctl}, {@link Cancel}, {@link CancelAll}, {@link CloseFile}, {@link Exit} and
+ * {@link Read}, {@link Write}, {@link Flush}, {@link Ioctl}, {@link Cancel}, {@link CancelAll}, {@link CloseFile}, {@link Exit} and
  * the answers {@link NameReply}, {@link ParamReply}. Driver host to host: {@link Ready}, the answers {@link LoadDone}, {@link EntryDone},
  * {@link StopDone}, {@link SnapshotDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link OpenDone}, {@link IoDone}, {@link CloseDone},
  * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake},
@@ -58,8 +58,9 @@ public sealed interface Message {
             case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
             case Open.TAG -> new Open(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readInt(),
                     Wire.string(in));
-            case Read.TAG -> new Read(in.readLong(), in.readInt(), in.readInt());
-            case Write.TAG -> new Write(in.readLong(), in.readInt(), Wire.bytes(in));
+            case Read.TAG -> new Read(in.readLong(), in.readInt(), in.readInt(), in.readLong());
+            case Write.TAG -> new Write(in.readLong(), in.readInt(), Wire.bytes(in), in.readLong());
+            case Flush.TAG -> new Flush(in.readLong(), in.readInt());
             case Ioctl.TAG -> new Ioctl(in.readLong(), in.readInt(), in.readInt(), Wire.bytes(in), in.readInt());
             case Cancel.TAG -> new Cancel(in.readLong());
             case CancelAll.TAG -> new CancelAll(in.readInt());
@@ -271,9 +272,14 @@ public sealed interface Message {
         }
     }
 
-    /** {@code ReadFile}; completed by {@link IoDone}. */
-    record Read(long io, int file, int length) implements Message {
+    /** {@code ReadFile} at a device offset (0 for stream devices); completed by {@link IoDone}. */
+    record Read(long io, int file, int length, long offset) implements Message {
         static final int TAG = 7;
+
+        /** A read at offset 0. */
+        public Read(long io, int file, int length) {
+            this(io, file, length, 0);
+        }
 
         public int tag() {
             return TAG;
@@ -283,12 +289,18 @@ public sealed interface Message {
             out.writeLong(io);
             out.writeInt(file);
             out.writeInt(length);
+            out.writeLong(offset);
         }
     }
 
-    /** {@code WriteFile}; completed by {@link IoDone}. */
-    record Write(long io, int file, byte[] data) implements Message {
+    /** {@code WriteFile} at a device offset (0 for stream devices); completed by {@link IoDone}. */
+    record Write(long io, int file, byte[] data, long offset) implements Message {
         static final int TAG = 8;
+
+        /** A write at offset 0. */
+        public Write(long io, int file, byte[] data) {
+            this(io, file, data, 0);
+        }
 
         public int tag() {
             return TAG;
@@ -298,6 +310,21 @@ public sealed interface Message {
             out.writeLong(io);
             out.writeInt(file);
             Wire.bytes(out, data);
+            out.writeLong(offset);
+        }
+    }
+
+    /** {@code FlushFileBuffers}; completed by {@link IoDone}. */
+    record Flush(long io, int file) implements Message {
+        static final int TAG = 43;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeLong(io);
+            out.writeInt(file);
         }
     }
 
