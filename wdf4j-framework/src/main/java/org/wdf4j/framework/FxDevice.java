@@ -486,7 +486,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         FxIrp irp = new FxIrp(WdfRequestType.CREATE, null, 0, 0, handle);
         FxRequest request = new FxRequest(globals, irp, this, fileObject, requestAttributes);
         irp.bind(request);
-        request.present();
+        request.present(null);
         CompletableFuture<NtResult<FxFileHandle>> result = irp.future().thenApply(status -> {
             if (status.status().isSuccess()) {
                 return NtResult.success(handle);

@@ -350,7 +350,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             Stripe stripe = stripeHere();
             boolean presented = false;
             synchronized (stripe) {
-                if (accepting && started && powered && waitingCount == 0 && r.presentUnlessCanceled()) {
+                if (accepting && started && powered && waitingCount == 0 && r.presentUnlessCanceled(this)) {
                     linkOwnedIn(stripe, r);
                     presented = true;
                 }
@@ -369,7 +369,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 wasEmpty = false;
             } else {
                 wasEmpty = waitHead == null;
-                if (mayPresentHere && wasEmpty && mayPresentMoreLocked() && r.presentUnlessCanceled()) {
+                if (mayPresentHere && wasEmpty && mayPresentMoreLocked() && r.presentUnlessCanceled(this)) {
                     linkOwned(r);
                     presentNow = true;
                 } else {
@@ -521,7 +521,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 }
                 r = waitHead;
                 unlinkWaitingLocked(r);
-                if (!r.present()) {
+                if (!r.present(this)) {
                     continue; // completed meanwhile by the framework (it left the list with us)
                 }
                 linkOwned(r);
@@ -609,7 +609,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 return; // presented meanwhile: the driver will see isCanceled
             }
             unlinkWaitingLocked(r);
-            toDriver = r.putByDriver && config.evtIoCanceledOnQueue() != null && r.present();
+            toDriver = r.putByDriver && config.evtIoCanceledOnQueue() != null && r.present(this);
             if (toDriver) {
                 linkOwned(r);
             }
@@ -823,7 +823,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                     return NtResult.failure(NtStatus.STATUS_NO_MORE_ENTRIES);
                 }
                 unlinkWaitingLocked(r);
-                if (!r.present()) {
+                if (!r.present(this)) {
                     continue;
                 }
                 linkOwned(r);

@@ -194,21 +194,21 @@ final class FxRequest extends FxObject implements WdfRequest {
         return rstate;
     }
 
-    /** Queue side, under the queue's lock: QUEUED to DRIVER. */
-    synchronized boolean present() {
-        return presentedLocked(applyLocked(Event.PRESENT));
+    /** Queue side, under the lock of {@code by} (null: the device presents it, a create): QUEUED to DRIVER. */
+    synchronized boolean present(FxIoQueue by) {
+        return presentedLocked(applyLocked(Event.PRESENT), by);
     }
 
     /** Queue side, under the queue's lock: QUEUED to DRIVER unless a cancel came first (then it stays QUEUED). */
-    synchronized boolean presentUnlessCanceled() {
-        return presentedLocked(!canceled && applyLocked(Event.PRESENT));
+    synchronized boolean presentUnlessCanceled(FxIoQueue by) {
+        return presentedLocked(!canceled && applyLocked(Event.PRESENT), by);
     }
 
-    private boolean presentedLocked(boolean presented) {
+    private boolean presentedLocked(boolean presented, FxIoQueue by) {
         if (presented) {
             presentedAt = System.nanoTime();
             if (Trace.requestEventsRecorded()) {
-                Trace.requestPresented(globals.name(), handleName(), String.valueOf(queue), String.valueOf(irp.type),
+                Trace.requestPresented(globals.name(), handleName(), by == null ? "" : by.toString(), String.valueOf(irp.type),
                         irp.type == WdfRequestType.READ ? irp.outputLength : irp.inputLength, irp.ioControlCode,
                         irp.requestor.processId());
             }
@@ -338,7 +338,7 @@ final class FxRequest extends FxObject implements WdfRequest {
                 held = presentedAt == 0 ? 0 : System.nanoTime() - presentedAt;
                 cancelled = canceled;
             }
-            Trace.requestCompleted(globals.name(), handleName(), String.valueOf(q), String.valueOf(irp.type),
+            Trace.requestCompleted(globals.name(), handleName(), q == null ? "" : q.toString(), String.valueOf(irp.type),
                     status.toString(), status.code(), info, held, cancelled);
         }
         if (q != null) {
