@@ -73,7 +73,7 @@ class InspectTest {
 
     @ParameterizedTest
     @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
-    void inspectShowsTheHeldWriteAndTheStopNamesItWhileItWaits(HostingModel hosting) throws Exception {
+    void u2_inspectShowsTheHeldWriteAndTheStopNamesItWhileItWaits(HostingModel hosting) throws Exception {
         DriverHost host = server.host();
         String name = "hold-" + hosting.label();
         HostedDriver driver = host.start(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.HoldingWriteDriver",
