@@ -85,17 +85,11 @@ final class InspectCommand implements Runnable {
         }
     }
 
-    @Command(name = "device", mixinStandardHelpOptions = true,
-            description = "A device (!wdfdevice): its PnP and power state and its queues, for each driver of its stack.")
-    static final class Device extends View {
+    /** A view of one device: its ID is the argument. */
+    abstract static class OfDevice extends View {
         @Parameters(paramLabel = "ID", description = "The device's instance ID (wdf4j devices lists them), its handle "
                 + "(WDFDEVICE#N) or its name.")
         String id;
-
-        @Override
-        String view() {
-            return "device";
-        }
 
         @Override
         String argument() {
@@ -103,22 +97,23 @@ final class InspectCommand implements Runnable {
         }
     }
 
+    @Command(name = "device", mixinStandardHelpOptions = true,
+            description = "A device (!wdfdevice): its PnP and power state and its queues, for each driver of its stack.")
+    static final class Device extends OfDevice {
+        @Override
+        String view() {
+            return "device";
+        }
+    }
+
     @Command(name = "queues", mixinStandardHelpOptions = true,
             description = "A device's queues (!wdfdevicequeues): dispatch type, power management, state, how many "
                     + "requests wait, and each request the driver holds: its type, length, how long ago it was "
                     + "delivered, its requestor, whether it is cancelable.")
-    static final class Queues extends View {
-        @Parameters(paramLabel = "ID", description = "The device's instance ID, handle (WDFDEVICE#N) or name.")
-        String id;
-
+    static final class Queues extends OfDevice {
         @Override
         String view() {
             return "queues";
-        }
-
-        @Override
-        String argument() {
-            return id;
         }
     }
 
