@@ -22,6 +22,7 @@ import org.wdf4j.driver.WdfDriver;
 import org.wdf4j.framework.FxPnpMachine.Event;
 import org.wdf4j.framework.FxPnpMachine.State;
 import org.wdf4j.framework.FxPnpMachine.Step;
+import org.wdf4j.framework.trace.Trace;
 import org.wdf4j.io.WdfIoReadiness;
 import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfQueue;
@@ -268,30 +269,57 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
                 () -> new PnpOutcome(pnpState, NtStatus.STATUS_UNSUCCESSFUL, false, true));
     }
 
-    /** On the passive thread: one transition of the table, step by step. */
+    /**
+     * On the passive thread: one transition of the table, step by step. Every wait for the driver inside it (requests
+     * it holds at the queues' power-down and purge, what its targets sent below) shares one give-up deadline, half the
+     * wait timeout from the transition's start, so that the framework gives up on those requests, names them and
+     * finishes the transition before the transition's own wait (the whole wait timeout) would call the driver hung.
+     */
     PnpOutcome pnpNow(Event event) {
         FxPnpMachine.Transition t = FxPnpMachine.transition(pnpState, event);
         if (t == null) {
             return new PnpOutcome(pnpState, NtStatus.STATUS_SUCCESS, false, false);
         }
-        globals.journal(JournalEntry.Kind.PNP, toString(), event + ": " + t.from() + " -> " + t.to());
-        for (Step step : t.steps()) {
-            NtStatus status = runStep(step);
-            if (step.canFail && !status.isSuccess()) {
-                for (Step undo : t.onFailure().getOrDefault(step, List.of())) {
-                    runStep(undo);
+        long start = System.nanoTime();
+        long giveUpAt = globals.giveUpDeadline();
+        Object busy = globals.busyBegin("PnP " + event + " of " + this + " (" + t.from() + " -> " + t.to() + ")");
+        try {
+            globals.journal(JournalEntry.Kind.PNP, toString(), event + ": " + t.from() + " -> " + t.to());
+            for (Step step : t.steps()) {
+                globals.busyStep(busy, "PnP " + event + " of " + this + " (" + t.from() + " -> " + t.to() + "), step "
+                        + step);
+                NtStatus status = runStep(step, giveUpAt);
+                if (step.canFail && !status.isSuccess()) {
+                    for (Step undo : t.onFailure().getOrDefault(step, List.of())) {
+                        runStep(undo, giveUpAt);
+                    }
+                    pnpState = t.failedTo();
+                    globals.journal(JournalEntry.Kind.PNP, toString(), event + " failed at " + step + " with " + status
+                            + ": " + t.from() + " -> " + t.failedTo());
+                    Trace.pnpTransition(globals.name(), handleName(), instanceId, event.name(), t.from().name(),
+                            t.failedTo().name(), status.toString(), status.code(), System.nanoTime() - start);
+                    return new PnpOutcome(pnpState, status, true, false);
                 }
-                pnpState = t.failedTo();
-                globals.journal(JournalEntry.Kind.PNP, toString(), event + " failed at " + step + " with " + status
-                        + ": " + t.from() + " -> " + t.failedTo());
-                return new PnpOutcome(pnpState, status, true, false);
             }
+            pnpState = t.to();
+            Trace.pnpTransition(globals.name(), handleName(), instanceId, event.name(), t.from().name(), t.to().name(),
+                    NtStatus.STATUS_SUCCESS.toString(), NtStatus.STATUS_SUCCESS.code(), System.nanoTime() - start);
+            return new PnpOutcome(pnpState, NtStatus.STATUS_SUCCESS, true, false);
+        } finally {
+            globals.busyEnd(busy);
         }
-        pnpState = t.to();
-        return new PnpOutcome(pnpState, NtStatus.STATUS_SUCCESS, true, false);
     }
 
-    private NtStatus runStep(Step step) {
+    /** The device as {@code wdf4j inspect} shows it ({@code !wdfdevice}), {@code now} being {@link System#nanoTime()}. */
+    FxInspection.Device inspect(long now) {
+        List<FxInspection.Queue> list = new ArrayList<>();
+        for (FxIoQueue q : queues) {
+            list.add(q.inspect(now));
+        }
+        return new FxInspection.Device(handleName(), instanceId, hardwareId, name, control, pnpState, power, list);
+    }
+
+    private NtStatus runStep(Step step, long giveUpAt) {
         WdfPnpPowerEventCallbacks c = pnpCallbacks;
         NtStatus status = switch (step) {
             case PREPARE_HARDWARE -> {
@@ -334,7 +362,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
             }
             case QUEUES_POWER_DOWN -> {
                 for (FxIoQueue q : queues) {
-                    q.powerDown();
+                    q.powerDown(giveUpAt);
                 }
                 yield NtStatus.STATUS_SUCCESS;
             }
@@ -358,14 +386,14 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
             }
             case CLOSE_IO_TARGETS -> {
                 for (FxIoTarget t : targets) {
-                    t.removeWithDevice();
+                    t.removeWithDevice(giveUpAt);
                 }
                 yield NtStatus.STATUS_SUCCESS;
             }
             case PURGE_QUEUES -> {
                 removing = true;
                 for (FxIoQueue q : queues) {
-                    q.purgeForRemoval(true);
+                    q.purgeForRemoval(true, giveUpAt);
                 }
                 yield NtStatus.STATUS_SUCCESS;
             }
@@ -387,7 +415,11 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         };
         FxPnpMachine.Power after = FxPnpMachine.powerAfter(step);
         if (after != null && (status.isSuccess() || !step.canFail)) {
+            FxPnpMachine.Power before = power;
             power = after;
+            if (before != after) {
+                Trace.powerTransition(globals.name(), handleName(), instanceId, before.name(), after.name());
+            }
         }
         return status;
     }
@@ -462,7 +494,7 @@ public final class FxDevice extends FxObject implements WdfDevice, FxDeviceEndpo
         FxIrp irp = new FxIrp(WdfRequestType.CREATE, null, 0, 0, 0, handle);
         FxRequest request = new FxRequest(globals, irp, this, fileObject, requestAttributes);
         irp.bind(request);
-        request.present();
+        request.present(null);
         CompletableFuture<NtResult<FxFileHandle>> result = irp.future().thenApply(status -> {
             if (status.status().isSuccess()) {
                 return NtResult.success(handle);

@@ -63,6 +63,17 @@ public final class FxDriverGlobals {
     private final Object dispatchLock = new Object();
     /** Timer and work item callbacks running now: thread to what it runs, for the HUNG report and U6 step 5. */
     private final java.util.Map<Thread, String> activeCallbacks = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * What the framework runs or waits for on the driver's behalf now (a PnP transition and its step, a wait for
+     * requests the driver holds, EvtDriverUnload): a key from {@link #busyBegin} to what and since when; for
+     * {@code wdf4j inspect} and the progress of a stop. Thread-safe map; each entry is changed only by the thread that
+     * began it.
+     */
+    private final java.util.Map<Object, Busy> busy = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Busy(String what, long since) {
+    }
+
     /** Set once the driver's tree is gone (U6 step 5 done): no timer or work item callback runs after it. */
     private volatile boolean callbacksEnded;
     private final FxDriverObject wdmDriverObject;
@@ -238,6 +249,7 @@ public final class FxDriverGlobals {
                 evtDriverUnloadCalled = true;
                 journal(JournalEntry.Kind.EVT_DRIVER_UNLOAD, d.toString(), "");
                 String outcome = "returned";
+                Object calling = busyBegin("EvtDriverUnload of " + d + " (running on " + passive.thread().getName() + ")");
                 try {
                     callDriver(() -> {
                         unload.unload(d);
@@ -249,6 +261,7 @@ public final class FxDriverGlobals {
                         journal.exception("EvtDriverUnload", t);
                     }
                 }
+                busyEnd(calling);
                 Trace.driverUnload(name, outcome);
             }
             transition(FxDriverState.Event.UNLOAD_RETURNED);
@@ -819,6 +832,17 @@ public final class FxDriverGlobals {
         return text.toString();
     }
 
+    /**
+     * Reports that a framework wait for the driver inside a lifecycle step (requests it holds at a power-down or
+     * removal) ran out after {@code nanos}, and names what the driver still held: the step goes on without them.
+     */
+    void reportGaveUp(String what, long nanos, List<String> held) {
+        journal.violation(Finding.Kind.VIOLATION, "HUNG", "", what + " did not finish within "
+                + FxInspection.seconds(nanos) + " (the framework gives up on the driver's requests after half the "
+                + "wait timeout of " + verifier.waitTimeout() + ")" + (held.isEmpty() ? ""
+                : "; the driver still held " + String.join(", ", held)) + describeActiveCallbacks(), "");
+    }
+
     /** Reports that a framework wait for a driver callback ran past the wait timeout. */
     void reportWaitTimeout(String what) {
         journal.violation(Finding.Kind.VIOLATION, "HUNG", "", what + " did not finish within " + verifier.waitTimeout()
@@ -1000,6 +1024,52 @@ public final class FxDriverGlobals {
     /** The passive worker's thread, for the host's checks. */
     public Thread passiveThread() {
         return passive.thread();
+    }
+
+    /** Records that the framework now runs or waits for {@code what} for this driver; answers the key to end it with. */
+    Object busyBegin(String what) {
+        Object key = new Object();
+        busy.put(key, new Busy(what, System.nanoTime()));
+        return key;
+    }
+
+    /** The work begun as {@code key} is now at {@code what}; its time restarts. */
+    void busyStep(Object key, String what) {
+        busy.put(key, new Busy(what, System.nanoTime()));
+    }
+
+    void busyEnd(Object key) {
+        busy.remove(key);
+    }
+
+    /**
+     * The driver as {@code wdf4j inspect} shows it ({@code !wdfdriverinfo}, {@code !wdfdevice}, {@code !wdfdevicequeues},
+     * {@code !wdfrequest}): read from any thread without stopping the driver; what it says may be a moment old.
+     */
+    public FxInspection inspect() {
+        long now = System.nanoTime();
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        FxDriver d = driver;
+        if (d != null) {
+            for (FxObject o : postorder(d)) {
+                if (o.state() != FxObjectState.DESTROYED && o.state() != FxObjectState.ABANDONED) {
+                    counts.merge(o.objectType(), 1, Integer::sum);
+                }
+            }
+        }
+        List<FxInspection.Device> list = new ArrayList<>();
+        for (FxDevice device : devices) {
+            list.add(device.inspect(now));
+        }
+        int held = list.stream().mapToInt(x -> x.queues().stream().mapToInt(q -> q.held().size()).sum()).sum();
+        if (held > 0) {
+            counts.merge("WDFREQUEST", held, Integer::sum);
+        }
+        List<FxInspection.Busy> doing = new ArrayList<>();
+        busy.values().stream().sorted(java.util.Comparator.comparingLong(Busy::since))
+                .forEach(b -> doing.add(new FxInspection.Busy(b.what(), now - b.since())));
+        activeCallbacks.forEach((thread, what) -> doing.add(new FxInspection.Busy(what + " running on " + thread.getName(), 0)));
+        return new FxInspection(name, state, counts, list, doing);
     }
 
     /** The driver's object tree, depth first, parents before children; empty without a driver object. */

@@ -350,7 +350,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             Stripe stripe = stripeHere();
             boolean presented = false;
             synchronized (stripe) {
-                if (accepting && started && powered && waitingCount == 0 && r.presentUnlessCanceled()) {
+                if (accepting && started && powered && waitingCount == 0 && r.presentUnlessCanceled(this)) {
                     linkOwnedIn(stripe, r);
                     presented = true;
                 }
@@ -369,7 +369,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 wasEmpty = false;
             } else {
                 wasEmpty = waitHead == null;
-                if (mayPresentHere && wasEmpty && mayPresentMoreLocked() && r.presentUnlessCanceled()) {
+                if (mayPresentHere && wasEmpty && mayPresentMoreLocked() && r.presentUnlessCanceled(this)) {
                     linkOwned(r);
                     presentNow = true;
                 } else {
@@ -521,7 +521,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 }
                 r = waitHead;
                 unlinkWaitingLocked(r);
-                if (!r.present()) {
+                if (!r.present(this)) {
                     continue; // completed meanwhile by the framework (it left the list with us)
                 }
                 linkOwned(r);
@@ -609,7 +609,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 return; // presented meanwhile: the driver will see isCanceled
             }
             unlinkWaitingLocked(r);
-            toDriver = r.putByDriver && config.evtIoCanceledOnQueue() != null && r.present();
+            toDriver = r.putByDriver && config.evtIoCanceledOnQueue() != null && r.present(this);
             if (toDriver) {
                 linkOwned(r);
             }
@@ -658,6 +658,18 @@ final class FxIoQueue extends FxObject implements WdfQueue {
         checkHandle("WdfIoQueueGetState", Irql.DISPATCH_LEVEL);
         synchronized (lock) {
             return new WdfIoQueueState(accepting, started && powered, waitingCount, ownedCount());
+        }
+    }
+
+    /** The queue as {@code wdf4j inspect} shows it ({@code !wdfqueue}), {@code now} being {@link System#nanoTime()}. */
+    FxInspection.Queue inspect(long now) {
+        List<FxInspection.Request> held = new ArrayList<>();
+        for (FxRequest r : ownedSnapshot()) {
+            held.add(r.inspect(now));
+        }
+        synchronized (lock) {
+            return new FxInspection.Queue(name, config.dispatchType().name(), config.defaultQueue(), powerManaged,
+                    accepting, started && powered, waitingCount, held);
         }
     }
 
@@ -811,7 +823,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                     return NtResult.failure(NtStatus.STATUS_NO_MORE_ENTRIES);
                 }
                 unlinkWaitingLocked(r);
-                if (!r.present()) {
+                if (!r.present(this)) {
                     continue;
                 }
                 linkOwned(r);
@@ -914,6 +926,22 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     }
 
     private boolean awaitQuiet(String what, BooleanSupplier condition, long deadline) {
+        synchronized (lock) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+        }
+        Object busy = globals.busyBegin("waiting for " + what + ": the framework gives up on them after "
+                + FxInspection.seconds(Math.max(0, deadline - System.nanoTime())));
+        try {
+            return awaitQuietLoop(what, condition, deadline);
+        } finally {
+            globals.busyEnd(busy);
+        }
+    }
+
+    private boolean awaitQuietLoop(String what, BooleanSupplier condition, long deadline) {
+        long start = System.nanoTime();
         while (true) {
             synchronized (lock) {
                 if (condition.getAsBoolean()) {
@@ -925,7 +953,12 @@ final class FxIoQueue extends FxObject implements WdfQueue {
                 return false;
             }
             if (System.nanoTime() - deadline > 0) {
-                globals.reportWaitTimeout(what);
+                long now = System.nanoTime();
+                List<String> held = new ArrayList<>();
+                for (FxRequest r : ownedSnapshot()) {
+                    held.add(r.inspect(now).describe());
+                }
+                globals.reportGaveUp(what, now - start, held);
                 return false;
             }
             if (globals.onPassiveWorker() && globals.runOnePassiveTask()) {
@@ -956,7 +989,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
      * The device leaves D0: a power-managed queue stops presenting, the driver gets EvtIoStop(SUSPEND) for each
      * request it owns, and this waits until each is completed, requeued or acknowledged.
      */
-    void powerDown() {
+    void powerDown(long giveUpAt) {
         if (!powerManaged) {
             return;
         }
@@ -979,7 +1012,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             release(owned);
         }
         awaitQuiet("the power-down of " + this + " (requests the driver holds must be completed or acknowledged)",
-                this::stopDoneLocked, globals.giveUpDeadline());
+                this::stopDoneLocked, giveUpAt);
     }
 
     /** The device is back in D0: EvtIoResume for each request whose stop the driver acknowledged, then presents again. */
@@ -1017,14 +1050,14 @@ final class FxIoQueue extends FxObject implements WdfQueue {
      * {@code notifyDriver}), and this waits, bounded, for the driver to complete what it owns. What it still owns
      * then is abandoned: the client is told STATUS_NO_SUCH_DEVICE and each is reported as a leak.
      */
-    void purgeForRemoval(boolean notifyDriver) {
+    void purgeForRemoval(boolean notifyDriver, long giveUpAt) {
         synchronized (lock) {
             deleted = true;
         }
         purgeInternal(null, notifyDriver);
         boolean idle = globals.failure() == null && !globals.abandoned()
                 && awaitQuiet("the removal of " + this + " (requests the driver holds must be completed)", this::idleLocked,
-                        globals.giveUpDeadline());
+                        giveUpAt);
         if (!idle) {
             List<FxRequest> left;
             synchronized (lock) {
@@ -1032,8 +1065,9 @@ final class FxIoQueue extends FxObject implements WdfQueue {
             }
             for (FxRequest r : left) {
                 if (r.abandonRequest()) {
-                    globals.reportRequestLeak(r, "still owned by the driver when " + device + " was removed; the client "
-                            + "was told STATUS_NO_SUCH_DEVICE");
+                    globals.reportRequestLeak(r, "held by the driver from " + this + " (" + config.dispatchType()
+                            + ") and not completed when " + device + " was removed; the client was told "
+                            + "STATUS_NO_SUCH_DEVICE");
                 }
             }
         }
@@ -1042,7 +1076,7 @@ final class FxIoQueue extends FxObject implements WdfQueue {
     /** Deleting the queue (by the driver, or with its device): purged first, as WDF does. */
     @Override
     void frameworkCleanup() {
-        purgeForRemoval(globals.failure() == null);
+        purgeForRemoval(globals.failure() == null, globals.giveUpDeadline());
         device.queueGone(this);
     }
 

@@ -356,8 +356,8 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
      * The owning device is being removed (ST10): what this target delivered is cancelled and waited for, bounded so
      * that the framework can give up on it and finish the removal; the target is deleted.
      */
-    void removeWithDevice() {
-        if (!shutDown(Event.REMOVE, globals.giveUpDeadline())) {
+    void removeWithDevice(long giveUpAt) {
+        if (!shutDown(Event.REMOVE, giveUpAt)) {
             // The driver below did not complete what this device sent it: the framework gives up on this level's
             // requests (their requestors are told STATUS_NO_SUCH_DEVICE, once), so that the removal goes on; the
             // lower driver's own removal reports what it still holds.

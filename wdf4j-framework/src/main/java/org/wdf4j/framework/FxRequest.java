@@ -11,6 +11,7 @@ import org.wdf4j.NtStatus;
 import org.wdf4j.WdfBugCheckCode;
 import org.wdf4j.device.WdfFileObject;
 import org.wdf4j.framework.FxRequestState.Event;
+import org.wdf4j.framework.trace.Trace;
 import org.wdf4j.io.EvtRequestCancel;
 import org.wdf4j.io.EvtRequestCompletionRoutine;
 import org.wdf4j.io.WdfIoTarget;
@@ -59,6 +60,8 @@ final class FxRequest extends FxObject implements WdfRequest {
     final boolean created;
 
     private FxRequestState rstate = FxRequestState.QUEUED;
+    /** When it was last presented to (or retrieved by) the driver, {@link System#nanoTime()}; guarded by this monitor. */
+    private long presentedAt;
     private boolean canceled;
     private EvtRequestCancel cancelRoutine;
     private long information;
@@ -191,14 +194,34 @@ final class FxRequest extends FxObject implements WdfRequest {
         return rstate;
     }
 
-    /** Queue side, under the queue's lock: QUEUED to DRIVER. */
-    synchronized boolean present() {
-        return applyLocked(Event.PRESENT);
+    /** Queue side, under the lock of {@code by} (null: the device presents it, a create): QUEUED to DRIVER. */
+    synchronized boolean present(FxIoQueue by) {
+        return presentedLocked(applyLocked(Event.PRESENT), by);
     }
 
     /** Queue side, under the queue's lock: QUEUED to DRIVER unless a cancel came first (then it stays QUEUED). */
-    synchronized boolean presentUnlessCanceled() {
-        return !canceled && applyLocked(Event.PRESENT);
+    synchronized boolean presentUnlessCanceled(FxIoQueue by) {
+        return presentedLocked(!canceled && applyLocked(Event.PRESENT), by);
+    }
+
+    private boolean presentedLocked(boolean presented, FxIoQueue by) {
+        if (presented) {
+            presentedAt = System.nanoTime();
+            if (Trace.requestEventsRecorded()) {
+                Trace.requestPresented(globals.name(), handleName(), by == null ? "" : by.toString(), String.valueOf(irp.type),
+                        irp.type == WdfRequestType.READ ? irp.outputLength : irp.inputLength, irp.ioControlCode,
+                        irp.requestor.processId());
+            }
+        }
+        return presented;
+    }
+
+    /** The request as {@code wdf4j inspect} shows it ({@code !wdfrequest}), {@code now} being {@link System#nanoTime()}. */
+    synchronized FxInspection.Request inspect(long now) {
+        long length = irp.type == WdfRequestType.READ ? irp.outputLength : irp.inputLength;
+        return new FxInspection.Request(handleName(), String.valueOf(irp.type), length, irp.ioControlCode, rstate,
+                rstate == FxRequestState.CANCELABLE, canceled, presentedAt == 0 ? 0 : now - presentedAt,
+                irp.requestor.processId(), String.valueOf(queue), String.valueOf(device));
     }
 
     /** Queue side, under the destination queue's lock: DRIVER to QUEUED (forward, requeue, acknowledged requeue). */
@@ -308,6 +331,16 @@ final class FxRequest extends FxObject implements WdfRequest {
     /** After the COMPLETE transition, by the one thread that made it: the queue, the requestor, the object. */
     private void finishCompleted(NtStatus status, long info) {
         FxIoQueue q = queue;
+        if (Trace.requestEventsRecorded()) {
+            long held;
+            boolean cancelled;
+            synchronized (this) {
+                held = presentedAt == 0 ? 0 : System.nanoTime() - presentedAt;
+                cancelled = canceled;
+            }
+            Trace.requestCompleted(globals.name(), handleName(), q == null ? "" : q.toString(), String.valueOf(irp.type),
+                    status.toString(), status.code(), info, held, cancelled);
+        }
         if (q != null) {
             q.requestLeft(this);
         }
@@ -381,6 +414,9 @@ final class FxRequest extends FxObject implements WdfRequest {
                 return;
             }
             canceled = true;
+            if (Trace.requestEventsRecorded()) {
+                Trace.requestCancelled(globals.name(), handleName(), String.valueOf(irp.type), rstate.name());
+            }
             if (rstate == FxRequestState.CANCELABLE) {
                 routine = cancelRoutine;
                 cancelRoutine = null;

@@ -196,6 +196,7 @@ final class DriverHostMain {
             case Message.NameReply r -> answered(r.call(), r);
             case Message.ParamReply r -> answered(r.call(), r);
             case Message.Snapshot s -> send(new Message.SnapshotDone(s.call(), view(s.driver())));
+            case Message.Inspect i -> send(new Message.InspectDone(i.call(), inspect(i.driver())));
             case Message.Load l -> onControl(l.driver(), () -> load(l));
             case Message.Entry e -> onControl(e.driver(), () -> entry(e));
             case Message.Stop s -> onControl(s.driver(), () -> stop(s));
@@ -354,6 +355,11 @@ final class DriverHostMain {
                 ? new Message.DriverView(org.wdf4j.framework.FxDriverState.UNLOADED, null, null, null, false,
                         List.of(), List.of(), List.of(), List.of(), null)
                 : driver.view();
+    }
+
+    private org.wdf4j.framework.FxInspection inspect(int number) {
+        LocalDriverRuntime driver = drivers.get(number);
+        return driver == null ? LocalDriverRuntime.unloaded("#" + number) : driver.inspect();
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -679,6 +679,7 @@ final class DriverHostProcess {
             case Message.EntryDone d -> answered(d.call(), d);
             case Message.StopDone d -> answered(d.call(), d);
             case Message.SnapshotDone d -> answered(d.call(), d);
+            case Message.InspectDone d -> answered(d.call(), d);
             case Message.AddDeviceDone d -> {
                 if (d.device() != null) {
                     deviceFor(d.device());

@@ -38,6 +38,9 @@ interface DriverRuntime {
 
     List<JournalEntry> journal();
 
+    /** What the driver looks like inside now ({@code wdf4j inspect}); read while a stop of it waits too. */
+    org.wdf4j.framework.FxInspection inspect();
+
     /**
      * EvtDriverDeviceAdd for a device node: the device goes on top of the node's stack in the driver's process, a new
      * stack when {@code newStack} (the first driver of the stack), else the one built so far (ST3).

@@ -90,6 +90,12 @@ public final class HostedDriver {
         return r == null ? List.of() : r.objectTree();
     }
 
+    /** What the driver looks like inside now ({@code wdf4j inspect}): its devices, queues, held requests, waits. */
+    public org.wdf4j.framework.FxInspection inspect() {
+        DriverRuntime r = runtime;
+        return r == null ? LocalDriverRuntime.unloaded(name()) : r.inspect();
+    }
+
     /** The journal so far; once unloaded, the report has it. */
     public List<JournalEntry> journal() {
         DriverRuntime r = runtime;

@@ -210,6 +210,18 @@ final class IsolatedDriverRuntime implements DriverRuntime {
         return v == null ? List.of() : v.journal();
     }
 
+    @Override
+    public org.wdf4j.framework.FxInspection inspect() {
+        if (process.endedBecause() == null) {
+            try {
+                return ((Message.InspectDone) call(id -> new Message.Inspect(id, driver), "inspecting " + name)).inspection();
+            } catch (DriverHostEndedException e) {
+                // as an unloaded driver below
+            }
+        }
+        return LocalDriverRuntime.unloaded(name);
+    }
+
     /** The driver host's view now, or the last one read when it has ended. */
     private Message.DriverView snapshot() {
         if (process.endedBecause() == null) {

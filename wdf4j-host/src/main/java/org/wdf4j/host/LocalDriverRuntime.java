@@ -98,6 +98,18 @@ final class LocalDriverRuntime implements DriverRuntime {
     }
 
     @Override
+    public org.wdf4j.framework.FxInspection inspect() {
+        FxDriverGlobals g = globals;
+        return g == null ? unloaded("(released)") : g.inspect();
+    }
+
+    /** The inspection of a driver the framework no longer (or not yet) has. */
+    static org.wdf4j.framework.FxInspection unloaded(String name) {
+        return new org.wdf4j.framework.FxInspection(name, org.wdf4j.framework.FxDriverState.UNLOADED,
+                java.util.Map.of(), List.of(), List.of());
+    }
+
+    @Override
     public List<FxDriverGlobals.TreeLine> objectTree() {
         FxDriverGlobals g = globals;
         return g == null ? List.of() : g.objectTree();

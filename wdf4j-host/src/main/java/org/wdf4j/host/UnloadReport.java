@@ -107,7 +107,9 @@ public record UnloadReport(
             out.append(isolated() ? "  Failed:                 " : "  Stopped by bug check:   ").append(failure).append('\n');
         }
         if (hung) {
-            out.append("  Hung:                   yes, a callback did not return within the verifier wait timeout\n");
+            out.append("  Hung:                   yes: ").append(findings.stream().filter(f -> f.rule().equals("HUNG"))
+                    .reduce((a, b) -> b).map(Finding::message).map(m -> m.lines().findFirst().orElse(""))
+                    .orElse("the driver did not finish within the verifier wait timeout")).append('\n');
         }
         out.append("  Callbacks, in order:\n");
         for (int i = 0; i < callbacks.size(); i++) {

@@ -64,6 +64,11 @@ final class LauncherRun {
 
     /** Runs {@code wdf4j ARGS} as the launcher does, with nothing on its standard input; waits at most 90 s. */
     static Ran run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), null, args);
+    }
+
+    /** As {@link #run(String...)}, with more environment variables and in directory {@code cwd} (null: this one's). */
+    static Ran run(Map<String, String> env, Path cwd, String... args) throws IOException, InterruptedException {
         assertThat(HostCode.modular()).as("the host's code must be modules here: %s", HostCode.locations()).isTrue();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -73,7 +78,12 @@ final class LauncherRun {
         command.addAll(List.of(args));
         Path log = Files.createTempFile("wdf4j-launcher-run", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            if (cwd != null) {
+                builder.directory(cwd.toFile());
+            }
+            Process process = builder.start();
             process.getOutputStream().close();
             boolean ended = process.waitFor(90, TimeUnit.SECONDS);
             if (!ended) {

@@ -46,6 +46,84 @@ class TracingTest {
     }
 
     @Test
+    void requestPnpAndPowerEventsAreJfrEventsWithTypedFieldsAndRequestEventsAreOffByDefault(@TempDir Path tmp)
+            throws Exception {
+        List<String> names = List.of("org.wdf4j.RequestPresented", "org.wdf4j.RequestCompleted",
+                "org.wdf4j.RequestCancelled", "org.wdf4j.PnpTransition", "org.wdf4j.PowerTransition");
+        Path file = tmp.resolve("io.jfr");
+        try (Recording recording = new Recording(); DriverHost host = DriverHost.create()) {
+            names.forEach(name -> recording.enable(name));
+            recording.start();
+            host.start(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.HoldingWriteDriver", "traced-io",
+                    DriverPackage.FRAMEWORK_VERSION, List.of("ROOT\\HOLDTRACE")),
+                    VerifierSettings.on().withWaitTimeout(java.time.Duration.ofSeconds(2)), HostingModel.IN_PROCESS);
+            String id = host.pnp().addDevice("ROOT\\HOLDTRACE").instanceId();
+            String path = host.client().interfaces(java.util.UUID.fromString("6a1c2f0e-3b4d-4e5f-8a9b-0c1d2e3f4a5b"))
+                    .getFirst().path();
+            try (org.wdf4j.host.client.DeviceHandle handle = host.client().open(path).value()) {
+                assertThat(handle.read(8).status()).isEqualTo(org.wdf4j.NtStatus.STATUS_SUCCESS);
+                org.wdf4j.host.client.PendingIo write = handle.writeAsync(new byte[] {1, 2, 3, 4});
+                org.awaitility.Awaitility.await().until(() -> !host.driver("traced-io").inspect().heldRequests().isEmpty());
+                write.cancel(); // the driver holds it, not cancelable: the cancel is only recorded
+                host.pnp().removeDevice(id); // the framework gives up on the write after 1 s
+            }
+            recording.stop();
+            recording.dump(file);
+        }
+        assertThat(jdk.jfr.EventType.getEventType(org.wdf4j.framework.trace.RequestPresentedEvent.class).isEnabled())
+                .as("per-request events are off unless enabled").isFalse();
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().startsWith("org.wdf4j.") && e.hasField("driver")
+                        && "traced-io".equals(e.getString("driver"))).toList();
+        long pid = ProcessHandle.current().pid();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.RequestPresented");
+            assertThat(e.getString("type")).isEqualTo("WRITE");
+            assertThat(e.getLong("length")).isEqualTo(4L);
+            assertThat(e.getLong("requestorPid")).isEqualTo(pid);
+            assertThat(e.getString("queue")).startsWith("WDFQUEUE#");
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.RequestCompleted");
+            assertThat(e.getString("type")).isEqualTo("READ");
+            assertThat(e.getInt("statusCode")).isZero();
+            assertThat(e.getString("status")).startsWith("STATUS_SUCCESS");
+            assertThat(e.getLong("information")).isZero();
+            assertThat(e.getDuration("held")).isGreaterThanOrEqualTo(java.time.Duration.ZERO);
+            assertThat(e.getBoolean("cancelled")).isFalse();
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.RequestCancelled");
+            assertThat(e.getString("type")).isEqualTo("WRITE");
+            assertThat(e.getString("state")).isEqualTo("DRIVER");
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.PnpTransition");
+            assertThat(e.getString("pnpEvent")).isEqualTo("START");
+            assertThat(e.getString("fromState")).isEqualTo("ADDED");
+            assertThat(e.getString("toState")).isEqualTo("STARTED");
+            assertThat(e.getInt("statusCode")).isZero();
+            assertThat(e.getBoolean("succeeded")).isTrue();
+            assertThat(e.getString("instanceId")).isEqualTo("ROOT\\HOLDTRACE\\0000");
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.PnpTransition");
+            assertThat(e.getString("pnpEvent")).isEqualTo("REMOVE");
+            assertThat(e.getDuration("elapsed")).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(900));
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.PowerTransition");
+            assertThat(e.getString("fromPower")).isEqualTo("D3_FINAL");
+            assertThat(e.getString("toPower")).isEqualTo("D0");
+        });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.getEventType().getName()).isEqualTo("org.wdf4j.PowerTransition");
+            assertThat(e.getString("fromPower")).isEqualTo("D0");
+            assertThat(e.getString("toPower")).isEqualTo("D3_FINAL");
+        });
+    }
+
+    @Test
     void lifecycleEventsAreJfrEventsAndLogLines(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("unload.jfr");
         try (Recording recording = new Recording(); DriverHost host = DriverHost.create()) {

@@ -169,6 +169,106 @@ public final class Trace {
         }
     }
 
+    /** A device went through a PnP transition (PnP transitions are rare: recorded whenever JFR records them). */
+    public static void pnpTransition(String driver, String device, String instanceId, String event, String from,
+                                     String to, String status, int statusCode, long elapsedNanos) {
+        if (!flightRecorder()) {
+            return;
+        }
+        PnpTransitionEvent e = new PnpTransitionEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.device = device;
+            e.instanceId = instanceId;
+            e.pnpEvent = event;
+            e.fromState = from;
+            e.toState = to;
+            e.status = status;
+            e.statusCode = statusCode;
+            e.succeeded = statusCode >= 0;
+            e.elapsed = elapsedNanos;
+            e.commit();
+        }
+    }
+
+    public static void powerTransition(String driver, String device, String instanceId, String from, String to) {
+        if (!flightRecorder()) {
+            return;
+        }
+        PowerTransitionEvent e = new PowerTransitionEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.device = device;
+            e.instanceId = instanceId;
+            e.fromPower = from;
+            e.toPower = to;
+            e.commit();
+        }
+    }
+
+    /**
+     * Whether a recording takes the per-request events ({@code org.wdf4j.RequestPresented}, {@code RequestCompleted},
+     * {@code RequestCancelled}; off unless enabled). A request's path asks this first, and builds nothing when no one
+     * records them: one volatile read while the Flight Recorder was never initialized.
+     */
+    public static boolean requestEventsRecorded() {
+        return flightRecorder() && RequestProbes.recorded();
+    }
+
+    /** Never committed: asked only whether their event type is being recorded; made once JFR is initialized. */
+    private static final class RequestProbes {
+        private static final RequestPresentedEvent PRESENTED = new RequestPresentedEvent();
+        private static final RequestCompletedEvent COMPLETED = new RequestCompletedEvent();
+        private static final RequestCancelledEvent CANCELLED = new RequestCancelledEvent();
+
+        static boolean recorded() {
+            return PRESENTED.isEnabled() || COMPLETED.isEnabled() || CANCELLED.isEnabled();
+        }
+    }
+
+    public static void requestPresented(String driver, String request, String queue, String type, long length,
+                                        int ioControlCode, long requestorPid) {
+        RequestPresentedEvent e = new RequestPresentedEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.request = request;
+            e.queue = queue;
+            e.type = type;
+            e.length = length;
+            e.ioControlCode = ioControlCode;
+            e.requestorPid = requestorPid;
+            e.commit();
+        }
+    }
+
+    public static void requestCompleted(String driver, String request, String queue, String type, String status,
+                                        int statusCode, long information, long heldNanos, boolean cancelled) {
+        RequestCompletedEvent e = new RequestCompletedEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.request = request;
+            e.queue = queue;
+            e.type = type;
+            e.status = status;
+            e.statusCode = statusCode;
+            e.information = information;
+            e.held = heldNanos;
+            e.cancelled = cancelled;
+            e.commit();
+        }
+    }
+
+    public static void requestCancelled(String driver, String request, String type, String state) {
+        RequestCancelledEvent e = new RequestCancelledEvent();
+        if (e.isEnabled()) {
+            e.driver = driver;
+            e.request = request;
+            e.type = type;
+            e.state = state;
+            e.commit();
+        }
+    }
+
     public static void dbgPrint(String driver, String line) {
         DBGPRINT.info("[{}] {}", driver, line);
     }

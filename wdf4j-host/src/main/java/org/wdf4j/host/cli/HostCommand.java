@@ -54,7 +54,7 @@ final class HostCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(server::shutdown, "wdf4j-host-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("wdf4j host: pid " + ProcessHandle.current().pid() + ", state " + state.dir()
+        System.out.println("wdf4j host: pid " + ProcessHandle.current().pid() + ", state " + state.store().describe()
                 + ", listening on " + server.socketPath() + " (Ctrl-C or wdf4j host shutdown to stop)");
         System.out.flush();
         server.awaitShutdown();

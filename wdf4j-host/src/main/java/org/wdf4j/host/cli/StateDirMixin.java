@@ -17,13 +17,19 @@ import picocli.CommandLine.Option;
 /** {@code --state-dir}, and running a request on the host of that directory or, without one, on the store. */
 final class StateDirMixin {
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".wdf4j",
+    @Option(names = "--state-dir", paramLabel = "DIR",
             description = "The host's state directory: installed drivers, their parameters, the host's socket "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: $" + StateDirectory.ENV + ", else " + StateDirectory.DEFAULT
+                    + " in the current directory).")
     Path stateDir;
 
+    /** The store this command uses and why ({@link StateDirectory}). */
+    StateDirectory store() {
+        return StateDirectory.resolve(stateDir, System::getenv);
+    }
+
     Path dir() {
-        return stateDir.toAbsolutePath().normalize();
+        return store().dir();
     }
 
     /** Sends the request to the running host; empty when none answers. */
@@ -46,6 +52,10 @@ final class StateDirMixin {
         if (remote.isPresent()) {
             return remote.getAsInt();
         }
+        if (!java.nio.file.Files.exists(dir())) {
+            System.err.println("wdf4j " + command + ": no store at " + store().describe() + "; making a new, empty one. "
+                    + "To use an existing store from any directory, set " + StateDirectory.ENV + " (or --state-dir).");
+        }
         try (DriverHost host = DriverHost.create(dir())) {
             return new HostCommands(host).execute(request, prefixed(command));
         } catch (StateDirLockedException e) {
@@ -66,8 +76,9 @@ final class StateDirMixin {
         if (remote.isPresent()) {
             return remote.getAsInt();
         }
-        System.err.println("wdf4j " + command + ": no wdf4j host is running for " + dir() + ". Start one in another "
-                + "shell with: wdf4j host --state-dir " + dir());
+        System.err.println("wdf4j " + command + ": no wdf4j host is running for " + store().describe()
+                + ". Start one in another shell with: wdf4j host --state-dir " + dir()
+                + (stateDir == null ? " (or set " + StateDirectory.ENV + " to the store a running host uses)" : ""));
         return HostCommands.NO_HOST;
     }
 

@@ -18,6 +18,7 @@ import org.wdf4j.host.DriverStore;
 import org.wdf4j.host.DriverStoreException;
 import org.wdf4j.host.HostedDriver;
 import org.wdf4j.host.HostingModel;
+import org.wdf4j.host.InspectView;
 import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.ReportHistory;
 import org.wdf4j.host.StoredReport;
@@ -26,7 +27,8 @@ import org.wdf4j.host.UnloadReport;
 /**
  * The host's commands, run the same way for a request on the control socket and for a {@code wdf4j}
  * command that works on the store directly: {@code ping}, {@code install}, {@code uninstall},
- * {@code list}, {@code status}, {@code reports}, {@code start}, {@code stop}; and the device tree's: {@code devices},
+ * {@code list}, {@code status}, {@code reports}, {@code start}, {@code stop} (which says on standard error what it
+ * waits for while it waits: {@link StopProgress}), {@code inspect} ({@link InspectView}); and the device tree's: {@code devices},
  * {@code device-add}, {@code device-remove}, {@code device-disable}, {@code device-enable},
  * {@code device-surprise-remove}, {@code power-sleep}, {@code power-wake}. Each writes lines and
  * answers an exit status ({@link #OK}, {@link #REFUSED}, {@link #BAD_PACKAGE}, {@link #NOT_CLEAN}; for
@@ -69,6 +71,7 @@ public final class HostCommands {
                 case "reports" -> reports(request.argument(), request.flag("json"), out);
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
+                case "inspect" -> inspect(request, out);
                 case "devices" -> devices(request.flag("json"), request.flag("verbose"), out);
                 case "device-add" -> deviceAdd(argument(request, "a hardware ID"), request.flag("once"), out);
                 case "device-remove" -> {
@@ -102,7 +105,7 @@ public final class HostCommands {
                 case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
-                            + "status, reports, start, stop, devices, device-add, device-remove, device-disable, device-enable, "
+                            + "status, reports, start, stop, inspect, devices, device-add, device-remove, device-disable, device-enable, "
                             + "device-surprise-remove, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
@@ -407,6 +410,93 @@ public final class HostCommands {
         return OK;
     }
 
+    /** {@code out} for two threads (a stop and its progress): one line at a time. */
+    private static Output synchronizedOutput(Output out) {
+        return new Output() {
+            @Override
+            public synchronized void out(String line) {
+                out.out(line);
+            }
+
+            @Override
+            public synchronized void err(String line) {
+                out.err(line);
+            }
+        };
+    }
+
+    /**
+     * {@code inspect --view=driver|device|queues|request [--json] [--tail=N] [--driver=NAME] ARGUMENT}: what a running
+     * driver looks like inside ({@link InspectView}).
+     */
+    private int inspect(Request request, Output out) {
+        InspectView.Kind view = InspectView.Kind.parse(request.option("view") == null ? "driver" : request.option("view"));
+        String what = switch (view) {
+            case DRIVER -> "a driver name";
+            case DEVICE, QUEUES -> "a device's instance ID (wdf4j devices lists them), handle or name";
+            case REQUEST -> "a request's handle, e.g. WDFREQUEST#12 (wdf4j inspect queues DEVICE lists those held)";
+        };
+        String id = argument(request, what);
+        int tail = 20;
+        if (request.option("tail") != null) {
+            try {
+                tail = Integer.parseInt(request.option("tail"));
+            } catch (NumberFormatException e) {
+                tail = -1;
+            }
+            if (tail < 0) {
+                throw new IllegalArgumentException("--tail must be a number of journal entries (0 or more), was '"
+                        + request.option("tail") + "'");
+            }
+        }
+        String onlyDriver = request.option("driver");
+        List<InspectView.Seen> seen = new ArrayList<>();
+        if (view == InspectView.Kind.DRIVER) {
+            HostedDriver d = host.driver(id);
+            if (d == null) {
+                out.err("no driver named " + id + " is running" + (host.store().contains(id)
+                        ? "; it is installed: start it with wdf4j driver start " + id : " (wdf4j list shows the drivers)"));
+                return REFUSED;
+            }
+            seen.add(new InspectView.Seen(d, d.inspect()));
+        } else {
+            for (InspectView.Seen s : InspectView.all(host)) {
+                if (onlyDriver != null && !onlyDriver.equals(s.driver().name())) {
+                    continue;
+                }
+                InspectView.Seen only = view == InspectView.Kind.REQUEST ? InspectView.onlyRequest(s, id)
+                        : InspectView.onlyDevice(s, id);
+                if (!only.inside().devices().isEmpty()) {
+                    seen.add(only);
+                }
+            }
+            if (seen.isEmpty()) {
+                out.err(view == InspectView.Kind.REQUEST
+                        ? "no running driver" + (onlyDriver == null ? "" : " named " + onlyDriver) + " holds a request "
+                                + id + " (a request is shown while its driver holds it; wdf4j inspect queues DEVICE "
+                                + "lists them)"
+                        : "no running driver" + (onlyDriver == null ? "" : " named " + onlyDriver) + " has a device "
+                                + id + " (wdf4j devices lists the devices and their instance IDs)");
+                return REFUSED;
+            }
+        }
+        if (request.flag("json")) {
+            out.outText(InspectView.json(view, seen, tail));
+            return OK;
+        }
+        StringBuilder text = new StringBuilder();
+        for (InspectView.Seen s : seen) {
+            switch (view) {
+                case DRIVER -> text.append(InspectView.driverText(s, tail));
+                case DEVICE -> s.inside().devices().forEach(d -> text.append(InspectView.deviceText(s, d)));
+                case QUEUES -> s.inside().devices().forEach(d -> text.append(InspectView.queuesText(s, d)));
+                case REQUEST -> s.inside().heldRequests().forEach(r -> text.append(InspectView.requestText(s, r)));
+            }
+        }
+        out.outText(text.toString().stripTrailing());
+        return OK;
+    }
+
     private int stop(String name, boolean json, Output out) throws IOException {
         HostedDriver loaded = host.driver(name);
         if (loaded == null) {
@@ -418,7 +508,7 @@ public final class HostCommands {
             return REFUSED;
         }
         UnloadReport report;
-        try {
+        try (StopProgress progress = StopProgress.watch(loaded, synchronizedOutput(out))) {
             report = host.stop(loaded);
         } catch (DriverStopRefusedException e) {
             out.err("driver " + name + " was not stopped: " + e.getMessage());

@@ -38,7 +38,8 @@ import org.wdf4j.host.UnloadReport;
  * {@link Request}). The host answers lines, each starting with its kind: {@code out TEXT} (a line
  * for standard output), {@code err TEXT} (a line for standard error), and last {@code exit N}, the
  * exit status (see {@link HostCommands}); then it closes the connection. Verbs: {@code ping},
- * {@code install}, {@code uninstall}, {@code list}, {@code status}, {@code start}, {@code stop},
+ * {@code install}, {@code uninstall}, {@code list}, {@code status}, {@code start}, {@code stop} (with progress lines
+ * on {@code err} while it waits), {@code inspect --view=driver|device|queues|request [--json] ARGUMENT},
  * {@code shutdown}; for the device tree ({@link org.wdf4j.host.PnpManager}): {@code devices [--json]},
  * {@code device-add HWID}, {@code device-remove ID}, {@code device-disable ID},
  * {@code device-enable ID}, {@code device-surprise-remove ID}, {@code power-sleep},

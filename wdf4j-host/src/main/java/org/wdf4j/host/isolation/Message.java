@@ -26,12 +26,15 @@ import org.wdf4j.io.WdfIoReadiness;
  * its fields ({@link Wire}); both ends are the same build, so no version or length is sent. Calls carry a {@code call} number their answer repeats; I/O requests carry an
  * {@code io} number their completion repeats; events carry neither.
  *
- * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link AddDevice}, {@link Pnp}, {@link Open},
- * {@link Read}, {@link Write}, {@link Flush}, {@link Ioctl}, {@link Cancel}, {@link CancelAll}, {@link CloseFile}, {@link Exit} and
+ * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link Inspect}, {@link AddDevice}, {@link Pnp},
+ * {@link QueryRelations}, {@link Open}, {@link Read}, {@link Write}, {@link Flush}, {@link Ioctl}, {@link Cancel}, {@link CancelAll},
+ * {@link CloseFile}, {@link Exit} and
  * the answers {@link NameReply}, {@link ParamReply}. Driver host to host: {@link Ready}, the answers {@link LoadDone}, {@link EntryDone},
- * {@link StopDone}, {@link SnapshotDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link OpenDone}, {@link IoDone}, {@link CloseDone},
+ * {@link StopDone}, {@link SnapshotDone}, {@link InspectDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link RelationsDone}, {@link OpenDone},
+ * {@link IoDone}, {@link CloseDone},
  * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake},
- * {@link ReleaseName}, {@link InterfaceChanged}, {@link ControlReady}, {@link DeviceDeleted}, {@link DriverStateChanged}.
+ * {@link ReleaseName}, {@link InterfaceChanged}, {@link ControlReady}, {@link DeviceDeleted}, {@link DriverStateChanged},
+ * {@link RelationsChanged}.
  */
 public sealed interface Message {
 
@@ -53,6 +56,8 @@ public sealed interface Message {
                     Wire.list(in, i -> new UnloadReport.Leak(Wire.string(i), Wire.string(i), Wire.string(i))),
                     Wire.list(in, Message::findingOf));
             case Snapshot.TAG -> new Snapshot(in.readInt(), in.readInt());
+            case Inspect.TAG -> new Inspect(in.readInt(), in.readInt());
+            case InspectDone.TAG -> new InspectDone(in.readInt(), Message.inspectionOf(in));
             case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in),
                     in.readBoolean());
             case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
@@ -215,6 +220,38 @@ public sealed interface Message {
         public void write(DataOutputStream out) throws IOException {
             out.writeInt(call);
             out.writeInt(driver);
+        }
+    }
+
+    /**
+     * What the driver looks like inside now, for {@code wdf4j inspect} and a stop's progress; answered by
+     * {@link InspectDone}. Answered on the driver host's reader thread, as {@link Snapshot} is, so it is answered while
+     * a {@link Stop} of the same driver waits.
+     */
+    record Inspect(int call, int driver) implements Message {
+        static final int TAG = 44;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(driver);
+        }
+    }
+
+    /** The answer to {@link Inspect}: the driver's devices, queues, the requests it holds, what the framework waits for. */
+    record InspectDone(int call, org.wdf4j.framework.FxInspection inspection) implements Message {
+        static final int TAG = 45;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Message.inspectionOf(out, inspection);
         }
     }
 
@@ -897,6 +934,71 @@ public sealed interface Message {
     private static Finding findingOf(DataInputStream in) throws IOException {
         return new Finding(Wire.enumValue(in, Finding.Kind.class), Wire.string(in), Wire.string(in), Wire.string(in),
                 Wire.string(in));
+    }
+
+    private static void inspectionOf(DataOutputStream out, org.wdf4j.framework.FxInspection x) throws IOException {
+        Wire.string(out, x.driver());
+        Wire.enumValue(out, x.state());
+        Wire.list(out, List.copyOf(new TreeMap<>(x.objectCounts()).entrySet()), (o, e) -> {
+            Wire.string(o, e.getKey());
+            o.writeInt(e.getValue());
+        });
+        Wire.list(out, x.devices(), (o, d) -> {
+            Wire.string(o, d.handle());
+            Wire.string(o, d.instanceId());
+            Wire.string(o, d.hardwareId());
+            Wire.string(o, d.name());
+            o.writeBoolean(d.control());
+            Wire.enumValue(o, d.pnpState());
+            Wire.enumValue(o, d.powerState());
+            Wire.list(o, d.queues(), (oq, q) -> {
+                Wire.string(oq, q.handle());
+                Wire.string(oq, q.dispatch());
+                oq.writeBoolean(q.defaultQueue());
+                oq.writeBoolean(q.powerManaged());
+                oq.writeBoolean(q.accepting());
+                oq.writeBoolean(q.dispatching());
+                oq.writeInt(q.queued());
+                Wire.list(oq, q.held(), (orq, r) -> {
+                    Wire.string(orq, r.handle());
+                    Wire.string(orq, r.type());
+                    orq.writeLong(r.length());
+                    orq.writeInt(r.ioControlCode());
+                    Wire.enumValue(orq, r.state());
+                    orq.writeBoolean(r.cancelable());
+                    orq.writeBoolean(r.cancelRequested());
+                    orq.writeLong(r.heldNanos());
+                    orq.writeLong(r.requestorPid());
+                    Wire.string(orq, r.queue());
+                    Wire.string(orq, r.device());
+                });
+            });
+        });
+        Wire.list(out, x.busy(), (o, b) -> {
+            Wire.string(o, b.what());
+            o.writeLong(b.nanos());
+        });
+    }
+
+    private static org.wdf4j.framework.FxInspection inspectionOf(DataInputStream in) throws IOException {
+        String driver = Wire.string(in);
+        FxDriverState state = Wire.enumValue(in, FxDriverState.class);
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : Wire.list(in, i -> Map.entry(Wire.string(i), i.readInt()))) {
+            counts.put(e.getKey(), e.getValue());
+        }
+        List<org.wdf4j.framework.FxInspection.Device> devices = Wire.list(in, i -> new org.wdf4j.framework.FxInspection.Device(
+                Wire.string(i), Wire.string(i), Wire.string(i), Wire.string(i), i.readBoolean(),
+                Wire.enumValue(i, FxPnpMachine.State.class), Wire.enumValue(i, FxPnpMachine.Power.class),
+                Wire.list(i, iq -> new org.wdf4j.framework.FxInspection.Queue(Wire.string(iq), Wire.string(iq),
+                        iq.readBoolean(), iq.readBoolean(), iq.readBoolean(), iq.readBoolean(), iq.readInt(),
+                        Wire.list(iq, ir -> new org.wdf4j.framework.FxInspection.Request(Wire.string(ir),
+                                Wire.string(ir), ir.readLong(), ir.readInt(),
+                                Wire.enumValue(ir, org.wdf4j.framework.FxRequestState.class), ir.readBoolean(),
+                                ir.readBoolean(), ir.readLong(), ir.readLong(), Wire.string(ir), Wire.string(ir)))))));
+        List<org.wdf4j.framework.FxInspection.Busy> busy = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.Busy(Wire.string(i), i.readLong()));
+        return new org.wdf4j.framework.FxInspection(driver, state, counts, devices, busy);
     }
 
     private static void statusOf(DataOutputStream out, NtStatus status) throws IOException {
