@@ -20,6 +20,7 @@ import org.wdf4j.host.fuse.DeviceFileHandler;
 import org.wdf4j.host.fuse.DeviceFileSecurity;
 import org.wdf4j.host.fuse.FuseSession;
 import org.wdf4j.host.fuse.PtySerialPort;
+import org.wdf4j.net.NetAdapter;
 import org.wdf4j.serial.SerialPort;
 
 /**
@@ -136,6 +137,9 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
 
     @Override
     public void appeared(FxDeviceEndpoint device, String path, UUID guid, String referenceString) {
+        if (NetAdapter.isNetInterface(guid)) {
+            return; // a network adapter is a TUN/TAP interface (NetAdapters), not a file
+        }
         DeviceFileSecurity security;
         try {
             security = DeviceFileSecurity.fromSddl(device.sddl(), hostUid, hostGid);

@@ -161,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static Map<String, String> files(DriverHost host) {
-        return host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
+        return host.pathsToTargets();
     }
 
     /** Runs the --exec command with the terminal's streams; answers its exit status. */

@@ -146,7 +146,7 @@ public final class HostCommands {
 
     private int devices(boolean json, boolean verbose, Output out) {
         List<PnpManager.DevNode> tree = host.pnp().devices();
-        Map<String, String> files = host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
+        Map<String, String> files = host.pathsToTargets();
         Map<String, String> noFile = host.deviceFiles().map(DeviceFiles::problems).orElse(Map.of());
         out.outText(json ? PnpManager.toJson(tree, files, noFile)
                 : PnpManager.render(tree, files, noFile, verbose).stripTrailing());

@@ -295,7 +295,7 @@ public final class PtySerialPort implements AutoCloseable {
                 }
                 LOG.debug("serial port {}: the driver took {} of {} bytes a program wrote ({}); the rest is dropped",
                         name, result.information(), rest.length, result.status());
-                return !isGone(result.status());
+                return !result.isDeviceGone();
             }
             done += (int) Math.min(result.information(), rest.length);
         }
@@ -337,7 +337,7 @@ public final class PtySerialPort implements AutoCloseable {
             while (!closing.get()) {
                 IoResult result = handle.read(READ_SIZE);
                 if (!result.isSuccess()) {
-                    if (closing.get() || isGone(result.status())) {
+                    if (closing.get() || result.isDeviceGone()) {
                         return;
                     }
                     if (!result.status().equals(NtStatus.STATUS_CANCELLED)) { // a purge's RXABORT: read again
@@ -414,12 +414,6 @@ public final class PtySerialPort implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static boolean isGone(NtStatus status) {
-        return status.equals(NtStatus.STATUS_NO_SUCH_DEVICE) || status.equals(NtStatus.STATUS_DEVICE_REMOVED)
-                || status.equals(NtStatus.STATUS_DELETE_PENDING) || status.equals(NtStatus.STATUS_FILE_CLOSED)
-                || status.equals(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
     }
 
     /** The last pump to end closes the master (hanging the slave up), our slave and the eventfd. */
