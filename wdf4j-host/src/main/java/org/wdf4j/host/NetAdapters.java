@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wdf4j.framework.FxDeviceEndpoint;
@@ -82,6 +83,26 @@ public final class NetAdapters implements AutoCloseable, DeviceNamespace.Watcher
         }
     }
 
+    /**
+     * Waits until every adapter has its interface or has failed (its problem said), up to {@code timeout}: the
+     * interfaces are made on threads of their own after the devices start, and a command run next wants them there.
+     *
+     * @return whether none is still being made
+     */
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (made.size() < adapters.size()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
     /** Device path to {@link NetInterface#describe}, for {@code wdf4j devices}. */
     public Map<String, String> pathsToInterfaces() {
         Map<String, String> map = new LinkedHashMap<>();
@@ -115,6 +136,7 @@ public final class NetAdapters implements AutoCloseable, DeviceNamespace.Watcher
                 made.put(adapter.devicePath(), new NetInterface(adapter.devicePath(), device.instanceId(),
                         device.driverName(), adapter.interfaceName(), adapter.config().networkNamespace()));
             }
+            lock.notifyAll();
         }
     }
 
@@ -123,6 +145,7 @@ public final class NetAdapters implements AutoCloseable, DeviceNamespace.Watcher
             adapters.remove(path);
             made.remove(path);
             problems.put(path, why);
+            lock.notifyAll();
         }
     }
 
