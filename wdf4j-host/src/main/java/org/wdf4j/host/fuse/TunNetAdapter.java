@@ -75,7 +75,7 @@ public final class TunNetAdapter implements AutoCloseable {
     /** The pumps still running; the one that brings it to 0 closes the interface. */
     private final AtomicInteger pumps = new AtomicInteger(1);
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final int stop;
+    private final StopEvent stop;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Semaphore writeWindow = new Semaphore(WRITES_IN_FLIGHT);
     /** Set once by the to-driver pump before the from-driver pump starts; read by {@link #close}. */
@@ -85,7 +85,7 @@ public final class TunNetAdapter implements AutoCloseable {
     /** What the interface shows of the driver's state; confined to the from-driver pump after setup. */
     private NetAdapterState applied;
 
-    private TunNetAdapter(String devicePath, IoClient client, int stop, Consumer<String> failed,
+    private TunNetAdapter(String devicePath, IoClient client, StopEvent stop, Consumer<String> failed,
             Consumer<TunNetAdapter> ready) {
         this.devicePath = devicePath;
         this.client = client;
@@ -102,7 +102,7 @@ public final class TunNetAdapter implements AutoCloseable {
      */
     public static TunNetAdapter open(String devicePath, IoClient client, Consumer<String> failed,
             Consumer<TunNetAdapter> ready) throws ErrnoException {
-        TunNetAdapter adapter = new TunNetAdapter(devicePath, client, LibC.eventfd(), failed, ready);
+        TunNetAdapter adapter = new TunNetAdapter(devicePath, client, new StopEvent(), failed, ready);
         Thread.ofPlatform().daemon().name("wdf4j-net " + devicePath + " to driver").start(adapter::toDriver);
         return adapter;
     }
@@ -128,8 +128,8 @@ public final class TunNetAdapter implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            LibC.write(stop, arena.allocateFrom(ValueLayout.JAVA_LONG, 1L), 8);
+        try {
+            stop.signal();
         } catch (ErrnoException e) {
             LOG.warn("could not wake the pumps of {}", this, e);
         }
@@ -259,22 +259,7 @@ public final class TunNetAdapter implements AutoCloseable {
 
     /** Waits until the interface has a packet; false when the adapter is stopping. */
     private boolean waitReadable() throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(16);
-            fds.set(ValueLayout.JAVA_INT, 0, stop);
-            fds.set(ValueLayout.JAVA_SHORT, 4, LibC.POLL_IN);
-            fds.set(ValueLayout.JAVA_INT, 8, tun.fd());
-            fds.set(ValueLayout.JAVA_SHORT, 12, LibC.POLL_IN);
-            while (true) {
-                int ready = LibC.poll(fds, 2, -1);
-                if (closing.get() || fds.get(ValueLayout.JAVA_SHORT, 6) != 0) {
-                    return false;
-                }
-                if (ready > 0 && fds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
-                    return true;
-                }
-            }
-        }
+        return stop.waitFor(tun.fd(), LibC.POLL_IN, -1) && !closing.get();
     }
 
     // ---- from the driver: received packets and state changes ----
@@ -394,7 +379,7 @@ public final class TunNetAdapter implements AutoCloseable {
         if (t != null) {
             t.close();
         }
-        TunInterface.closeQuietly(stop);
+        stop.close();
         closed.countDown();
         LOG.debug("{} closed", this);
     }
