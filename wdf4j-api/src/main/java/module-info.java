@@ -16,6 +16,7 @@ module org.wdf4j.api {
     exports org.wdf4j.driver;
     exports org.wdf4j.io;
     exports org.wdf4j.memory;
+    exports org.wdf4j.net;
     exports org.wdf4j.object;
     exports org.wdf4j.registry;
     exports org.wdf4j.serial;

@@ -21,7 +21,7 @@ final class ApiOnlyClassLoader extends ClassLoader {
     /** The API packages a driver may see; {@code org.wdf4j.spi} is the framework's, not the driver's. */
     static final Set<String> API_PACKAGES = Set.of("org.wdf4j", "org.wdf4j.driver", "org.wdf4j.object",
             "org.wdf4j.device", "org.wdf4j.io", "org.wdf4j.sync", "org.wdf4j.timer", "org.wdf4j.workitem", "org.wdf4j.memory",
-            "org.wdf4j.registry", "org.wdf4j.serial", "org.wdf4j.disk");
+            "org.wdf4j.registry", "org.wdf4j.serial", "org.wdf4j.disk", "org.wdf4j.net");
 
     /**
      * The packages of the boot layer's modules that are not the JDK's (neither the boot nor the platform class loader

@@ -26,6 +26,7 @@ import org.wdf4j.host.fuse.LoopDevice;
 import org.wdf4j.host.fuse.PtySerialPort;
 import org.wdf4j.disk.Disk;
 import org.wdf4j.disk.DiskParameters;
+import org.wdf4j.net.NetAdapter;
 import org.wdf4j.serial.SerialPort;
 
 /**
@@ -172,6 +173,9 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
 
     @Override
     public void appeared(FxDeviceEndpoint device, String path, UUID guid, String referenceString) {
+        if (NetAdapter.isNetInterface(guid)) {
+            return; // a network adapter is a TUN/TAP interface (NetAdapters), not a file
+        }
         DeviceFileSecurity security;
         try {
             security = DeviceFileSecurity.fromSddl(device.sddl(), hostUid, hostGid);

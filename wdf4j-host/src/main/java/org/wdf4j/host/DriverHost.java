@@ -96,6 +96,8 @@ public final class DriverHost implements AutoCloseable {
     private final HostIoClient client = new HostIoClient(namespace);
     /** The FUSE reflector, while the devices are mounted. */
     private volatile DeviceFiles deviceFiles;
+    /** The TUN/TAP interfaces of network adapters, from the start to {@link #close}. */
+    private final NetAdapters netAdapters = NetAdapters.watch(namespace, client);
 
     private DriverHost(DriverStore store, StateDirLock stateDirLock, StartState startState) {
         this.store = store;
@@ -492,7 +494,7 @@ public final class DriverHost implements AutoCloseable {
     }
 
     /** The backend of a driver's Parameters key: the store's file when it is installed, else this host's memory. */
-    private FxParameters parametersFor(String name) {
+    FxParameters parametersFor(String name) { // package-private: tests set a throw-away host's parameters
         try {
             if (store != null && store.get(name).isPresent()) {
                 return store.parameters(name);
@@ -773,6 +775,21 @@ public final class DriverHost implements AutoCloseable {
         return Optional.ofNullable(deviceFiles);
     }
 
+    /**
+     * Device path to what programs use it through, for {@code wdf4j devices}: its file in the mount root
+     * ({@link DeviceFiles#pathsToFiles}) or its network interface ({@link NetAdapters#pathsToInterfaces}).
+     */
+    public Map<String, String> pathsToTargets() {
+        Map<String, String> map = new LinkedHashMap<>(deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of()));
+        map.putAll(netAdapters.pathsToInterfaces());
+        return map;
+    }
+
+    /** The network adapters' TUN/TAP interfaces ({@code docs/device-classes.md}). */
+    public NetAdapters netAdapters() {
+        return netAdapters;
+    }
+
     /** Unmounts the device files (programs holding one open get ENODEV); nothing when not mounted. */
     public synchronized void unmountDevices() {
         DeviceFiles files = deviceFiles;
@@ -789,6 +806,7 @@ public final class DriverHost implements AutoCloseable {
     public void close() {
         closed = true;
         unmountDevices();
+        netAdapters.close();
         for (HostedDriver hosted : drivers().reversed()) {
             try {
                 stop(hosted);

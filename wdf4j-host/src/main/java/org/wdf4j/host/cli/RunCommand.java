@@ -112,6 +112,7 @@ final class RunCommand implements Callable<Integer> {
             }
             if (!devices.isEmpty()) {
                 clean &= addDevices(host);
+                awaitNetworkInterfaces(host);
                 tree = host.pnp().devices();
                 if (!json) {
                     System.out.println("== Device tree");
@@ -161,8 +162,24 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static Map<String, String> files(DriverHost host) {
-        return host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
+        return host.pathsToTargets();
     }
+
+    /** Waits a little for the network adapters' interfaces, which are made after their devices start. */
+    private static void awaitNetworkInterfaces(DriverHost host) {
+        try {
+            if (!host.netAdapters().awaitSettled(NETWORK_INTERFACE_WAIT)) {
+                System.err.println("wdf4j run: network interfaces still being made after " + NETWORK_INTERFACE_WAIT
+                        .toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        host.netAdapters().problems().forEach((path, why) ->
+                System.err.println("wdf4j run: no network interface for " + path + ": " + why));
+    }
+
+    private static final java.time.Duration NETWORK_INTERFACE_WAIT = java.time.Duration.ofSeconds(10);
 
     /** Runs the --exec command with the terminal's streams; answers its exit status. */
     private int runCommand() {

@@ -21,6 +21,16 @@ public record IoResult(NtStatus status, long information, byte[] data) {
         return status.isSuccess();
     }
 
+    /**
+     * Whether the request failed because the device or the handle is gone (removed, deleted, closed, or its driver
+     * host ended), so that more requests on the handle are pointless.
+     */
+    public boolean isDeviceGone() {
+        return status.equals(NtStatus.STATUS_NO_SUCH_DEVICE) || status.equals(NtStatus.STATUS_DEVICE_REMOVED)
+                || status.equals(NtStatus.STATUS_DELETE_PENDING) || status.equals(NtStatus.STATUS_FILE_CLOSED)
+                || status.equals(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
+    }
+
     /** This result, or an {@link IoException} naming the status when it is not a success. */
     public IoResult orThrow(String what) {
         if (!status.isSuccess()) {

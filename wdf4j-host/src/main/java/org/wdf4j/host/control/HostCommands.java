@@ -149,7 +149,7 @@ public final class HostCommands {
 
     private int devices(boolean json, boolean verbose, Output out) {
         List<PnpManager.DevNode> tree = host.pnp().devices();
-        Map<String, String> files = host.deviceFiles().map(DeviceFiles::pathsToFiles).orElse(Map.of());
+        Map<String, String> files = host.pathsToTargets();
         Map<String, String> noFile = host.deviceFiles().map(DeviceFiles::problems).orElse(Map.of());
         out.outText(json ? PnpManager.toJson(tree, files, noFile)
                 : PnpManager.render(tree, files, noFile, verbose).stripTrailing());
@@ -157,11 +157,21 @@ public final class HostCommands {
     }
 
     /** Prints a node after an add or an enable: OK when it runs, NOT_CLEAN when it did not start. */
-    private static int started(PnpManager.DevNode node, String what, Output out) {
+    private int started(PnpManager.DevNode node, String what, Output out) {
         out.out("device " + node.instanceId() + " " + what + ": " + node.status()
                 + (node.driver() == null ? "" : " (driver " + node.driver() + ")")
                 + (node.problem() == null ? "" : ", problem " + node.problem()));
-        node.interfaces().forEach(path -> out.out("  interface " + path));
+        try { // a network adapter's interface is made after the device starts: a command run next wants it there
+            host.netAdapters().awaitSettled(NETWORK_INTERFACE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Map<String, String> targets = host.pathsToTargets();
+        Map<String, String> netProblems = host.netAdapters().problems();
+        node.interfaces().forEach(path -> out.out("  interface " + path
+                + (targets.containsKey(path) ? " -> " + targets.get(path) : "")));
+        node.interfaces().stream().filter(netProblems::containsKey)
+                .forEach(path -> out.err("no network interface for " + path + ": " + netProblems.get(path)));
         boolean runs = node.status() == PnpManager.Status.STARTED || node.status() == PnpManager.Status.SUSPENDED;
         if (node.status() == PnpManager.Status.NO_DRIVER) {
             out.err("no running or installed driver lists " + node.hardwareId() + "; the device waits for one "
@@ -172,6 +182,8 @@ public final class HostCommands {
         }
         return runs ? OK : NOT_CLEAN;
     }
+
+    private static final java.time.Duration NETWORK_INTERFACE_WAIT = java.time.Duration.ofSeconds(10);
 
     private static int power(List<PnpManager.DevNode> tree, String what, Output out) {
         out.out(what);

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The handful of Linux C library calls the FUSE transport needs, bound with the JDK's foreign
  * function API (no JNI, no JNA): {@code open}, {@code close}, {@code read}, {@code write},
- * {@code mount}, {@code umount2}, {@code geteuid} and {@code getegid}; and {@code flock}, with
+ * {@code mount}, {@code umount2}, {@code geteuid} and {@code getegid}; for the doors of device classes
+ * {@code ioctl}, {@code poll}, {@code eventfd}, the pseudo-terminal calls, {@code socket} and {@code setns}; and {@code flock}, with
  * {@code open} and {@code close}, for the state directory's lock ({@code org.wdf4j.host.StateDirLock}),
  * which is why the class and those three are public (the package is not exported).
  *
@@ -76,6 +77,9 @@ public final class LibC {
     static final int EROFS = 30;
     static final int ENXIO = 6;
     static final int ENOSPC = 28;
+    static final int EOPNOTSUPP = 95;
+    static final int EADDRNOTAVAIL = 99;
+    static final int ENOBUFS = 105;
 
     private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
@@ -84,7 +88,9 @@ public final class LibC {
             Map.entry(ENODEV, "ENODEV"), Map.entry(EINVAL, "EINVAL"), Map.entry(ENOTTY, "ENOTTY"),
             Map.entry(ENOSYS, "ENOSYS"), Map.entry(EPROTO, "EPROTO"),
             Map.entry(ENOTCONN, "ENOTCONN"), Map.entry(EROFS, "EROFS"), Map.entry(ENXIO, "ENXIO"),
-            Map.entry(ENOSPC, "ENOSPC"));
+            Map.entry(ENOSPC, "ENOSPC"),
+            Map.entry(EOPNOTSUPP, "EOPNOTSUPP"), Map.entry(EADDRNOTAVAIL, "EADDRNOTAVAIL"),
+            Map.entry(ENOBUFS, "ENOBUFS"));
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -136,6 +142,11 @@ public final class LibC {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             CAPTURE_ERRNO);
     private static final MethodHandle FCHMOD = downcall("fchmod",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle SOCKET = downcall("socket",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+    private static final MethodHandle SETNS = downcall("setns",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle GETEUID = downcall("geteuid",
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
@@ -284,6 +295,19 @@ public final class LibC {
     /** fchmod(2). */
     static void fchmod(int fd, int mode) throws ErrnoException {
         call("fchmod", "fd " + fd, c -> (int) FCHMOD.invokeExact(c, fd, mode));
+    }
+
+    /** socket(2); returns the new file descriptor. */
+    static int socket(int domain, int type, int protocol) throws ErrnoException {
+        return call("socket", "domain " + domain, c -> (int) SOCKET.invokeExact(c, domain, type, protocol));
+    }
+
+    /**
+     * setns(2): moves the calling thread (only it: Linux keeps namespaces per thread) into the namespace of
+     * {@code fd}, e.g. an {@code ip netns} file with {@code nstype} {@code CLONE_NEWNET}.
+     */
+    static void setns(int fd, int nstype) throws ErrnoException {
+        call("setns", "fd " + fd, c -> (int) SETNS.invokeExact(c, fd, nstype));
     }
 
     /** ptsname_r(3): the path of the slave of the master {@code fd}, for example {@code /dev/pts/3}. */

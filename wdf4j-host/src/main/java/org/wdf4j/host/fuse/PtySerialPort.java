@@ -72,7 +72,7 @@ public final class PtySerialPort implements AutoCloseable {
     /** The master, our own slave open, and the eventfd that stops the pumps; closed by the last pump to end. */
     private final int master;
     private final int slave;
-    private final int stop;
+    private final StopEvent stop;
     private final AtomicBoolean closing = new AtomicBoolean();
     /** The pumps still running; the one that brings it to 0 closes the fds. */
     private final AtomicInteger pumps = new AtomicInteger(1);
@@ -87,7 +87,7 @@ public final class PtySerialPort implements AutoCloseable {
     private SerialLineState state = SerialLineState.DEFAULT;
 
     private PtySerialPort(String name, String devicePath, IoClient client, String slavePath, int master, int slave,
-            int stop, Consumer<String> failed) {
+            StopEvent stop, Consumer<String> failed) {
         this.name = name;
         this.devicePath = devicePath;
         this.client = client;
@@ -110,7 +110,7 @@ public final class PtySerialPort implements AutoCloseable {
             Consumer<String> failed) throws ErrnoException {
         int master = LibC.open("/dev/ptmx", LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
         int slave = -1;
-        int stop = -1;
+        StopEvent stop = null;
         try {
             LibC.grantpt(master);
             LibC.unlockpt(master);
@@ -123,13 +123,15 @@ public final class PtySerialPort implements AutoCloseable {
             }
             Termios raw = TermiosSerialMapping.toTermios(Termios.read(master).raw(), SerialLineState.DEFAULT);
             raw.write(master);
-            stop = LibC.eventfd();
+            stop = new StopEvent();
             PtySerialPort port = new PtySerialPort(name, devicePath, client, slavePath, master, slave, stop, failed);
             port.applied = Termios.read(master);
             Thread.ofPlatform().daemon().name("wdf4j-serial " + name + " to driver").start(port::toDriver);
             return port;
         } catch (ErrnoException | RuntimeException e) {
-            closeQuietly(stop);
+            if (stop != null) {
+                stop.close();
+            }
             closeQuietly(slave);
             closeQuietly(master);
             throw e;
@@ -165,8 +167,8 @@ public final class PtySerialPort implements AutoCloseable {
     }
 
     private void signalStop() {
-        try (Arena arena = Arena.ofConfined()) {
-            LibC.write(stop, arena.allocateFrom(ValueLayout.JAVA_LONG, 1L), 8);
+        try {
+            stop.signal();
         } catch (ErrnoException e) {
             LOG.warn("could not wake the pumps of {}", this, e);
         }
@@ -295,7 +297,7 @@ public final class PtySerialPort implements AutoCloseable {
                 }
                 LOG.debug("serial port {}: the driver took {} of {} bytes a program wrote ({}); the rest is dropped",
                         name, result.information(), rest.length, result.status());
-                return !isGone(result.status());
+                return !result.isDeviceGone();
             }
             done += (int) Math.min(result.information(), rest.length);
         }
@@ -337,7 +339,7 @@ public final class PtySerialPort implements AutoCloseable {
             while (!closing.get()) {
                 IoResult result = handle.read(READ_SIZE);
                 if (!result.isSuccess()) {
-                    if (closing.get() || isGone(result.status())) {
+                    if (closing.get() || result.isDeviceGone()) {
                         return;
                     }
                     if (!result.status().equals(NtStatus.STATUS_CANCELLED)) { // a purge's RXABORT: read again
@@ -388,38 +390,10 @@ public final class PtySerialPort implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Waits until {@code fd} has {@code events} (or, with fd -1, for {@code timeoutMillis}) or the port is stopped.
-     * Answers true when {@code fd} is ready, false when the port is stopping; with fd -1, true when the port is
-     * stopping (the pause was cut short).
-     */
+    /** {@link StopEvent#waitFor}, or false once the port is closing. */
     private boolean waitFor(int fd, short events, int timeoutMillis) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(16);
-            fds.set(ValueLayout.JAVA_INT, 0, stop);
-            fds.set(ValueLayout.JAVA_SHORT, 4, LibC.POLL_IN);
-            fds.set(ValueLayout.JAVA_INT, 8, fd);
-            fds.set(ValueLayout.JAVA_SHORT, 12, events);
-            while (true) {
-                int ready = LibC.poll(fds, 2, timeoutMillis);
-                boolean stopped = closing.get() || fds.get(ValueLayout.JAVA_SHORT, 6) != 0;
-                if (fd < 0) {
-                    return stopped;
-                }
-                if (stopped) {
-                    return false;
-                }
-                if (ready > 0 && fds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
-                    return true;
-                }
-            }
-        }
-    }
-
-    private static boolean isGone(NtStatus status) {
-        return status.equals(NtStatus.STATUS_NO_SUCH_DEVICE) || status.equals(NtStatus.STATUS_DEVICE_REMOVED)
-                || status.equals(NtStatus.STATUS_DELETE_PENDING) || status.equals(NtStatus.STATUS_FILE_CLOSED)
-                || status.equals(NtStatus.STATUS_DRIVER_PROCESS_TERMINATED);
+        boolean answer = stop.waitFor(fd, events, timeoutMillis);
+        return fd < 0 ? answer || closing.get() : answer && !closing.get();
     }
 
     /** The last pump to end closes the master (hanging the slave up), our slave and the eventfd. */
@@ -435,7 +409,7 @@ public final class PtySerialPort implements AutoCloseable {
         }
         closeQuietly(slave);
         closeQuietly(master);
-        closeQuietly(stop);
+        stop.close();
         closed.countDown();
         LOG.debug("serial port {} ({}) closed", name, slavePath);
     }
