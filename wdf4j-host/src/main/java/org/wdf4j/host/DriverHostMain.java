@@ -556,7 +556,12 @@ final class DriverHostMain {
                 deviceIds.remove((FxDevice) device);
                 devices.remove(id);
             }
-            filesOfDevice.remove(id);
+            // The opens of a deleted device are the host's to close, but nothing of the driver may stay reachable from
+            // here (the driver's proof of release, H1, H8): the host's handles meet a closed file from now on.
+            Set<Integer> opens = filesOfDevice.remove(id);
+            if (opens != null) {
+                opens.forEach(files::remove);
+            }
         }
     }
 

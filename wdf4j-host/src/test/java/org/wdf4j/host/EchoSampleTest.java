@@ -194,4 +194,17 @@ class EchoSampleTest {
         assertThat(report.clean()).as(report.render()).isTrue();
         assertThat(host.pnp().devices()).singleElement().extracting(DevNode::status).isEqualTo(Status.NO_DRIVER);
     }
+
+    // A program may keep its handle open while the driver is stopped (removal does not wait for handles, as in WDF):
+    // the driver's code must still be released, in a driver host as in the host's process, and the handle fails after.
+    @Test
+    void h1_h8_aDriverStoppedWhileAHandleIsStillOpenUnloadsCleanAndTheHandleFailsAfter() {
+        try (DeviceHandle device = open()) {
+            device.writeAsync(pattern(10)).await(WAIT);
+            UnloadReport report = host.stop(echo);
+            assertThat(report.devicesRemoved()).containsExactly("ROOT\\ECHO\\0000");
+            assertThat(report.clean()).as(report.render()).isTrue();
+            assertThat(device.readAsync(10).await(WAIT).status()).isEqualTo(NtStatus.STATUS_NO_SUCH_DEVICE);
+        }
+    }
 }
