@@ -104,7 +104,6 @@ public final class DriverHost implements AutoCloseable {
         this.stateDirLock = stateDirLock;
         this.startState = startState;
         failedDriverStopper.execute(() -> { }); // start its thread now, from the host's side
-        ThreadStarts.start(); // records where threads start, for the report of a driver whose threads outlive it
     }
 
     /** A throw-away host: no state directory; drivers' parameters live in memory until the host is closed. */
@@ -189,6 +188,10 @@ public final class DriverHost implements AutoCloseable {
     /** Creates the driver's loader and globals; only the returned driver references them. */
     private HostedDriver load(DriverPackage driverPackage, VerifierSettings verifier) throws DriverPackageException {
         String name = driverPackage.name();
+        // Records where threads start, for the report of a driver whose threads outlive it: from before the first
+        // in-process driver's code runs, and only then (a host whose drivers all run isolated, and every command
+        // that opens the store without a host, never load the flight recorder for it).
+        ThreadStarts.start();
         DriverClassLoader loader = DriverClassLoader.open(driverPackage, true, false); // no native access in the host
         DriverEntry entry;
         JvmState before = JvmState.capture(); // before any code of the driver runs (its static initializers)

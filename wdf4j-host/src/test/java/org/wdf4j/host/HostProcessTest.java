@@ -149,6 +149,33 @@ class HostProcessTest {
         return run;
     }
 
+    // The record of where threads start (JFR, for the leak reports of in-process drivers) costs a host's start about
+    // a second of CPU and its flight recorder's memory: a host starts it with its first in-process driver, not before.
+    @Test
+    void aHostRecordsThreadStartsOnlyOnceAnInProcessDriverIsLoaded() throws Exception {
+        try (HostProcess host = HostProcess.start(state())) {
+            ok("install", TestDrivers.HELLO.toString());
+            ok("driver", "start", "--hosting", "isolated", "hello");
+            assertThat(recordings(host.pid())).as("only isolated drivers").contains("No available recordings");
+            ok("driver", "stop", "hello");
+            ok("driver", "start", "--hosting", "in-process", "hello");
+            assertThat(recordings(host.pid())).as("an in-process driver").doesNotContain("No available recordings")
+                    .contains("Recording");
+            ok("driver", "stop", "hello");
+            assertThat(host.shutdown(state())).isZero();
+        }
+    }
+
+    /** What {@code jcmd PID JFR.check} says of the process's flight recordings. */
+    private static String recordings(long pid) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "JFR.check").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("jcmd ended: %s", out).isTrue();
+        assertThat(jcmd.exitValue()).as("jcmd: %s", out).isZero();
+        return out;
+    }
+
     // Issue #11: after a host was killed and started again, the devices added and the drivers started were gone, and
     // instance numbers started again at 0000. Now they come back, in order, with their instance IDs; device remove
     // and driver stop forget, device add --once is not remembered, and --clean-start brings nothing back.
