@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * third off a driver host's start (BENCHMARKS.md, section 8). The file's name depends on the JDK, the code's paths and
  * the size and time of each of its JARs ({@link #codeFingerprint}): the JVM refuses an archive made from other JARs but
  * does not write it again (found at 451ec8b: a rebuilt installation's driver hosts ran without one), and hosts of
- * different installations do not rewrite each other's. Archives of older builds stay in the directory until removed.
+ * different installations do not rewrite each other's. Of each kind the {@value #KEPT} newest archives are kept, older
+ * ones (of older builds) deleted. The {@code wdf4j} launcher keeps one of its own for the host's and the commands' JVMs
+ * (kind {@code host}, named alike; the tests' hosts use {@link #options(String, List)}).
  *
  * <p>The directory is the user's cache ({@code $XDG_CACHE_HOME/wdf4j}, else {@code ~/.cache/wdf4j}), or the system
  * property {@value #DIR}; {@code -D}{@value #DIR}{@code =off} turns the archive off. When the directory cannot be made
@@ -33,8 +35,20 @@ final class ClassDataArchive {
     private ClassDataArchive() {
     }
 
-    /** The JVM options that make and use the archive for a JVM launched with {@code launch}; none when it is off. */
+    /** The archives of each kind kept in the directory, the newest by time; older ones are deleted. */
+    static final int KEPT = 4;
+
+    /** The JVM options that make and use the driver hosts' archive for {@code launch}; none when it is off. */
     static List<String> options(List<String> launch) {
+        return options("driver-host", launch);
+    }
+
+    /**
+     * The JVM options that make and use the archive of kind {@code kind} ({@code driver-host}, or {@code host} for a
+     * host launched by a test as the {@code wdf4j} launcher launches it) for a JVM launched with {@code launch}; none
+     * when it is off. Deletes the kind's archives beyond the {@value #KEPT} newest (those of older builds).
+     */
+    static List<String> options(String kind, List<String> launch) {
         Path dir = directory();
         if (dir == null) {
             return List.of();
@@ -51,8 +65,36 @@ final class ClassDataArchive {
         }
         String key = Runtime.version() + "\n" + System.getProperty("java.home") + "\n" + String.join("\n", launch)
                 + "\n" + codeFingerprint(launch);
-        Path file = dir.resolve("driver-host-" + digest(key) + ".jsa");
+        Path file = dir.resolve(kind + "-" + digest(key) + ".jsa");
+        prune(dir, kind, file);
         return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + file);
+    }
+
+    /**
+     * Deletes the archives of {@code kind} beyond the {@value #KEPT} newest, never {@code keep}. A JVM that maps a
+     * deleted archive keeps its pages; one that would have used it makes it again when it exits.
+     */
+    private static void prune(Path dir, String kind, Path keep) {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(kind) + "-[0-9a-f]{16}\\.jsa");
+        try (var files = Files.list(dir)) {
+            List<Path> archives = files.filter(f -> name.matcher(f.getFileName().toString()).matches())
+                    .filter(f -> !f.equals(keep))
+                    .sorted(java.util.Comparator.comparing(ClassDataArchive::modified).reversed()).toList();
+            for (Path old : archives.subList(Math.min(archives.size(), KEPT - 1), archives.size())) {
+                Files.deleteIfExists(old);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("class-data archives in {} not pruned: {}", dir, e.toString());
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
     }
 
     /**

@@ -70,6 +70,7 @@ final class HostProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LauncherRun.launcherJvmFlags());
         command.addAll(jvmOptions);
+        command.addAll(LauncherRun.launcherClassData());
         command.add("-Dwdf4j.home=" + Path.of(System.getProperty("wdf4j.home", "..")).toAbsolutePath().normalize());
         command.addAll(HostCode.launch(Wdf4jCommand.class));
         command.addAll(List.of("host", "--state-dir", state.toString(), "--no-device-files"));

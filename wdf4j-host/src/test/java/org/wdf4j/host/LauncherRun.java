@@ -62,6 +62,18 @@ final class LauncherRun {
         return launcherLine().stream().skip(2).takeWhile(w -> w.startsWith("--") || w.startsWith("-XX")).toList();
     }
 
+    /**
+     * The launcher's class-data sharing options (its {@code cds} array): the host's archive, made by the first JVM that
+     * exits, and the JVM's own log on standard error without CDS's (see the launcher).
+     */
+    static List<String> launcherClassData() {
+        List<String> options = new ArrayList<>(ClassDataArchive.options("host", HostCode.launch(Wdf4jCommand.class)));
+        if (!options.isEmpty()) {
+            options.addAll(List.of("-Xlog:disable", "-Xlog:all=warning,cds*=off,aot*=off:stderr"));
+        }
+        return options;
+    }
+
     /** Runs {@code wdf4j ARGS} as the launcher does, with nothing on its standard input; waits at most 90 s. */
     static Ran run(String... args) throws IOException, InterruptedException {
         return run(Map.of(), null, args);
@@ -73,6 +85,7 @@ final class LauncherRun {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(launcherJvmFlags());
+        command.addAll(launcherClassData());
         command.add("-Dwdf4j.home=" + Path.of(System.getProperty("wdf4j.home", "..")).toAbsolutePath().normalize());
         command.addAll(HostCode.launch(Wdf4jCommand.class));
         command.addAll(List.of(args));
