@@ -110,7 +110,8 @@ public final class HostCommands {
         } catch (DriverPackageException e) {
             out.err(e.getMessage());
             return BAD_PACKAGE;
-        } catch (DriverStoreException | DamagedDriverException | IllegalArgumentException e) {
+        } catch (DriverStoreException | DamagedDriverException | IllegalArgumentException
+                 | org.wdf4j.host.RemovalVetoedException e) {
             out.err(e.getMessage());
             return REFUSED;
         } catch (IOException e) {
