@@ -288,25 +288,27 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
 
     @Override
     public void close() {
-        checkHandle("WdfIoTargetClose", Irql.PASSIVE_LEVEL);
-        if (local) {
-            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfIoTargetClose", this,
-                    "the default I/O target of a device is closed by the framework when the device is removed", false);
-            return;
+        if (closableByDriver("WdfIoTargetClose")) {
+            shutDown(Event.CLOSE, globals.innerWaitDeadline());
+            unwatch();
         }
-        shutDown(Event.CLOSE, globals.innerWaitDeadline());
-        unwatch();
     }
 
     @Override
     public void closeForQueryRemove() {
-        checkHandle("WdfIoTargetCloseForQueryRemove", Irql.PASSIVE_LEVEL);
-        if (local) {
-            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfIoTargetCloseForQueryRemove", this,
-                    "the default I/O target of a device is closed by the framework when the device is removed", false);
-            return;
+        if (closableByDriver("WdfIoTargetCloseForQueryRemove")) {
+            shutDown(Event.CLOSE_FOR_QUERY_REMOVE, globals.innerWaitDeadline());
         }
-        shutDown(Event.CLOSE_FOR_QUERY_REMOVE, globals.innerWaitDeadline());
+    }
+
+    /** Checks a driver's close of this target; false (a violation) for a default target, which the framework closes. */
+    private boolean closableByDriver(String function) {
+        checkHandle(function, Irql.PASSIVE_LEVEL);
+        if (local) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, function, this,
+                    "the default I/O target of a device is closed by the framework when the device is removed", false);
+        }
+        return !local;
     }
 
     @Override
