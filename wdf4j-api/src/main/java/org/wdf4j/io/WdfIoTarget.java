@@ -12,7 +12,7 @@ import org.wdf4j.spi.WdfFunctions;
 /**
  * {@code WDFIOTARGET}: where a driver sends requests. Every device but the bottom one of its stack has a default
  * (local) target, the next lower device ({@link WdfDevice#ioTarget()}); a driver opens a remote target to another
- * device by name ({@link #create} then {@link #open}).
+ * device by name or by the symbolic link of its interface ({@link #create} then {@link #open}).
  *
  * <p>A target is started, stopped or closed ({@link WdfIoTargetState}). While it is stopped, requests sent to it wait
  * in it and are delivered when it starts again; {@link #stop} says what happens to those already delivered. A target
@@ -38,6 +38,9 @@ public interface WdfIoTarget extends WdfObject {
     /**
      * {@code WdfIoTargetOpen}: opens the device named in {@code params}; the target is started. IRQL PASSIVE_LEVEL.
      *
+     * <p>The callbacks of {@code params} follow the opened device's life (ST9): a query-remove of it, a removal
+     * cancelled, a removal completed (or a surprise removal).
+     *
      * @return STATUS_SUCCESS; STATUS_OBJECT_NAME_NOT_FOUND when no device has that name;
      *     STATUS_INVALID_DEVICE_REQUEST for a default target or one already open; STATUS_NOT_SUPPORTED when the device
      *     runs where this driver cannot reach it yet (in another driver host)
@@ -49,6 +52,14 @@ public interface WdfIoTarget extends WdfObject {
      * it with STATUS_CANCELLED, and closes it; it may be opened again. IRQL PASSIVE_LEVEL.
      */
     void close();
+
+    /**
+     * {@code WdfIoTargetCloseForQueryRemove}: in {@link EvtIoTargetQueryRemove}, lets go of the device about to be
+     * removed as {@link #close()} does, but keeps what the target needs to be reopened when the removal is cancelled
+     * ({@link WdfIoTargetOpenParams#reopen()}); its state is {@link WdfIoTargetState#CLOSED_FOR_QUERY_REMOVE}. IRQL
+     * PASSIVE_LEVEL.
+     */
+    void closeForQueryRemove();
 
     /**
      * {@code WdfIoTargetStart}: delivers requests again, the waiting ones first. IRQL {@code <= DISPATCH_LEVEL}.

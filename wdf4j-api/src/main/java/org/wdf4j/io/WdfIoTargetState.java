@@ -12,6 +12,12 @@ public enum WdfIoTargetState {
     STOPPED,
     /** Closed (a remote target before {@link WdfIoTarget#open} or after {@link WdfIoTarget#close}): sends fail. */
     CLOSED,
+    /**
+     * {@code WdfIoTargetClosedForQueryRemove}: closed by {@link WdfIoTarget#closeForQueryRemove()} because its device
+     * may be removed; sends fail. A removal cancelled reopens it ({@link WdfIoTargetOpenParams#reopen()}), a removal
+     * completed closes it.
+     */
+    CLOSED_FOR_QUERY_REMOVE,
     /** The device that owns the target, or the target's device, was removed: sends fail. Final. */
     DELETED
 }

@@ -61,6 +61,9 @@ public interface WdfFunctions {
 
     NtResult<WdfIoTarget> ioTargetCreate(WdfDevice device, WdfObjectAttributes attributes);
 
+    NtResult<org.wdf4j.device.WdfInterfaceNotification> interfaceNotificationRegister(
+            WdfDevice device, java.util.UUID interfaceClassGuid, org.wdf4j.device.EvtDeviceInterfaceChange callback);
+
     NtResult<WdfRequest> requestCreate(WdfObjectAttributes attributes, WdfIoTarget ioTarget);
 
     NtResult<WdfMemory> memoryCreate(WdfObjectAttributes attributes, long bufferSize);

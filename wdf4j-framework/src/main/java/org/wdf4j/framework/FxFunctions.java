@@ -378,6 +378,28 @@ public final class FxFunctions implements WdfFunctions {
     }
 
     @Override
+    public NtResult<org.wdf4j.device.WdfInterfaceNotification> interfaceNotificationRegister(
+            WdfDevice device, java.util.UUID interfaceClassGuid, org.wdf4j.device.EvtDeviceInterfaceChange callback) {
+        if (device == null || interfaceClassGuid == null || callback == null) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_REQUIRED_PARAMETER_IS_NULL, "WdfInterfaceNotification.register: "
+                    + (device == null ? "Device" : interfaceClassGuid == null ? "InterfaceClassGuid" : "Callback")
+                    + " is null");
+        }
+        if (!(device instanceof FxDevice d)) {
+            throw bugCheckForCaller(WdfBugCheckCode.WDF_INVALID_HANDLE, "WdfInterfaceNotification.register: " + device
+                    + " is not a framework device");
+        }
+        d.checkHandle("IoRegisterPlugPlayNotification", Irql.PASSIVE_LEVEL);
+        NtResult<FxInterfaceNotification> created = d.globals.createObject("IoRegisterPlugPlayNotification", d,
+                WdfObjectAttributes.NONE, () -> new FxInterfaceNotification(d.globals, d, WdfObjectAttributes.NONE,
+                        interfaceClassGuid, callback));
+        if (created.isSuccess()) {
+            created.value().register();
+        }
+        return widen(created);
+    }
+
+    @Override
     public NtResult<WdfRequest> requestCreate(WdfObjectAttributes attributes, WdfIoTarget ioTarget) {
         WdfObjectAttributes attrs = attributes == null ? WdfObjectAttributes.NONE : attributes;
         Parent parent = parent("WdfRequestCreate", attrs, false);

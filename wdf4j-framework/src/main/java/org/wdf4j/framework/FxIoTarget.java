@@ -9,6 +9,9 @@ import org.wdf4j.NtStatus;
 import org.wdf4j.WdfBugCheckCode;
 import org.wdf4j.device.WdfDevice;
 import org.wdf4j.framework.FxIoTargetState.Event;
+import org.wdf4j.io.EvtIoTargetQueryRemove;
+import org.wdf4j.io.EvtIoTargetRemoveCanceled;
+import org.wdf4j.io.EvtIoTargetRemoveComplete;
 import org.wdf4j.io.WdfIoTarget;
 import org.wdf4j.io.WdfIoTargetOpenParams;
 import org.wdf4j.io.WdfIoTargetSentIoAction;
@@ -57,6 +60,10 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
     private final ArrayDeque<FxRequest> waiting = new ArrayDeque<>(0);
     /** Threads waiting for the delivered list to empty (a stop, a close, a removal); guarded by {@link #lock}. */
     private int drainWaiters;
+    /** What a remote target opened and with which callbacks, for a reopen and for ST9; guarded by {@link #lock}. */
+    private WdfIoTargetOpenParams opened;
+    /** The host's registration for the opened device's removal (ST9), while open; guarded by {@link #lock}. */
+    private FxTargetResolver.Registration watch = FxTargetResolver.Registration.NONE;
 
     FxIoTarget(FxDriverGlobals globals, FxObject parent, FxDevice device, WdfObjectAttributes attributes,
                FxDevice lower) {
@@ -214,7 +221,27 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
                     "the default I/O target of a device is opened by the framework", false);
             return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
         }
-        NtResult<FxDeviceEndpoint> found = globals.targetResolver().resolve(params.targetDeviceName());
+        return openNow(params);
+    }
+
+    /**
+     * Opens the named device, or (a reopen) the one it had open before a query-remove closed it, with the callbacks
+     * it had; a first open registers for the device's removal (ST9).
+     */
+    private NtStatus openNow(WdfIoTargetOpenParams params) {
+        FxIoTargetState expected = params.reopening() ? FxIoTargetState.CLOSED_FOR_QUERY_REMOVE : FxIoTargetState.CLOSED;
+        WdfIoTargetOpenParams with = params;
+        if (params.reopening()) {
+            synchronized (lock) {
+                if (tstate != expected || opened == null) {
+                    globals.journal(JournalEntry.Kind.IO, toString(), "WdfIoTargetOpen(reopen) of a target in state "
+                            + tstate + ": only a target closed for a query-remove is reopened");
+                    return NtStatus.STATUS_INVALID_DEVICE_STATE;
+                }
+                with = opened;
+            }
+        }
+        NtResult<FxDeviceEndpoint> found = globals.targetResolver().resolve(with.targetDeviceName());
         if (!found.isSuccess()) {
             return found.status();
         }
@@ -223,26 +250,65 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
         }
         FxDevice top = named.stackTop();
         synchronized (lock) {
-            if (tstate != FxIoTargetState.CLOSED) {
+            if (tstate != expected) {
                 globals.journal(JournalEntry.Kind.IO, toString(), "WdfIoTargetOpen of a target in state " + tstate);
                 return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
             }
             targetDevice = top;
+            opened = with;
             applyLocked(Event.OPEN);
         }
-        globals.journal(JournalEntry.Kind.IO, toString(), "opened " + params.targetDeviceName() + " (" + top + ")");
+        if (!params.reopening()) {
+            FxTargetResolver.Registration registration = globals.targetResolver().watchTarget(named, new RemovalListener());
+            boolean keep;
+            synchronized (lock) {
+                keep = tstate == FxIoTargetState.STARTED || tstate == FxIoTargetState.STOPPED;
+                if (keep) {
+                    watch = registration;
+                }
+            }
+            if (!keep) {
+                registration.close(); // closed meanwhile
+            }
+        }
+        globals.journal(JournalEntry.Kind.IO, toString(), (params.reopening() ? "reopened " : "opened ")
+                + with.targetDeviceName() + " (" + top + ")");
         return NtStatus.STATUS_SUCCESS;
+    }
+
+    /** Ends the registration for the opened device's removal (the target is closed or deleted). */
+    private void unwatch() {
+        FxTargetResolver.Registration registration;
+        synchronized (lock) {
+            registration = watch;
+            watch = FxTargetResolver.Registration.NONE;
+        }
+        registration.close();
     }
 
     @Override
     public void close() {
-        checkHandle("WdfIoTargetClose", Irql.PASSIVE_LEVEL);
-        if (local) {
-            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, "WdfIoTargetClose", this,
-                    "the default I/O target of a device is closed by the framework when the device is removed", false);
-            return;
+        if (closableByDriver("WdfIoTargetClose")) {
+            shutDown(Event.CLOSE, globals.innerWaitDeadline());
+            unwatch();
         }
-        shutDown(Event.CLOSE, globals.innerWaitDeadline());
+    }
+
+    @Override
+    public void closeForQueryRemove() {
+        if (closableByDriver("WdfIoTargetCloseForQueryRemove")) {
+            shutDown(Event.CLOSE_FOR_QUERY_REMOVE, globals.innerWaitDeadline());
+        }
+    }
+
+    /** Checks a driver's close of this target; false (a violation) for a default target, which the framework closes. */
+    private boolean closableByDriver(String function) {
+        checkHandle(function, Irql.PASSIVE_LEVEL);
+        if (local) {
+            globals.violation(WdfBugCheckCode.WDF_OBJECT_ERROR, function, this,
+                    "the default I/O target of a device is closed by the framework when the device is removed", false);
+        }
+        return !local;
     }
 
     @Override
@@ -357,6 +423,7 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
      * that the framework can give up on it and finish the removal; the target is deleted.
      */
     void removeWithDevice(long giveUpAt) {
+        unwatch();
         if (!shutDown(Event.REMOVE, giveUpAt)) {
             // The driver below did not complete what this device sent it: the framework gives up on this level's
             // requests (their requestors are told STATUS_NO_SUCH_DEVICE, once), so that the removal goes on; the
@@ -369,8 +436,112 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
 
     @Override
     void frameworkCleanup() {
+        unwatch();
         shutDown(Event.REMOVE, globals.giveUpDeadline());
         device.targetGone(this);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The opened device's life (ST9)
+
+    /** The callbacks the target was opened with; null when it never was. */
+    private WdfIoTargetOpenParams openedWith() {
+        synchronized (lock) {
+            return opened;
+        }
+    }
+
+    /** Whether the target still holds its device (a kept handle). */
+    private boolean holdsDevice() {
+        FxIoTargetState now = currentState();
+        return now == FxIoTargetState.STARTED || now == FxIoTargetState.STOPPED;
+    }
+
+    /**
+     * Calls one of the target's removal callbacks on the driver's passive thread (the driver bound, an exception a
+     * finding); false when it did not run or threw.
+     */
+    private boolean callRemovalCallback(String what, Runnable callback) {
+        boolean[] ran = new boolean[1];
+        globals.invokeFrameworkCallback(what + "(" + this + ")", () -> {
+            callback.run();
+            ran[0] = true;
+        });
+        return ran[0];
+    }
+
+    /** What the host calls, on its PnP thread, about the opened device; each step runs on the driver's passive thread. */
+    private final class RemovalListener implements FxTargetDeviceListener {
+
+        @Override
+        public boolean queryRemove() {
+            return globals.runLifecycleStep("EvtIoTargetQueryRemove(" + FxIoTarget.this + ")", () -> {
+                if (!holdsDevice()) {
+                    return true; // closed already (or closed for an earlier query-remove)
+                }
+                EvtIoTargetQueryRemove callback = openedWith().evtIoTargetQueryRemove();
+                NtStatus[] answer = {null};
+                if (callback != null) {
+                    callRemovalCallback("EvtIoTargetQueryRemove",
+                            () -> answer[0] = callback.queryRemove(FxIoTarget.this));
+                }
+                if (answer[0] == null) { // no callback (WDF's default), or it threw: the framework lets go
+                    shutDown(Event.CLOSE_FOR_QUERY_REMOVE, globals.innerWaitDeadline());
+                    answer[0] = NtStatus.STATUS_SUCCESS;
+                }
+                if (!answer[0].isSuccess()) {
+                    globals.journal(JournalEntry.Kind.IO, FxIoTarget.this.toString(),
+                            "EvtIoTargetQueryRemove answered " + answer[0] + ": the removal is vetoed");
+                    return false;
+                }
+                if (holdsDevice()) {
+                    globals.journal(JournalEntry.Kind.IO, FxIoTarget.this.toString(), "EvtIoTargetQueryRemove answered "
+                            + "success but kept the target open (WdfIoTargetCloseForQueryRemove not called): the open "
+                            + "handle vetoes the removal");
+                    return false;
+                }
+                return true;
+            }, () -> Boolean.FALSE);
+        }
+
+        @Override
+        public void removeCanceled() {
+            globals.runLifecycleStep("EvtIoTargetRemoveCanceled(" + FxIoTarget.this + ")", () -> {
+                EvtIoTargetRemoveCanceled callback = openedWith().evtIoTargetRemoveCanceled();
+                if (callback != null) {
+                    callRemovalCallback("EvtIoTargetRemoveCanceled", () -> callback.removeCanceled(FxIoTarget.this));
+                } else if (currentState() == FxIoTargetState.CLOSED_FOR_QUERY_REMOVE) {
+                    NtStatus status = openNow(WdfIoTargetOpenParams.reopen());
+                    if (!status.isSuccess()) {
+                        globals.journal(JournalEntry.Kind.IO, FxIoTarget.this.toString(),
+                                "the reopen after a cancelled removal failed with " + status);
+                    }
+                }
+                return Boolean.TRUE;
+            }, () -> Boolean.FALSE);
+        }
+
+        @Override
+        public void removeComplete() {
+            globals.runLifecycleStep("EvtIoTargetRemoveComplete(" + FxIoTarget.this + ")", () -> {
+                EvtIoTargetRemoveComplete callback = openedWith().evtIoTargetRemoveComplete();
+                if (callback != null) {
+                    callRemovalCallback("EvtIoTargetRemoveComplete", () -> callback.removeComplete(FxIoTarget.this));
+                }
+                FxIoTargetState now = currentState();
+                if (now != FxIoTargetState.CLOSED && now != FxIoTargetState.DELETED) {
+                    // WDF's default; or the driver left it open: its device is gone, the target closes
+                    shutDown(Event.CLOSE, globals.innerWaitDeadline());
+                }
+                return Boolean.TRUE;
+            }, () -> Boolean.FALSE);
+            unwatch();
+        }
+
+        @Override
+        public String describe() {
+            return "driver " + globals.name() + "'s " + FxIoTarget.this;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

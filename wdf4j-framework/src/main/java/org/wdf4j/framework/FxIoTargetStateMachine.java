@@ -28,6 +28,15 @@ public final class FxIoTargetStateMachine {
             new Transition(FxIoTargetState.STARTED, Event.REMOVE, FxIoTargetState.DELETED),
             new Transition(FxIoTargetState.STOPPED, Event.REMOVE, FxIoTargetState.DELETED),
             new Transition(FxIoTargetState.CLOSED, Event.REMOVE, FxIoTargetState.DELETED),
+            // ST9: a query-remove of the target's device closes it, keeping what a reopen needs; a cancelled removal
+            // reopens it, a completed one closes it.
+            new Transition(FxIoTargetState.STARTED, Event.CLOSE_FOR_QUERY_REMOVE, FxIoTargetState.CLOSED_FOR_QUERY_REMOVE),
+            new Transition(FxIoTargetState.STOPPED, Event.CLOSE_FOR_QUERY_REMOVE, FxIoTargetState.CLOSED_FOR_QUERY_REMOVE),
+            new Transition(FxIoTargetState.CLOSED_FOR_QUERY_REMOVE, Event.CLOSE_FOR_QUERY_REMOVE,
+                    FxIoTargetState.CLOSED_FOR_QUERY_REMOVE),
+            new Transition(FxIoTargetState.CLOSED_FOR_QUERY_REMOVE, Event.OPEN, FxIoTargetState.STARTED),
+            new Transition(FxIoTargetState.CLOSED_FOR_QUERY_REMOVE, Event.CLOSE, FxIoTargetState.CLOSED),
+            new Transition(FxIoTargetState.CLOSED_FOR_QUERY_REMOVE, Event.REMOVE, FxIoTargetState.DELETED),
     };
 
     private static final FxStateTable<FxIoTargetState, Event> INDEX =

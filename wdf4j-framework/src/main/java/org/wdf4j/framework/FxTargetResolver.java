@@ -1,5 +1,6 @@
 package org.wdf4j.framework;
 
+import java.util.UUID;
 import org.wdf4j.NtResult;
 import org.wdf4j.NtStatus;
 
@@ -9,6 +10,10 @@ import org.wdf4j.NtStatus;
  * to each driver ({@link FxDriverGlobals#setTargetResolver}). The framework sends to the top of the stack of the
  * device it answers, when that device is in this process ({@link FxDevice}); another endpoint (a device in a driver
  * host) is answered STATUS_NOT_SUPPORTED for now.
+ *
+ * <p>It also carries the notifications that follow other devices' lives (ST9): the target device changes a remote
+ * target registers for ({@link #watchTarget}) and the device interface changes a driver registers for
+ * ({@link #watchInterfaces}).
  */
 @FunctionalInterface
 public interface FxTargetResolver {
@@ -18,6 +23,31 @@ public interface FxTargetResolver {
      * the opening driver's thread; must not call into that driver.
      */
     NtResult<FxDeviceEndpoint> resolve(String name);
+
+    /** A registration with the host, ended by {@link #close()} (idempotent). */
+    interface Registration extends AutoCloseable {
+
+        Registration NONE = () -> { };
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Tells {@code listener} about the query-remove, cancelled removal and removal of {@code device}'s node (any
+     * device of its stack), until the registration is closed. Without a host, nothing is told.
+     */
+    default Registration watchTarget(FxDeviceEndpoint device, FxTargetDeviceListener listener) {
+        return Registration.NONE;
+    }
+
+    /**
+     * Tells {@code listener} about every enabled interface of class {@code guid} now (as arrivals), then every arrival
+     * and removal, until the registration is closed. Without a host, nothing is told.
+     */
+    default Registration watchInterfaces(UUID guid, FxInterfaceListener listener) {
+        return Registration.NONE;
+    }
 
     /** Without a host: no name resolves. */
     static FxTargetResolver none() {

@@ -94,6 +94,8 @@ public final class DriverHost implements AutoCloseable {
     /** The names and device interfaces of every driver's devices, and the client handles open on them. */
     private final DeviceNamespace namespace = new DeviceNamespace(pnp::order, pnp::busRelationsChanged);
     private final HostIoClient client = new HostIoClient(namespace);
+    /** ST9: remote targets' removal notifications and drivers' interface notifications. */
+    private final TargetNotifications targetNotifications = new TargetNotifications(namespace);
     /** The FUSE reflector, while the devices are mounted. */
     private volatile DeviceFiles deviceFiles;
     /** The TUN/TAP interfaces of network adapters, from the start to {@link #close}. */
@@ -133,6 +135,11 @@ public final class DriverHost implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /** ST9: the remote targets open on each device node, and drivers' interface notifications. */
+    TargetNotifications targetNotifications() {
+        return targetNotifications;
     }
 
     /** Loads and starts a driver with the verifier off. */
@@ -205,7 +212,8 @@ public final class DriverHost implements AutoCloseable {
                 (g, bugCheck) -> driverFailed(g.name()), parametersFor(name));
         // Before DriverEntry, which may create (and name) control devices.
         globals.setDeviceListener(namespace.listenerFor(name));
-        globals.setTargetResolver(namespace::resolveTarget); // remote targets open devices by name or interface (ST5)
+        // remote targets open devices by name or interface (ST5) and follow their removal; interface notifications (ST9)
+        globals.setTargetResolver(targetNotifications.resolver());
         HostedDriver hosted = new HostedDriver(driverPackage, HostingModel.IN_PROCESS, verifier,
                 new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before, stacks));
         synchronized (drivers) {

@@ -325,6 +325,7 @@ public final class PnpManager {
     public void removeDevice(String instanceId) {
         Node node = lockNode(instanceId);
         try {
+            queryRemove(node);
             if (node.parent != null) {
                 removeChild(node, false);
                 return;
@@ -345,6 +346,7 @@ public final class PnpManager {
         Node node = lockNode(instanceId);
         try {
             if (node.status != Status.DISABLED) {
+                queryRemove(node);
                 removeFrameworkDevice(node, "disabled");
                 node.status = Status.DISABLED;
                 node.problem = null;
@@ -395,10 +397,12 @@ public final class PnpManager {
             if (stack != null) {
                 node.status = Status.SURPRISE_REMOVED;
                 FxDevice.PnpOutcome outcome = stack.pnp(FxPnpMachine.Event.SURPRISE_REMOVE, this::driverUsable);
+                removeComplete(node); // ST9: remote targets close (their sent requests cancelled) before REMOVE
                 if (outcome == null || !outcome.hung()) {
                     stack.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
                 }
             }
+            removeComplete(node);
             node.stack = null;
             node.deleted = true;
             synchronized (nodes) {
@@ -539,6 +543,11 @@ public final class PnpManager {
                     if (driverUsable(name)) {
                         descendants(node, removed); // its children are removed first (ST4)
                         removed.add(node.instanceId);
+                        String vetoer = host.targetNotifications().queryRemove(subtree(node)); // ST9
+                        if (vetoer != null) {
+                            LOG.warn("PnP: {} vetoed the removal of {}, but driver {} is stopping: the device is "
+                                    + "removed and the target told so", vetoer, node.instanceId, name);
+                        }
                     }
                     // a stack is built and removed whole: a filter's stop removes the node's other devices too
                     removeFrameworkDevice(node, "removed before its driver " + name + " unloads (U7)");
@@ -568,6 +577,7 @@ public final class PnpManager {
                 if (node.uses(name)) {
                     removeChildren(node, true); // their PDOs went with it; what runs above them is removed
                     node.stack = null;
+                    removeComplete(node); // ST9: its devices went with the driver
                     unbind(node);
                 }
             } finally {
@@ -603,6 +613,7 @@ public final class PnpManager {
                     node.status = Status.FAILED;
                     node.problem = NtStatus.STATUS_DRIVER_PROCESS_TERMINATED;
                     removeChildren(node, true); // a bus's children go with it
+                    removeComplete(node); // ST9: its devices went with the process
                     node.cause = cause;
                     LOG.warn("PnP: device {} ({}) failed: driver {}'s {}", node.instanceId, node.hardwareId, name,
                             cause);
@@ -817,7 +828,12 @@ public final class PnpManager {
                 if (now == null) {
                     removeChild(child, true); // reported missing: unplugged
                 } else if (now.ejectRequested()) {
-                    removeChild(child, false); // ejected: removed in order
+                    String vetoer = host.targetNotifications().queryRemove(subtree(child)); // ST9
+                    if (vetoer == null) {
+                        removeChild(child, false); // ejected: removed in order
+                    } else {
+                        LOG.warn("PnP: the eject of {} was vetoed by {}: the child stays", child.instanceId, vetoer);
+                    }
                 }
             }
             for (FxChildDescription d : relations) {
@@ -899,8 +915,10 @@ public final class PnpManager {
                 if (outcome != null && outcome.hung()) {
                     LOG.warn("PnP: the surprise removal of {} hung", child.instanceId);
                 }
+                removeComplete(child); // ST9: remote targets close (their sent requests cancelled) before REMOVE
             }
             full.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
+            removeComplete(child);
             child.stack = null;
             child.deleted = true;
             synchronized (nodes) {
@@ -971,6 +989,7 @@ public final class PnpManager {
             stack.pnp(FxPnpMachine.Event.REMOVE, this::driverUsable);
         }
         node.stack = null;
+        removeComplete(node);
         fail(node, status, what);
     }
 
@@ -993,8 +1012,35 @@ public final class PnpManager {
             if (outcome != null && outcome.hung()) {
                 LOG.warn("PnP: the remove of {} hung; driver {} is abandoned", node.instanceId, node.driver);
             }
+            removeComplete(node);
         }
         LOG.debug("PnP: device {} {}", node.instanceId, why);
+    }
+
+    /** A node and its descendants (theirs first), for a query-remove, which asks about the whole subtree (ST9). */
+    private static List<String> subtree(Node node) {
+        List<String> ids = new ArrayList<>();
+        descendants(node, ids);
+        ids.add(node.instanceId);
+        return ids;
+    }
+
+    /**
+     * ST9: before an orderly removal, the remote targets open on the node or its descendants are asked; a veto leaves
+     * the device as it is.
+     *
+     * @throws RemovalVetoedException when one vetoed
+     */
+    private void queryRemove(Node node) {
+        String vetoer = host.targetNotifications().queryRemove(subtree(node));
+        if (vetoer != null) {
+            throw new RemovalVetoedException(node.instanceId, vetoer);
+        }
+    }
+
+    /** ST9: the node's devices are gone: the remote targets open on it are told (once) and forgotten. */
+    private void removeComplete(Node node) {
+        host.targetNotifications().removeComplete(List.of(node.instanceId));
     }
 
     /** The node has no driver any more: NO_DRIVER, unless the user disabled it. */

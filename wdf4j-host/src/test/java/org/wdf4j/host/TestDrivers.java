@@ -18,6 +18,8 @@ final class TestDrivers {
     /** The toaster samples: the function driver (the manifest's entry) and {@code ToasterFilter}. */
     static final Path TOASTER = DIR.resolve("wdf4j-sample-toaster.jar");
     static final Path TOASTER_BUS = DIR.resolve("wdf4j-sample-toasterbus.jar");
+    /** The toastmon sample: hardware ID {@code ROOT\TOASTMON}; watches toasters through remote targets (ST9). */
+    static final Path TOASTMON = DIR.resolve("wdf4j-sample-toastmon.jar");
     /** The hardware IDs {@code PnpTestDriver} binds to; each behaves as its javadoc says. */
     static final List<String> PNP_TEST_IDS = List.of("ROOT\\PNPTEST", "ROOT\\PNPFAILSTART", "ROOT\\PNPFAILADD",
             "ROOT\\PNPFAILWAKE", "ROOT\\PNPEXCLUSIVE", "ROOT\\PNPBUGCHECK", "ROOT\\PNPBADSDDL");

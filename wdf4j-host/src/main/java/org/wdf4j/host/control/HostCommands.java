@@ -30,7 +30,8 @@ import org.wdf4j.host.UnloadReport;
  * {@code list}, {@code status}, {@code reports}, {@code start}, {@code stop} (which says on standard error what it
  * waits for while it waits: {@link StopProgress}), {@code inspect} ({@link InspectView}); and the device tree's: {@code devices},
  * {@code device-add}, {@code device-remove}, {@code device-disable}, {@code device-enable},
- * {@code device-surprise-remove}, {@code power-sleep}, {@code power-wake}. Each writes lines and
+ * {@code device-surprise-remove}, {@code power-sleep}, {@code power-wake}; the toaster bus's {@code bus-plug-in},
+ * {@code bus-unplug}, {@code bus-eject} ({@link BusControl}). Each writes lines and
  * answers an exit status ({@link #OK}, {@link #REFUSED}, {@link #BAD_PACKAGE}, {@link #NOT_CLEAN}; for
  * {@code device-add} and {@code device-enable}, NOT_CLEAN means the device did not start).
  */
@@ -101,19 +102,23 @@ public final class HostCommands {
                     out.out("device " + request.argument() + " surprise-removed");
                     yield OK;
                 }
+                case "bus-plug-in" -> BusControl.run(host, "plug-in", request, out);
+                case "bus-unplug" -> BusControl.run(host, "unplug", request, out);
+                case "bus-eject" -> BusControl.run(host, "eject", request, out);
                 case "power-sleep" -> power(host.pnp().sleep(), "the system sleeps", out);
                 case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
                             + "status, reports, start, stop, inspect, devices, device-add, device-remove, device-disable, device-enable, "
-                            + "device-surprise-remove, power-sleep, power-wake, shutdown");
+                            + "device-surprise-remove, bus-plug-in, bus-unplug, bus-eject, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
             };
         } catch (DriverPackageException e) {
             out.err(e.getMessage());
             return BAD_PACKAGE;
-        } catch (DriverStoreException | DamagedDriverException | IllegalArgumentException e) {
+        } catch (DriverStoreException | DamagedDriverException | IllegalArgumentException
+                 | org.wdf4j.host.RemovalVetoedException e) {
             out.err(e.getMessage());
             return REFUSED;
         } catch (IOException e) {
