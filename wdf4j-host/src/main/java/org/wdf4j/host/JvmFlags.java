@@ -70,9 +70,14 @@ public final class JvmFlags {
 
     /**
      * The command line that runs the {@code wdf4j} command with {@code arguments} in a JVM of its own, as the
-     * {@code wdf4j} launcher runs it: this JVM's {@code java}, {@link #host()}, and {@code code} (the JARs of the host,
-     * the framework, the API and their libraries) as the module path. {@code mvn wdf4j:run} runs drivers with it.
+     * {@code wdf4j} launcher runs it: this JVM's {@code java}, {@link #host()}, and the host's code where this JVM found
+     * it ({@link HostCode}) as the module path. {@code mvn wdf4j:run} runs drivers with it.
      */
+    public static List<String> hostCommand(List<String> arguments) {
+        return hostCommand(HostCode.locations(), arguments);
+    }
+
+    /** The same, with the host's code in {@code code}: the JARs of the host, the framework, the API and their libraries. */
     public static List<String> hostCommand(List<java.nio.file.Path> code, List<String> arguments) {
         List<String> command = new java.util.ArrayList<>();
         command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
