@@ -125,7 +125,7 @@ class PackageDriverMojoTest {
     }
 
     @Test
-    void aReferenceToTheFrameworkFailsTheBuildNamingTheClassAndTheReference() throws Exception {
+    void h9_aReferenceToTheFrameworkIsRefusedAtBuildAndAtInstallNamingTheClassAndTheReference() throws Exception {
         Path jar = jar("peek.jar", Map.of("com.example.bad.PeekDriver", type("com.example.bad.PeekDriver",
                 List.of(DRIVER_ENTRY), ClassDesc.of("org.wdf4j.framework.FxObject"))));
         assertThatThrownBy(() -> mojo(jar, "com.example.bad.PeekDriver").execute())

@@ -121,7 +121,7 @@ final class NewCommand implements Runnable {
                 System.out.println("  " + dir.relativize(test.resolve(className + "Test.java"))
                         + "  its test, with the wdf4j test kit");
                 System.out.println("Next (with JAVA_HOME set to a JDK " + JAVA_RELEASE + ", and wdf4j " + wdf4jVersion()
-                        + " in ~/.m2: ./mvnw install in wdf4j's directory):");
+                        + " in ~/.m2: ./mvnw install -DskipTests in wdf4j's directory):");
                 System.out.println("  cd " + dir + " && ./mvnw verify && ./mvnw wdf4j:run");
                 return 0;
             } catch (IOException | UncheckedIOException e) {
