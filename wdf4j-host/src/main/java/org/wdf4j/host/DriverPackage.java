@@ -89,6 +89,20 @@ public record DriverPackage(Path jar, String name, String entryClass, String fra
                 .withSetup(DeviceSetup.fromManifest(jar, main));
     }
 
+    /**
+     * Checks this package's JAR as install does, without running any of its code: every entry reads back whole, the
+     * entry class could start (public, concrete, implements {@code DriverEntry}, a public constructor without
+     * arguments), its classes refer to no class of wdf4j outside the API, and its packages can be a driver's module
+     * (none unnamed, none of the JDK's or the API's). The {@code wdf4j-maven-plugin} calls it at build time.
+     *
+     * @return this package
+     * @throws DriverPackageException naming the JAR, what is wrong and what to do
+     */
+    public DriverPackage check() throws DriverPackageException {
+        DriverPackageCheck.check(this);
+        return this;
+    }
+
     /** This package with another default hosting model (null: no preference). */
     public DriverPackage withHosting(HostingModel model) {
         return new DriverPackage(jar, name, entryClass, frameworkVersion, hardwareIds, model, setup);

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
+import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.constantpool.MethodTypeEntry;
+import java.lang.classfile.constantpool.NameAndTypeEntry;
+import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.attribute.InnerClassInfo;
 import java.lang.classfile.attribute.InnerClassesAttribute;
 import java.lang.constant.ConstantDescs;
@@ -12,12 +16,16 @@ import java.lang.reflect.AccessFlag;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipException;
 import org.wdf4j.driver.DriverEntry;
 
@@ -26,7 +34,12 @@ import org.wdf4j.driver.DriverEntry;
  * (its CRC), and that the host could start its entry class, as told by the class file ({@code java.lang.classfile}):
  * a public, concrete class that implements {@code org.wdf4j.driver.DriverEntry} (directly, or through its superclasses
  * and interfaces in the JAR) and has a public constructor without arguments; and that its classes can be the
- * driver's module ({@link DriverModule}).
+ * driver's module ({@link DriverModule}); and that its classes refer to no class of wdf4j outside the API's packages
+ * ({@link ApiOnlyClassLoader#API_PACKAGES}), which a driver cannot see (the framework's, the host's, the API's
+ * {@code org.wdf4j.spi}): such a reference would be a {@code NoClassDefFoundError} at run time.
+ *
+ * <p>The {@code wdf4j-maven-plugin} runs the same check when it packages a driver, so a build fails with the message
+ * an install would give.
  *
  * <p>A supertype outside the JAR that is not the JDK's or the API's (a library on the manifest's Class-Path) cannot be
  * read here: the check then gives the package the benefit of the doubt, and the start tells.
@@ -43,11 +56,70 @@ final class DriverPackageCheck {
         try (JarFile jar = new JarFile(pkg.jar().toFile())) {
             checkEntries(pkg, jar);
             checkEntryClass(pkg, jar);
+            checkReferences(pkg, jar);
         } catch (IOException e) {
             throw new DriverPackageException(pkg.jar() + " is not a JAR file (" + e.getMessage() + ")", e);
         }
         DriverModule.contents(pkg); // what its module cannot hold (the unnamed package, a JDK or API package): refused now
 
+    }
+
+    /** At most this many references outside the API are named in the refusal. */
+    private static final int REFERENCES_NAMED = 5;
+    private static final Pattern DESCRIPTOR_TYPE = Pattern.compile("L([^;<]+)[;<]");
+
+    /** Refuses a JAR whose classes refer to a class of wdf4j that a driver does not see; the error names each. */
+    private static void checkReferences(DriverPackage pkg, JarFile jar) throws DriverPackageException, IOException {
+        List<JarEntry> classes = jar.stream().filter(e -> e.getName().endsWith(".class") && !e.isDirectory()
+                && !e.getName().startsWith("META-INF/")).toList();
+        Set<String> own = new HashSet<>();
+        classes.forEach(e -> own.add(packageOf(e.getName().substring(0, e.getName().length() - ".class".length()))));
+        Set<String> refused = new TreeSet<>();
+        for (JarEntry entry : classes) {
+            String name = entry.getName().substring(0, entry.getName().length() - ".class".length());
+            ClassModel model = read(jar, name).orElseThrow();
+            Set<String> types = new HashSet<>();
+            for (PoolEntry constant : model.constantPool()) {
+                switch (constant) {
+                    case ClassEntry c -> descriptorTypes("L" + c.asInternalName() + ";", types);
+                    case NameAndTypeEntry nt -> descriptorTypes(nt.type().stringValue(), types);
+                    case MethodTypeEntry mt -> descriptorTypes(mt.descriptor().stringValue(), types);
+                    default -> { }
+                }
+            }
+            model.fields().forEach(f -> descriptorTypes(f.fieldType().stringValue(), types));
+            model.methods().forEach(m -> descriptorTypes(m.methodType().stringValue(), types));
+            for (String type : types) {
+                String pack = packageOf(type);
+                if (pack.startsWith("org.wdf4j.") || pack.equals("org.wdf4j")) {
+                    if (!ApiOnlyClassLoader.API_PACKAGES.contains(pack) && !own.contains(pack)) {
+                        refused.add(name.replace('/', '.') + " refers to " + type.replace('/', '.'));
+                    }
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            List<String> named = refused.stream().limit(REFERENCES_NAMED).toList();
+            throw new DriverPackageException(pkg.jar() + ": the driver uses classes of wdf4j that a driver cannot see: "
+                    + String.join("; ", named) + (refused.size() > named.size() ? " (and " + (refused.size()
+                    - named.size()) + " more)" : "") + ". A driver sees the JDK, its own classes and the packages of "
+                    + "wdf4j-api (" + String.join(", ", new TreeSet<>(ApiOnlyClassLoader.API_PACKAGES)) + "), not the "
+                    + "framework's, the host's or org.wdf4j.spi; at run time these would be NoClassDefFoundError. "
+                    + "Compile the driver against wdf4j-api alone (scope provided) and use its types.");
+        }
+    }
+
+    private static void descriptorTypes(String descriptor, Set<String> into) {
+        Matcher m = DESCRIPTOR_TYPE.matcher(descriptor);
+        while (m.find()) {
+            into.add(m.group(1));
+        }
+    }
+
+    /** The package of an internal name ({@code a/b/C}), with dots; empty for the unnamed package. */
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash).replace('/', '.');
     }
 
     /** Reads every entry to its end and checks its CRC (the JDK's ZipFile reads without checking it). */
@@ -114,7 +186,7 @@ final class DriverPackageCheck {
     /** A nested class is public only when its InnerClasses entry says so (its class file's flags do not tell). */
     private static boolean declaredPublic(ClassModel model, String entry) {
         return model.findAttribute(java.lang.classfile.Attributes.innerClasses()).map(InnerClassesAttribute::classes)
-                .orElse(java.util.List.of()).stream()
+                .orElse(List.of()).stream()
                 .filter(info -> info.innerClass().asInternalName().equals(entry))
                 .map(InnerClassInfo::flags)
                 .allMatch(f -> f.contains(AccessFlag.PUBLIC) && f.contains(AccessFlag.STATIC));

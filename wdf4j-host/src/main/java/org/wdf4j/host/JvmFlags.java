@@ -68,6 +68,28 @@ public final class JvmFlags {
         return Stream.of(HARDENING, HOST_NATIVE_ACCESS, DRIVER_MODULES).flatMap(List::stream).toList();
     }
 
+    /**
+     * The command line that runs the {@code wdf4j} command with {@code arguments} in a JVM of its own, as the
+     * {@code wdf4j} launcher runs it: this JVM's {@code java}, {@link #host()}, and the host's code where this JVM found
+     * it ({@link HostCode}) as the module path. {@code mvn wdf4j:run} runs drivers with it.
+     */
+    public static List<String> hostCommand(List<String> arguments) {
+        return hostCommand(HostCode.locations(), arguments);
+    }
+
+    /** The same, with the host's code in {@code code}: the JARs of the host, the framework, the API and their libraries. */
+    public static List<String> hostCommand(List<java.nio.file.Path> code, List<String> arguments) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(host());
+        command.add("--module-path");
+        command.add(String.join(java.io.File.pathSeparator, code.stream().map(java.nio.file.Path::toString).toList()));
+        command.add("-m");
+        command.add(HostCode.MODULE + "/" + org.wdf4j.host.cli.Wdf4jCommand.class.getName());
+        command.addAll(arguments);
+        return List.copyOf(command);
+    }
+
     /** The options of a driver host's JVM besides its size and collector: hardening, its drivers' native access, modules. */
     public static List<String> driverHost() {
         return Stream.of(HARDENING, DRIVER_HOST_NATIVE_ACCESS, DRIVER_MODULES).flatMap(List::stream).toList();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, RunCommand.class, StoreCommands.Install.class, StoreCommands.Uninstall.class,
                 StoreCommands.ListDrivers.class, StoreCommands.Status.class,
                 StoreCommands.Reports.class, DriverCommand.class, InspectCommand.class, HostCommand.class,
-                DeviceCommands.Devices.class, DeviceCommands.Device.class, BusCommands.Bus.class, DeviceCommands.Power.class})
+                DeviceCommands.Devices.class, DeviceCommands.Device.class, BusCommands.Bus.class, DeviceCommands.Power.class,
+                NewCommand.class})
 public final class Wdf4jCommand implements Runnable {
 
     @CommandLine.Spec
