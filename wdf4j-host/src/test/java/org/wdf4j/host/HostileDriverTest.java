@@ -195,7 +195,7 @@ class HostileDriverTest {
             case "native" -> "the JVM crashed: SIGSEGV";
             case "unsafe" -> "UnsupportedOperationException";
             case "oom" -> "ran out of memory";
-            default -> isolated ? "did not" : "did not return within";
+            default -> isolated ? "did not" : "did not finish within";
         };
     }
 
