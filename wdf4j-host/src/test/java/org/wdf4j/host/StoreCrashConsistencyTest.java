@@ -30,7 +30,7 @@ import org.wdf4j.framework.FxParameters;
  * Crash consistency of the driver store, as a user would meet it: a real {@code wdf4j host} is killed with SIGKILL
  * after each durable step (file forced, rename, directory forced; found by the {@link CrashPoints} test hook) of an
  * install, a replace, an uninstall and a driver's parameter writes (with the unload report that follows), then a host
- * is started again on the same store. Every driver must then be whole (its record valid, its package the one recorded,
+ * opened again (as a host starting on it, or any command without a host, opens it). Every driver must then be whole (its record valid, its package the one recorded,
  * its parameters readable, nothing else in its directory) or absent, no temporary file may be left, and the store as a
  * whole must be in the state before the change or after it (a driver's two parameter writes are two changes).
  *
@@ -162,17 +162,17 @@ class StoreCrashConsistencyTest {
                         .as("%s", r).isZero());
             }
         }
-        // --clean-start: what is checked is the store, not a start of what the killed host had started.
-        try (HostProcess again = HostProcess.start(state, "--clean-start")) {
-            CliRun list = CliRun.of("list", "--state-dir", state.toString());
-            assertThat(list.exit()).as("%s", list).isZero();
-            assertThat(list.out()).as("killed at step %d of the %s", crashAt, change.name()).doesNotContain("DAMAGED");
-            Model after = read(state);
-            List<Model> allowed = crashed ? change.allowed() : List.of(change.allowed().getLast());
-            assertThat(allowed).as("killed at step %d of the %s (%s), the store is:\n%s", crashAt, change.name(),
-                    crashed ? "stopped there" : "after it completed", after).contains(after);
-            assertThat(again.shutdown(state)).isZero();
-        }
+        // The store is opened again as `wdf4j list` opens it with no host running (DriverHost.create, which is also
+        // how a starting `wdf4j host` opens it, before it brings back what was started: HostServer.start): that
+        // recovers it. One JVM less per step than starting a host (the suite's time, issue #14); the killed process
+        // above is still a real host.
+        CliRun list = CliRun.of("list", "--state-dir", state.toString());
+        assertThat(list.exit()).as("%s", list).isZero();
+        assertThat(list.out()).as("killed at step %d of the %s", crashAt, change.name()).doesNotContain("DAMAGED");
+        Model after = read(state);
+        List<Model> allowed = crashed ? change.allowed() : List.of(change.allowed().getLast());
+        assertThat(allowed).as("killed at step %d of the %s (%s), the store is:\n%s", crashAt, change.name(),
+                crashed ? "stopped there" : "after it completed", after).contains(after);
         return crashed;
     }
 
