@@ -157,26 +157,7 @@ final class HostTargets implements FxTargetResolver, RemoteFileCarrier {
     // RemoteFileCarrier: the requests of a target on the host's device
 
     @Override
-    public RemoteIrp read(RemoteFile file, int length, long offset) {
-        return submit(file, io -> new Message.Read(io, file.id, length, offset));
-    }
-
-    @Override
-    public RemoteIrp write(RemoteFile file, byte[] data, long offset) {
-        return submit(file, io -> new Message.Write(io, file.id, data, offset));
-    }
-
-    @Override
-    public RemoteIrp flushBuffers(RemoteFile file) {
-        return submit(file, io -> new Message.Flush(io, file.id));
-    }
-
-    @Override
-    public RemoteIrp ioctl(RemoteFile file, int code, byte[] input, int outputLength) {
-        return submit(file, io -> new Message.Ioctl(io, file.id, code, input, outputLength));
-    }
-
-    private RemoteIrp submit(RemoteFile file, LongFunction<Message> message) {
+    public RemoteIrp submit(RemoteFile file, LongFunction<Message> message) {
         long io = nextIo.getAndIncrement();
         RemoteIrp irp = new RemoteIrp(io, file);
         requests.put(io, irp);

@@ -1,6 +1,8 @@
 package org.wdf4j.host;
 
 import java.util.concurrent.Future;
+import java.util.function.LongFunction;
+import org.wdf4j.host.isolation.Message;
 
 /**
  * What carries the requests of a {@link RemoteFile} over a driver-host channel: the host's side of a driver host (a
@@ -11,14 +13,25 @@ import java.util.concurrent.Future;
  */
 interface RemoteFileCarrier {
 
-    RemoteIrp read(RemoteFile file, int length, long offset);
+    /** Sends the request {@code message} makes from its I/O number; its {@code IoDone} completes the answer. */
+    RemoteIrp submit(RemoteFile file, LongFunction<Message> message);
+
+    default RemoteIrp read(RemoteFile file, int length, long offset) {
+        return submit(file, io -> new Message.Read(io, file.id, length, offset));
+    }
 
     /** Sends {@code data}, which the caller no longer touches. */
-    RemoteIrp write(RemoteFile file, byte[] data, long offset);
+    default RemoteIrp write(RemoteFile file, byte[] data, long offset) {
+        return submit(file, io -> new Message.Write(io, file.id, data, offset));
+    }
 
-    RemoteIrp flushBuffers(RemoteFile file);
+    default RemoteIrp flushBuffers(RemoteFile file) {
+        return submit(file, io -> new Message.Flush(io, file.id));
+    }
 
-    RemoteIrp ioctl(RemoteFile file, int code, byte[] input, int outputLength);
+    default RemoteIrp ioctl(RemoteFile file, int code, byte[] input, int outputLength) {
+        return submit(file, io -> new Message.Ioctl(io, file.id, code, input, outputLength));
+    }
 
     /** Asks the other end to cancel {@code irp}, if it is still in flight. */
     void cancel(RemoteIrp irp);
