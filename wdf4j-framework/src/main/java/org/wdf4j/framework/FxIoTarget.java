@@ -41,7 +41,7 @@ import org.wdf4j.object.WdfObjectAttributes;
 final class FxIoTarget extends FxObject implements WdfIoTarget {
 
     /** What {@link #admit} decided for a request being sent. */
-    record Admission(FxDevice deliverTo, NtStatus refused) {
+    record Admission(FxIrpSink deliverTo, NtStatus refused) {
         static final Admission WAIT = new Admission(null, null);
     }
 
@@ -51,8 +51,11 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
     private FxIoTargetState tstate;
-    /** The device requests are delivered to; guarded by {@link #lock}. */
-    private FxDevice targetDevice;
+    /**
+     * Where requests are delivered: the next lower device, the top of the opened device's stack, or an open of a device
+     * in another process ({@link FxFileSink}, closed when the target closes); guarded by {@link #lock}.
+     */
+    private FxIrpSink sink;
     /** The delivered list; guarded by {@link #lock}. */
     private FxRequest sentHead;
     private int sentCount;
@@ -70,7 +73,7 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
         super(globals, parent, attributes);
         this.device = device;
         this.local = lower != null;
-        this.targetDevice = lower;
+        this.sink = lower == null ? null : lower::submit;
         this.tstate = local ? FxIoTargetState.STARTED : FxIoTargetState.CLOSED;
     }
 
@@ -119,12 +122,12 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
             switch (tstate) {
                 case STARTED -> {
                     linkSentLocked(r);
-                    return new Admission(targetDevice, null);
+                    return new Admission(sink, null);
                 }
                 case STOPPED -> {
                     if (ignoreState) {
                         linkSentLocked(r);
-                        return new Admission(targetDevice, null);
+                        return new Admission(sink, null);
                     }
                     waiting.addLast(r);
                     return Admission.WAIT;
@@ -137,9 +140,9 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
     }
 
     /** Send-and-forget: the device to hand the request to whatever the target's state, or null when closed or deleted. */
-    FxDevice admitForgotten() {
+    FxIrpSink admitForgotten() {
         synchronized (lock) {
-            return tstate == FxIoTargetState.STARTED || tstate == FxIoTargetState.STOPPED ? targetDevice : null;
+            return tstate == FxIoTargetState.STARTED || tstate == FxIoTargetState.STOPPED ? sink : null;
         }
     }
 
@@ -245,18 +248,35 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
         if (!found.isSuccess()) {
             return found.status();
         }
-        if (!(found.value() instanceof FxDevice named)) {
-            return NtStatus.STATUS_NOT_SUPPORTED;
-        }
-        FxDevice top = named.stackTop();
-        synchronized (lock) {
-            if (tstate != expected) {
-                globals.journal(JournalEntry.Kind.IO, toString(), "WdfIoTargetOpen of a target in state " + tstate);
-                return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
+        FxDeviceEndpoint named = found.value();
+        FxIrpSink to;
+        Object top;
+        if (named instanceof FxDevice device) {
+            FxDevice stackTop = device.stackTop();
+            to = stackTop::submit;
+            top = stackTop;
+        } else {
+            NtResult<FxFileSink> file = openFile(named);
+            if (!file.isSuccess()) {
+                return file.status();
             }
-            targetDevice = top;
-            opened = with;
-            applyLocked(Event.OPEN);
+            to = file.value();
+            top = file.value();
+        }
+        synchronized (lock) {
+            if (tstate == expected) {
+                sink = to;
+                opened = with;
+                applyLocked(Event.OPEN);
+                to = null;
+            }
+        }
+        if (to != null) {
+            globals.journal(JournalEntry.Kind.IO, toString(), "WdfIoTargetOpen of a target in state " + currentState());
+            if (to instanceof FxFileSink file) {
+                file.file.close();
+            }
+            return NtStatus.STATUS_INVALID_DEVICE_REQUEST;
         }
         if (!params.reopening()) {
             FxTargetResolver.Registration registration = globals.targetResolver().watchTarget(named, new RemovalListener());
@@ -274,6 +294,46 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
         globals.journal(JournalEntry.Kind.IO, toString(), (params.reopening() ? "reopened " : "opened ")
                 + with.targetDeviceName() + " (" + top + ")");
         return NtStatus.STATUS_SUCCESS;
+    }
+
+    /**
+     * Opens a device of another process as a client does (the driver's process as the requestor), waiting at most the
+     * wait timeout; an open that completes later is closed.
+     */
+    private NtResult<FxFileSink> openFile(FxDeviceEndpoint device) {
+        java.util.concurrent.CompletableFuture<? extends NtResult<? extends FxFileEndpoint>> open =
+                device.open(new org.wdf4j.io.WdfRequestor(ProcessHandle.current().pid(), 0, 0), "");
+        try {
+            NtResult<? extends FxFileEndpoint> r = open.get(globals.verifier().waitTimeout().toNanos(),
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            return r.isSuccess() ? NtResult.success(new FxFileSink(r.value())) : NtResult.failure(r.status());
+        } catch (java.util.concurrent.TimeoutException | InterruptedException
+                 | java.util.concurrent.ExecutionException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            open.thenAccept(late -> {
+                if (late.isSuccess()) {
+                    late.value().close();
+                }
+            });
+            globals.journal(JournalEntry.Kind.IO, toString(), "the open of " + device + " did not complete: " + e);
+            return NtResult.failure(NtStatus.STATUS_IO_TIMEOUT);
+        }
+    }
+
+    /** A target that no longer holds its device lets go of its open of a device of another process, if it has one. */
+    private void releaseFile() {
+        FxFileSink file = null;
+        synchronized (lock) {
+            if (sink instanceof FxFileSink f && tstate != FxIoTargetState.STARTED && tstate != FxIoTargetState.STOPPED) {
+                file = f;
+                sink = null;
+            }
+        }
+        if (file != null) {
+            file.file.close();
+        }
     }
 
     /** Ends the registration for the opened device's removal (the target is closed or deleted). */
@@ -315,7 +375,7 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
     public NtStatus start() {
         checkHandle("WdfIoTargetStart", Irql.DISPATCH_LEVEL);
         List<FxRequest> deliver;
-        FxDevice to;
+        FxIrpSink to;
         synchronized (lock) {
             if (!applyLocked(Event.START)) {
                 return NtStatus.STATUS_INVALID_DEVICE_STATE;
@@ -325,7 +385,7 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
             for (FxRequest r : deliver) {
                 linkSentLocked(r);
             }
-            to = targetDevice;
+            to = sink;
         }
         for (FxRequest r : deliver) {
             r.deliver(to);
@@ -415,7 +475,9 @@ final class FxIoTarget extends FxObject implements WdfIoTarget {
             r.cancelSent();
         }
         cancelDelivered();
-        return awaitDelivered(event + " of " + this, deadline);
+        boolean back = awaitDelivered(event + " of " + this, deadline);
+        releaseFile();
+        return back;
     }
 
     /**

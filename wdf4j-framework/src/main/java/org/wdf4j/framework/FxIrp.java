@@ -49,10 +49,10 @@ public final class FxIrp implements FxIrpEndpoint {
     private byte[] out;
     private int outOffset;
     /**
-     * A request this IRP's device passed on with send-and-forget: the lower IRP, which completes this one directly.
-     * A cancel of this IRP goes to it.
+     * Where this IRP went on: the lower IRP of a send-and-forget, which completes this one directly, or the request
+     * that carries it to a device of another process ({@link FxFileSink}). A cancel of this IRP goes to it.
      */
-    private volatile FxIrp forwardedTo;
+    private volatile FxIrpEndpoint forwardedTo;
     private final CompletableFuture<FxIoStatus> future = new CompletableFuture<>();
     private volatile boolean cancelRequested;
     /** The driver's request, once made; a cancel reaches the driver through it. */
@@ -146,7 +146,7 @@ public final class FxIrp implements FxIrpEndpoint {
             return false;
         }
         cancelRequested = true;
-        FxIrp down = forwardedTo;
+        FxIrpEndpoint down = forwardedTo;
         if (down != null) {
             return down.cancel();
         }
@@ -174,8 +174,11 @@ public final class FxIrp implements FxIrpEndpoint {
         return request;
     }
 
-    /** Send-and-forget: {@code lower} completes this IRP; a cancel of this one goes to it (and one already asked for). */
-    void forwardTo(FxIrp lower) {
+    /**
+     * {@code lower} carries this IRP on (send-and-forget, or to another process) and completes it; a cancel of this one
+     * goes to it (and one already asked for).
+     */
+    void forwardTo(FxIrpEndpoint lower) {
         forwardedTo = lower;
         if (cancelRequested) {
             lower.cancel();

@@ -791,7 +791,7 @@ final class FxRequest extends FxObject implements WdfRequest {
     }
 
     /** A target started: delivers this request, which waited in it. */
-    void deliver(FxDevice to) {
+    void deliver(FxIrpSink to) {
         FxIrp lower;
         boolean canceledNow;
         synchronized (this) {
@@ -803,7 +803,7 @@ final class FxRequest extends FxObject implements WdfRequest {
         }
     }
 
-    private void deliver(FxDevice to, FxIrp lower, boolean canceledBefore) {
+    private void deliver(FxIrpSink to, FxIrp lower, boolean canceledBefore) {
         if (canceledBefore) {
             lower.cancel(); // the requestor cancelled before the send: the lower driver finds it cancelled
         }
@@ -812,7 +812,7 @@ final class FxRequest extends FxObject implements WdfRequest {
 
     /** Send-and-forget: the lower driver completes the requestor's request itself; this one is gone. */
     private boolean sendAndForget(FxIoTarget t, FxIoFormat format) {
-        FxDevice to = t.admitForgotten();
+        FxIrpSink to = t.admitForgotten();
         if (to == null) {
             synchronized (this) {
                 sendStatus = NtStatus.STATUS_INVALID_DEVICE_STATE;

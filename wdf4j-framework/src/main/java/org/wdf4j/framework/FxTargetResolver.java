@@ -8,8 +8,8 @@ import org.wdf4j.NtStatus;
  * How a remote I/O target finds its device by name ({@code WdfIoTargetOpen} with
  * {@code WDF_IO_TARGET_OPEN_PARAMS_INIT_OPEN_BY_NAME}): the host implements it over its device namespace and gives it
  * to each driver ({@link FxDriverGlobals#setTargetResolver}). The framework sends to the top of the stack of the
- * device it answers, when that device is in this process ({@link FxDevice}); another endpoint (a device in a driver
- * host) is answered STATUS_NOT_SUPPORTED for now.
+ * device it answers when that device is in this process ({@link FxDevice}); another endpoint (a device in another
+ * process) it opens as a client does and sends each request as the client's I/O on that open ({@link FxFileSink}).
  *
  * <p>It also carries the notifications that follow other devices' lives (ST9): the target device changes a remote
  * target registers for ({@link #watchTarget}) and the device interface changes a driver registers for

@@ -261,13 +261,13 @@ public final class DriverHost implements AutoCloseable {
                 synchronized (pools) {
                     DriverHostProcess pool = pools.get(DEFAULT_POOL);
                     if (pool == null || !pool.isServing()) {
-                        pool = DriverHostProcess.start(DEFAULT_POOL, hostProcessTimeout, channelTransport);
+                        pool = DriverHostProcess.start(DEFAULT_POOL, hostProcessTimeout, channelTransport, targetNotifications);
                         pools.put(DEFAULT_POOL, pool);
                     }
                     return pool;
                 }
             }
-            return DriverHostProcess.start(null, hostProcessTimeout, channelTransport);
+            return DriverHostProcess.start(null, hostProcessTimeout, channelTransport, targetNotifications);
         } catch (IOException e) {
             throw new DriverPackageException("cannot start a driver host process for driver " + driver + ": "
                     + e.getMessage(), e);

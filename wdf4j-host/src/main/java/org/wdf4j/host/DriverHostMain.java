@@ -102,6 +102,9 @@ final class DriverHostMain {
     /** The device stacks of this process: all drivers of a stack run in one driver host (ST3). */
     private final FxDeviceStacks stacks = new FxDeviceStacks();
 
+    /** The remote targets and notifications of this process's drivers, over the channel (ST5, ST9). */
+    private final HostTargets targets = new HostTargets(devices.values(), this::send, this::call);
+
     /** Driver numbers by name, to tell which driver a request goes to. */
     private final Map<String, Integer> driverNumbers = new ConcurrentHashMap<>();
 
@@ -194,6 +197,13 @@ final class DriverHostMain {
                 }
             }
             case Message.NameReply r -> answered(r.call(), r);
+            // what the host answers and tells the remote targets and interface notifications of drivers here
+            case Message.TargetFound f -> answered(f.call(), f);
+            case Message.OpenDone d -> answered(d.call(), d);
+            case Message.IoDone d -> targets.ioDone(d);
+            case Message.CloseDone d -> { } // the host closed a target's open
+            case Message.InterfaceNews n -> targets.interfaceNews(n);
+            case Message.TargetQuery q -> targets.targetQuery(q);
             case Message.ParamReply r -> answered(r.call(), r);
             case Message.Snapshot s -> send(new Message.SnapshotDone(s.call(), view(s.driver())));
             case Message.Inspect i -> send(new Message.InspectDone(i.call(), inspect(i.driver())));
@@ -278,7 +288,7 @@ final class DriverHostMain {
             FxDriverGlobals globals = FxDriverGlobals.create(l.name(), l.registryPath(), loader, true, l.verifier(),
                     (g, bugCheck) -> driverFailed(driver, g, bugCheck), new HostParameters(driver));
             globals.setDeviceListener(new Forwarder());
-            globals.setTargetResolver(this::resolveTarget);
+            globals.setTargetResolver(targets);
             drivers.put(driver, new LocalDriverRuntime(globals, entry, LoaderCollection.watch(loader), before, stacks));
             driverNumbers.put(l.name(), driver);
         } catch (DriverPackageException | RuntimeException e) {
@@ -390,14 +400,6 @@ final class DriverHostMain {
             }
         }
         send(new Message.RelationsDone(q.call(), children != null, sent));
-    }
-
-    /**
-     * A remote I/O target of a driver here opens a device by name or interface path (ST5): among this driver host's
-     * devices; a device in another process is not found.
-     */
-    private NtResult<FxDeviceEndpoint> resolveTarget(String name) {
-        return DeviceNamespace.resolveAmong(devices.values(), name);
     }
 
     private void open(Message.Open o) {

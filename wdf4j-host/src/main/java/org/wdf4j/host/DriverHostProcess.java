@@ -29,6 +29,11 @@ import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxChildDescription;
 import org.wdf4j.framework.FxChildIds;
 import org.wdf4j.framework.FxDevice;
+import org.wdf4j.framework.FxDeviceEndpoint;
+import org.wdf4j.framework.FxFileEndpoint;
+import org.wdf4j.framework.FxIrpEndpoint;
+import org.wdf4j.framework.FxTargetDeviceListener;
+import org.wdf4j.framework.FxTargetResolver;
 import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.FxPnpMachine;
@@ -49,7 +54,7 @@ import org.wdf4j.io.WdfRequestor;
  * error into the host's log. Calls wait on the caller's thread, bounded by a timeout past which the driver host is
  * ended as hung (H7).
  */
-final class DriverHostProcess {
+final class DriverHostProcess implements RemoteFileCarrier {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverHostProcess.class);
     /** How long a new driver host may take to say it is ready. */
@@ -120,6 +125,20 @@ final class DriverHostProcess {
     /** Requests in flight, by I/O number. */
     private final Map<Long, RemoteIrp> requests = new ConcurrentHashMap<>();
     private final AtomicLong nextIo = new AtomicLong(1);
+    /** The host's remote targets and notifications, which the drivers of this process reach through it (ST5, ST9). */
+    private final TargetNotifications targets;
+    /** Opens of the host's devices made for remote targets of drivers of this process, by the host's number. */
+    private final Map<Integer, FxFileEndpoint> targetFiles = new ConcurrentHashMap<>();
+    private final AtomicInteger nextTargetFile = new AtomicInteger(1);
+    /** Requests of those targets in flight, by this process's I/O number. */
+    private final Map<Long, FxIrpEndpoint> targetRequests = new ConcurrentHashMap<>();
+    /** This process's registrations for targets' devices and interfaces, by its watch number. */
+    private final Map<Integer, FxTargetResolver.Registration> watches = new ConcurrentHashMap<>();
+    /**
+     * Submits the targets' requests, in the order they came, off the reader thread: a driver of the host's process may
+     * run its callback on the submitting thread, and must not stop this process's messages meanwhile.
+     */
+    private final java.util.concurrent.ExecutorService targetIo;
     /** Null while the process serves; then why it ended. Set once. */
     private final AtomicReference<String> ended = new AtomicReference<>();
     private final CompletableFuture<Void> endedFuture = new CompletableFuture<>();
@@ -137,8 +156,14 @@ final class DriverHostProcess {
     private volatile String endedByDriver;
 
     private DriverHostProcess(Process process, String pool, Path blackbox, Duration timeout, SharedChannelFile shared,
-            long spinNanos) {
+            long spinNanos, TargetNotifications targets) {
         this.process = process;
+        this.targets = targets;
+        this.targetIo = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wdf4j-driver-host-" + process.pid() + "-targets");
+            t.setDaemon(true);
+            return t;
+        });
         this.timeout = timeout;
         this.pid = process.pid();
         this.pool = pool;
@@ -160,9 +185,11 @@ final class DriverHostProcess {
      * @param pool the pool it serves, or null for a driver host of one driver's own
      * @param timeout the host process timeout (H7)
      * @param transport how the two carry their messages
+     * @param targets the host's remote targets and notifications, for the drivers of the process
      * @throws IOException when it cannot be started or does not answer within {@link #READY_TIMEOUT}
      */
-    static DriverHostProcess start(String pool, Duration timeout, ChannelTransport transport) throws IOException {
+    static DriverHostProcess start(String pool, Duration timeout, ChannelTransport transport,
+                                   TargetNotifications targets) throws IOException {
         List<String> jvmOptions = jvmOptions(); // before anything is made: a bad setting leaves nothing behind
         Path blackbox = Blackbox.create();
         Path channelFile = null;
@@ -209,7 +236,8 @@ final class DriverHostProcess {
             deleteFiles(blackbox, channelFile);
             throw e;
         }
-        DriverHostProcess host = new DriverHostProcess(process, pool, blackbox, timeout, shared, transport.spinNanos());
+        DriverHostProcess host = new DriverHostProcess(process, pool, blackbox, timeout, shared, transport.spinNanos(),
+                targets);
         if (shared != null) {
             // Its end is the end of the channel: the host's reader reads what it wrote, then the end (H5).
             SharedChannelFile ending = shared;
@@ -525,23 +553,8 @@ final class DriverHostProcess {
                 });
     }
 
-    RemoteIrp read(RemoteFile file, int length, long offset) {
-        return submit(file, io -> new Message.Read(io, file.id, length, offset));
-    }
-
-    RemoteIrp write(RemoteFile file, byte[] data, long offset) {
-        return submit(file, io -> new Message.Write(io, file.id, data, offset));
-    }
-
-    RemoteIrp flushBuffers(RemoteFile file) {
-        return submit(file, io -> new Message.Flush(io, file.id));
-    }
-
-    RemoteIrp ioctl(RemoteFile file, int code, byte[] input, int outputLength) {
-        return submit(file, io -> new Message.Ioctl(io, file.id, code, input, outputLength));
-    }
-
-    private RemoteIrp submit(RemoteFile file, java.util.function.LongFunction<Message> message) {
+    @Override
+    public RemoteIrp submit(RemoteFile file, java.util.function.LongFunction<Message> message) {
         long io = nextIo.getAndIncrement();
         RemoteIrp irp = new RemoteIrp(io, file);
         requests.put(io, irp);
@@ -554,15 +567,17 @@ final class DriverHostProcess {
         return irp;
     }
 
-    void cancel(RemoteIrp irp) {
+    @Override
+    public void cancel(RemoteIrp irp) {
         if (requests.containsKey(irp.io)) {
             send(new Message.Cancel(irp.io));
-            watch("the cancel of " + irp + " did not complete it", irp.file.device.runtime,
+            watch("the cancel of " + irp + " did not complete it", irp.file.runtime(),
                     () -> requests.containsKey(irp.io), System.nanoTime());
         }
     }
 
-    int cancelAll(RemoteFile file) {
+    @Override
+    public int cancelAll(RemoteFile file) {
         int n = 0;
         for (RemoteIrp irp : requests.values()) {
             if (irp.file == file) {
@@ -574,12 +589,13 @@ final class DriverHostProcess {
     }
 
     /** {@code CloseHandle}: the driver's EvtFileCleanup and EvtFileClose run in the driver host, timed (H7). */
-    void closeFile(RemoteFile file) {
+    @Override
+    public void closeFile(RemoteFile file) {
         files.remove(file.id);
         closing.put(file.id, file);
         send(new Message.CloseFile(file.id));
         watch("the cleanup and close of " + file + " (EvtFileCleanup, EvtFileClose) did not return",
-                file.device.runtime, () -> closing.containsKey(file.id), System.nanoTime());
+                file.runtime(), () -> closing.containsKey(file.id), System.nanoTime());
     }
 
     /** Writes a message; when the process is gone the reader notices and fails what waits. */
@@ -643,7 +659,8 @@ final class DriverHostProcess {
      *
      * @return whether {@code future} is complete
      */
-    boolean awaitDirect(java.util.concurrent.Future<?> future) {
+    @Override
+    public boolean awaitDirect(java.util.concurrent.Future<?> future) {
         return reader.awaitDirect(future);
     }
 
@@ -742,6 +759,48 @@ final class DriverHostProcess {
                 }
             }
             case Message.ParamCall c -> send(parameters(c));
+            // the remote targets and notifications of the drivers of the process (ST5, ST9)
+            case Message.ResolveTarget r -> {
+                NtResult<FxDeviceEndpoint> found = targets.resolve(r.name());
+                send(new Message.TargetFound(r.call(), found.status(), found.isSuccess() ? found.value().instanceId()
+                        : null, found.isSuccess() ? found.value().driverName() : null));
+            }
+            case Message.OpenTarget o -> openTarget(o);
+            case Message.Read r -> targetIo(r.io(), r.file(), f -> f.read(r.length(), r.offset()));
+            case Message.Write w -> targetIo(w.io(), w.file(), f -> f.writeOwned(w.data(), w.offset()));
+            case Message.Flush fl -> targetIo(fl.io(), fl.file(), FxFileEndpoint::flushBuffers);
+            case Message.Ioctl c -> targetIo(c.io(), c.file(), f -> f.deviceIoControl(c.ioControlCode(), c.input(),
+                    c.outputLength()));
+            case Message.Cancel c -> targetIo.execute(() -> {
+                FxIrpEndpoint irp = targetRequests.get(c.io());
+                if (irp != null) {
+                    irp.cancel();
+                }
+            });
+            case Message.CancelAll c -> targetIo.execute(() -> {
+                FxFileEndpoint f = targetFiles.get(c.file());
+                if (f != null) {
+                    f.cancelAll();
+                }
+            });
+            case Message.CloseFile c -> {
+                FxFileEndpoint f = targetFiles.remove(c.file());
+                if (f != null) {
+                    f.close();
+                }
+                send(new Message.CloseDone(c.file()));
+            }
+            case Message.WatchTarget w -> watches.put(w.watch(),
+                    targets.watchTarget(w.instanceId(), new TargetWatch(w.watch(), w.holder())));
+            case Message.WatchInterfaces w -> watches.put(w.watch(), targets.watchInterfaces(w.guid(),
+                    (arrival, guid, link) -> send(new Message.InterfaceNews(w.watch(), arrival, guid, link))));
+            case Message.Unwatch u -> {
+                FxTargetResolver.Registration r = watches.remove(u.watch());
+                if (r != null) {
+                    r.close();
+                }
+            }
+            case Message.TargetAnswer a -> answered(a.call(), a);
             case Message.DriverEndsProcess e -> {
                 IsolatedDriverRuntime runtime = drivers.get(e.driver());
                 endedByDriver = "driver " + (runtime == null ? "#" + e.driver() : runtime.name()) + " called " + e.call();
@@ -750,20 +809,112 @@ final class DriverHostProcess {
         }
     }
 
+    /** A remote target of a driver of this process opens a device of the host as a client does (ST5). */
+    private void openTarget(Message.OpenTarget o) {
+        NtResult<FxDeviceEndpoint> found = targets.resolve(o.name());
+        if (!found.isSuccess()) {
+            send(new Message.OpenDone(o.call(), found.status(), 0, null));
+            return;
+        }
+        found.value().open(new WdfRequestor(o.pid(), o.uid(), o.gid()), "").whenComplete((opened, failure) -> {
+            if (failure != null || !opened.isSuccess()) {
+                send(new Message.OpenDone(o.call(), failure != null ? NtStatus.STATUS_UNSUCCESSFUL : opened.status(), 0,
+                        null));
+                return;
+            }
+            FxFileEndpoint file = opened.value();
+            if (ended.get() != null) {
+                file.close(); // nobody to hold it any more
+                return;
+            }
+            int id = nextTargetFile.getAndIncrement();
+            targetFiles.put(id, file);
+            send(new Message.OpenDone(o.call(), NtStatus.STATUS_SUCCESS, id, file.ioReadiness()));
+        });
+    }
+
+    /** A target's request, submitted in order off the reader thread; its completion goes back as {@code IoDone}. */
+    private void targetIo(long io, int fileId, java.util.function.Function<FxFileEndpoint, FxIrpEndpoint> call) {
+        targetIo.execute(() -> {
+            FxFileEndpoint file = targetFiles.get(fileId);
+            if (file == null) {
+                send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, null, null));
+                return;
+            }
+            FxIrpEndpoint irp = call.apply(file);
+            targetRequests.put(io, irp);
+            irp.future().whenComplete((status, failure) -> {
+                targetRequests.remove(io);
+                FxIoStatus s = status != null ? status
+                        : new FxIoStatus(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, new byte[0]);
+                send(new Message.IoDone(io, s.status(), s.information(), s.output(), file.ioReadiness()));
+            });
+        });
+    }
+
+    /**
+     * A remote target of a driver of this process, as the host's PnP manager asks and tells it about its device: each
+     * call waits for the target's answer there (bounded: a process that does not answer is ended as hung, H7). A
+     * process that ended holds nothing.
+     */
+    private final class TargetWatch implements FxTargetDeviceListener {
+
+        private final int watch;
+        private final String holder;
+
+        TargetWatch(int watch, String holder) {
+            this.watch = watch;
+            this.holder = holder;
+        }
+
+        private boolean tell(Message.TargetChange change) {
+            if (ended.get() != null) {
+                return true;
+            }
+            try {
+                Message answer = call(id -> new Message.TargetQuery(id, watch, change), timeout,
+                        change + " of " + holder, null);
+                return !(answer instanceof Message.TargetAnswer a) || a.letGo();
+            } catch (DriverHostEndedException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public boolean queryRemove() {
+            return tell(Message.TargetChange.QUERY_REMOVE);
+        }
+
+        @Override
+        public void removeCanceled() {
+            tell(Message.TargetChange.REMOVE_CANCELED);
+        }
+
+        @Override
+        public void removeComplete() {
+            tell(Message.TargetChange.REMOVE_COMPLETE);
+        }
+
+        @Override
+        public String describe() {
+            return holder + " in " + DriverHostProcess.this;
+        }
+    }
+
     /** The driver a message from the driver host is about (its progress), or null. */
     private IsolatedDriverRuntime concerned(Message m) {
         return switch (m) {
             case Message.IoDone d -> {
                 RemoteIrp irp = requests.get(d.io());
-                yield irp == null ? null : irp.file.device.runtime;
+                yield irp == null ? null : irp.file.runtime();
             }
             case Message.FileReadiness r -> {
                 RemoteFile f = files.get(r.file());
-                yield f == null ? null : f.device.runtime;
+                yield f == null ? null : f.runtime();
             }
             case Message.CloseDone d -> {
                 RemoteFile f = closing.get(d.file());
-                yield f == null ? null : f.device.runtime;
+                yield f == null ? null : f.runtime();
             }
             case Message.ClaimName c -> runtimeOf(c.device().driverName());
             case Message.InterfaceChanged c -> runtimeOf(c.device().driverName());
@@ -888,6 +1039,20 @@ final class DriverHostProcess {
             }
         }
         files.clear();
+        // its drivers' registrations and their targets' opens of the host's devices go with it
+        for (Integer id : List.copyOf(watches.keySet())) {
+            FxTargetResolver.Registration r = watches.remove(id);
+            if (r != null) {
+                r.close();
+            }
+        }
+        for (Integer id : List.copyOf(targetFiles.keySet())) {
+            FxFileEndpoint f = targetFiles.remove(id);
+            if (f != null) {
+                f.close();
+            }
+        }
+        targetIo.shutdown();
         channel.close();
         endedFuture.complete(null);
     }

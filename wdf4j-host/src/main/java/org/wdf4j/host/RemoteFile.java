@@ -1,13 +1,16 @@
 package org.wdf4j.host;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxFileEndpoint;
 import org.wdf4j.framework.FxIrpEndpoint;
 import org.wdf4j.io.WdfIoReadiness;
 
 /**
- * An open of a device in a driver host: requests are sent to it, its readiness is mirrored from what the driver host
- * tells (with each completion, and whenever the driver makes a read or write possible).
+ * An open of a device in another process, at one end of a driver-host channel: a client's open of a device in a driver
+ * host, or a driver host's remote target's open of a device of the host or another driver host. Requests are sent
+ * to it through its {@link RemoteFileCarrier}; its readiness is mirrored from what the other end tells (with each
+ * completion, and whenever the driver makes a read or write possible).
  *
  * <p>Thread-safe. {@link #readiness} is written by the driver host's reader thread and read by any (volatile); the
  * listener is set by the client's thread and called on the reader thread (volatile); {@link #closed} flips once.
@@ -15,13 +18,13 @@ import org.wdf4j.io.WdfIoReadiness;
 final class RemoteFile implements FxFileEndpoint {
 
     final int id;
-    final RemoteDevice device;
-    final DriverHostProcess process;
+    final FxDeviceEndpoint device;
+    final RemoteFileCarrier process;
     private volatile WdfIoReadiness readiness;
     private volatile Runnable readinessListener;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    RemoteFile(int id, RemoteDevice device, DriverHostProcess process, WdfIoReadiness readiness) {
+    RemoteFile(int id, FxDeviceEndpoint device, RemoteFileCarrier process, WdfIoReadiness readiness) {
         this.id = id;
         this.device = device;
         this.process = process;
@@ -29,8 +32,13 @@ final class RemoteFile implements FxFileEndpoint {
     }
 
     @Override
-    public RemoteDevice device() {
+    public FxDeviceEndpoint device() {
         return device;
+    }
+
+    /** The isolated driver whose device this opens, when the host opened a device in a driver host; else null. */
+    IsolatedDriverRuntime runtime() {
+        return device instanceof RemoteDevice d ? d.runtime : null;
     }
 
     @Override
@@ -87,7 +95,7 @@ final class RemoteFile implements FxFileEndpoint {
 
     @Override
     public boolean isOpen() {
-        return !closed.get() && !device.isGone();
+        return !closed.get() && device.pnpState() != org.wdf4j.framework.FxPnpMachine.State.REMOVED;
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxIrpEndpoint;
 
-/** A request sent to a driver host: completed when the driver host says so, or when it ends. */
+/** A request sent on a {@link RemoteFile}: completed when the other end says so, or when it ends. */
 final class RemoteIrp implements FxIrpEndpoint {
 
     final long io;

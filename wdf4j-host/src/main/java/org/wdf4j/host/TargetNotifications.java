@@ -18,8 +18,8 @@ import org.wdf4j.framework.FxTargetResolver;
  * The host's side of ST9: the remote I/O targets open on each device node (the target device change notifications
  * they registered, by the node's instance ID), asked and told by the PnP manager as a node is removed; and the device
  * interface change notifications of drivers, over the namespace's watchers. Drivers of this process reach it through
- * {@link #resolver}; drivers in a driver host through their channel ({@link DriverHostProcess}), which registers
- * proxies here.
+ * {@link #resolver}; drivers in a driver host through their channel ({@link HostTargets} there, {@link DriverHostProcess}
+ * here), which registers proxies here.
  */
 final class TargetNotifications {
 
@@ -59,7 +59,7 @@ final class TargetNotifications {
         return new FxTargetResolver() {
             @Override
             public NtResult<FxDeviceEndpoint> resolve(String name) {
-                return namespace.resolveTarget(name);
+                return TargetNotifications.this.resolve(name);
             }
 
             @Override
@@ -72,6 +72,11 @@ final class TargetNotifications {
                 return TargetNotifications.this.watchInterfaces(guid, listener);
             }
         };
+    }
+
+    /** The device a remote target opens by name or interface path, wherever its driver runs. */
+    NtResult<FxDeviceEndpoint> resolve(String name) {
+        return namespace.resolveTarget(name);
     }
 
     /** Registers a target for the removal of node {@code instanceId}; a control device (no node) is never removed by PnP. */

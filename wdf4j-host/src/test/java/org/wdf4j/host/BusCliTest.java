@@ -12,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code wdf4j bus plug-in|unplug|eject} (busenum's enum tool) against a real {@code wdf4j host} process, with toastmon
  * watching (ST1, ST9): a plugged-in toaster appears under its bus in {@code wdf4j devices}, toastmon opens it and its
  * I/O flows, an unplug closes toastmon's target; bad serial numbers, a device that is not a bus and no host running are
- * refused with what was wrong. The drivers run in the host's process: in the pooled and isolated models toastmon is
- * not told of toasters yet (ST9 is open there).
+ * refused with what was wrong. The bus and the toaster run where a host puts a driver that states no preference, the
+ * pool's driver host (H2), and toastmon in a driver host of its own: its interface notifications, its target's
+ * removal notification and its target's I/O cross from one driver host to the other through the host (ST5, ST9; the
+ * in-process model is {@link TargetRemovalTest}'s, which runs every model).
  */
 class BusCliTest {
 
@@ -38,11 +40,12 @@ class BusCliTest {
     @Test
     void st1_st9_busCommandsPlugAToasterThatToastmonWatchesAndUnplugIt() throws Exception {
         try (HostProcess host = HostProcess.start(state())) {
-            for (Path jar : new Path[] {TestDrivers.TOASTER_BUS, TestDrivers.TOASTER, TestDrivers.TOASTMON}) {
-                // in-process: a driver host's drivers get no interface or removal notifications yet (docs/stacks.md)
-                CliRun install = wdf4j("install", "--hosting", "in-process", jar.toString());
+            for (Path jar : new Path[] {TestDrivers.TOASTER_BUS, TestDrivers.TOASTER}) {
+                CliRun install = wdf4j("install", jar.toString()); // the host's default: pooled
                 assertThat(install.exit()).as(install.err()).isZero();
             }
+            CliRun install = wdf4j("install", "--hosting", "isolated", TestDrivers.TOASTMON.toString());
+            assertThat(install.exit()).as(install.err()).isZero();
             assertThat(wdf4j("device", "add", "ROOT\\BUSENUM").exit()).isZero();
             assertThat(wdf4j("device", "add", "ROOT\\TOASTMON").exit()).isZero();
 

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.wdf4j.NtStatus;
 import org.wdf4j.framework.FxParameters;
 import org.wdf4j.framework.JournalEntry;
@@ -21,14 +24,24 @@ import org.wdf4j.host.PnpManager.Status;
 import org.wdf4j.host.client.DeviceHandle;
 
 /**
- * ST9 with the toastmon sample in the host's process: toaster interface arrival (existing toasters included), a
- * remote target on each toaster with I/O flowing, a surprise removal (unplug) telling remove-complete only, an orderly
- * removal (eject, {@code device remove}, the toaster driver's stop) asking query-remove first, a veto keeping the
- * device, and the targets that agreed reopened when the removal is cancelled.
+ * ST9 with the toastmon sample: toaster interface arrival (existing toasters included), a remote target on each toaster
+ * with I/O flowing, a surprise removal (unplug) telling remove-complete only, an orderly removal (eject,
+ * {@code device remove}, the toaster driver's stop) asking query-remove first, a veto keeping the device, the targets
+ * that agreed reopened when the removal is cancelled, and a target opened without callbacks getting WDF's defaults.
+ *
+ * <p>Once per hosting model (H1): in-process everything runs in the host; pooled, toastmon, the toaster and the bus
+ * share the pool's driver host, and a target opens its toaster directly there; isolated, each runs in a driver host of
+ * its own, so the interface notifications and the target's queries cross the channels, and a target's requests go
+ * through the host to the toaster's driver host (ST5).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(HostingModel.class)
 class TargetRemovalTest {
 
     static final String TOASTER_ID = BusDriverTest.TOASTER_ID;
+
+    @Parameter
+    HostingModel hosting;
 
     @TempDir
     Path dir;
@@ -38,9 +51,9 @@ class TargetRemovalTest {
     @BeforeEach
     void installSamples() throws Exception {
         host = DriverHost.create(dir.resolve("state"));
-        host.install(TestDrivers.sample(TestDrivers.TOASTER_BUS), false);
-        host.install(TestDrivers.sample(TestDrivers.TOASTER), false);
-        host.install(TestDrivers.sample(TestDrivers.TOASTMON), false);
+        host.install(TestDrivers.sample(TestDrivers.TOASTER_BUS).withHosting(hosting), false);
+        host.install(TestDrivers.sample(TestDrivers.TOASTER).withHosting(hosting), false);
+        host.install(TestDrivers.sample(TestDrivers.TOASTMON).withHosting(hosting), false);
     }
 
     @AfterEach
@@ -86,14 +99,18 @@ class TargetRemovalTest {
 
     @Test
     void st9_aVetoKeepsTheToasterAndTheTargetsThatLetGoAreReopened() throws Exception {
-        // toastmon2 (same sample, no veto) opens first, so it is asked first and lets go; toastmon vetoes
-        host.start(DriverPackage.of(TestDrivers.TOASTMON, "org.wdf4j.samples.toastmon.ToastMonDriver", "toastmon2",
-                DriverPackage.FRAMEWORK_VERSION, List.of("ROOT\\TOASTMON2")));
+        // toastmon2 (same sample, no veto) opens first, so it is asked first and lets go; toastmon3 opened its target
+        // without callbacks (WDF's defaults); toastmon vetoes
+        installToastmon("toastmon2");
+        installToastmon("toastmon3");
+        host.store().parameters("toastmon3").put("DefaultTargetCallbacks", FxParameters.Value.ofULong(1));
         host.store().parameters("toastmon").put("VetoRemoval", FxParameters.Value.ofULong(1));
         DevNode toaster = host.pnp().addDevice("ROOT\\TOASTER");
         String path = host.client().interfaces(BusDriverTest.GUID_DEVINTERFACE_TOASTER).getFirst().path();
         host.pnp().addDevice("ROOT\\TOASTMON2");
         awaitPrintedBy("toastmon2", "toastmon: first I/O " + path + " STATUS_SUCCESS");
+        host.pnp().addDevice("ROOT\\TOASTMON3");
+        awaitPrintedBy("toastmon3", "toastmon: first I/O " + path + " STATUS_SUCCESS");
         host.pnp().addDevice("ROOT\\TOASTMON");
         awaitPrintedBy("toastmon", "toastmon: first I/O " + path + " STATUS_SUCCESS");
 
@@ -107,6 +124,8 @@ class TargetRemovalTest {
                 "toastmon: remove-canceled " + path + " (reopened: STATUS_SUCCESS)");
         assertThat(printed("toastmon")).contains("toastmon: query-remove " + path + " (vetoed)")
                 .noneMatch(l -> l.contains("remove-canceled"));
+        // without callbacks: the framework closed the target for the query-remove and reopened it on the cancel
+        assertThat(targetJournal("toastmon3")).containsSubsequence("CLOSE_FOR_QUERY_REMOVE:", "reopened");
         // the driver that let go sends again on its reopened target
         long before = statsControls(path);
         await().atMost(Duration.ofSeconds(10)).until(() -> statsControls(path) >= before + 4);
@@ -116,6 +135,24 @@ class TargetRemovalTest {
         awaitPrintedBy("toastmon", "toastmon: remove-complete " + path);
         awaitPrintedBy("toastmon2", "toastmon: remove-complete " + path);
         assertThat(host.pnp().device(toaster.instanceId()).orElseThrow().status()).isEqualTo(Status.NO_DRIVER);
+        // and the target without callbacks is closed by the framework on remove-complete
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(targetJournal("toastmon3"))
+                .containsSubsequence("CLOSE_FOR_QUERY_REMOVE:", "reopened", "CLOSE:"));
+        assertThat(printed("toastmon3")).noneMatch(l -> l.contains("query-remove") || l.contains("remove-c"));
+    }
+
+    /** Installs another toastmon (the same sample under another name and hardware ID), where this class's models put it. */
+    private void installToastmon(String name) throws Exception {
+        host.install(DriverPackage.of(TestDrivers.TOASTMON, "org.wdf4j.samples.toastmon.ToastMonDriver", name,
+                DriverPackage.FRAMEWORK_VERSION, List.of("ROOT\\" + name.toUpperCase(java.util.Locale.ROOT)))
+                .withHosting(hosting), false);
+    }
+
+    /** What the framework journalled about a driver's remote targets (opens, closes), in order: each entry's first word. */
+    private List<String> targetJournal(String driver) {
+        return host.driver(driver).runtime().journal().stream()
+                .filter(e -> e.kind() == JournalEntry.Kind.IO && e.subject().contains("remote target"))
+                .map(e -> e.detail().split(" ", 2)[0]).toList();
     }
 
     /** The controls the toaster's function driver has answered so far, as its stats control tells a client. */

@@ -35,6 +35,14 @@ import org.wdf4j.io.WdfIoReadiness;
  * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake},
  * {@link ReleaseName}, {@link InterfaceChanged}, {@link ControlReady}, {@link DeviceDeleted}, {@link DriverStateChanged},
  * {@link RelationsChanged}.
+ *
+ * <p>Remote targets and the notifications of other devices' lives (ST5, ST9), for the drivers of a driver host: it
+ * calls {@link ResolveTarget} (answered by {@link TargetFound}) and {@link OpenTarget} (answered by {@link OpenDone}),
+ * then sends the requests of the target on that open as a client's, with the same messages the other way:
+ * {@link Read}, {@link Write}, {@link Flush}, {@link Ioctl}, {@link Cancel}, {@link CloseFile} (the host answers
+ * {@link IoDone} and {@link CloseDone}); it registers with {@link WatchTarget} and {@link WatchInterfaces}, ended by
+ * {@link Unwatch}. The host tells {@link InterfaceNews} and calls {@link TargetQuery}, answered by
+ * {@link TargetAnswer}.
  */
 public sealed interface Message {
 
@@ -106,6 +114,17 @@ public sealed interface Message {
             case QueryRelations.TAG -> new QueryRelations(in.readInt(), in.readInt());
             case RelationsDone.TAG -> new RelationsDone(in.readInt(), in.readBoolean(), Wire.list(in, Child::read));
             case RelationsChanged.TAG -> new RelationsChanged(in.readInt());
+            case ResolveTarget.TAG -> new ResolveTarget(in.readInt(), Wire.string(in));
+            case TargetFound.TAG -> new TargetFound(in.readInt(), Message.statusOf(in), Wire.string(in),
+                    Wire.string(in));
+            case OpenTarget.TAG -> new OpenTarget(in.readInt(), Wire.string(in), in.readLong(), in.readInt(),
+                    in.readInt());
+            case WatchTarget.TAG -> new WatchTarget(in.readInt(), Wire.string(in), Wire.string(in));
+            case WatchInterfaces.TAG -> new WatchInterfaces(in.readInt(), Wire.uuid(in));
+            case Unwatch.TAG -> new Unwatch(in.readInt());
+            case InterfaceNews.TAG -> new InterfaceNews(in.readInt(), in.readBoolean(), Wire.uuid(in), Wire.string(in));
+            case TargetQuery.TAG -> new TargetQuery(in.readInt(), in.readInt(), Wire.enumValue(in, TargetChange.class));
+            case TargetAnswer.TAG -> new TargetAnswer(in.readInt(), in.readBoolean());
             default -> throw new IOException("driver-host protocol: unknown message tag " + tag);
         };
     }
@@ -824,6 +843,149 @@ public sealed interface Message {
 
         public void write(DataOutputStream out) throws IOException {
             out.writeInt(device);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Remote targets and notifications (ST5, ST9)
+
+    /** A remote target of a driver in the driver host looks up a device of the host (ST5); answered by {@link TargetFound}. */
+    record ResolveTarget(int call, String name) implements Message {
+        static final int TAG = 46;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Wire.string(out, name);
+        }
+    }
+
+    /** The device found (its node's instance ID, null for a control device, and its driver), or why none was. */
+    record TargetFound(int call, NtStatus status, String instanceId, String driverName) implements Message {
+        static final int TAG = 47;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Message.statusOf(out, status);
+            Wire.string(out, instanceId);
+            Wire.string(out, driverName);
+        }
+    }
+
+    /**
+     * A remote target opens the device of that name in the host as a client does ({@code CreateFile}, the driver host's
+     * process as the requestor); answered by {@link OpenDone}, whose file number its requests then name.
+     */
+    record OpenTarget(int call, String name, long pid, int uid, int gid) implements Message {
+        static final int TAG = 48;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            Wire.string(out, name);
+            out.writeLong(pid);
+            out.writeInt(uid);
+            out.writeInt(gid);
+        }
+    }
+
+    /** A remote target registers for the removal of device node {@code instanceId}; {@code holder} names it in a veto. */
+    record WatchTarget(int watch, String instanceId, String holder) implements Message {
+        static final int TAG = 49;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(watch);
+            Wire.string(out, instanceId);
+            Wire.string(out, holder);
+        }
+    }
+
+    /** A driver registers for the arrival and removal of the interfaces of a class (those enabled now arrive first). */
+    record WatchInterfaces(int watch, UUID guid) implements Message {
+        static final int TAG = 50;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(watch);
+            Wire.uuid(out, guid);
+        }
+    }
+
+    /** Ends a {@link WatchTarget} or {@link WatchInterfaces} registration. */
+    record Unwatch(int watch) implements Message {
+        static final int TAG = 51;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(watch);
+        }
+    }
+
+    /** An interface of a watched class arrived or went. */
+    record InterfaceNews(int watch, boolean arrival, UUID guid, String symbolicLinkName) implements Message {
+        static final int TAG = 52;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(watch);
+            out.writeBoolean(arrival);
+            Wire.uuid(out, guid);
+            Wire.string(out, symbolicLinkName);
+        }
+    }
+
+    /** What a watched target is told about its device. */
+    enum TargetChange { QUERY_REMOVE, REMOVE_CANCELED, REMOVE_COMPLETE }
+
+    /** The host's PnP manager tells a watched target a change of its device and waits; answered by {@link TargetAnswer}. */
+    record TargetQuery(int call, int watch, TargetChange change) implements Message {
+        static final int TAG = 53;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeInt(watch);
+            Wire.enumValue(out, change);
+        }
+    }
+
+    /** The target's answer: for a query-remove, whether it let go (false vetoes); otherwise true once it was told. */
+    record TargetAnswer(int call, boolean letGo) implements Message {
+        static final int TAG = 54;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+            out.writeBoolean(letGo);
         }
     }
 

@@ -43,7 +43,9 @@ import org.wdf4j.timer.WdfTimerConfig;
  *   <li>on {@code EvtIoTargetQueryRemove} closes the target for the query-remove (with the parameter
  *       {@code VetoRemoval} = 1 it keeps it open and fails the query, which vetoes the removal); on
  *       {@code EvtIoTargetRemoveCanceled} reopens it; on {@code EvtIoTargetRemoveComplete} (also after a surprise
- *       removal) closes and deletes it.</li>
+ *       removal) closes and deletes it. With the parameter {@code DefaultTargetCallbacks} = 1 it opens its targets
+ *       without the callbacks, and the framework's defaults apply (closed for a query-remove, reopened when the removal
+ *       is cancelled, closed on remove-complete).</li>
  * </ul>
  * It prints one line per event: {@code toastmon: arrival PATH}, {@code toastmon: opened PATH},
  * {@code toastmon: query-remove PATH (closed|vetoed)}, {@code toastmon: remove-canceled PATH (reopened STATUS)},
@@ -83,6 +85,7 @@ public final class ToastMonDriver implements DriverEntry {
     static final class Monitor {
         final Map<String, Watched> watched = new ConcurrentHashMap<>();
         volatile boolean vetoRemoval;
+        volatile boolean defaultCallbacks;
     }
 
     static final ContextType<Monitor> MONITOR = ContextType.declare(Monitor.class, Monitor::new);
@@ -91,6 +94,8 @@ public final class ToastMonDriver implements DriverEntry {
 
     /** The parameter {@code VetoRemoval}, read at DriverEntry. */
     private static volatile boolean vetoRemoval;
+    /** The parameter {@code DefaultTargetCallbacks}: targets opened without removal callbacks (WDF's defaults). */
+    private static volatile boolean defaultCallbacks;
 
     @Override
     public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
@@ -102,6 +107,8 @@ public final class ToastMonDriver implements DriverEntry {
             if (key.isSuccess()) {
                 NtResult<Long> veto = key.value().queryULong("VetoRemoval");
                 vetoRemoval = veto.isSuccess() && veto.value() != 0;
+                NtResult<Long> defaults = key.value().queryULong("DefaultTargetCallbacks");
+                defaultCallbacks = defaults.isSuccess() && defaults.value() != 0;
                 key.value().close();
             }
         }
@@ -115,6 +122,7 @@ public final class ToastMonDriver implements DriverEntry {
         }
         WdfDevice device = created.value();
         MONITOR.get(device).vetoRemoval = vetoRemoval;
+        MONITOR.get(device).defaultCallbacks = defaultCallbacks;
         NtResult<WdfTimer> timer = WdfTimer.create(WdfTimerConfig.initPeriodic(ToastMonDriver::tick, TICK)
                 .withAutomaticSerialization(false), WdfObjectAttributes.NONE.withParent(device));
         if (!timer.isSuccess()) {
@@ -149,10 +157,11 @@ public final class ToastMonDriver implements DriverEntry {
         }
         WdfIoTarget target = created.value();
         TARGET_PATH.get(target)[0] = path;
-        NtStatus status = target.open(WdfIoTargetOpenParams.openByName(path)
-                .withEvtIoTargetQueryRemove(ToastMonDriver::queryRemove)
-                .withEvtIoTargetRemoveCanceled(ToastMonDriver::removeCanceled)
-                .withEvtIoTargetRemoveComplete(ToastMonDriver::removeComplete));
+        NtStatus status = target.open(monitor.defaultCallbacks ? WdfIoTargetOpenParams.openByName(path)
+                : WdfIoTargetOpenParams.openByName(path)
+                        .withEvtIoTargetQueryRemove(ToastMonDriver::queryRemove)
+                        .withEvtIoTargetRemoveCanceled(ToastMonDriver::removeCanceled)
+                        .withEvtIoTargetRemoveComplete(ToastMonDriver::removeComplete));
         if (!status.isSuccess()) {
             DbgPrint.print("toastmon: open %s failed %s", path, status);
             target.delete();
