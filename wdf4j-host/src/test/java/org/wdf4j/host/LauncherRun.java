@@ -128,12 +128,21 @@ final class LauncherRun {
     /** The same, with more entries after the test drivers'. */
     static Path repackage(Path target, String entryClass, String name, HostingModel hosting, MoreEntries more)
             throws IOException {
+        return repackage(target, entryClass, name, hosting, List.of(), more);
+    }
+
+    /** The same, binding to {@code hardwareIds} (its Wdf4j-Hardware-Ids; none when empty). */
+    static Path repackage(Path target, String entryClass, String name, HostingModel hosting, List<String> hardwareIds,
+                          MoreEntries more) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue(DriverPackage.ENTRY_ATTRIBUTE, entryClass);
         main.putValue(DriverPackage.NAME_ATTRIBUTE, name);
         main.putValue(DriverPackage.VERSION_ATTRIBUTE, DriverPackage.FRAMEWORK_VERSION);
+        if (!hardwareIds.isEmpty()) {
+            main.putValue(DriverPackage.HARDWARE_IDS_ATTRIBUTE, String.join(",", hardwareIds));
+        }
         if (hosting != null) {
             main.putValue(DriverPackage.HOSTING_ATTRIBUTE, hosting.label());
         }

@@ -10,10 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code wdf4j driver start|stop NAME}: drivers in the running host. */
+/** {@code wdf4j driver start|stop|reload NAME}: drivers in the running host. */
 @Command(name = "driver", mixinStandardHelpOptions = true,
-        description = "Start or stop an installed driver in the running host (wdf4j host).",
-        subcommands = {DriverCommand.Start.class, DriverCommand.Stop.class})
+        description = "Start, stop or reload an installed driver in the running host (wdf4j host).",
+        subcommands = {DriverCommand.Start.class, DriverCommand.Stop.class, DriverCommand.Reload.class})
 final class DriverCommand implements Runnable {
 
     @CommandLine.Spec
@@ -76,6 +76,59 @@ final class DriverCommand implements Runnable {
         @Override
         public Integer call() {
             return state.onHost("driver stop", new Request("stop", json ? Map.of("json", "") : Map.of(), name));
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = {"Replace a running driver's package and bring it back, in one command (the edit-reload "
+                    + "loop: mvn package, then wdf4j driver reload NAME). The new package (JAR, else the file the "
+                    + "driver was installed from) is checked first: a bad one is refused and nothing stops. Then the "
+                    + "driver is stopped and its unload report printed; a report that is not clean ends the reload "
+                    + "(the driver stays stopped, the old package installed) unless --force. Then the package is "
+                    + "replaced in the store (atomically, parameters kept) and the driver started again where it ran, "
+                    + "with the same verifier settings; the devices it had come back to it. A driver that is not "
+                    + "running, or a store without a running host, has its package replaced only.",
+                    "Exit status: 0 reloaded, 1 refused (not installed, or the stop was refused), 2 bad package "
+                            + "(nothing changed), 3 the report was not clean (stopped, not replaced), DriverEntry "
+                            + "failed or a device did not start again."})
+    static final class Reload implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The installed driver.")
+        String name;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DRIVER.jar", description = "The new package (default: "
+                + "the file it was installed from, as wdf4j status shows).")
+        java.nio.file.Path jar;
+
+        @Option(names = "--entry", paramLabel = "CLASS", description = "The entry class, for a JAR that holds several "
+                + "drivers (default: the manifest's Wdf4j-Driver-Entry when it names this driver, else the installed "
+                + "one).")
+        String entry;
+
+        @Option(names = "--force", description = "Replace and start it again even when its unload report is not clean.")
+        boolean force;
+
+        @Option(names = "--json", description = "Print the unload report as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            if (jar != null) {
+                options.put("jar", jar.toAbsolutePath().normalize().toString());
+            }
+            if (entry != null) {
+                options.put("entry", entry);
+            }
+            if (force) {
+                options.put("force", "");
+            }
+            if (json) {
+                options.put("json", "");
+            }
+            return state.onHostOrStore("driver reload", new Request("reload", options, name));
         }
     }
 }

@@ -28,7 +28,7 @@ import org.wdf4j.host.UnloadReport;
  * The host's commands, run the same way for a request on the control socket and for a {@code wdf4j}
  * command that works on the store directly: {@code ping}, {@code install}, {@code uninstall},
  * {@code list}, {@code status}, {@code reports}, {@code start}, {@code stop} (which says on standard error what it
- * waits for while it waits: {@link StopProgress}), {@code inspect} ({@link InspectView}); and the device tree's: {@code devices},
+ * waits for while it waits: {@link StopProgress}), {@code reload} ({@link Reload}), {@code inspect} ({@link InspectView}); and the device tree's: {@code devices},
  * {@code device-add}, {@code device-remove}, {@code device-disable}, {@code device-enable},
  * {@code device-surprise-remove}, {@code power-sleep}, {@code power-wake}; the toaster bus's {@code bus-plug-in},
  * {@code bus-unplug}, {@code bus-eject} ({@link BusControl}). Each writes lines and
@@ -72,6 +72,7 @@ public final class HostCommands {
                 case "reports" -> reports(request.argument(), request.flag("json"), out);
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
+                case "reload" -> new Reload(host, request, out).run();
                 case "inspect" -> inspect(request, out);
                 case "devices" -> devices(request.flag("json"), request.flag("verbose"), out);
                 case "device-add" -> deviceAdd(argument(request, "a hardware ID"), request.flag("once"), out);
@@ -109,7 +110,7 @@ public final class HostCommands {
                 case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
-                            + "status, reports, start, stop, inspect, devices, device-add, device-remove, device-disable, device-enable, "
+                            + "status, reports, start, stop, reload, inspect, devices, device-add, device-remove, device-disable, device-enable, "
                             + "device-surprise-remove, bus-plug-in, bus-unplug, bus-eject, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
@@ -207,11 +208,24 @@ public final class HostCommands {
         if (request.argument().isEmpty()) {
             throw new IllegalArgumentException("install needs the path of a driver JAR");
         }
-        Path jar = Path.of(request.argument());
-        String entry = request.option("entry");
+        DriverPackage pkg = packageOf(Path.of(request.argument()), request.option("entry"), request.option("name"),
+                request);
+        boolean replace = request.flag("replace");
+        boolean existed = host.store().contains(pkg.name());
+        DriverStore.InstalledDriver installed = host.install(pkg, replace);
+        out.out((existed ? "replaced" : "installed") + " driver " + installed.name() + " (" + installed.entryClass()
+                + ", framework " + installed.frameworkVersion() + ") from " + installed.source());
+        return OK;
+    }
+
+    /**
+     * The package {@code install} (and {@code reload}) makes of a JAR: its manifest's, or with the entry class and the
+     * name given ({@code --entry}, {@code --name}), the setup overridden by the request's options.
+     */
+    private static DriverPackage packageOf(Path jar, String entry, String name, Request request)
+            throws DriverPackageException {
         DriverPackage pkg;
         if (entry != null) {
-            String name = request.option("name");
             if (name == null) {
                 String file = jar.getFileName().toString();
                 name = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
@@ -219,21 +233,16 @@ public final class HostCommands {
             pkg = DriverPackage.of(jar, entry, name, DriverPackage.FRAMEWORK_VERSION);
         } else {
             pkg = DriverPackage.open(jar);
-            if (request.option("name") != null) {
-                pkg = DriverPackage.of(jar, pkg.entryClass(), request.option("name"), pkg.frameworkVersion(),
-                        pkg.hardwareIds()).withSetup(pkg.setup());
+            if (name != null && !name.equals(pkg.name())) {
+                pkg = DriverPackage.of(jar, pkg.entryClass(), name, pkg.frameworkVersion(), pkg.hardwareIds())
+                        .withSetup(pkg.setup()).withHosting(pkg.hosting());
             }
         }
         pkg = pkg.withSetup(pkg.setup().overriddenBy(jar, request::option));
         if (request.option("hosting") != null) {
             pkg = pkg.withHosting(hosting(request));
         }
-        boolean replace = request.flag("replace");
-        boolean existed = host.store().contains(pkg.name());
-        DriverStore.InstalledDriver installed = host.install(pkg, replace);
-        out.out((existed ? "replaced" : "installed") + " driver " + installed.name() + " (" + installed.entryClass()
-                + ", framework " + installed.frameworkVersion() + ") from " + installed.source());
-        return OK;
+        return pkg;
     }
 
     private int uninstall(String name, boolean force, Output out) throws DriverStoreException, IOException {
@@ -524,11 +533,8 @@ public final class HostCommands {
             out.err("driver " + name + " is not running");
             return REFUSED;
         }
-        UnloadReport report;
-        try (StopProgress progress = StopProgress.watch(loaded, synchronizedOutput(out))) {
-            report = host.stop(loaded);
-        } catch (DriverStopRefusedException e) {
-            out.err("driver " + name + " was not stopped: " + e.getMessage());
+        UnloadReport report = stopWatched(host, loaded, out);
+        if (report == null) {
             return REFUSED; // it runs on, and is still started with the host
         }
         if (host.startState() != null) {
@@ -536,5 +542,59 @@ public final class HostCommands {
         }
         out.outText(json ? report.toJson() : report.render().stripTrailing());
         return report.clean() ? OK : NOT_CLEAN;
+    }
+
+    /**
+     * Stops a loaded driver, saying on {@code out} what the stop waits for while it waits ({@link StopProgress});
+     * answers its report, or null when the framework refused (said on {@code out}; the driver runs on).
+     */
+    static UnloadReport stopWatched(DriverHost host, HostedDriver loaded, Output out) {
+        try (StopProgress progress = StopProgress.watch(loaded, synchronizedOutput(out))) {
+            return host.stop(loaded);
+        } catch (DriverStopRefusedException e) {
+            out.err("driver " + loaded.name() + " was not stopped: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The package a reload installs: see {@link Reload}. */
+    static DriverPackage reloadPackage(Path jar, DriverStore.InstalledDriver installed, Request request)
+            throws DriverPackageException {
+        String entry = request.option("entry");
+        DriverPackage pkg;
+        if (entry != null) {
+            pkg = packageOf(jar, entry, installed.name(), request);
+        } else {
+            DriverPackage manifest;
+            try {
+                manifest = DriverPackage.open(jar);
+            } catch (DriverPackageException e) {
+                manifest = null; // a JAR installed with --entry may have no Wdf4j-Driver-Entry: the installed one serves
+                if (!installedWithoutManifest(installed, jar)) {
+                    throw e;
+                }
+            }
+            if (manifest != null && manifest.name().equals(installed.name())) {
+                pkg = packageOf(jar, null, installed.name(), request);
+            } else {
+                pkg = DriverPackage.of(jar, installed.entryClass(), installed.name(), installed.frameworkVersion(),
+                        manifest != null ? manifest.hardwareIds() : installed.hardwareIds())
+                        .withSetup(installed.setup());
+            }
+        }
+        if (pkg.hosting() == null && installed.hosting() != null) {
+            pkg = pkg.withHosting(installed.hosting()); // as chosen at install
+        }
+        return pkg;
+    }
+
+    /** Whether the installed driver's entry class was given at install, not read from a manifest of this JAR. */
+    private static boolean installedWithoutManifest(DriverStore.InstalledDriver installed, Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            return manifest == null || manifest.getMainAttributes().getValue(DriverPackage.ENTRY_ATTRIBUTE) == null;
+        } catch (IOException e) {
+            return false; // not a JAR: the manifest's error says so
+        }
     }
 }
