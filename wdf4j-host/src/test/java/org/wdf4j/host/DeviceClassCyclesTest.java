@@ -128,7 +128,7 @@ class DeviceClassCyclesTest {
                     + "; tasks " + before.tasks + " -> " + tasks;
         }
 
-        /** What {@code after} has more of than {@code before}, by name with digits dropped (thread and pipe numbers). */
+        /** What {@code after} has more of than {@code before}, by name without digits (thread, pipe numbers). */
         private static TreeMap<String, Integer> added(List<String> before, List<String> after) {
             TreeMap<String, Integer> counts = new TreeMap<>();
             after.forEach(n -> counts.merge(n.replaceAll("\\d+", "#"), 1, Integer::sum));
@@ -170,7 +170,8 @@ class DeviceClassCyclesTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(leftovers.call()).as("%s left behind", what).isEmpty());
         await().atMost(WAIT).untilAsserted(() -> {
             Held now = Held.of(self);
-            assertThat(now.within(hostBefore)).as("the host after %d cycles: %s", cycles, now.diff(hostBefore)).isTrue();
+            assertThat(now.within(hostBefore)).as("the host after %d cycles: %s", cycles, now.diff(hostBefore))
+                    .isTrue();
         });
         if (driverHostBefore != null) {
             assertThat(driver.pid()).as("the driver host did not restart").isEqualTo(driverHost);
@@ -184,7 +185,7 @@ class DeviceClassCyclesTest {
         assertThat(report.clean()).as(report.render()).isTrue();
     }
 
-    /** Awaitility polling at once and every millisecond: a cycle waits for its device, and 100 ms polls are most of it. */
+    /** Awaitility polling at once and every millisecond: with its 100 ms default the polls would be most of a cycle. */
     private static org.awaitility.core.ConditionFactory soon() {
         return await().atMost(WAIT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
     }

@@ -109,7 +109,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             if (disk == null) {
-                System.out.println("== The RAM disk got no loop device: " + host.deviceFiles().orElseThrow().problems());
+                System.out.println("== The RAM disk got no loop device: "
+                        + host.deviceFiles().orElseThrow().problems());
                 host.stop(ramdisk);
                 return 3;
             }
@@ -125,8 +126,9 @@ final class DemoCommand implements Callable<Integer> {
             ok &= run(mkfs.toString(), "-q", link) && run("mount", link, mnt.toString());
             if (ok) {
                 try {
-                    ok &= run("sh", "-c", "echo 'Hello from a disk driver written in Java' > " + mnt.resolve("hello.txt")
-                            + " && ls -l " + mnt + " && cat " + mnt.resolve("hello.txt"));
+                    Path hello = mnt.resolve("hello.txt");
+                    ok &= run("sh", "-c", "echo 'Hello from a disk driver written in Java' > " + hello
+                            + " && ls -l " + mnt + " && cat " + hello);
                 } finally {
                     ok &= run("umount", mnt.toString());
                 }

@@ -48,7 +48,8 @@ class DemoRamDiskTest {
             assertThat(shown.out().strip()).startsWith("== (the RAM disk part is skipped: ").doesNotContain("\n");
             return;
         }
-        assertThat(shown.out()).contains("== Driver 'ramdisk' started", "ROOT\\RAMDISK\\0000  ROOT\\RAMDISK  ramdisk  STARTED",
+        assertThat(shown.out()).contains("== Driver 'ramdisk' started",
+                "ROOT\\RAMDISK\\0000  ROOT\\RAMDISK  ramdisk  STARTED",
                 "diskWDF0 -> /dev/loop", "-rw------- 1 root root 16777216 ", "mkfs.ext4 -q ", "$ mount ",
                 "hello.txt", "lost+found", "\nHello from a disk driver written in Java\n", "$ umount ",
                 "== Device removed", "== ramdisk: clean").doesNotContain("exit status");
