@@ -327,11 +327,14 @@ public final class DeviceFiles implements AutoCloseable, DeviceNamespace.Watcher
     /**
      * Detaches a loop device on a thread of its own: the detach may write back the block device's cached pages, which
      * come back to this host's FUSE session, so it must not run on a reader or a driver's thread. {@link #close}
-     * waits for these threads.
+     * waits for these threads. The thread's context class loader is the host's, not the one it would inherit from
+     * the removing thread (a driver's, in-process): the last finished thread stays in {@link #detaching} until the
+     * next detach, and must not keep an unloaded driver's class loader reachable.
      */
     private void detachLocked(LoopDevice loop) {
         assert Thread.holdsLock(lock);
         Thread thread = Thread.ofPlatform().daemon().name("wdf4j-loop-detach " + loop.path()).unstarted(loop::close);
+        thread.setContextClassLoader(DeviceFiles.class.getClassLoader());
         detaching.removeIf(t -> !t.isAlive());
         detaching.add(thread);
         thread.start();

@@ -39,10 +39,11 @@ import org.wdf4j.io.CtlCode;
  * {@code mount}, a file written and read back, {@code umount} and {@code e2fsck -f}; {@code blockdev --getsize64};
  * data written at seeded random offsets through the disk's seekable file and read back through the loop device with
  * {@code dd}, and the other way; the end of the disk; the loop device detached when the device is removed and when
- * the driver stops; a bad DiskSize refused.
+ * the driver stops; a bad DiskSize refused; a seeded {@code fio} random read/write job with crc32c verification through
+ * the loop device.
  *
  * <p>H1, H3: the whole class runs once per hosting model. Skipped, saying why, without FUSE, loop devices or the
- * e2fsprogs/util-linux tools ({@code ./wdf4j test} installs e2fsprogs where it runs as root).
+ * e2fsprogs/util-linux tools or fio ({@code ./wdf4j test} installs e2fsprogs and fio where it runs as root).
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
@@ -185,6 +186,29 @@ class DiskTest {
             file.seek(SIZE);
             assertThatThrownBy(() -> file.write(new byte[512])).isInstanceOf(IOException.class);
         }
+    }
+
+    @Test
+    void h1_h3_fioRandomReadWriteWithVerificationThroughTheLoopDevice() throws Exception {
+        assumeTools("fio");
+        startDriver(SIZE);
+        DeviceFiles.DeviceFile disk = addDisk();
+        long[] before = statistics();
+        // A seeded random 4 KiB read/write mix over 4 MiB, direct I/O, every written block read back and checked
+        // (crc32c in each block's header); fio exits non-zero on a verification failure or an I/O error.
+        int seed = new Random().nextInt(1, Integer.MAX_VALUE);
+        FuseTests.Ran fio = FuseTests.run("fio", "--name=verify", "--filename=" + disk.disk().link(), "--rw=randrw",
+                "--bs=4k", "--size=4m", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--direct=1",
+                "--verify_state_save=0", "--ioengine=psync", "--randrepeat=1", "--randseed=" + seed,
+                "--output-format=terse");
+        assertThat(fio.exit()).as("fio --randseed=%d:%n%s", seed, fio.output()).isZero();
+        // Terse version 3: field 5 is the job's error, 6 the KiB read, 47 the KiB written.
+        String[] terse = fio.output().lines().filter(l -> l.startsWith("3;")).findFirst().orElseThrow().split(";");
+        assertThat(terse[4]).as("fio's error, seed %d", seed).isEqualTo("0");
+        assertThat(Long.parseLong(terse[46])).as("KiB written, seed %d", seed).isPositive();
+        long[] after = statistics();
+        assertThat(after[0] - before[0]).as("reads the driver saw").isPositive();
+        assertThat(after[1] - before[1]).as("writes the driver saw").isPositive();
     }
 
     @Test

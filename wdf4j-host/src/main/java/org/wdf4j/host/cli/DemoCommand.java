@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.DeviceFiles;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.HostedDriver;
 import org.wdf4j.host.HostingModel;
 import org.wdf4j.host.PnpManager;
 import org.wdf4j.host.UnloadReport;
+import org.wdf4j.host.fuse.LoopDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,10 @@ import picocli.CommandLine.Option;
                         + "elsewhere it says why it is skipped.",
                 "Last, driver hosts (the UMDF model): echo and the null sample each run in a driver host process of "
                         + "their own; the null sample's is killed with SIGKILL while a shell loop uses the echo device, "
-                        + "and the null device comes back by itself."})
+                        + "and the null device comes back by itself.",
+                "Then the RAM disk sample: its device is a disk behind a loop device; mkfs.ext4, mount, a file "
+                        + "written and listed, umount, and the device removed. That part needs root, e2fsprogs and "
+                        + "loop devices; elsewhere it says why it is skipped."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--driver", paramLabel = "JAR", description = "The driver package to demonstrate (default: the hello sample).")
@@ -62,7 +67,95 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
         int echo = echoThroughItsFile();
-        return echo != 0 ? echo : driverHosts();
+        int hosts = echo != 0 ? echo : driverHosts();
+        return hosts != 0 ? hosts : ramDisk(sample("ramdisk"));
+    }
+
+    /**
+     * The RAM disk sample as a new user would see it: a disk the OS knows (a loop device over the device's file),
+     * formatted, mounted, used by the shell, unmounted, and removed. Skipped, saying why, where it cannot run.
+     */
+    static int ramDisk(Path jar) throws Exception {
+        System.out.println();
+        Path mkfs = program("mkfs.ext4");
+        String loops = LoopDevice.unavailableReason();
+        String skipped = jar == null ? "samples/ramdisk/target/ramdisk.jar is not built"
+                : !"root".equals(System.getProperty("user.name")) ? "it needs root, for FUSE, a loop device and mount"
+                : mkfs == null ? "mkfs.ext4 is missing (Debian: apt-get install e2fsprogs)"
+                : loops != null ? loops : null;
+        if (skipped != null) {
+            System.out.println("== (the RAM disk part is skipped: " + skipped + ")");
+            return 0;
+        }
+        Path root = Files.createTempDirectory("wdf4j-demo-");
+        Path dev = root.resolve("dev");
+        Path mnt = root.resolve("mnt");
+        try (DriverHost host = DriverHost.create()) {
+            HostedDriver ramdisk = host.start(DriverPackage.open(jar), VerifierSettings.on());
+            try {
+                host.mountDevices(dev);
+            } catch (IOException e) {
+                System.out.println("== (the RAM disk part is skipped: cannot mount FUSE here: " + e.getMessage() + ")");
+                return host.stop(ramdisk).clean() ? 0 : 3;
+            }
+            PnpManager.DevNode node = host.pnp().addDevice("ROOT\\RAMDISK");
+            DeviceFiles.DeviceFile disk = null;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (disk == null && System.nanoTime() < deadline) {
+                disk = host.deviceFiles().orElseThrow().files().stream()
+                        .filter(f -> f.disk() != null && f.disk().blockDevice() != null).findFirst().orElse(null);
+                if (disk == null) {
+                    Thread.sleep(20); // a demo, not a test: poll for the loop device, bounded
+                }
+            }
+            if (disk == null) {
+                System.out.println("== The RAM disk got no loop device: "
+                        + host.deviceFiles().orElseThrow().problems());
+                host.stop(ramdisk);
+                return 3;
+            }
+            System.out.println("== Driver 'ramdisk' started: its device is a disk, a file of the disk's size that the "
+                    + "host attached to a loop device, with a link " + disk.disk().link().getFileName() + " to it");
+            System.out.print(PnpManager.render(host.pnp().devices(), host.deviceFiles().orElseThrow().pathsToFiles()));
+            boolean ok = run("ls", "-l", dev.toString());
+            System.out.println();
+            System.out.println("== Ordinary tools use it as a disk: every block they read or write is a request to "
+                    + "the driver, with its offset");
+            Files.createDirectories(mnt);
+            String link = disk.disk().link().toString();
+            ok &= run(mkfs.toString(), "-q", link) && run("mount", link, mnt.toString());
+            if (ok) {
+                try {
+                    Path hello = mnt.resolve("hello.txt");
+                    ok &= run("sh", "-c", "echo 'Hello from a disk driver written in Java' > " + hello
+                            + " && ls -l " + mnt + " && cat " + hello);
+                } finally {
+                    ok &= run("umount", mnt.toString());
+                }
+            }
+            System.out.println();
+            host.pnp().removeDevice(node.instanceId());
+            host.unmountDevices();
+            System.out.println("== Device removed: its link and file are gone and " + disk.disk().blockDevice()
+                    + " is detached; stopping driver ramdisk");
+            UnloadReport report = host.stop(ramdisk);
+            System.out.println("== ramdisk: " + (report.clean() ? "clean" : "NOT clean") + ", "
+                    + report.collectionNote());
+            return ok && report.clean() ? 0 : 3;
+        } finally {
+            Files.deleteIfExists(mnt);
+            Files.deleteIfExists(dev);
+            Files.deleteIfExists(root);
+        }
+    }
+
+    /** A program in PATH or the sbin directories (root's tools are there), or null. */
+    private static Path program(String name) {
+        java.util.List<String> dirs = new java.util.ArrayList<>(
+                java.util.List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")));
+        dirs.addAll(java.util.List.of("/usr/sbin", "/sbin"));
+        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name)).filter(Files::isExecutable)
+                .findFirst().orElse(null);
     }
 
     /** Two drivers in driver hosts of their own; one is killed, the other serves on, the killed one comes back. */
