@@ -212,7 +212,12 @@ public final class PtySerialPort implements AutoCloseable {
         NtResult<DeviceHandle> opened = client.open(devicePath);
         if (!opened.isSuccess()) {
             String why = "the host could not open " + devicePath + ": " + opened.status();
-            LOG.error("serial port {}: {}", name, why);
+            if (closing.get() || opened.status() == NtStatus.STATUS_NO_SUCH_DEVICE) {
+                // The device went before this thread opened it (removed right after it was added): not a fault.
+                LOG.debug("serial port {}: {}", name, why);
+            } else {
+                LOG.error("serial port {}: {}", name, why);
+            }
             closing.set(true);
             failed.accept(why);
             return false;
