@@ -1,14 +1,18 @@
 package org.wdf4j.host;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,25 +79,25 @@ final class ClassDataArchive {
      * deleted archive keeps its pages; one that would have used it makes it again when it exits.
      */
     private static void prune(Path dir, String kind, Path keep) {
-        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(kind) + "-[0-9a-f]{16}\\.jsa");
+        Pattern name = Pattern.compile(
+                Pattern.quote(kind) + "-[0-9a-f]{16}\\.jsa");
         try (var files = Files.list(dir)) {
             List<Path> archives = files.filter(f -> name.matcher(f.getFileName().toString()).matches())
                     .filter(f -> !f.equals(keep))
-                    .sorted(java.util.Comparator.comparing(ClassDataArchive::modified).reversed()).toList();
+                    .sorted(Comparator.comparing(ClassDataArchive::modified).reversed()).toList();
             for (Path old : archives.subList(Math.min(archives.size(), KEPT - 1), archives.size())) {
                 Files.deleteIfExists(old);
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             LOG.debug("class-data archives in {} not pruned: {}", dir, e.toString());
         }
     }
 
-    private static java.nio.file.attribute.FileTime modified(Path file) {
+    private static FileTime modified(Path file) {
         try {
             return Files.getLastModifiedTime(file);
         } catch (IOException e) {
-            return java.nio.file.attribute.FileTime.fromMillis(0);
+            return FileTime.fromMillis(0);
         }
     }
 
