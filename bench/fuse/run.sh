@@ -125,20 +125,8 @@ wdf4j_args=()
 # shellcheck disable=SC2206 # WDF4J_OPTS is a list of options
 wdf4j_args+=($WDF4J_OPTS)
 LEGS="${LEGS:-floor c wdf4j wdf4j-isolated}"
-# The numbers mean little on a busy machine: say so when the CPUs are not idle before the run.
-cpu_idle_percent() { # over one second, from /proc/stat
-  local a b
-  read -r -a a < /proc/stat
-  sleep 1
-  read -r -a b < /proc/stat
-  local total=0 i
-  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-  echo $(( total > 0 ? 100 * (b[4] + b[5] - a[4] - a[5]) / total : 100 ))
-}
-idle_at_start="$(cpu_idle_percent)"
-if [ "$idle_at_start" -lt 90 ]; then
-  echo "run.sh: warning: the CPUs are only ${idle_at_start}% idle before the run: other work will skew the numbers" >&2
-fi
+# shellcheck source=bench/idle.sh
+source "$here/../idle.sh" # sets idle_at_start; warns when the CPUs are busy
 
 results="$target/results"
 rm -rf "$results"
