@@ -154,7 +154,7 @@ public final class PtySerialPort implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        signalStop();
+        stop.signal(this);
         DeviceHandle h = handle;
         if (h != null) {
             h.close(); // cancels the pending read, so the from-driver pump ends
@@ -164,14 +164,6 @@ public final class PtySerialPort implements AutoCloseable {
     /** Waits until the master is closed (the slave hung up and gone), up to {@code timeout}; true if it is. */
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void signalStop() {
-        try {
-            stop.signal();
-        } catch (ErrnoException e) {
-            LOG.warn("could not wake the pumps of {}", this, e);
-        }
     }
 
     // ---- to the driver: setup, then packets from the master ----

@@ -3,12 +3,16 @@ package org.wdf4j.host.fuse;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a door's threads (a serial port's, a network adapter's) are told to stop while they wait in {@code poll(2)}: an
  * eventfd polled beside the descriptor they wait on. Thread-safe; {@link #close} once no thread waits any more.
  */
 final class StopEvent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StopEvent.class);
 
     private final int fd;
     /** Set by {@link #signal}, before the eventfd is written. */
@@ -18,11 +22,17 @@ final class StopEvent implements AutoCloseable {
         this.fd = LibC.eventfd();
     }
 
-    /** Wakes every thread waiting in {@link #waitFor}, and every later wait answers at once. */
-    void signal() throws ErrnoException {
+    /**
+     * Wakes every thread waiting in {@link #waitFor}, and every later wait answers at once. Should the eventfd not take
+     * the write, a warning names {@code owner} (the door whose threads may then sleep until their descriptor wakes
+     * them).
+     */
+    void signal(Object owner) {
         signalled = true;
         try (Arena arena = Arena.ofConfined()) {
             LibC.write(fd, arena.allocateFrom(ValueLayout.JAVA_LONG, 1L), 8);
+        } catch (ErrnoException e) {
+            LOG.warn("could not wake the pumps of {}", owner, e);
         }
     }
 

@@ -128,11 +128,7 @@ public final class TunNetAdapter implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        try {
-            stop.signal();
-        } catch (ErrnoException e) {
-            LOG.warn("could not wake the pumps of {}", this, e);
-        }
+        stop.signal(this);
         events.add(new Stop());
         DeviceHandle h = handle;
         if (h != null) {
