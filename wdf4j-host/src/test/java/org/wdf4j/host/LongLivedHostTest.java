@@ -67,6 +67,7 @@ class LongLivedHostTest {
             }
             Footprint after = low(host, churn, WARM_UP + CYCLES);
             String both = "over " + CYCLES + " cycles: before " + before + ", after " + after;
+            System.out.println("LongLivedHostTest: " + both);
             assertThat(after.heap() - before.heap()).as("live heap growth %s", both).isLessThan(HEAP_BOUND);
             assertThat(after.metaspace() - before.metaspace()).as("metaspace growth %s", both)
                     .isLessThan(METASPACE_BOUND);

@@ -25,6 +25,13 @@ public final class Trace {
     private static final Logger VERIFIER = LoggerFactory.getLogger("org.wdf4j.verifier");
     private static final Logger DBGPRINT = LoggerFactory.getLogger("org.wdf4j.dbgprint");
 
+    /** The framework's JFR event types, for a recording that wants none of them (the host's record of thread starts). */
+    public static final java.util.List<Class<? extends jdk.jfr.Event>> EVENT_TYPES = java.util.List.of(
+            BugCheckEvent.class, DriverEntryEvent.class, DriverUnloadEvent.class, LeakEvent.class,
+            ObjectCleanupEvent.class, ObjectDestroyEvent.class, PnpTransitionEvent.class, PowerTransitionEvent.class,
+            RequestCancelledEvent.class, RequestCompletedEvent.class, RequestPresentedEvent.class,
+            VerifierViolationEvent.class);
+
     private Trace() {
     }
 
