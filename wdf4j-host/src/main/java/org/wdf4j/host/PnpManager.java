@@ -195,8 +195,8 @@ public final class PnpManager {
     private final DriverHost host;
     /** The nodes by upper-cased instance ID, in creation order; guarded by itself. */
     private final Map<String, Node> nodes = new LinkedHashMap<>();
-    /** The next instance number per instance ID prefix ({@code ROOT\ECHO}); guarded by {@link #nodes}. */
-    private final Map<String, Integer> counters = new LinkedHashMap<>();
+    /** The instance numbers given per instance ID prefix ({@code ROOT\ECHO}); guarded by {@link #nodes}. */
+    private final Map<String, InstanceNumbers> numbers = new LinkedHashMap<>();
     private long nextOrder;
     /** Drivers being stopped: no device is bound to them any more. */
     private final Set<String> stopping = ConcurrentHashMap.newKeySet();
@@ -249,12 +249,12 @@ public final class PnpManager {
         String prefix = instancePrefix(hwid);
         Node node;
         synchronized (nodes) {
-            int n = counters.getOrDefault(prefix, 0);
-            if (n > 9999) {
-                throw new IllegalStateException("no instance number left for " + prefix + " (0000 to 9999 used)");
+            int n = numbersLocked(prefix).next(number -> nodes.containsKey(key(instanceId(prefix, number))));
+            if (n < 0) {
+                throw new IllegalStateException("no instance number left for " + prefix + ": 0000 to 9999 are all"
+                        + " devices now or kept for remembered ones; remove one (wdf4j device remove)");
             }
-            counters.put(prefix, n + 1);
-            node = new Node(String.format("%s\\%04d", prefix, n), hwids, compatible, nextOrder++);
+            node = new Node(instanceId(prefix, n), hwids, compatible, nextOrder++);
             nodes.put(key(node.instanceId), node);
         }
         LOG.info("PnP: device {} added with hardware ID {}", node.instanceId, hwid);
@@ -271,14 +271,15 @@ public final class PnpManager {
      */
     public DevNode restoreDevice(String instanceId, String hardwareId, boolean disabled) {
         String hwid = NameRule.HARDWARE_ID.check(hardwareId);
-        int number = reserveInstanceId(instanceId, hwid);
+        String prefix = instancePrefix(hwid);
+        int number = instanceNumber(instanceId, hwid);
         Node node;
         synchronized (nodes) {
             if (nodes.containsKey(key(instanceId))) {
                 throw new IllegalArgumentException("a device " + instanceId + " exists already");
             }
-            node = new Node(instancePrefix(hwid) + String.format("\\%04d", number), List.of(hwid), List.of(),
-                    nextOrder++);
+            numbersLocked(prefix).given(number);
+            node = new Node(instanceId(prefix, number), List.of(hwid), List.of(), nextOrder++);
             if (disabled) {
                 node.status = Status.DISABLED;
             }
@@ -298,6 +299,15 @@ public final class PnpManager {
      * @throws IllegalArgumentException when the instance ID is not one {@link #addDevice} gives that hardware ID
      */
     public int reserveInstanceId(String instanceId, String hardwareId) {
+        int number = instanceNumber(instanceId, hardwareId);
+        synchronized (nodes) {
+            numbersLocked(instancePrefix(hardwareId)).reserve(number);
+        }
+        return number;
+    }
+
+    /** The number of {@code instanceId}, a node {@link #addDevice} gives {@code hardwareId}. */
+    private static int instanceNumber(String instanceId, String hardwareId) {
         String prefix = instancePrefix(hardwareId);
         String digits = instanceId.regionMatches(true, 0, prefix + "\\", 0, prefix.length() + 1)
                 ? instanceId.substring(prefix.length() + 1) : "";
@@ -305,12 +315,18 @@ public final class PnpManager {
             throw new IllegalArgumentException("'" + instanceId + "' is not an instance ID of hardware ID " + hardwareId
                     + ": it would be " + prefix + "\\NNNN (four digits)");
         }
-        int number = Integer.parseInt(digits);
-        synchronized (nodes) {
-            counters.merge(prefix, number + 1, Math::max);
-        }
-        return number;
+        return Integer.parseInt(digits);
     }
+
+    private static String instanceId(String prefix, int number) {
+        return String.format("%s\\%04d", prefix, number);
+    }
+
+    private InstanceNumbers numbersLocked(String prefix) {
+        assert Thread.holdsLock(nodes);
+        return numbers.computeIfAbsent(prefix, p -> new InstanceNumbers());
+    }
+
 
     private static List<String> checkIds(List<String> ids) {
         return ids.stream().map(id -> NameRule.HARDWARE_ID.check(Objects.requireNonNull(id, "id").strip())).toList();

@@ -8,7 +8,13 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.wdf4j.framework.VerifierSettings;
 
@@ -29,11 +35,42 @@ class LongLivedHostTest {
     /** The recording's renewal runs a thread of its own and, for a moment, two streams. */
     private static final int THREAD_BOUND = 4;
     private static final int FD_BOUND = 8;
+    /** A row of {@code GC.class_histogram}: "  12:   345   6789  java.lang.String (java.base@25)". */
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
 
-    /** What the host holds, after full collections. */
-    private record Footprint(long heap, long metaspace, int threads, long fds) {
+    /** What the host holds, after full collections, and the live heap by class (for a failure's message). */
+    private record Footprint(long heap, long metaspace, int threads, long fds, Map<String, Long> histogram) {
 
-        static Footprint now() throws IOException {
+        @Override
+        public String toString() {
+            return "Footprint[heap=" + heap + ", metaspace=" + metaspace + ", threads=" + threads + ", fds=" + fds + "]";
+        }
+
+        /** The classes whose live bytes grew most from {@code before} to this footprint. */
+        String growthSince(Footprint before) {
+            return histogram.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - before.histogram.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(15)
+                    .map(e -> "  +" + e.getValue() + " B " + e.getKey())
+                    .collect(Collectors.joining("\n", "live heap growth by class:\n", ""));
+        }
+
+        /** Live bytes per class, from the JVM's own class histogram (which collects first). */
+        private static Map<String, Long> liveBytesByClass() throws Exception {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            Map<String, Long> bytes = new HashMap<>();
+            Matcher row = HISTOGRAM_ROW.matcher(text);
+            while (row.find()) {
+                bytes.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+            }
+            return bytes;
+        }
+
+        static Footprint now() throws Exception {
             long heap = Long.MAX_VALUE;
             for (int i = 0; i < 3; i++) { // the least of three full collections: no garbage in flight
                 System.gc();
@@ -49,7 +86,7 @@ class LongLivedHostTest {
             try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
                 fds = open.count();
             }
-            return new Footprint(heap, metaspace, Thread.activeCount(), fds);
+            return new Footprint(heap, metaspace, Thread.activeCount(), fds, liveBytesByClass());
         }
     }
 
@@ -67,8 +104,9 @@ class LongLivedHostTest {
             }
             Footprint after = low(host, churn, WARM_UP + CYCLES);
             String both = "over " + CYCLES + " cycles: before " + before + ", after " + after;
-            System.out.println("LongLivedHostTest: " + both);
-            assertThat(after.heap() - before.heap()).as("live heap growth %s", both).isLessThan(HEAP_BOUND);
+            System.out.println("LongLivedHostTest: " + both + "\n" + after.growthSince(before));
+            assertThat(after.heap() - before.heap()).as("live heap growth %s%n%s", both, after.growthSince(before))
+                    .isLessThan(HEAP_BOUND);
             assertThat(after.metaspace() - before.metaspace()).as("metaspace growth %s", both)
                     .isLessThan(METASPACE_BOUND);
             assertThat(after.threads() - before.threads()).as("thread count growth %s", both)

@@ -88,6 +88,20 @@ class PnpManagerTest {
         assertThat(TestDrivers.printed(hosted.journal())).contains("EvtDriverDeviceAdd ROOT\\PNPTEST#0");
     }
 
+    // A long-lived host refused the 10,001st device of a hardware ID however many had been removed (found by running
+    // LongLivedHostTest for 12,000 cycles): instance numbers wrap to the lowest free one.
+    @Test
+    void instanceNumbersWrapToTheLowestFreeOneAfter9999SoAHostAddingAndRemovingDevicesNeverRunsOut() {
+        DevNode kept = host.pnp().addDevice("ROOT\\NOBODY");
+        for (int i = 1; i < InstanceNumbers.LIMIT; i++) {
+            host.pnp().removeDevice(host.pnp().addDevice("ROOT\\NOBODY").instanceId());
+        }
+        assertThat(host.pnp().addDevice("ROOT\\NOBODY").instanceId()).as("0000 is still a device")
+                .isEqualTo("ROOT\\NOBODY\\0001");
+        host.pnp().removeDevice(kept.instanceId());
+        assertThat(host.pnp().addDevice("ROOT\\NOBODY").instanceId()).isEqualTo("ROOT\\NOBODY\\0000");
+    }
+
     @Test
     void anAddStartsAnInstalledDriverThatListsTheHardwareId(@TempDir Path tmp) throws Exception {
         try (DriverHost stored = DriverHost.create(tmp.resolve("state"))) {
