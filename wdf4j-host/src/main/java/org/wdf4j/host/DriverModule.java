@@ -41,8 +41,9 @@ import org.wdf4j.driver.DriverEntry;
  * (not opened) to the host's module, which makes the entry class's instance. Another driver, in-process or in the same
  * driver host, meets the module boundary: {@code IllegalAccessException} and {@code InaccessibleObjectException}.
  *
- * <p>The module reads the JDK's modules of the boot layer (as a class-path program does) and the API's; it declares
- * {@code uses} and {@code provides} for the services its JAR lists under {@code META-INF/services}, so a driver's own
+ * <p>The module reads the JDK's modules of the boot layer (as a class-path program does) and the API's, declared as
+ * {@code requires} in its descriptor (the controller adds them only where the API or the host is on the class path, as
+ * in the host's own tests); it declares {@code uses} and {@code provides} for the services its JAR lists under {@code META-INF/services}, so a driver's own
  * {@link java.util.ServiceLoader} works as before. In a driver host the module is given native access (the launcher's
  * {@code ALL-UNNAMED} grant no longer covers a named module); in the host's JVM it never is.
  *
@@ -87,6 +88,25 @@ final class DriverModule {
                 // as above
             }
         });
+        // Readability and the entry package's export are declared, not added with the layer's controller: what the
+        // controller adds lives in JDK-wide weak maps (Module.ReflectionData) whose entries go only after a full
+        // collection and whose tables never shrink, about 70 entries a load; a declared read lives in the module.
+        for (Module jdk : ModuleLayer.boot().modules()) {
+            ClassLoader definer = jdk.getClassLoader();
+            if (definer == null || definer == ClassLoader.getPlatformClassLoader()) {
+                builder.requires(jdk.getName());
+            }
+        }
+        Module api = DriverEntry.class.getModule(); // named on the module path, unnamed on the class path (tests)
+        if (api.isNamed()) {
+            builder.requires(api.getName());
+        }
+        Module host = DriverModule.class.getModule();
+        String entryPackage = packageOf(pkg.entryClass());
+        boolean exportsEntry = contents.packages().contains(entryPackage);
+        if (exportsEntry && host.isNamed()) {
+            builder.exports(entryPackage, Set.of(host.getName())); // DriverHost.instantiate
+        }
         ModuleDescriptor descriptor = builder.build();
         ModuleLayer.Controller controller;
         try {
@@ -97,16 +117,11 @@ final class DriverModule {
             throw new DriverPackageException(pkg.jar() + ": the driver's module cannot be defined: " + e.getMessage(), e);
         }
         Module module = controller.layer().findModule(name).orElseThrow();
-        for (Module jdk : ModuleLayer.boot().modules()) {
-            ClassLoader definer = jdk.getClassLoader();
-            if (definer == null || definer == ClassLoader.getPlatformClassLoader()) {
-                controller.addReads(module, jdk);
-            }
+        if (!api.isNamed()) {
+            controller.addReads(module, api);
         }
-        controller.addReads(module, DriverEntry.class.getModule()); // named on the module path, unnamed on the class path
-        String entryPackage = packageOf(pkg.entryClass());
-        if (contents.packages().contains(entryPackage)) {
-            controller.addExports(module, entryPackage, DriverModule.class.getModule()); // DriverHost.instantiate
+        if (exportsEntry && !host.isNamed()) {
+            controller.addExports(module, entryPackage, host);
         }
         if (nativeAccess) {
             controller.enableNativeAccess(module);

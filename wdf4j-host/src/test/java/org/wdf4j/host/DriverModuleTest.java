@@ -57,6 +57,10 @@ class DriverModuleTest {
                 assertThat(module.isOpen("org.wdf4j.testdrivers", outsider)).isFalse();
                 assertThat(module.canRead(org.wdf4j.driver.DriverEntry.class.getModule())).isTrue();
                 assertThat(module.canRead(java.sql.Connection.class.getModule())).as("the JDK's modules").isTrue();
+                // Declared, not added by the layer's controller: added reads stay in a JDK-wide weak map after the
+                // driver is gone, until a full collection, and its table never shrinks (LongLivedHostTest).
+                assertThat(module.getDescriptor().requires()).extracting(ModuleDescriptor.Requires::name)
+                        .contains("java.base", "java.sql", "jdk.jfr");
                 assertThat(module.isNativeAccessEnabled()).isEqualTo(nativeAccess);
                 // The host's module is where the test code is on the class path, so the export reaches it: the
                 // entry class is made as DriverHost makes it.
