@@ -25,7 +25,7 @@ class FaultInjectionDriverTestTest {
     @DriverTest(entry = StoreDriver.class, hardwareIds = StoreDriver.HARDWARE_ID, devices = StoreDriver.HARDWARE_ID)
     class InProcess {
         @Test
-        void failingEachAllocationInTurnFailsTheStartOrTheAddCleanly(DriverUnderTest driver) {
+        void v1_failingEachAllocationInTurnFailsTheStartOrTheAddCleanly(DriverUnderTest driver) {
             assertThat(driver.allocateFail()).isEqualTo(AllocateFail.NONE);
             UnloadReport first = driver.restart(AllocateFail.only(1));
             assertThat(first.clean()).isTrue();
@@ -65,7 +65,7 @@ class FaultInjectionDriverTestTest {
             hosting = HostingModel.ISOLATED)
     class Isolated {
         @Test
-        void failingTheDevicesAllocationFailsItsAddThenARestartWithoutFaultsMendsIt(DriverUnderTest driver) {
+        void v1_failingTheDevicesAllocationFailsItsAddThenARestartWithoutFaultsMendsIt(DriverUnderTest driver) {
             driver.restart(AllocateFail.only(2));
             assertThat(driver.allocateFail()).isEqualTo(AllocateFail.only(2));
             assertThat(onlyDevice(driver).problem()).isEqualTo(NtStatus.STATUS_INSUFFICIENT_RESOURCES);
@@ -82,7 +82,7 @@ class FaultInjectionDriverTestTest {
             failOnlyAllocation = 1)
     class FailingTheDriverObject {
         @Test
-        void driverEntryFailsAndTheTestGetsTheStoppedDriver(DriverUnderTest driver) {
+        void v1_driverEntryFailsAndTheTestGetsTheStoppedDriver(DriverUnderTest driver) {
             assertThat(driver.allocateFail()).isEqualTo(AllocateFail.only(1));
             assertThat(driver.driver().isRunning()).isFalse();
             assertThat(driver.stop().driverEntrySucceeded()).isFalse();
@@ -94,7 +94,7 @@ class FaultInjectionDriverTestTest {
             failAllocationsAfter = 1)
     class FailingEveryAllocationAfterTheDriverObject {
         @Test
-        void theDriverRunsAndEveryDeviceAddFails(DriverUnderTest driver) {
+        void v1_theDriverRunsAndEveryDeviceAddFails(DriverUnderTest driver) {
             assertThat(driver.driver().isRunning()).isTrue();
             assertThat(driver.pnp().devices()).extracting(PnpManager.DevNode::status)
                     .containsExactly(PnpManager.Status.FAILED);

@@ -39,7 +39,7 @@ abstract class HelloTests {
     }
 
     @Test
-    void failingEachOfItsAllocationsInTurnFailsDriverEntryCleanly(DriverUnderTest driver) {
+    void v1_failingEachOfItsAllocationsInTurnFailsDriverEntryCleanly(DriverUnderTest driver) {
         // Its driver object, its pool and two buffers: four allocations. restart() fails the test with the report
         // when an unload is not clean, what was made before the failure included.
         for (int n = 1; n <= 4; n++) {
