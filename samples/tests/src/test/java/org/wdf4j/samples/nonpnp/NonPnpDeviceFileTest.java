@@ -3,12 +3,9 @@ package org.wdf4j.samples.nonpnp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
+import org.wdf4j.samples.FileIo;
 import org.wdf4j.test.DriverTest;
 import org.wdf4j.test.DriverUnderTest;
 
@@ -23,12 +20,7 @@ class NonPnpDeviceFileTest {
     void theControlDeviceIsAFileWhoseWritesAreReadBack(DriverUnderTest driver) throws IOException {
         Path file = driver.deviceFile(NonPnpTests.PATH);
         assertThat(file).isEqualTo(driver.mountRoot().resolve("nonpnp"));
-        try (FileChannel device = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            assertThat(device.write(ByteBuffer.wrap("by file".getBytes(StandardCharsets.UTF_8)))).isEqualTo(7);
-            ByteBuffer read = ByteBuffer.allocate(64);
-            assertThat(device.read(read)).isEqualTo(7);
-            assertThat(new String(read.array(), 0, 7, StandardCharsets.UTF_8)).isEqualTo("by file");
-        }
+        assertThat(FileIo.writeThenRead(file, "by file")).isEqualTo("by file");
         try (var device = driver.open(NonPnpTests.PATH)) {
             long[] stats = NonPnpTests.longs(device.deviceIoControl(NonPnpDriver.IOCTL_NONPNP_GET_STATS, null,
                     NonPnpDriver.STATS_LENGTH));
