@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -13,23 +14,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.wdf4j.driver.DriverEntry;
 import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.framework.VerifierSettings.AllocateFail;
 import org.wdf4j.host.DriverHost;
 import org.wdf4j.host.DriverPackage;
 import org.wdf4j.host.DriverPackageException;
-import org.wdf4j.host.HostedDriver;
 import org.wdf4j.host.HostingModel;
-import org.wdf4j.host.UnloadReport;
 
 /**
- * The extension behind {@link DriverTest}: per test, a throw-away {@link DriverHost}, the driver started in it where
- * the annotation (or {@code -Dwdf4j.test.hosting}) says, the annotation's devices added; after the test the driver
- * stopped, the host closed, and the test failed with the unload report when that report is not clean.
+ * The extension behind {@link DriverTest}: per test, a throw-away {@link DriverHost}, its devices mounted as files
+ * when asked, the driver (from the class path or a JAR) started in it where the annotation (or
+ * {@code -Dwdf4j.test.hosting}) says with the verifier and fault injection it asks for, the annotation's devices added;
+ * after the test the driver stopped, the host closed, and the test failed with the unload report when that report is
+ * not clean.
  */
 public final class DriverTestExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     /** Overrides {@link DriverTest#hosting()} for every driver test of the run. */
     public static final String HOSTING_PROPERTY = "wdf4j.test.hosting";
+
+    /** Overrides {@link DriverTest#jar()} for every driver test of the run: the tests run on this packaged driver. */
+    public static final String JAR_PROPERTY = "wdf4j.test.jar";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DriverTestExtension.class);
 
@@ -48,33 +54,58 @@ public final class DriverTestExtension implements BeforeEachCallback, AfterEachC
         DriverTest test = AnnotationSupport.findAnnotation(testClass, DriverTest.class).orElseThrow(() ->
                 new ExtensionConfigurationException(testClass.getName() + " uses DriverTestExtension without @DriverTest"));
         HostingModel hosting = hosting(test);
+        VerifierSettings verifier = (test.verifier() ? VerifierSettings.on() : VerifierSettings.OFF)
+                .withAllocateFail(allocateFail(test, testClass));
         Path packageDir = Files.createTempDirectory("wdf4j-test-");
         DriverHost host = DriverHost.create();
-        Started started = null;
         try {
-            DriverPackage pkg = ClassPathPackage.of(test, testClass, packageDir);
-            HostedDriver driver = host.start(pkg, test.verifier() ? VerifierSettings.on() : VerifierSettings.OFF, hosting);
-            started = new Started(host, new DriverUnderTest(host, driver), packageDir);
-            if (!driver.isRunning()) {
-                UnloadReport report = started.driver().stop();
-                throw new AssertionError("driver " + pkg.name() + " did not start (" + hosting + "):\n" + report.render());
+            DriverPackage pkg = driverPackage(test, testClass, packageDir);
+            if (test.deviceFiles()) {
+                DeviceFileMount.mount(host, test.mountRoot().isBlank() ? packageDir.resolve("dev")
+                        : Path.of(test.mountRoot()));
             }
-            for (String hardwareId : test.devices()) {
-                started.driver().addDevice(hardwareId);
-            }
-            context.getStore(NAMESPACE).put(Started.class, started);
+            DriverUnderTest driver = DriverUnderTest.start(host,
+                    new DriverUnderTest.Launch(pkg, verifier, hosting), List.of(test.devices()));
+            context.getStore(NAMESPACE).put(Started.class, new Started(host, driver, packageDir));
         } catch (DriverPackageException e) {
             throw new ExtensionConfigurationException("@DriverTest of " + testClass.getName() + ": " + e.getMessage(), e);
         } finally {
             if (context.getStore(NAMESPACE).get(Started.class) == null) {
-                if (started != null) {
-                    started.close();
-                } else {
-                    host.close();
-                    deleteTree(packageDir);
-                }
+                host.close();
+                deleteTree(packageDir);
             }
         }
+    }
+
+    /** From the JAR the annotation or {@code -Dwdf4j.test.jar} names, else from the entry class's class path entry. */
+    private static DriverPackage driverPackage(DriverTest test, Class<?> testClass, Path tmp) {
+        String property = System.getProperty(JAR_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return PackagedJar.open(test, testClass, property, "-D" + JAR_PROPERTY + "=" + property);
+        }
+        if (!test.jar().isBlank()) {
+            return PackagedJar.open(test, testClass, test.jar(), "@DriverTest(jar = \"" + test.jar() + "\")");
+        }
+        if (test.entry() == DriverEntry.class) {
+            throw new ExtensionConfigurationException("@DriverTest of " + testClass.getName() + " names no driver: give "
+                    + "its entry class (entry = MyDriver.class) or its packaged JAR (jar = \"target/mydriver.jar\")");
+        }
+        return ClassPathPackage.of(test, testClass, tmp);
+    }
+
+    private static AllocateFail allocateFail(DriverTest test, Class<?> testClass) {
+        int after = test.failAllocationsAfter();
+        int only = test.failOnlyAllocation();
+        String of = "@DriverTest of " + testClass.getName() + ": ";
+        if (after < -1 || only < 0) {
+            throw new ExtensionConfigurationException(of + "failAllocationsAfter must be -1 (none) or more and "
+                    + "failOnlyAllocation 0 (none) or more; they are " + after + " and " + only);
+        }
+        if (after >= 0 && only > 0) {
+            throw new ExtensionConfigurationException(of + "give failAllocationsAfter (" + after
+                    + ") or failOnlyAllocation (" + only + "), not both");
+        }
+        return after >= 0 ? AllocateFail.after(after) : only > 0 ? AllocateFail.only(only) : AllocateFail.NONE;
     }
 
     @Override
@@ -84,11 +115,7 @@ public final class DriverTestExtension implements BeforeEachCallback, AfterEachC
             return;
         }
         try (started) {
-            UnloadReport report = started.driver().stop();
-            if (!report.clean()) {
-                throw new AssertionError("the unload of driver " + report.driver() + " was not clean ("
-                        + (report.isolated() ? report.ranIn() : "in-process") + "):\n" + report.render());
-            }
+            started.driver().assertStoppedClean();
         }
     }
 

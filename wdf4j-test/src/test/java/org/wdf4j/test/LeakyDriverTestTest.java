@@ -1,14 +1,9 @@
 package org.wdf4j.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.wdf4j.host.HostingModel;
 import org.wdf4j.test.leaky.LeakyDriver;
@@ -19,7 +14,7 @@ import org.wdf4j.test.leaky.LeakyDriver;
  */
 class LeakyDriverTestTest {
 
-    /** Run only from {@link #run}: a test that passes, of a driver that leaks. */
+    /** Run only from {@link KitLauncher#run}: a test that passes, of a driver that leaks. */
     @DriverTest(entry = LeakyDriver.class)
     static class InProcess {
         @Test
@@ -32,17 +27,8 @@ class LeakyDriverTestTest {
     static class Isolated extends InProcess {
     }
 
-    private static TestExecutionSummary run(Class<?> testClass) {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass))
-                .configurationParameter("junit.jupiter.conditions.deactivate", "*")
-                .build();
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(request, listener);
-        return listener.getSummary();
-    }
-
     private static void assertFailsWithReport(Class<?> testClass, String ranIn) {
-        TestExecutionSummary summary = run(testClass);
+        TestExecutionSummary summary = KitLauncher.run(testClass);
         assertThat(summary.getTestsStartedCount()).isEqualTo(1);
         List<TestExecutionSummary.Failure> failures = summary.getFailures();
         assertThat(failures).hasSize(1);

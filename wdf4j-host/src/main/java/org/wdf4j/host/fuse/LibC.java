@@ -57,7 +57,7 @@ public final class LibC {
     /** mount(2) flag {@code MS_NOEXEC}. */
     static final long MS_NOEXEC = 0x8;
 
-    static final int EPERM = 1;
+    public static final int EPERM = 1;
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EIO = 5;
@@ -65,7 +65,7 @@ public final class LibC {
     static final int EAGAIN = 11;
     /** The same value as {@code EAGAIN} on Linux: flock(2) with LOCK_NB on a lock someone else holds. */
     public static final int EWOULDBLOCK = EAGAIN;
-    static final int EACCES = 13;
+    public static final int EACCES = 13;
     static final int EBUSY = 16;
     static final int EEXIST = 17;
     static final int ENODEV = 19;
