@@ -31,9 +31,17 @@ final class CaseLog {
         add(rule, message, target.seedOption());
     }
 
-    /** A finding that {@code replayOption} (e.g. {@code --allocate-fail 3}) replays. */
+    /** A finding that {@code replayOption} (e.g. {@code --allocate-fail 3}) replays; once, however often it is found. */
     void add(String rule, String message, String replayOption) {
-        findings.add(new VerifyFinding(caseName, rule, message, target.replay(caseName, replayOption)));
+        add(rule, message, replayOption, "");
+    }
+
+    /** The same, with where it happened ({@link VerifyFinding#detail}). */
+    void add(String rule, String message, String replayOption, String detail) {
+        VerifyFinding f = new VerifyFinding(caseName, rule, message, target.replay(caseName, replayOption), detail);
+        if (!findings.contains(f)) {
+            findings.add(f);
+        }
     }
 
     void note(String note) {
@@ -84,18 +92,18 @@ final class CaseLog {
                 continue; // named with the report's leaks below
             }
             add(ReportRules.of(f, callbackRule), f.kind() + " " + f.rule() + (f.object().isEmpty() ? "" : " on " + f.object())
-                    + ": " + f.message(), replayOption);
+                    + ": " + f.message(), replayOption, f.stack());
         }
         for (UnloadReport.Leak leak : report.leaks()) {
             add(ReportRules.of(leak), "leaked " + leak.kind() + ": " + leak.description()
                     + (leak.allocatedAt() == null || leak.allocatedAt().isBlank() ? "" : " (made at "
-                    + firstLine(leak.allocatedAt()) + ")"), replayOption);
+                    + firstLine(leak.allocatedAt()) + ")"), replayOption, leak.allocatedAt());
         }
         if (report.hung() && report.findings().stream().noneMatch(f -> f.rule().equals("HUNG"))) {
             add("U6", "a driver callback did not return within the wait timeout of " + target.waitTimeout().toSeconds()
                     + " s", replayOption);
         }
-        if (report.failure() != null && report.findings().stream().noneMatch(f -> f.kind() == Finding.Kind.BUG_CHECK)) {
+        if (report.failure() != null && report.findings().isEmpty()) {
             add("V1", "the driver failed: " + report.failure(), replayOption);
         }
         if (Boolean.FALSE.equals(report.classLoaderCollected()) && report.leaks().isEmpty()) {

@@ -20,8 +20,12 @@ final class ReportRules {
      */
     static String of(Finding finding, String callbackRule) {
         String rule = finding.rule();
+        if (rule.matches("[A-Z]{1,2}[0-9]{1,2}")) {
+            return rule; // the finding names its rule itself, e.g. H7 (a driver host that did not answer in time)
+        }
         if (rule.equals("HUNG")) {
-            return "U6"; // step 5: the framework's bounded wait for the driver
+            // a request the driver held past the bounded wait is ST10's; any other wait is U6's step 5
+            return finding.message().contains("still held WDFREQUEST") ? "ST10" : "U6";
         }
         if (rule.contains("WDF_REQUEST_FATAL_ERROR")) {
             return "ST7"; // a request is completed exactly once, a cancelled one too
@@ -33,8 +37,15 @@ final class ReportRules {
         };
     }
 
-    /** The rule of a leak: a framework object still alive is V2; anything else the driver left behind is U2. */
+    /**
+     * The rule of a leak: a request the driver still held is ST10, a framework object still alive V2, anything else
+     * the driver left behind U2.
+     */
     static String of(UnloadReport.Leak leak) {
-        return leak.kind().equals("framework object") ? "V2" : "U2";
+        return switch (leak.kind()) {
+            case "request" -> "ST10";
+            case "framework object" -> "V2";
+            default -> "U2";
+        };
     }
 }

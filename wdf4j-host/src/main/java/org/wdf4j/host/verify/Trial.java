@@ -42,7 +42,8 @@ final class Trial implements AutoCloseable {
      * DriverEntry failed has no devices; its report is {@link #report()} at once.
      */
     static Trial start(VerifyTarget target, VerifierSettings verifier) throws DriverPackageException {
-        DriverHost host = DriverHost.create();
+        // H7: a driver host that does not answer is ended within the case's bound, not after the default minute
+        DriverHost host = DriverHost.create().hostProcessTimeout(target.requestBound());
         try {
             HostedDriver driver = host.start(target.driverPackage(), verifier, target.hosting());
             List<PnpManager.DevNode> added = new ArrayList<>();

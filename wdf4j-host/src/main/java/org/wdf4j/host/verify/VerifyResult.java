@@ -52,7 +52,8 @@ public record VerifyResult(VerifyTarget target, List<CaseResult> cases) {
 
     /**
      * Writes the result as a JUnit XML report ({@code <testsuite>} with one {@code <testcase>} per case, a failed one
-     * holding one {@code <failure>} per finding, its type the rule and its text the replay command line).
+     * holding one {@code <failure>} per finding: its type the rule, its message the summary's line, its text the whole
+     * message, where it happened (a stack) and the replay command line).
      */
     public void writeJUnitXml(OutputStream out) throws IOException {
         try {
@@ -87,7 +88,8 @@ public record VerifyResult(VerifyTarget target, List<CaseResult> cases) {
                     xml.writeStartElement("failure");
                     xml.writeAttribute("type", f.rule());
                     xml.writeAttribute("message", f.toString());
-                    xml.writeCharacters("replay: " + f.replay());
+                    xml.writeCharacters(f.message() + (f.detail().isBlank() ? "" : "\n" + f.detail().strip())
+                            + "\nreplay: " + f.replay());
                     xml.writeEndElement();
                 }
                 if (!c.notes().isEmpty()) {

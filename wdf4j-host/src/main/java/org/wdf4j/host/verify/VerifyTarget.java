@@ -41,7 +41,10 @@ public record VerifyTarget(DriverPackage driverPackage, List<String> hardwareIds
         return VerifierSettings.on().withWaitTimeout(waitTimeout);
     }
 
-    /** How long a case waits for requests after the operation that should end them: the driver's timeout, and some. */
+    /**
+     * How long a case waits for requests after the operation that should end them, and how long an isolated driver's
+     * host may take to answer an operation (H7): twice the driver's wait timeout, and some.
+     */
     Duration requestBound() {
         return waitTimeout.multipliedBy(2).plusSeconds(2);
     }
