@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,9 @@ import javax.xml.stream.XMLStreamReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wdf4j.NtStatus;
+import org.wdf4j.framework.VerifierSettings;
+import org.wdf4j.host.client.DeviceHandle;
 
 /**
  * {@code wdf4j verify} (issue 13): the battery finds one seeded bug of each kind in the test drivers, each finding
@@ -225,6 +229,40 @@ class VerifyCommandTest {
         assertThat(ran.output()).contains("isolated, seed " + SEED).contains("PASS: 7 of 7 cases passed");
         Map<String, List<String>> cases = junit(xml);
         assertThat(cases).hasSize(7).allSatisfy((c, failures) -> assertThat(failures).as(c).isEmpty());
+    }
+
+    /**
+     * V1: the interleaving delays are on where asked: with every point delayed by up to 60 ms, five echo round trips
+     * (each a write and a read: presented, completed by the timer callback, at least three points each) take far longer
+     * than the echo timer's 10 ms ticks; the same round trips with the delays off are the baseline and the driver's
+     * behaviour (the data echoed) is the same.
+     */
+    @Test
+    void v1_theInterleavingDelaysDelayTheFrameworksPoints() throws DriverPackageException {
+        VerifierSettings.InterleavingDelays slow = new VerifierSettings.InterleavingDelays(SEED, Duration.ofMillis(60), 100);
+        long off = echoRoundTrips(VerifierSettings.on());
+        long on = echoRoundTrips(VerifierSettings.on().withInterleavingDelays(slow));
+        // by hand: 0.2 s without, 3.4 s with delays of up to 200 ms; up to 60 ms: about 1 s, and never 0.45 s with
+        // 15 points or more at 30 ms on average (their sum's standard deviation is 70 ms)
+        assertThat(Duration.ofNanos(on)).as("with delays (without: %s ms)", off / 1_000_000)
+                .isGreaterThan(Duration.ofMillis(450));
+    }
+
+    /** Five write-then-read round trips on the echo sample in-process with these settings; answers how long they took. */
+    private static long echoRoundTrips(VerifierSettings verifier) throws DriverPackageException {
+        try (DriverHost host = DriverHost.create()) {
+            host.start(TestDrivers.sample(TestDrivers.ECHO), verifier, HostingModel.IN_PROCESS);
+            PnpManager.DevNode node = host.pnp().addDevice("ROOT\\ECHO");
+            long start = System.nanoTime();
+            try (DeviceHandle h = host.client().open(node.interfaces().getFirst()).value()) {
+                for (int i = 0; i < 5; i++) {
+                    byte[] data = {(byte) i, 1, 2, 3};
+                    assertThat(h.writeAsync(data).await(Duration.ofSeconds(30)).status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+                    assertThat(h.readAsync(4).await(Duration.ofSeconds(30)).data()).isEqualTo(data);
+                }
+            }
+            return System.nanoTime() - start;
+        }
     }
 
     @Test
