@@ -38,6 +38,11 @@ class VerifyCommandTest {
 
     /** The seed of every run here; each finding's replay names it. */
     static final long SEED = 1313;
+    /**
+     * The wait timeout of the runs that must pass, in seconds: a run that passes never waits for it, and a machine busy
+     * with the whole suite must not make a sample look hung (the runs that find a bug keep the default 3 s).
+     */
+    static final String PASSING_WAIT_TIMEOUT = "10";
 
     @TempDir
     static Path dir;
@@ -80,7 +85,7 @@ class VerifyCommandTest {
 
     @Test
     void v1_theEchoSamplePassesTheWholeBatteryInProcess() {
-        CliRun run = verify(TestDrivers.ECHO, "ROOT\\ECHO");
+        CliRun run = verify(TestDrivers.ECHO, "ROOT\\ECHO", "--wait-timeout", PASSING_WAIT_TIMEOUT);
         assertThat(run.exit()).as("%s%s", run.out(), run.err()).isZero();
         assertThat(verdicts(run.out())).containsOnlyKeys("disable-enable", "remove", "surprise-remove",
                 "sleep-resume", "cancel-storm", "unload-outstanding", "allocate-fail", "interleaving")
@@ -90,7 +95,7 @@ class VerifyCommandTest {
 
     @Test
     void v1_theToasterSamplePassesTheWholeBatteryInProcess() {
-        CliRun run = verify(TestDrivers.TOASTER, "ROOT\\TOASTER");
+        CliRun run = verify(TestDrivers.TOASTER, "ROOT\\TOASTER", "--wait-timeout", PASSING_WAIT_TIMEOUT);
         assertThat(run.exit()).as("%s%s", run.out(), run.err()).isZero();
         assertThat(verdicts(run.out())).hasSize(8).allSatisfy((c, v) -> assertThat(v).as(c).isEqualTo("PASS"));
     }
@@ -223,7 +228,7 @@ class VerifyCommandTest {
         Path xml = dir.resolve("echo.xml");
         LauncherRun.Ran ran = LauncherRun.run("verify", TestDrivers.ECHO.toString(), "--device", "ROOT\\ECHO",
                 "--hosting", "isolated", "--seed", String.valueOf(SEED), "--junit-xml", xml.toString(),
-                "--case", "disable-enable", "--case", "remove", "--case", "surprise-remove", "--case", "sleep-resume",
+                "--wait-timeout", PASSING_WAIT_TIMEOUT, "--case", "disable-enable", "--case", "remove", "--case", "surprise-remove", "--case", "sleep-resume",
                 "--case", "cancel-storm", "--case", "unload-outstanding", "--case", "interleaving");
         assertThat(ran.exit()).as(ran.output()).isZero();
         assertThat(ran.output()).contains("isolated, seed " + SEED).contains("PASS: 7 of 7 cases passed");

@@ -38,7 +38,7 @@ final class AllocateFailCase implements VerifyCase {
 
     @Override
     public CaseResult run(VerifyTarget target) {
-        CaseLog log = new CaseLog(name(), target);
+        CaseLog log = new CaseLog(this, target);
         int first = only == null ? 1 : only;
         int last = only == null ? MAX_RUNS : only;
         int n = first;

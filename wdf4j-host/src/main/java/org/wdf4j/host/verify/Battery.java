@@ -56,13 +56,4 @@ public final class Battery {
         }
         return new VerifyResult(target, results);
     }
-
-    /** One line per case, its name and what it does (for {@code --help} and the docs). */
-    public String describe() {
-        StringBuilder out = new StringBuilder();
-        for (VerifyCase c : cases) {
-            out.append(String.format("  %-20s %s%n", c.name(), c.description()));
-        }
-        return out.toString();
-    }
 }

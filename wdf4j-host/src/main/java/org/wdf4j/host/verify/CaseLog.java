@@ -16,13 +16,15 @@ final class CaseLog {
     private static final int NAMED_REQUESTS = 5;
 
     private final String caseName;
+    private final String description;
     private final VerifyTarget target;
     private final long started = System.nanoTime();
     private final List<VerifyFinding> findings = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
-    CaseLog(String caseName, VerifyTarget target) {
-        this.caseName = caseName;
+    CaseLog(VerifyCase verifyCase, VerifyTarget target) {
+        this.caseName = verifyCase.name();
+        this.description = verifyCase.description();
         this.target = target;
     }
 
@@ -118,6 +120,6 @@ final class CaseLog {
     }
 
     CaseResult result() {
-        return new CaseResult(caseName, findings, notes, Duration.ofNanos(System.nanoTime() - started));
+        return new CaseResult(caseName, description, findings, notes, Duration.ofNanos(System.nanoTime() - started));
     }
 }

@@ -35,7 +35,7 @@ abstract class InFlightCase implements VerifyCase {
 
     @Override
     public final CaseResult run(VerifyTarget target) {
-        CaseLog log = new CaseLog(name(), target);
+        CaseLog log = new CaseLog(this, target);
         String replay = target.seedOption();
         RandomGenerator random = VerifyCase.random(target.seed(), name());
         try (Trial trial = Trial.start(target, verifier(target))) {

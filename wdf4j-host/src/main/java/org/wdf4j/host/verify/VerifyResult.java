@@ -32,8 +32,8 @@ public record VerifyResult(VerifyTarget target, List<CaseResult> cases) {
     /** One case as the summary prints it: PASS or FAIL, its time, its notes, then each finding with its replay. */
     public static String render(CaseResult c) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%s  %-20s %6.1f s%n", c.passed() ? "PASS" : "FAIL", c.caseName(),
-                c.took().toMillis() / 1000.0));
+        out.append(String.format(java.util.Locale.ROOT, "%s  %-20s %6.1f s  %s%n", c.passed() ? "PASS" : "FAIL",
+                c.caseName(), c.took().toMillis() / 1000.0, c.description()));
         for (String note : c.notes()) {
             out.append("        ").append(note).append('\n');
         }
