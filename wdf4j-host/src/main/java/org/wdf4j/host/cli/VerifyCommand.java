@@ -24,9 +24,9 @@ import picocli.CommandLine.Parameters;
         description = {"Run a battery of tests in the spirit of the HLK \"DF\" tests on a driver package: each case "
                 + "starts the driver in a throw-away host (verifier on), adds the devices, sends I/O through the client "
                 + "API and checks that every request completes exactly once within a bounded wait, that the unload "
-                + "report is clean, and that the verifier found nothing. The cases (--case NAME runs only those):",
-                "%n  disable-enable, remove, surprise-remove, sleep-resume, cancel-storm, unload-outstanding, "
-                        + "allocate-fail, interleaving (see docs/verify.md)%n",
+                + "report is clean, and that the verifier found nothing. The cases, in order (--case NAME runs only "
+                + "those): disable-enable, remove, surprise-remove, sleep-resume, cancel-storm, unload-outstanding, "
+                + "allocate-fail, interleaving (see docs/verify.md).",
                 "Each finding names its case, the spec rule broken, and the command line that replays it (the seed, "
                         + "or the N of allocate-fail).",
                 "Exit status: 0 when every case passed, 1 when any failed, 2 for bad input (no such package, no "
