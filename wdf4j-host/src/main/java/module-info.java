@@ -34,9 +34,11 @@ module org.wdf4j.host {
     requires java.management;       // LeakDiagnosis: the platform MBean server, heap dumps
     requires jdk.management;        // LeakDiagnosis: com.sun.management.HotSpotDiagnosticMXBean
     requires java.logging;          // LeakDiagnosis: java.util.logging handlers a driver left behind
+    requires java.xml;              // wdf4j verify's JUnit XML (XMLStreamWriter)
 
     exports org.wdf4j.host;
     exports org.wdf4j.host.client;
+    exports org.wdf4j.host.verify;
 
     opens org.wdf4j.host.cli to info.picocli;
     // A driver host's SLF4J provider, which SLF4J makes by reflection when -Dslf4j.provider names it.

@@ -21,6 +21,20 @@ final class Drivers {
         return created.value();
     }
 
+    /**
+     * A PnP device with an interface of class {@code interfaceGuid} (how a client finds and opens it); answers the
+     * device, or the status that failed.
+     */
+    static NtResult<org.wdf4j.device.WdfDevice> deviceWithInterface(org.wdf4j.device.WdfDeviceInit init,
+            org.wdf4j.object.WdfObjectAttributes attributes, java.util.UUID interfaceGuid) {
+        NtResult<org.wdf4j.device.WdfDevice> device = org.wdf4j.device.WdfDevice.create(init, attributes);
+        if (!device.isSuccess()) {
+            return device;
+        }
+        org.wdf4j.NtStatus status = device.value().createDeviceInterface(interfaceGuid, null);
+        return status.isSuccess() ? device : NtResult.failure(status);
+    }
+
     /** Parks the calling thread until the system property is set (how a test releases a stuck driver). */
     static void parkUntil(String property) {
         while (System.getProperty(property) == null) {

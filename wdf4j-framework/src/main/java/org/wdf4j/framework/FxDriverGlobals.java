@@ -79,6 +79,8 @@ public final class FxDriverGlobals {
     private final FxDriverObject wdmDriverObject;
     private final AtomicInteger objectIds = new AtomicInteger();
     private final AtomicLong creationCalls = new AtomicLong();
+    /** The verifier's interleaving delays, or null when they are off (then an interleaving point is a null check). */
+    private final FxInterleaving interleaving;
     /** Counted only for the verifier's object leak limit; {@link #liveObjects()} counts the tree instead. */
     private final AtomicInteger limitedObjects = new AtomicInteger();
     private final boolean countObjects;
@@ -101,6 +103,7 @@ public final class FxDriverGlobals {
         this.verifier = verifier;
         this.listener = listener;
         this.countObjects = verifier.enabled() && verifier.objectLeakLimit() > 0;
+        this.interleaving = FxInterleaving.of(verifier.interleavingDelays());
         this.journal = new FxDriverJournal(name);
         this.wdmDriverObject = new FxDriverObject(this);
         this.passive = new FxPassiveWorker(name, loader);
@@ -487,6 +490,8 @@ public final class FxDriverGlobals {
         long call = creationCalls.incrementAndGet();
         if (verifier.allocateFail().fails(call)) {
             Trace.driverState(name, "verifier: failing " + function + " (creation call " + call + ") with STATUS_INSUFFICIENT_RESOURCES");
+            journal.entry(JournalEntry.Kind.FAULT_INJECTED, function, "creation call " + call
+                    + " failed with STATUS_INSUFFICIENT_RESOURCES");
             return false;
         }
         return true;
@@ -625,6 +630,7 @@ public final class FxDriverGlobals {
         if (callbacksEnded || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
             return;
         }
+        interleave();
         Thread thread = Thread.currentThread();
         activeCallbacks.put(thread, what);
         try {
@@ -655,6 +661,7 @@ public final class FxDriverGlobals {
         if (callbacksEnded || failure != null || state == FxDriverState.ABANDONED || state == FxDriverState.UNLOADED) {
             return false; // a driver stopped by a bug check gets no more I/O: its requests are answered by the framework
         }
+        interleave();
         FxThreadState thread = FxThreadState.current();
         FxDriverGlobals outer = thread.enterCallback(this);
         Irql before = thread.irql;
@@ -917,6 +924,17 @@ public final class FxDriverGlobals {
             init.spend();
         }
         return status == null ? NtStatus.STATUS_UNSUCCESSFUL : status;
+    }
+
+    /**
+     * An interleaving point (a queue presenting a request, a completion, a cancel, a PnP or power callback, a timer or
+     * work item callback): a seeded random delay when the verifier's interleaving delays are on, else nothing.
+     */
+    void interleave() {
+        FxInterleaving i = interleaving;
+        if (i != null) {
+            i.reached();
+        }
     }
 
     /** Journals what happened (see {@link FxDriverJournal#entry}). */

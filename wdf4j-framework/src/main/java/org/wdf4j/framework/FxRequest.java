@@ -265,6 +265,7 @@ final class FxRequest extends FxObject implements WdfRequest {
             throw globals.bugCheck(WdfBugCheckCode.WDF_REQUEST_FATAL_ERROR,
                     "WdfRequestComplete: " + this + " completed with STATUS_PENDING, which is not a completion status");
         }
+        globals.interleave();
         FxRequestState before;
         synchronized (this) {
             before = rstate;
@@ -405,6 +406,7 @@ final class FxRequest extends FxObject implements WdfRequest {
 
     /** A cancel from the requestor (the client, or the request above this one), a file cleanup or a purge. */
     void cancel() {
+        globals.interleave();
         EvtRequestCancel routine = null;
         boolean queued = false;
         boolean sent = false;

@@ -24,7 +24,9 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
          */
         IO,
         /** Entries the journal dropped past its limit (the detail says how many). */
-        DROPPED
+        DROPPED,
+        /** The verifier failed a framework call on purpose (allocate-fail; subject: the function; detail: which call). */
+        FAULT_INJECTED
     }
 
     @Override
@@ -42,6 +44,7 @@ public record JournalEntry(Kind kind, String subject, String detail, org.wdf4j.I
             case LEAK -> "leak: " + subject + " " + detail;
             case PNP, IO -> subject + ": " + detail;
             case DROPPED -> "... " + detail;
+            case FAULT_INJECTED -> "verifier failed " + subject + ": " + detail;
         };
         return base;
     }

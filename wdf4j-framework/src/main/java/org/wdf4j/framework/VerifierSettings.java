@@ -21,6 +21,8 @@ import java.util.Set;
  *     limit); creating one more is a violation
  * @param waitTimeout how long the framework waits for a driver callback or for its own work at
  *     unload before it reports the driver hung and abandons it (default 60 s)
+ * @param interleavingDelays seeded random delays at the framework's interleaving points, or
+ *     {@link InterleavingDelays#OFF} (the default)
  */
 public record VerifierSettings(
         boolean enabled,
@@ -29,7 +31,8 @@ public record VerifierSettings(
         int referenceHistory,
         AllocateFail allocateFail,
         int objectLeakLimit,
-        Duration waitTimeout) {
+        Duration waitTimeout,
+        InterleavingDelays interleavingDelays) {
 
     /** The default wait timeout, 60 seconds as in WDF. */
     public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofSeconds(60);
@@ -38,7 +41,15 @@ public record VerifierSettings(
     public static final VerifierSettings OFF =
             new VerifierSettings(false, false, Set.of(), 16, AllocateFail.NONE, 0, DEFAULT_WAIT_TIMEOUT);
 
+    /** Settings without interleaving delays. */
+    public VerifierSettings(boolean enabled, boolean breakOnError, Set<String> trackHandles, int referenceHistory,
+                            AllocateFail allocateFail, int objectLeakLimit, Duration waitTimeout) {
+        this(enabled, breakOnError, trackHandles, referenceHistory, allocateFail, objectLeakLimit, waitTimeout,
+                InterleavingDelays.OFF);
+    }
+
     public VerifierSettings {
+        Objects.requireNonNull(interleavingDelays, "interleavingDelays");
         trackHandles = Set.copyOf(Objects.requireNonNull(trackHandles, "trackHandles"));
         Objects.requireNonNull(allocateFail, "allocateFail");
         Objects.requireNonNull(waitTimeout, "waitTimeout");
@@ -59,23 +70,33 @@ public record VerifierSettings(
     }
 
     public VerifierSettings withBreakOnError(boolean value) {
-        return new VerifierSettings(enabled, value, trackHandles, referenceHistory, allocateFail, objectLeakLimit, waitTimeout);
+        return new VerifierSettings(enabled, value, trackHandles, referenceHistory, allocateFail, objectLeakLimit, waitTimeout,
+                interleavingDelays);
     }
 
     public VerifierSettings withTrackHandles(String... types) {
-        return new VerifierSettings(enabled, breakOnError, Set.of(types), referenceHistory, allocateFail, objectLeakLimit, waitTimeout);
+        return new VerifierSettings(enabled, breakOnError, Set.of(types), referenceHistory, allocateFail, objectLeakLimit, waitTimeout,
+                interleavingDelays);
     }
 
     public VerifierSettings withAllocateFail(AllocateFail value) {
-        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, value, objectLeakLimit, waitTimeout);
+        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, value, objectLeakLimit, waitTimeout,
+                interleavingDelays);
     }
 
     public VerifierSettings withObjectLeakLimit(int value) {
-        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, allocateFail, value, waitTimeout);
+        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, allocateFail, value, waitTimeout,
+                interleavingDelays);
     }
 
     public VerifierSettings withWaitTimeout(Duration value) {
-        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, allocateFail, objectLeakLimit, value);
+        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, allocateFail, objectLeakLimit, value,
+                interleavingDelays);
+    }
+
+    public VerifierSettings withInterleavingDelays(InterleavingDelays value) {
+        return new VerifierSettings(enabled, breakOnError, trackHandles, referenceHistory, allocateFail, objectLeakLimit,
+                waitTimeout, value);
     }
 
     /** True when handle tracking records reference events for objects of this type. */
@@ -116,6 +137,40 @@ public record VerifierSettings(
                 return false;
             }
             return onlyNth ? call == count : call > count;
+        }
+    }
+
+    /**
+     * Seeded random delays at the framework's interleaving points (a queue presenting a request, a request's
+     * completion, a cancel, a cancel routine, a completion routine, a PnP or power callback, a timer or work item
+     * callback), the way Fuchsia's driver tests fuzz shutdown: at each point, with probability {@code percent}%, the
+     * framework parks the thread for a random time up to {@code maxDelay}. The draws come from one
+     * {@code java.util.random} generator seeded with {@code seed}, so a seed replays the same delays in the same
+     * order of points (which thread reaches a point first still depends on the scheduler). Off by default, and then
+     * free: the framework makes no draw.
+     *
+     * @param seed the generator's seed
+     * @param maxDelay the longest delay; zero with {@link #OFF}
+     * @param percent how often a point is delayed, 0 (never: off) to 100
+     */
+    public record InterleavingDelays(long seed, Duration maxDelay, int percent) {
+        public static final InterleavingDelays OFF = new InterleavingDelays(0, Duration.ZERO, 0);
+
+        public InterleavingDelays {
+            Objects.requireNonNull(maxDelay, "maxDelay");
+            if (maxDelay.isNegative() || percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("interleaving delays need maxDelay >= 0 and percent in 0..100, were "
+                        + maxDelay + " and " + percent);
+            }
+        }
+
+        /** Delays of up to 2 ms at a third of the points, drawn from {@code seed}. */
+        public static InterleavingDelays seeded(long seed) {
+            return new InterleavingDelays(seed, Duration.ofMillis(2), 33);
+        }
+
+        public boolean on() {
+            return percent > 0 && !maxDelay.isZero();
         }
     }
 }

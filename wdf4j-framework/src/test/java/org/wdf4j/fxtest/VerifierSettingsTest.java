@@ -54,7 +54,13 @@ class VerifierSettingsTest {
             assertThat(s.allocateFail()).isEqualTo(AllocateFail.NONE);
             assertThat(s.objectLeakLimit()).isZero();
             assertThat(s.waitTimeout()).isEqualTo(Duration.ofSeconds(60)).isEqualTo(VerifierSettings.DEFAULT_WAIT_TIMEOUT);
+            assertThat(s.interleavingDelays()).isEqualTo(VerifierSettings.InterleavingDelays.OFF);
+            assertThat(s.interleavingDelays().on()).isFalse();
         }
+        assertThat(VerifierSettings.InterleavingDelays.seeded(42).on()).isTrue();
+        assertThat(VerifierSettings.on().withInterleavingDelays(VerifierSettings.InterleavingDelays.seeded(42))
+                .withWaitTimeout(Duration.ofSeconds(3)).interleavingDelays().seed()).as("kept by the other withers")
+                .isEqualTo(42);
         assertThat(VerifierSettings.OFF.withTrackHandles("*").tracks("WDFOBJECT"))
                 .as("handle tracking needs the verifier on").isFalse();
         assertThat(VerifierSettings.on().withTrackHandles("WDFOBJECT").tracks("WDFOBJECT")).isTrue();
@@ -70,6 +76,10 @@ class VerifierSettingsTest {
         assertThatThrownBy(() -> VerifierSettings.on().withWaitTimeout(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AllocateFail.only(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AllocateFail.after(-2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new VerifierSettings.InterleavingDelays(1, Duration.ofMillis(1), 101))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new VerifierSettings.InterleavingDelays(1, Duration.ofMillis(-1), 50))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new VerifierSettings(true, true, Set.of(), 0, AllocateFail.NONE, 0,
                 VerifierSettings.DEFAULT_WAIT_TIMEOUT)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -110,6 +120,12 @@ class VerifierSettingsTest {
         assertThat(statuses).containsExactly(NtStatus.STATUS_SUCCESS, NtStatus.STATUS_INSUFFICIENT_RESOURCES,
                 NtStatus.STATUS_SUCCESS, NtStatus.STATUS_SUCCESS);
         assertThat(globals.liveObjects()).isEqualTo(4);
+        // the journal says which call was failed (how wdf4j verify knows a run failed one)
+        assertThat(globals.journal()).filteredOn(e -> e.kind() == org.wdf4j.framework.JournalEntry.Kind.FAULT_INJECTED)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.subject()).isEqualTo("WdfObjectCreate");
+                    assertThat(e.detail()).isEqualTo("creation call 3 failed with STATUS_INSUFFICIENT_RESOURCES");
+                });
     }
 
     // V1: allocate-fail counts the driver object's creation: after(0) and only(1) fail WdfDriverCreate, and the

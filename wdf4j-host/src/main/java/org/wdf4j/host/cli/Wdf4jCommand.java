@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 StoreCommands.ListDrivers.class, StoreCommands.Status.class,
                 StoreCommands.Reports.class, DriverCommand.class, InspectCommand.class, HostCommand.class,
                 DeviceCommands.Devices.class, DeviceCommands.Device.class, BusCommands.Bus.class, DeviceCommands.Power.class,
-                NewCommand.class})
+                NewCommand.class, VerifyCommand.class})
 public final class Wdf4jCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1199,11 +1199,15 @@ public sealed interface Message {
         out.writeBoolean(v.allocateFail().onlyNth());
         out.writeInt(v.objectLeakLimit());
         out.writeLong(v.waitTimeout().toNanos());
+        out.writeLong(v.interleavingDelays().seed());
+        out.writeLong(v.interleavingDelays().maxDelay().toNanos());
+        out.writeInt(v.interleavingDelays().percent());
     }
 
     private static VerifierSettings verifierOf(DataInputStream in) throws IOException {
         return new VerifierSettings(in.readBoolean(), in.readBoolean(), java.util.Set.copyOf(Wire.list(in, Wire::string)),
                 in.readInt(), new VerifierSettings.AllocateFail(in.readInt(), in.readBoolean()), in.readInt(),
-                java.time.Duration.ofNanos(in.readLong()));
+                java.time.Duration.ofNanos(in.readLong()), new VerifierSettings.InterleavingDelays(in.readLong(),
+                java.time.Duration.ofNanos(in.readLong()), in.readInt()));
     }
 }
