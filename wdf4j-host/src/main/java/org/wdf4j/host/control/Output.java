@@ -10,6 +10,11 @@ public interface Output {
 
     void err(String line);
 
+    /** One event of {@code wdf4j trace}, a JSON object ({@link org.wdf4j.host.TraceEvent#json()}); text by default. */
+    default void event(String json) {
+        out(json);
+    }
+
     /** Writes every line of {@code text} to standard output. */
     default void outText(String text) {
         for (String line : text.split("\n", -1)) {
