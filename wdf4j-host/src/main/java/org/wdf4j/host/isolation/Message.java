@@ -1199,6 +1199,24 @@ public sealed interface Message {
             Wire.string(o, b.what());
             o.writeLong(b.nanos());
         });
+        Wire.list(out, x.timers(), (o, t) -> {
+            Wire.string(o, t.handle());
+            o.writeLong(t.periodNanos());
+            o.writeBoolean(t.queued());
+            o.writeLong(t.dueNanos());
+            o.writeBoolean(t.running());
+            o.writeBoolean(t.passive());
+        });
+        Wire.list(out, x.workItems(), (o, w) -> {
+            Wire.string(o, w.handle());
+            o.writeBoolean(w.enqueued());
+            o.writeBoolean(w.running());
+        });
+        Wire.list(out, x.locks(), (o, l) -> {
+            Wire.string(o, l.handle());
+            Wire.string(o, l.type());
+            Wire.string(o, l.holder());
+        });
     }
 
     private static org.wdf4j.framework.FxInspection inspectionOf(DataInputStream in) throws IOException {
@@ -1219,7 +1237,14 @@ public sealed interface Message {
                                 ir.readBoolean(), ir.readLong(), ir.readLong(), Wire.string(ir), Wire.string(ir)))))));
         List<org.wdf4j.framework.FxInspection.Busy> busy = Wire.list(in,
                 i -> new org.wdf4j.framework.FxInspection.Busy(Wire.string(i), i.readLong()));
-        return new org.wdf4j.framework.FxInspection(driver, state, counts, devices, busy);
+        List<org.wdf4j.framework.FxInspection.Timer> timers = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.Timer(Wire.string(i), i.readLong(), i.readBoolean(),
+                        i.readLong(), i.readBoolean(), i.readBoolean()));
+        List<org.wdf4j.framework.FxInspection.WorkItem> workItems = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.WorkItem(Wire.string(i), i.readBoolean(), i.readBoolean()));
+        List<org.wdf4j.framework.FxInspection.Lock> locks = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.Lock(Wire.string(i), Wire.string(i), Wire.string(i)));
+        return new org.wdf4j.framework.FxInspection(driver, state, counts, devices, busy, timers, workItems, locks);
     }
 
     private static void statusOf(DataOutputStream out, NtStatus status) throws IOException {
