@@ -701,6 +701,11 @@ public final class DriverHost implements AutoCloseable {
         return tracing.watch(driver, sink, ended, processes);
     }
 
+    /** How many {@code wdf4j trace} clients watch now. */
+    int traceWatchers() {
+        return tracing.watchers();
+    }
+
     /** The drivers loaded now, in load order. */
     public List<HostedDriver> drivers() {
         synchronized (drivers) {

@@ -68,6 +68,11 @@ final class Tracing {
         }
     }
 
+    /** How many watch now. */
+    int watchers() {
+        return watchers.size();
+    }
+
     /** A driver host that has started: asked to stream too when someone watches, and waited for (bounded). */
     void attach(DriverHostProcess process) {
         java.util.concurrent.CompletableFuture<?> started;

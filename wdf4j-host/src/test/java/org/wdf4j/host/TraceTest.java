@@ -157,6 +157,18 @@ class TraceTest {
 
     @Test
     @Order(2)
+    void aTraceWhoseClientGoesIsNoLongerServed() throws Exception {
+        assertThat(localTrace).as("the first test started the traces").isNotNull();
+        assertThat(server.host().traceWatchers()).isEqualTo(3);
+        HostProcess extra = trace(LOCAL);
+        assertThat(server.host().traceWatchers()).isEqualTo(4);
+        extra.terminate(); // as Ctrl-C
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.host().traceWatchers() == 3);
+    }
+
+    @Test
+    @Order(3)
     void everyTraceEndsCleanlyWhenTheHostShutsDown() throws Exception {
         assertThat(localTrace).as("the first test started the traces").isNotNull();
         CliRun shutdown = CliRun.of("host", "shutdown", "--state-dir", tmp.resolve("s").toString());
