@@ -110,7 +110,7 @@ public final class HostCommands {
                 case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
-                            + "status, reports, start, stop, reload, inspect, devices, device-add, device-remove, device-disable, device-enable, "
+                            + "status, reports, start, stop, reload, inspect, trace, devices, device-add, device-remove, device-disable, device-enable, "
                             + "device-surprise-remove, bus-plug-in, bus-unplug, bus-eject, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
