@@ -58,14 +58,22 @@ final class InspectCommand implements Runnable {
         }
     }
 
+    /** A view of one driver: its name is the argument. */
+    abstract static class OfDriver extends View {
+        @Parameters(paramLabel = "NAME", description = "The driver's name (wdf4j list shows them).")
+        String name;
+
+        @Override
+        String argument() {
+            return name;
+        }
+    }
+
     @Command(name = "driver", mixinStandardHelpOptions = true,
             description = "A running driver (!wdfdriverinfo, !wdflogdump): its state, where it runs, its framework "
                     + "objects by type, its devices, what the framework runs or waits for on its behalf, the requests "
                     + "it holds, and the tail of its journal.")
-    static final class Driver extends View {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Driver extends OfDriver {
         @Option(names = "--tail", paramLabel = "N", defaultValue = "20",
                 description = "How many of the journal's last entries to show (default: ${DEFAULT-VALUE}).")
         int tail;
@@ -73,11 +81,6 @@ final class InspectCommand implements Runnable {
         @Override
         String view() {
             return "driver";
-        }
-
-        @Override
-        String argument() {
-            return name;
         }
 
         @Override
@@ -89,21 +92,13 @@ final class InspectCommand implements Runnable {
     @Command(name = "journal", mixinStandardHelpOptions = true,
             description = "A running driver's journal (!wdflogdump): its callbacks in order with their outcomes, and its "
                     + "DbgPrint lines, oldest first, as its unload report will list them.")
-    static final class Journal extends View {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Journal extends OfDriver {
         @Option(names = "--tail", paramLabel = "N", description = "Only the last N entries (default: all).")
         Integer tail;
 
         @Override
         String view() {
             return "journal";
-        }
-
-        @Override
-        String argument() {
-            return name;
         }
 
         @Override

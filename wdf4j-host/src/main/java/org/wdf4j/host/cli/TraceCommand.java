@@ -36,30 +36,17 @@ final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output prefixed = StateDirMixin.prefixed("trace");
-        Output out = new Output() {
-            @Override
-            public void out(String line) {
-                prefixed.out(line);
+        Output out = prefixed.withEvents(event -> {
+            if (json) {
+                System.out.println(event);
+                return;
             }
-
-            @Override
-            public void err(String line) {
-                prefixed.err(line);
+            try {
+                System.out.println(TraceEvent.parse(event).line());
+            } catch (IOException e) {
+                prefixed.err("an event the host sent cannot be read (" + e.getMessage() + "): " + event);
             }
-
-            @Override
-            public void event(String event) {
-                if (json) {
-                    System.out.println(event);
-                    return;
-                }
-                try {
-                    System.out.println(TraceEvent.parse(event).line());
-                } catch (IOException e) {
-                    prefixed.err("an event the host sent cannot be read (" + e.getMessage() + "): " + event);
-                }
-            }
-        };
+        });
         Map<String, String> options = new LinkedHashMap<>();
         return state.onHost("trace", new Request("trace", options, driver == null ? "" : driver), out);
     }
