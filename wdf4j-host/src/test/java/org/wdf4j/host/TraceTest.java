@@ -25,7 +25,8 @@ import org.wdf4j.host.control.HostServer;
  * {@code wdf4j trace} (the tracelog counterpart, issue 13) run as a process against a host serving its control
  * socket: the framework's events of an in-process and an isolated driver (the echo sample under two names and
  * hardware IDs) appear live while a device is added, written to and read, and removed; a trace of one driver shows
- * only that driver's; every trace ends with exit status 0 when the host shuts down. One host for the class.
+ * only that driver's; a driver host started during a trace streams too; a trace whose client goes is no longer
+ * served; every trace ends with exit status 0 when the host shuts down. One host for the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TraceTest {
@@ -157,6 +158,17 @@ class TraceTest {
 
     @Test
     @Order(2)
+    void aDriverHostStartedDuringATraceStreamsToo() throws Exception {
+        assertThat(allTrace).as("the first test started the traces").isNotNull();
+        // isolated: a driver host of its own, started now; the trace has it from DriverEntry on
+        server.host().start(TestDrivers.pkg("NonPnpDriver", "late"), org.wdf4j.framework.VerifierSettings.on(),
+                HostingModel.ISOLATED);
+        String entry = awaitLine(allTrace, "\"driver\":\"late\"", "\"kind\":\"DriverEntry\"");
+        assertThat(InspectTest.flatJson(entry)).containsEntry("fields.status", "STATUS_SUCCESS (0x00000000)");
+    }
+
+    @Test
+    @Order(3)
     void aTraceWhoseClientGoesIsNoLongerServed() throws Exception {
         assertThat(localTrace).as("the first test started the traces").isNotNull();
         assertThat(server.host().traceWatchers()).isEqualTo(3);
@@ -168,7 +180,7 @@ class TraceTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void everyTraceEndsCleanlyWhenTheHostShutsDown() throws Exception {
         assertThat(localTrace).as("the first test started the traces").isNotNull();
         CliRun shutdown = CliRun.of("host", "shutdown", "--state-dir", tmp.resolve("s").toString());
@@ -179,6 +191,7 @@ class TraceTest {
         // the stops' events came before the end
         awaitEvent(localTrace, LOCAL, "DriverUnload", "outcome=returned");
         awaitEvent(isolatedTrace, ISOLATED, "DriverUnload", "outcome=returned");
+        awaitLine(allTrace, "\"driver\":\"late\"", "\"kind\":\"DriverUnload\"");
         assertThat(allTrace.output()).doesNotContain("did not answer", "Exception");
     }
 }
