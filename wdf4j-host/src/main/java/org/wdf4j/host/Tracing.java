@@ -25,6 +25,8 @@ final class Tracing {
     private TraceStream local;
     /** The driver hosts asked to stream their events; guarded by {@code this}. */
     private final Set<DriverHostProcess> streaming = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Set by {@link #close()}: a watch that comes later ends at once. Guarded by {@code this}. */
+    private boolean closed;
 
     /**
      * Starts handing the events of {@code driver} (null: of every driver) to {@code sink}, until the answer is closed
@@ -34,6 +36,10 @@ final class Tracing {
      */
     synchronized AutoCloseable watch(String driver, Consumer<TraceEvent> sink, Runnable ended,
                                      List<DriverHostProcess> processes) {
+        if (closed) {
+            ended.run(); // the host is closing: nothing more will happen in it
+            return () -> { };
+        }
         Watcher w = new Watcher(driver, sink, ended);
         List<Watcher> more = new ArrayList<>(watchers);
         more.add(w);
@@ -114,6 +120,7 @@ final class Tracing {
     void close() {
         List<Watcher> ended;
         synchronized (this) {
+            closed = true;
             stopLocked();
             ended = watchers;
             watchers = List.of();
