@@ -1067,11 +1067,21 @@ public final class FxDriverGlobals {
     public FxInspection inspect() {
         long now = System.nanoTime();
         java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        List<FxInspection.Timer> timers = new ArrayList<>();
+        List<FxInspection.WorkItem> workItems = new ArrayList<>();
+        List<FxInspection.Lock> locks = new ArrayList<>();
         FxDriver d = driver;
         if (d != null) {
             for (FxObject o : postorder(d)) {
                 if (o.state() != FxObjectState.DESTROYED && o.state() != FxObjectState.ABANDONED) {
                     counts.merge(o.objectType(), 1, Integer::sum);
+                    switch (o) {
+                        case FxTimer t -> timers.add(t.inspect());
+                        case FxWorkItem w -> workItems.add(w.inspect());
+                        case FxWaitLock l -> locks.add(l.inspect());
+                        case FxSpinLock l -> locks.add(l.inspect());
+                        default -> { }
+                    }
                 }
             }
         }
@@ -1087,7 +1097,7 @@ public final class FxDriverGlobals {
         busy.values().stream().sorted(java.util.Comparator.comparingLong(Busy::since))
                 .forEach(b -> doing.add(new FxInspection.Busy(b.what(), now - b.since())));
         activeCallbacks.forEach((thread, what) -> doing.add(new FxInspection.Busy(what + " running on " + thread.getName(), 0)));
-        return new FxInspection(name, state, counts, list, doing);
+        return new FxInspection(name, state, counts, list, doing, timers, workItems, locks);
     }
 
     /** The driver's object tree, depth first, parents before children; empty without a driver object. */

@@ -15,14 +15,77 @@ import java.util.Map;
  *     {@code WDFREQUEST} for the requests it holds (those are not nodes of the tree)
  * @param devices its devices, in creation order
  * @param busy what the framework is doing for the driver now and waiting for, or empty when it is idle
+ * @param timers its timers ({@code !wdfkd}'s {@code !wdftmr}), children before parents
+ * @param workItems its work items ({@code !wdfworkitem})
+ * @param locks its wait locks and spin locks ({@code !wdfwaitlock}, {@code !wdfspinlock}), held or not
  */
 public record FxInspection(String driver, FxDriverState state, Map<String, Integer> objectCounts, List<Device> devices,
-                           List<Busy> busy) {
+                           List<Busy> busy, List<Timer> timers, List<WorkItem> workItems, List<Lock> locks) {
 
     public FxInspection {
         objectCounts = Map.copyOf(objectCounts);
         devices = List.copyOf(devices);
         busy = List.copyOf(busy);
+        timers = List.copyOf(timers);
+        workItems = List.copyOf(workItems);
+        locks = List.copyOf(locks);
+    }
+
+    /** Without timers, work items and locks: a part of a driver (one device, one request), or none left. */
+    public FxInspection(String driver, FxDriverState state, Map<String, Integer> objectCounts, List<Device> devices,
+                        List<Busy> busy) {
+        this(driver, state, objectCounts, devices, busy, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * One timer ({@code !wdftmr}).
+     *
+     * @param handle its handle name, e.g. {@code WDFTIMER#4}
+     * @param periodNanos its period, or 0 for a one-shot timer
+     * @param queued whether it is started: an expiration is due
+     * @param dueNanos in how long the next expiration is due, when queued (else 0)
+     * @param running whether its callback runs now
+     * @param passive whether its callback runs at PASSIVE_LEVEL (else DISPATCH_LEVEL)
+     */
+    public record Timer(String handle, long periodNanos, boolean queued, long dueNanos, boolean running,
+                        boolean passive) {
+
+        /** {@code WDFTIMER#4: periodic every 1.0 s, due in 0.4 s, not running (DISPATCH_LEVEL)}. */
+        public String describe() {
+            return handle + ": " + (periodNanos > 0 ? "periodic every " + seconds(periodNanos) : "one-shot") + ", "
+                    + (queued ? "due in " + seconds(dueNanos) : "stopped") + ", "
+                    + (running ? "its callback runs now" : "not running") + " (" + (passive ? "PASSIVE" : "DISPATCH")
+                    + "_LEVEL)";
+        }
+    }
+
+    /**
+     * One work item ({@code !wdfworkitem}).
+     *
+     * @param handle its handle name, e.g. {@code WDFWORKITEM#5}
+     * @param enqueued whether it waits for the passive thread to run its callback
+     * @param running whether its callback runs now
+     */
+    public record WorkItem(String handle, boolean enqueued, boolean running) {
+
+        public String describe() {
+            return handle + ": " + (enqueued ? "enqueued" : "not enqueued") + ", "
+                    + (running ? "its callback runs now" : "not running");
+        }
+    }
+
+    /**
+     * One lock ({@code !wdfwaitlock}, {@code !wdfspinlock}).
+     *
+     * @param handle its handle name, e.g. {@code WDFWAITLOCK#6}
+     * @param type {@code WDFWAITLOCK} or {@code WDFSPINLOCK}
+     * @param holder the name of the thread that holds it, or null when it is free
+     */
+    public record Lock(String handle, String type, String holder) {
+
+        public String describe() {
+            return handle + " (" + type + "): " + (holder == null ? "free" : "held by thread " + holder);
+        }
     }
 
     /**

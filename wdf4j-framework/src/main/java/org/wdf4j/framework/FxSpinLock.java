@@ -51,4 +51,10 @@ final class FxSpinLock extends FxObject implements WdfSpinLock {
         lock.unlock();
         FxThreadState.lower(previous);
     }
+
+    /** What {@code wdf4j inspect} shows of it: the thread that holds it, if any. */
+    FxInspection.Lock inspect() {
+        Thread holder = owner;
+        return new FxInspection.Lock(handleName(), objectType(), holder == null ? null : holder.getName());
+    }
 }

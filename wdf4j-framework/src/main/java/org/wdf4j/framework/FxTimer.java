@@ -144,6 +144,15 @@ final class FxTimer extends FxCallbackObject implements WdfTimer {
         return wasQueued;
     }
 
+    /** What {@code wdf4j inspect} shows of it: period, due time, running or not. */
+    FxInspection.Timer inspect() {
+        synchronized (callbacks) {
+            long due = queued && future != null ? Math.max(0, future.getDelay(java.util.concurrent.TimeUnit.NANOSECONDS)) : 0;
+            return new FxInspection.Timer(handleName(), config.isPeriodic() ? config.period().toNanos() : 0, queued,
+                    due, callbacks.anyRunning(), passiveCallbacks());
+        }
+    }
+
     @Override
     public WdfObject parentObject() {
         return parentObject("WdfTimerGetParentObject");

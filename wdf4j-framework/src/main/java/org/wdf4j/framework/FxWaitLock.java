@@ -66,4 +66,10 @@ final class FxWaitLock extends FxObject implements WdfWaitLock {
         owner = null;
         permit.release();
     }
+
+    /** What {@code wdf4j inspect} shows of it: the thread that holds it, if any. */
+    FxInspection.Lock inspect() {
+        Thread holder = owner;
+        return new FxInspection.Lock(handleName(), objectType(), holder == null ? null : holder.getName());
+    }
 }

@@ -83,6 +83,13 @@ final class FxWorkItem extends FxCallbackObject implements WdfWorkItem {
         callbacks.await(what, () -> !enqueued && !callbacks.anyRunning());
     }
 
+    /** What {@code wdf4j inspect} shows of it: enqueued, running. */
+    FxInspection.WorkItem inspect() {
+        synchronized (callbacks) {
+            return new FxInspection.WorkItem(handleName(), enqueued, callbacks.anyRunning());
+        }
+    }
+
     @Override
     public WdfObject parentObject() {
         return parentObject("WdfWorkItemGetParentObject");

@@ -64,6 +64,8 @@ public final class DriverHost implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** Who watches the framework's events live ({@code wdf4j trace}). */
+    private final Tracing tracing = new Tracing();
     private volatile boolean checkCollection = true;
     /** The device stacks of the drivers in this process (each driver host has its own). */
     private final org.wdf4j.framework.FxDeviceStacks stacks = new org.wdf4j.framework.FxDeviceStacks();
@@ -241,6 +243,7 @@ public final class DriverHost implements AutoCloseable {
         String name = driverPackage.name();
         for (int attempt = 1; ; attempt++) {
             DriverHostProcess process = processFor(hosting, name);
+            tracing.attach(process);
             try {
                 return IsolatedDriverRuntime.create(process, driverPackage, REGISTRY_ROOT + name, verifier,
                         namespace.listenerFor(name), parametersFor(name), onEnded, () -> driverFailed(name));
@@ -682,6 +685,27 @@ public final class DriverHost implements AutoCloseable {
         return store;
     }
 
+    /**
+     * {@code wdf4j trace}: hands the framework's events (PnP and power transitions, requests, lifecycle, findings) of
+     * {@code driver}, or of every driver when null, to {@code sink} as they happen, in-process drivers' and isolated
+     * drivers' alike, until the answer is closed or the host closes ({@code ended} runs then, after the last events).
+     * While nobody watches, nothing is recorded.
+     */
+    public AutoCloseable trace(String driver, java.util.function.Consumer<TraceEvent> sink, Runnable ended) {
+        List<DriverHostProcess> processes = new ArrayList<>();
+        for (HostedDriver d : drivers()) {
+            if (d.runtime() instanceof IsolatedDriverRuntime isolated && !processes.contains(isolated.process())) {
+                processes.add(isolated.process());
+            }
+        }
+        return tracing.watch(driver, sink, ended, processes);
+    }
+
+    /** How many {@code wdf4j trace} clients watch now. */
+    int traceWatchers() {
+        return tracing.watchers();
+    }
+
     /** The drivers loaded now, in load order. */
     public List<HostedDriver> drivers() {
         synchronized (drivers) {
@@ -828,6 +852,7 @@ public final class DriverHost implements AutoCloseable {
             }
         }
         failedDriverStopper.shutdown();
+        tracing.close(); // after the stops, whose events it hands on
         if (store != null) {
             try {
                 store.close();

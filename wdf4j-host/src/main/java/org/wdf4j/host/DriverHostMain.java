@@ -81,6 +81,17 @@ final class DriverHostMain {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Starts and stops the stream of the framework's events ({@code wdf4j trace}), in order and off the reader thread
+     * (a stop waits for the last events); its thread is made at the first trace only.
+     */
+    private final ExecutorService tracer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wdf4j-driver-host-trace");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The stream of the framework's events while the host asks for it, else null; only the {@link #tracer} thread. */
+    private TraceStream trace;
     /** Driver number (the host's) to the driver, run here as the host runs an in-process driver. */
     private final Map<Integer, LocalDriverRuntime> drivers = new ConcurrentHashMap<>();
     /** Guards {@link #deviceIds}, {@link #devices} and {@link #filesOfDevice}. */
@@ -163,6 +174,7 @@ final class DriverHostMain {
                     return 0; // the host is gone: nobody to serve
                 }
                 if (m instanceof Message.Exit) {
+                    endTrace(); // a trace gets this process's last events (its drivers' unloads) before it ends
                     return 0;
                 }
                 handle(m);
@@ -207,6 +219,8 @@ final class DriverHostMain {
             case Message.ParamReply r -> answered(r.call(), r);
             case Message.Snapshot s -> send(new Message.SnapshotDone(s.call(), view(s.driver())));
             case Message.Inspect i -> send(new Message.InspectDone(i.call(), inspect(i.driver())));
+            case Message.TraceStart t -> traceStart(t.call());
+            case Message.TraceStop t -> traceStop();
             case Message.Load l -> onControl(l.driver(), () -> load(l));
             case Message.Entry e -> onControl(e.driver(), () -> entry(e));
             case Message.Stop s -> onControl(s.driver(), () -> stop(s));
@@ -365,6 +379,41 @@ final class DriverHostMain {
                 ? new Message.DriverView(org.wdf4j.framework.FxDriverState.UNLOADED, null, null, null, false,
                         List.of(), List.of(), List.of(), List.of(), null)
                 : driver.view();
+    }
+
+    /**
+     * {@code wdf4j trace} watches: streams the framework's events here to the host. Only now is the Flight Recorder
+     * initialized in this process (Trace makes no event before), so a driver host pays for JFR only once traced.
+     */
+    private void traceStart(int call) {
+        tracer.execute(() -> {
+            if (trace == null) {
+                trace = TraceStream.start(e -> send(new Message.TraceEvent(e)));
+            }
+            send(new Message.TraceStarted(call));
+        });
+    }
+
+    /** Nobody watches: sends what was recorded until now, then ends the recording. */
+    private void traceStop() {
+        tracer.execute(() -> {
+            TraceStream t = trace;
+            trace = null;
+            if (t != null) {
+                t.close();
+            }
+        });
+    }
+
+    /** Ends a trace under way, its last events sent, within a few seconds; nothing when nobody traced. */
+    private void endTrace() {
+        traceStop();
+        tracer.shutdown();
+        try {
+            tracer.awaitTermination(3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private org.wdf4j.framework.FxInspection inspect(int number) {

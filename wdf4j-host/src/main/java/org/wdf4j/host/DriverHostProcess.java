@@ -154,6 +154,8 @@ final class DriverHostProcess implements RemoteFileCarrier {
     private volatile String endedByHost;
     /** Which driver ended it, and with what call ({@code driver x called System.exit(7)}); null otherwise. */
     private volatile String endedByDriver;
+    /** Where the events its drivers' framework sends ({@code wdf4j trace}) go; null until it was first asked to stream. */
+    private volatile java.util.function.Consumer<TraceEvent> traceSink;
 
     private DriverHostProcess(Process process, String pool, Path blackbox, Duration timeout, SharedChannelFile shared,
             long spinNanos, TargetNotifications targets) {
@@ -697,6 +699,7 @@ final class DriverHostProcess implements RemoteFileCarrier {
             case Message.StopDone d -> answered(d.call(), d);
             case Message.SnapshotDone d -> answered(d.call(), d);
             case Message.InspectDone d -> answered(d.call(), d);
+            case Message.TraceStarted d -> answered(d.call(), d);
             case Message.AddDeviceDone d -> {
                 if (d.device() != null) {
                     deviceFor(d.device());
@@ -805,8 +808,28 @@ final class DriverHostProcess implements RemoteFileCarrier {
                 IsolatedDriverRuntime runtime = drivers.get(e.driver());
                 endedByDriver = "driver " + (runtime == null ? "#" + e.driver() : runtime.name()) + " called " + e.call();
             }
+            case Message.TraceEvent t -> {
+                java.util.function.Consumer<TraceEvent> sink = traceSink;
+                if (sink != null) {
+                    sink.accept(t.event());
+                }
+            }
             default -> LOG.warn("driver host {}: unexpected message {}", pid, m);
         }
+    }
+
+    /**
+     * Asks the driver host to stream its drivers' framework events ({@code wdf4j trace}) to {@code sink}; the answer
+     * completes once it records.
+     */
+    CompletableFuture<Message> traceStart(java.util.function.Consumer<TraceEvent> sink) {
+        traceSink = sink;
+        return callAsync(Message.TraceStart::new);
+    }
+
+    /** Asks the driver host to stop streaming (it sends what it recorded until then first). */
+    void traceStop() {
+        send(new Message.TraceStop());
     }
 
     /** A remote target of a driver of this process opens a device of the host as a client does (ST5). */

@@ -23,17 +23,17 @@ public final class InspectView {
 
     /** What {@code wdf4j inspect} shows. */
     public enum Kind {
-        DRIVER, DEVICE, QUEUES, REQUEST;
+        DRIVER, JOURNAL, DEVICE, QUEUES, REQUEST;
 
-        /** The view named {@code name} ({@code driver}, {@code device}, {@code queues}, {@code request}). */
+        /** The view named {@code name} ({@code driver}, {@code journal}, {@code device}, {@code queues}, {@code request}). */
         public static Kind parse(String name) {
             for (Kind k : values()) {
                 if (k.name().equalsIgnoreCase(name)) {
                     return k;
                 }
             }
-            throw new IllegalArgumentException("no inspect view '" + name + "'; the views are driver, device, queues "
-                    + "and request");
+            throw new IllegalArgumentException("no inspect view '" + name + "'; the views are driver, journal, device, "
+                    + "queues and request");
         }
     }
 
@@ -73,16 +73,45 @@ public final class InspectView {
             out.append("    ").append(deviceLine(dev)).append('\n');
         }
         busy(x, out);
+        out.append("  timers:   ").append(x.timers().isEmpty() ? "none" : x.timers().size()).append('\n');
+        x.timers().forEach(t -> out.append("    ").append(t.describe()).append('\n'));
+        out.append("  work items: ").append(x.workItems().isEmpty() ? "none" : x.workItems().size()).append('\n');
+        x.workItems().forEach(w -> out.append("    ").append(w.describe()).append('\n'));
+        out.append("  locks:    ").append(x.locks().isEmpty() ? "none" : x.locks().size()).append('\n');
+        x.locks().forEach(l -> out.append("    ").append(l.describe()).append('\n'));
         List<FxInspection.Request> held = x.heldRequests();
         out.append("  requests held by the driver: ").append(held.isEmpty() ? "none" : held.size()).append('\n');
         for (FxInspection.Request r : held) {
             out.append("    ").append(r.describe()).append(" from ").append(r.queue()).append('\n');
         }
         List<JournalEntry> journal = d.journal();
-        List<JournalEntry> last = journal.subList(Math.max(0, journal.size() - tail), journal.size());
+        List<JournalEntry> last = last(journal, tail);
         out.append("  journal:  the last ").append(last.size()).append(" of ").append(journal.size()).append(" entries\n");
         for (JournalEntry e : last) {
             out.append("    ").append(e).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The last {@code tail} entries of {@code journal}. */
+    private static List<JournalEntry> last(List<JournalEntry> journal, int tail) {
+        return journal.subList(Math.max(0, journal.size() - tail), journal.size());
+    }
+
+    /**
+     * {@code wdf4j inspect journal NAME} ({@code !wdflogdump}): the driver's journal, oldest first: its callbacks in
+     * order, their outcomes and its {@code DbgPrint} lines, as the unload report will list them.
+     */
+    public static String journalText(Seen s, int tail) {
+        List<JournalEntry> journal = s.driver().journal();
+        List<JournalEntry> last = last(journal, tail);
+        StringBuilder out = new StringBuilder();
+        out.append("journal of driver ").append(s.inside().driver()).append(" (").append(s.inside().state()).append(", ")
+                .append(s.driver().where()).append("): ")
+                .append(last.size() == journal.size() ? journal.size() + " entries" : "the last " + last.size() + " of "
+                        + journal.size() + " entries").append('\n');
+        for (JournalEntry e : last) {
+            out.append("  ").append(e).append('\n');
         }
         return out.toString();
     }
@@ -210,6 +239,9 @@ public final class InspectView {
         out.writeStringField("state", x.state().name());
         out.writeStringField("hosting", s.driver().hosting().label());
         out.writeNumberField("pid", s.driver().pid());
+        if (view == Kind.JOURNAL) {
+            journal(out, s, tail);
+        }
         if (view == Kind.DRIVER) {
             out.writeObjectFieldStart("objectCounts");
             for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(x.objectCounts()).entrySet()) {
@@ -224,19 +256,37 @@ public final class InspectView {
                 out.writeEndObject();
             }
             out.writeEndArray();
-            List<JournalEntry> journal = s.driver().journal();
-            out.writeArrayFieldStart("journal");
-            for (JournalEntry e : journal.subList(Math.max(0, journal.size() - tail), journal.size())) {
+            out.writeArrayFieldStart("timers");
+            for (FxInspection.Timer t : x.timers()) {
                 out.writeStartObject();
-                out.writeStringField("kind", e.kind().name());
-                out.writeStringField("subject", e.subject());
-                out.writeStringField("detail", e.detail());
-                out.writeStringField("irql", String.valueOf(e.irql()));
-                out.writeStringField("thread", e.thread());
-                out.writeStringField("text", e.toString());
+                out.writeStringField("handle", t.handle());
+                out.writeNumberField("periodNanos", t.periodNanos());
+                out.writeBooleanField("queued", t.queued());
+                out.writeNumberField("dueNanos", t.dueNanos());
+                out.writeBooleanField("running", t.running());
+                out.writeStringField("executionLevel", t.passive() ? "PASSIVE" : "DISPATCH");
                 out.writeEndObject();
             }
             out.writeEndArray();
+            out.writeArrayFieldStart("workItems");
+            for (FxInspection.WorkItem w : x.workItems()) {
+                out.writeStartObject();
+                out.writeStringField("handle", w.handle());
+                out.writeBooleanField("enqueued", w.enqueued());
+                out.writeBooleanField("running", w.running());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("locks");
+            for (FxInspection.Lock l : x.locks()) {
+                out.writeStartObject();
+                out.writeStringField("handle", l.handle());
+                out.writeStringField("type", l.type());
+                out.writeStringField("holder", l.holder());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            journal(out, s, tail);
         }
         out.writeArrayFieldStart("devices");
         for (FxInspection.Device d : x.devices()) {
@@ -244,6 +294,22 @@ public final class InspectView {
         }
         out.writeEndArray();
         out.writeEndObject();
+    }
+
+    /** {@code "journal": [...]}: the last {@code tail} entries, each with its kind, subject, detail, IRQL, thread, text. */
+    private static void journal(JsonGenerator out, Seen s, int tail) throws IOException {
+        out.writeArrayFieldStart("journal");
+        for (JournalEntry e : last(s.driver().journal(), tail)) {
+            out.writeStartObject();
+            out.writeStringField("kind", e.kind().name());
+            out.writeStringField("subject", e.subject());
+            out.writeStringField("detail", e.detail());
+            out.writeStringField("irql", String.valueOf(e.irql()));
+            out.writeStringField("thread", e.thread());
+            out.writeStringField("text", e.toString());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
     }
 
     private static void device(JsonGenerator out, Kind view, FxInspection.Device d) throws IOException {

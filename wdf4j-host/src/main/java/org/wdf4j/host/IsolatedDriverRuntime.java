@@ -62,6 +62,11 @@ final class IsolatedDriverRuntime implements DriverRuntime {
         this.driver = process.attach(this);
     }
 
+    /** The driver host process it runs in. */
+    DriverHostProcess process() {
+        return process;
+    }
+
     /**
      * How a driver host's end concerns a driver.
      *

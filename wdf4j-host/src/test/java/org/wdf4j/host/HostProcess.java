@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 import org.wdf4j.host.cli.Wdf4jCommand;
 
 /**
- * A {@code wdf4j host} running in a process of its own, started as the {@code wdf4j} launcher starts it (its JVM
+ * A {@code wdf4j host} (or another {@code wdf4j} command: {@link #command}) running in a process of its own, started as the {@code wdf4j} launcher starts it (its JVM
  * flags, the host's code as modules: {@link LauncherRun}), as a user meets it: its output is read line by line while
  * the test goes on, and it can be killed with SIGKILL.
  */
@@ -30,7 +30,9 @@ final class HostProcess implements AutoCloseable {
 
     private HostProcess(Process process) {
         this.process = process;
-        Thread.ofVirtual().start(() -> {
+        // A platform thread: a virtual one reading a pipe pins its carrier, and a test that runs a few processes
+        // (TraceTest) would take every carrier of a 2-CPU machine from the host's own virtual threads.
+        Thread.ofPlatform().daemon().name("wdf4j-test-process-output").start(() -> {
             try (BufferedReader reader = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
@@ -66,6 +68,17 @@ final class HostProcess implements AutoCloseable {
     }
 
     private static HostProcess launch(Path state, List<String> jvmOptions, String... args) throws IOException {
+        List<String> host = new ArrayList<>(List.of("host", "--state-dir", state.toString(), "--no-device-files"));
+        host.addAll(List.of(args));
+        return wdf4j(jvmOptions, host);
+    }
+
+    /** Starts {@code wdf4j ARGS} (any command, e.g. {@code trace}) in a process of its own, as the launcher does. */
+    static HostProcess command(String... args) throws IOException {
+        return wdf4j(List.of(), List.of(args));
+    }
+
+    private static HostProcess wdf4j(List<String> jvmOptions, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LauncherRun.launcherJvmFlags());
@@ -73,8 +86,7 @@ final class HostProcess implements AutoCloseable {
         command.addAll(LauncherRun.launcherClassData());
         command.add("-Dwdf4j.home=" + Path.of(System.getProperty("wdf4j.home", "..")).toAbsolutePath().normalize());
         command.addAll(HostCode.launch(Wdf4jCommand.class));
-        command.addAll(List.of("host", "--state-dir", state.toString(), "--no-device-files"));
-        command.addAll(List.of(args));
+        command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         return new HostProcess(process);
@@ -108,6 +120,12 @@ final class HostProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM (as Ctrl-C ends a command), and waits for it to end. */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the terminated process ended").isTrue();
     }
 
     /** SIGKILL, and waits for it to end. */

@@ -150,6 +150,63 @@ class InspectTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void inspectShowsTimersWorkItemsLocksAndTheJournal(HostingModel hosting) throws Exception {
+        DriverHost host = server.host();
+        String name = "sync-" + hosting.label();
+        HostedDriver driver = host.start(TestDrivers.pkg("SyncObjectsDriver", name), VerifierSettings.on(), hosting);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            FxInspection x = driver.inspect();
+            return !x.workItems().isEmpty() && !x.workItems().getFirst().enqueued() && !x.locks().isEmpty();
+        });
+
+        // !wdfdriverinfo with !wdftmr, !wdfworkitem, !wdfwaitlock, !wdfspinlock
+        CliRun info = cli("inspect", "driver", name);
+        assertThat(info.exit()).as("%s", info).isZero();
+        assertThat(info.out()).contains("timers:   1", "work items: 1", "locks:    2")
+                .containsPattern("WDFTIMER#\\d+: periodic every 3600\\.0 s, due in \\d+\\.\\d s, not running \\(DISPATCH_LEVEL\\)")
+                .containsPattern("WDFWORKITEM#\\d+: not enqueued, not running")
+                .containsPattern("WDFSPINLOCK#\\d+ \\(WDFSPINLOCK\\): free")
+                .containsPattern("WDFWAITLOCK#\\d+ \\(WDFWAITLOCK\\): held by thread wdf4j-" + name + "-passive");
+        Map<String, Object> json = flatJson(cli("inspect", "driver", name, "--json").out());
+        assertThat(json).containsEntry("drivers[0].timers[0].periodNanos", SyncObjectsDriverPeriod.NANOS)
+                .containsEntry("drivers[0].timers[0].queued", true)
+                .containsEntry("drivers[0].timers[0].running", false)
+                .containsEntry("drivers[0].timers[0].executionLevel", "DISPATCH")
+                .containsEntry("drivers[0].workItems[0].enqueued", false)
+                .containsEntry("drivers[0].workItems[0].running", false);
+        assertThat((Long) json.get("drivers[0].timers[0].dueNanos")).isPositive()
+                .isLessThanOrEqualTo(SyncObjectsDriverPeriod.NANOS);
+        List<String> locks = List.of(String.valueOf(json.get("drivers[0].locks[0].type")),
+                String.valueOf(json.get("drivers[0].locks[1].type")));
+        int wait = locks.indexOf("WDFWAITLOCK");
+        assertThat(locks).containsExactlyInAnyOrder("WDFWAITLOCK", "WDFSPINLOCK");
+        assertThat(json).containsEntry("drivers[0].locks[" + wait + "].holder", "wdf4j-" + name + "-passive")
+                .containsEntry("drivers[0].locks[" + (1 - wait) + "].holder", null);
+
+        // !wdflogdump: the whole journal, oldest first
+        CliRun journal = cli("inspect", "journal", name);
+        assertThat(journal.exit()).as("%s", journal).isZero();
+        assertThat(journal.out()).startsWith("journal of driver " + name + " (STARTED, ")
+                .contains("DriverEntry", "DbgPrint: sync objects: wait lock acquired: STATUS_SUCCESS",
+                        "DbgPrint: work item ran");
+        assertThat(journal.out().indexOf("wait lock acquired")).isGreaterThan(journal.out().indexOf("DriverEntry"));
+        CliRun last = cli("inspect", "journal", name, "--tail", "1");
+        assertThat(last.out()).contains("the last 1 of ").hasLineCount(2);
+        Map<String, Object> journalJson = flatJson(cli("inspect", "journal", name, "--json").out());
+        assertThat(journalJson).containsEntry("view", "journal").containsEntry("drivers[0].name", name)
+                .containsKey("drivers[0].journal[0].kind").doesNotContainKey("drivers[0].timers[0].handle");
+        assertThat(journalJson.values()).anySatisfy(v -> assertThat(String.valueOf(v)).contains("work item ran"));
+
+        assertThat(cli("driver", "stop", name).exit()).isNotEqualTo(1);
+    }
+
+    /** {@code SyncObjectsDriver.PERIOD} in nanoseconds (the test drivers are not on this class path). */
+    private static final class SyncObjectsDriverPeriod {
+        static final long NANOS = Duration.ofHours(1).toNanos();
+    }
+
+    @ParameterizedTest
     @EnumSource(value = HostingModel.class, names = {"IN_PROCESS"})
     void inspectNamesWhatIsMissingAndHowToFindIt(HostingModel ignored) {
         CliRun driver = cli("inspect", "driver", "nosuch");
@@ -160,6 +217,9 @@ class InspectTest {
         CliRun request = cli("inspect", "request", "WDFREQUEST#999999");
         assertThat(request.err()).contains("no running driver holds a request WDFREQUEST#999999",
                 "wdf4j inspect queues DEVICE");
+        CliRun journal = cli("inspect", "journal", "nosuch");
+        assertThat(journal.exit()).isEqualTo(1);
+        assertThat(journal.err()).contains("no driver named nosuch is running", "wdf4j list");
         CliRun tail = cli("inspect", "driver", "nosuch", "--tail", "-1");
         assertThat(tail.err()).contains("--tail must be a number of journal entries");
     }

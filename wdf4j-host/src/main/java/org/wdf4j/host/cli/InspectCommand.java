@@ -11,14 +11,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code wdf4j inspect driver|device|queues|request}: what a driver running in the host looks like inside, the
+ * {@code wdf4j inspect driver|journal|device|queues|request}: what a driver running in the host looks like inside, the
  * counterpart of WDF's {@code !wdfkd} debugger extension (docs/inspect.md).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"See inside a driver running in the host (wdf4j host), as WDF's !wdfkd debugger extension does: "
-                + "a driver, a device, a device's queues and the requests the driver holds, one request.",
+                + "a driver (with its timers, work items and locks), its journal, a device, a device's queues and the "
+                + "requests the driver holds, one request.",
                 "Exit status: 0 shown, 1 no such driver, device or request, 4 no host is running."},
-        subcommands = {InspectCommand.Driver.class, InspectCommand.Device.class, InspectCommand.Queues.class,
+        subcommands = {InspectCommand.Driver.class, InspectCommand.Journal.class, InspectCommand.Device.class, InspectCommand.Queues.class,
                 InspectCommand.OneRequest.class})
 final class InspectCommand implements Runnable {
 
@@ -57,14 +58,22 @@ final class InspectCommand implements Runnable {
         }
     }
 
+    /** A view of one driver: its name is the argument. */
+    abstract static class OfDriver extends View {
+        @Parameters(paramLabel = "NAME", description = "The driver's name (wdf4j list shows them).")
+        String name;
+
+        @Override
+        String argument() {
+            return name;
+        }
+    }
+
     @Command(name = "driver", mixinStandardHelpOptions = true,
             description = "A running driver (!wdfdriverinfo, !wdflogdump): its state, where it runs, its framework "
                     + "objects by type, its devices, what the framework runs or waits for on its behalf, the requests "
                     + "it holds, and the tail of its journal.")
-    static final class Driver extends View {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Driver extends OfDriver {
         @Option(names = "--tail", paramLabel = "N", defaultValue = "20",
                 description = "How many of the journal's last entries to show (default: ${DEFAULT-VALUE}).")
         int tail;
@@ -75,13 +84,28 @@ final class InspectCommand implements Runnable {
         }
 
         @Override
-        String argument() {
-            return name;
+        void options(Map<String, String> options) {
+            options.put("tail", Integer.toString(tail));
+        }
+    }
+
+    @Command(name = "journal", mixinStandardHelpOptions = true,
+            description = "A running driver's journal (!wdflogdump): its callbacks in order with their outcomes, and its "
+                    + "DbgPrint lines, oldest first, as its unload report will list them.")
+    static final class Journal extends OfDriver {
+        @Option(names = "--tail", paramLabel = "N", description = "Only the last N entries (default: all).")
+        Integer tail;
+
+        @Override
+        String view() {
+            return "journal";
         }
 
         @Override
         void options(Map<String, String> options) {
-            options.put("tail", Integer.toString(tail));
+            if (tail != null) {
+                options.put("tail", Integer.toString(tail));
+            }
         }
     }
 

@@ -72,7 +72,12 @@ final class StateDirMixin {
 
     /** Runs the request on the running host; says how to start one when none runs. */
     int onHost(String command, Request request) {
-        OptionalInt remote = toHost(command, request, prefixed(command));
+        return onHost(command, request, prefixed(command));
+    }
+
+    /** Runs the request on the running host, its answer going to {@code out}; says how to start one when none runs. */
+    int onHost(String command, Request request, Output out) {
+        OptionalInt remote = toHost(command, request, out);
         if (remote.isPresent()) {
             return remote.getAsInt();
         }

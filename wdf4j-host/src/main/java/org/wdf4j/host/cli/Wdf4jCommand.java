@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "A device-driver framework for Java modelled on Windows Driver Frameworks.",
         subcommands = {DemoCommand.class, RunCommand.class, StoreCommands.Install.class, StoreCommands.Uninstall.class,
                 StoreCommands.ListDrivers.class, StoreCommands.Status.class,
-                StoreCommands.Reports.class, DriverCommand.class, InspectCommand.class, HostCommand.class,
+                StoreCommands.Reports.class, DriverCommand.class, InspectCommand.class, TraceCommand.class, HostCommand.class,
                 DeviceCommands.Devices.class, DeviceCommands.Device.class, BusCommands.Bus.class, DeviceCommands.Power.class,
                 NewCommand.class, VerifyCommand.class})
 public final class Wdf4jCommand implements Runnable {

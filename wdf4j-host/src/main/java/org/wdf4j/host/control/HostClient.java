@@ -63,6 +63,8 @@ public final class HostClient {
                     output.out(line.substring(4));
                 } else if (line.startsWith("err ")) {
                     output.err(line.substring(4));
+                } else if (line.startsWith("event ")) {
+                    output.event(line.substring(6));
                 } else if (line.startsWith("exit ")) {
                     return OptionalInt.of(Integer.parseInt(line.substring(5).strip()));
                 } else {

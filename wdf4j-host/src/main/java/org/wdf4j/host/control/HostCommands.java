@@ -110,7 +110,7 @@ public final class HostCommands {
                 case "power-wake" -> power(host.pnp().wake(), "the system is awake", out);
                 default -> {
                     out.err("unknown request '" + request.verb() + "'; requests are ping, install, uninstall, list, "
-                            + "status, reports, start, stop, reload, inspect, devices, device-add, device-remove, device-disable, device-enable, "
+                            + "status, reports, start, stop, reload, inspect, trace, devices, device-add, device-remove, device-disable, device-enable, "
                             + "device-surprise-remove, bus-plug-in, bus-unplug, bus-eject, power-sleep, power-wake, shutdown");
                     yield REFUSED;
                 }
@@ -452,18 +452,18 @@ public final class HostCommands {
     }
 
     /**
-     * {@code inspect --view=driver|device|queues|request [--json] [--tail=N] [--driver=NAME] ARGUMENT}: what a running
+     * {@code inspect --view=driver|journal|device|queues|request [--json] [--tail=N] [--driver=NAME] ARGUMENT}: what a running
      * driver looks like inside ({@link InspectView}).
      */
     private int inspect(Request request, Output out) {
         InspectView.Kind view = InspectView.Kind.parse(request.option("view") == null ? "driver" : request.option("view"));
         String what = switch (view) {
-            case DRIVER -> "a driver name";
+            case DRIVER, JOURNAL -> "a driver name";
             case DEVICE, QUEUES -> "a device's instance ID (wdf4j devices lists them), handle or name";
             case REQUEST -> "a request's handle, e.g. WDFREQUEST#12 (wdf4j inspect queues DEVICE lists those held)";
         };
         String id = argument(request, what);
-        int tail = 20;
+        int tail = view == InspectView.Kind.JOURNAL ? Integer.MAX_VALUE : 20; // the journal view: all of it
         if (request.option("tail") != null) {
             try {
                 tail = Integer.parseInt(request.option("tail"));
@@ -477,7 +477,7 @@ public final class HostCommands {
         }
         String onlyDriver = request.option("driver");
         List<InspectView.Seen> seen = new ArrayList<>();
-        if (view == InspectView.Kind.DRIVER) {
+        if (view == InspectView.Kind.DRIVER || view == InspectView.Kind.JOURNAL) {
             HostedDriver d = host.driver(id);
             if (d == null) {
                 out.err("no driver named " + id + " is running" + (host.store().contains(id)
@@ -514,6 +514,7 @@ public final class HostCommands {
         for (InspectView.Seen s : seen) {
             switch (view) {
                 case DRIVER -> text.append(InspectView.driverText(s, tail));
+                case JOURNAL -> text.append(InspectView.journalText(s, tail));
                 case DEVICE -> s.inside().devices().forEach(d -> text.append(InspectView.deviceText(s, d)));
                 case QUEUES -> s.inside().devices().forEach(d -> text.append(InspectView.queuesText(s, d)));
                 case REQUEST -> s.inside().heldRequests().forEach(r -> text.append(InspectView.requestText(s, r)));

@@ -37,7 +37,9 @@ import org.wdf4j.host.UnloadReport;
  * {@value Request#MAX_LINE} characters): {@code VERB [--FLAG | --OPTION=VALUE]... [ARGUMENT]} (see
  * {@link Request}). The host answers lines, each starting with its kind: {@code out TEXT} (a line
  * for standard output), {@code err TEXT} (a line for standard error), and last {@code exit N}, the
- * exit status (see {@link HostCommands}); then it closes the connection. Verbs: {@code ping},
+ * exit status (see {@link HostCommands}); then it closes the connection. {@code trace [DRIVER]} answers {@code event JSON}
+ * lines ({@link org.wdf4j.host.TraceEvent#json()}) as the framework's events happen, until the client closes its end
+ * or the host shuts down (then {@code exit 0}). Verbs: {@code ping},
  * {@code install}, {@code uninstall}, {@code list}, {@code status}, {@code start}, {@code stop} (with progress lines
  * on {@code err} while it waits), {@code inspect --view=driver|device|queues|request [--json] ARGUMENT},
  * {@code shutdown}; for the device tree ({@link org.wdf4j.host.PnpManager}): {@code devices [--json]},
@@ -76,6 +78,8 @@ public final class HostServer implements AutoCloseable {
     private ServerSocketChannel listener;
     /** The file key (device and inode) of the socket file {@link #listener} is bound to; guarded by {@code this}. */
     private Object socketKey;
+    /** The traces being served, each counted down once its answer is sent: a shutdown ends them first. */
+    private final java.util.Set<CountDownLatch> traces = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Set once by {@link #stopAll()}; guarded by {@code this}. */
     private boolean shutDown;
 
@@ -256,6 +260,7 @@ public final class HostServer implements AutoCloseable {
 
     private void serve(SocketChannel connection) {
         boolean shutdownRequested = false;
+        CountDownLatch traceAnswered = null;
         try (connection;
              BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(connection),
                      StandardCharsets.UTF_8));
@@ -270,6 +275,11 @@ public final class HostServer implements AutoCloseable {
                 @Override
                 public void err(String text) {
                     send(out, "err " + text);
+                }
+
+                @Override
+                public void event(String json) {
+                    send(out, "event " + json);
                 }
             };
             int exit;
@@ -286,6 +296,10 @@ public final class HostServer implements AutoCloseable {
                         reply.outText(report);
                     }
                     exit = HostCommands.OK;
+                } else if (request.verb().equals("trace")) {
+                    traceAnswered = new CountDownLatch(1);
+                    traces.add(traceAnswered);
+                    exit = trace(request, reply, in);
                 } else {
                     exit = commands.execute(request, reply);
                 }
@@ -294,10 +308,54 @@ public final class HostServer implements AutoCloseable {
         } catch (IOException | java.io.UncheckedIOException e) {
             log.println("wdf4j host: a request failed: " + e);
         } finally {
+            if (traceAnswered != null) {
+                traceAnswered.countDown();
+                traces.remove(traceAnswered);
+            }
             if (shutdownRequested) {
                 shutdown(); // after the answer is sent: a CLI host exits once this returns
             }
         }
+    }
+
+    /**
+     * {@code trace [DRIVER]}: sends the framework's events as they happen until the client closes its end (Ctrl-C) or
+     * the host shuts down; the client sends nothing after its request, so its end is the end of {@code in}.
+     */
+    private int trace(Request request, Output reply, BufferedReader in) {
+        String driver = request.argument().isBlank() ? null : request.argument().strip();
+        if (driver != null && host.drivers().stream().noneMatch(d -> d.name().equalsIgnoreCase(driver))) {
+            reply.err("no driver named " + driver + " runs now; its events appear once it starts "
+                    + "(wdf4j list shows the drivers)");
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        try (AutoCloseable watch = host.trace(driver, e -> {
+            try {
+                reply.event(e.json());
+            } catch (java.io.UncheckedIOException gone) {
+                done.countDown();
+            }
+        }, done::countDown)) {
+            reply.err("tracing " + (driver == null ? "every driver" : "driver " + driver)
+                    + " (Ctrl-C ends it)");
+            Thread.ofVirtual().name("wdf4j-host-trace-client").start(() -> {
+                try {
+                    while (in.read() != -1) {
+                        // the client sends nothing more: only its end matters
+                    }
+                } catch (IOException closed) {
+                    // its end
+                }
+                done.countDown();
+            });
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            reply.err(String.valueOf(e));
+            return HostCommands.REFUSED;
+        }
+        return HostCommands.OK;
     }
 
     private static String readLine(BufferedReader in) throws IOException {
@@ -313,6 +371,12 @@ public final class HostServer implements AutoCloseable {
     }
 
     private static void send(Writer out, String line) {
+        synchronized (out) { // a trace's events come from several threads
+            sendLocked(out, line);
+        }
+    }
+
+    private static void sendLocked(Writer out, String line) {
         try {
             out.write(line.replace('\n', ' ').replace("\r", "") + "\n");
             out.flush();
@@ -362,7 +426,14 @@ public final class HostServer implements AutoCloseable {
                 log.println(text);
             }
         }
-        host.close();
+        host.close(); // ends the traces, after the stops' events
+        for (CountDownLatch trace : List.copyOf(traces)) {
+            try {
+                trace.await(5, TimeUnit.SECONDS); // its last events and its exit status reach its client
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         log.println("wdf4j host: stopped");
         return reports;
     }

@@ -10,6 +10,16 @@ public interface Output {
 
     void err(String line);
 
+    /** One event of {@code wdf4j trace}, a JSON object ({@link org.wdf4j.host.TraceEvent#json()}); text by default. */
+    default void event(String json) {
+        out(json);
+    }
+
+    /** This output, with the events of a trace going to {@code events} instead. */
+    default Output withEvents(Consumer<String> events) {
+        return new To(this::out, this::err, events);
+    }
+
     /** Writes every line of {@code text} to standard output. */
     default void outText(String text) {
         for (String line : text.split("\n", -1)) {
@@ -19,17 +29,25 @@ public interface Output {
 
     /** Lines to {@code out} and {@code err}, e.g. the lists a test collects them in. */
     static Output of(Consumer<String> out, Consumer<String> err) {
-        return new Output() {
-            @Override
-            public void out(String line) {
-                out.accept(line);
-            }
+        return new To(out, err, null);
+    }
 
-            @Override
-            public void err(String line) {
-                err.accept(line);
-            }
-        };
+    /** Lines to {@code outLines} and {@code errLines}; events to {@code events}, or as lines to {@code outLines} when null. */
+    record To(Consumer<String> outLines, Consumer<String> errLines, Consumer<String> events) implements Output {
+        @Override
+        public void out(String line) {
+            outLines.accept(line);
+        }
+
+        @Override
+        public void err(String line) {
+            errLines.accept(line);
+        }
+
+        @Override
+        public void event(String json) {
+            (events == null ? outLines : events).accept(json);
+        }
     }
 
     static Output of(PrintStream out, PrintStream err) {

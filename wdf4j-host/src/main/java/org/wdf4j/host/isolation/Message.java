@@ -26,13 +26,13 @@ import org.wdf4j.io.WdfIoReadiness;
  * its fields ({@link Wire}); both ends are the same build, so no version or length is sent. Calls carry a {@code call} number their answer repeats; I/O requests carry an
  * {@code io} number their completion repeats; events carry neither.
  *
- * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link Inspect}, {@link AddDevice}, {@link Pnp},
+ * <p>Host to driver host: {@link Load}, {@link Entry}, {@link Stop}, {@link Snapshot}, {@link Inspect}, {@link TraceStart}, {@link TraceStop}, {@link AddDevice}, {@link Pnp},
  * {@link QueryRelations}, {@link Open}, {@link Read}, {@link Write}, {@link Flush}, {@link Ioctl}, {@link Cancel}, {@link CancelAll},
  * {@link CloseFile}, {@link Exit} and
  * the answers {@link NameReply}, {@link ParamReply}. Driver host to host: {@link Ready}, the answers {@link LoadDone}, {@link EntryDone},
- * {@link StopDone}, {@link SnapshotDone}, {@link InspectDone}, {@link AddDeviceDone}, {@link PnpDone}, {@link RelationsDone}, {@link OpenDone},
+ * {@link StopDone}, {@link SnapshotDone}, {@link InspectDone}, {@link TraceStarted}, {@link AddDeviceDone}, {@link PnpDone}, {@link RelationsDone}, {@link OpenDone},
  * {@link IoDone}, {@link CloseDone},
- * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake},
+ * the calls {@link ClaimName} and {@link ParamCall}, and the events {@link FileReadiness}, {@link DeviceWake}, {@link TraceEvent},
  * {@link ReleaseName}, {@link InterfaceChanged}, {@link ControlReady}, {@link DeviceDeleted}, {@link DriverStateChanged},
  * {@link RelationsChanged}.
  *
@@ -66,6 +66,10 @@ public sealed interface Message {
             case Snapshot.TAG -> new Snapshot(in.readInt(), in.readInt());
             case Inspect.TAG -> new Inspect(in.readInt(), in.readInt());
             case InspectDone.TAG -> new InspectDone(in.readInt(), Message.inspectionOf(in));
+            case TraceStart.TAG -> new TraceStart(in.readInt());
+            case TraceStarted.TAG -> new TraceStarted(in.readInt());
+            case TraceStop.TAG -> new TraceStop();
+            case TraceEvent.TAG -> new TraceEvent(org.wdf4j.host.TraceEvent.read(in));
             case AddDevice.TAG -> new AddDevice(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in),
                     in.readBoolean());
             case Pnp.TAG -> new Pnp(in.readInt(), in.readInt(), Wire.enumValue(in, FxPnpMachine.Event.class));
@@ -271,6 +275,61 @@ public sealed interface Message {
         public void write(DataOutputStream out) throws IOException {
             out.writeInt(call);
             Message.inspectionOf(out, inspection);
+        }
+    }
+
+    /**
+     * {@code wdf4j trace} watches: stream the framework's events of this driver host's drivers, each as a
+     * {@link TraceEvent}, until {@link TraceStop}; answered by {@link TraceStarted} once the recording runs. A second one
+     * while streaming changes nothing.
+     */
+    record TraceStart(int call) implements Message {
+        static final int TAG = 55;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+        }
+    }
+
+    /** The answer to {@link TraceStart}: the driver host records, every event from now on is sent. */
+    record TraceStarted(int call) implements Message {
+        static final int TAG = 58;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            out.writeInt(call);
+        }
+    }
+
+    /** Nobody watches any more: send what was recorded until now, then stop streaming (the recording ends). */
+    record TraceStop() implements Message {
+        static final int TAG = 56;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) {
+        }
+    }
+
+    /** One of the framework's events in the driver host, for {@code wdf4j trace}; an event, no answer. */
+    record TraceEvent(org.wdf4j.host.TraceEvent event) implements Message {
+        static final int TAG = 57;
+
+        public int tag() {
+            return TAG;
+        }
+
+        public void write(DataOutputStream out) throws IOException {
+            event.write(out);
         }
     }
 
@@ -1140,6 +1199,24 @@ public sealed interface Message {
             Wire.string(o, b.what());
             o.writeLong(b.nanos());
         });
+        Wire.list(out, x.timers(), (o, t) -> {
+            Wire.string(o, t.handle());
+            o.writeLong(t.periodNanos());
+            o.writeBoolean(t.queued());
+            o.writeLong(t.dueNanos());
+            o.writeBoolean(t.running());
+            o.writeBoolean(t.passive());
+        });
+        Wire.list(out, x.workItems(), (o, w) -> {
+            Wire.string(o, w.handle());
+            o.writeBoolean(w.enqueued());
+            o.writeBoolean(w.running());
+        });
+        Wire.list(out, x.locks(), (o, l) -> {
+            Wire.string(o, l.handle());
+            Wire.string(o, l.type());
+            Wire.string(o, l.holder());
+        });
     }
 
     private static org.wdf4j.framework.FxInspection inspectionOf(DataInputStream in) throws IOException {
@@ -1160,7 +1237,14 @@ public sealed interface Message {
                                 ir.readBoolean(), ir.readLong(), ir.readLong(), Wire.string(ir), Wire.string(ir)))))));
         List<org.wdf4j.framework.FxInspection.Busy> busy = Wire.list(in,
                 i -> new org.wdf4j.framework.FxInspection.Busy(Wire.string(i), i.readLong()));
-        return new org.wdf4j.framework.FxInspection(driver, state, counts, devices, busy);
+        List<org.wdf4j.framework.FxInspection.Timer> timers = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.Timer(Wire.string(i), i.readLong(), i.readBoolean(),
+                        i.readLong(), i.readBoolean(), i.readBoolean()));
+        List<org.wdf4j.framework.FxInspection.WorkItem> workItems = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.WorkItem(Wire.string(i), i.readBoolean(), i.readBoolean()));
+        List<org.wdf4j.framework.FxInspection.Lock> locks = Wire.list(in,
+                i -> new org.wdf4j.framework.FxInspection.Lock(Wire.string(i), Wire.string(i), Wire.string(i)));
+        return new org.wdf4j.framework.FxInspection(driver, state, counts, devices, busy, timers, workItems, locks);
     }
 
     private static void statusOf(DataOutputStream out, NtStatus status) throws IOException {
