@@ -1,0 +1,62 @@
+package org.wdf4j.testdrivers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.wdf4j.DbgPrint;
+import org.wdf4j.NtResult;
+import org.wdf4j.NtStatus;
+import org.wdf4j.device.WdfDevice;
+import org.wdf4j.device.WdfDeviceInit;
+import org.wdf4j.driver.DriverEntry;
+import org.wdf4j.driver.DriverObject;
+import org.wdf4j.driver.WdfDriver;
+import org.wdf4j.driver.WdfDriverConfig;
+import org.wdf4j.io.WdfIoQueueConfig;
+import org.wdf4j.io.WdfIoQueueDispatchType;
+import org.wdf4j.io.WdfQueue;
+import org.wdf4j.io.WdfRequest;
+import org.wdf4j.object.ContextType;
+import org.wdf4j.object.WdfObjectAttributes;
+
+/**
+ * A filter driver (ST10) that keeps every write it gets and never completes it nor lets it be cancelled: its
+ * EvtIoStop acknowledges the power-down without requeueing, so that a removal of its stack goes on and its unload
+ * report names the request it still holds, the level of the stack it holds it at and the original requestor. Reads and
+ * controls pass down untouched (it has no handler for them).
+ */
+public final class HoldingFilterDriver implements DriverEntry {
+
+    static final class DeviceContext {
+        /** The writes it holds; guarded by itself (the parallel queue calls EvtIoWrite on several threads). */
+        final List<WdfRequest> held = new ArrayList<>();
+    }
+
+    static final ContextType<DeviceContext> DEVICE = ContextType.declare(DeviceContext.class, DeviceContext::new);
+
+    @Override
+    public NtStatus driverEntry(DriverObject driverObject, String registryPath) {
+        return WdfDriver.create(driverObject, registryPath, WdfObjectAttributes.NONE,
+                WdfDriverConfig.init(HoldingFilterDriver::deviceAdd)).status();
+    }
+
+    static NtStatus deviceAdd(WdfDriver driver, WdfDeviceInit init) {
+        init.setFilter();
+        NtResult<WdfDevice> device = WdfDevice.create(init, WdfObjectAttributes.of(DEVICE));
+        if (!device.isSuccess()) {
+            return device.status();
+        }
+        return WdfQueue.create(device.value(), WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
+                .withIoWrite(HoldingFilterDriver::write)
+                .withIoStop((queue, request, action, cancelable) -> request.stopAcknowledge(false)),
+                WdfObjectAttributes.NONE).status();
+    }
+
+    /** Keeps the write: the bug an unload report has to name. */
+    static void write(WdfQueue queue, WdfRequest request, long length) {
+        DbgPrint.print("EvtIoWrite %s of %d bytes: held, never completed", request, length);
+        List<WdfRequest> held = DEVICE.get(queue.device()).held;
+        synchronized (held) {
+            held.add(request);
+        }
+    }
+}
