@@ -26,6 +26,7 @@ import org.wdf4j.host.PnpManager.Status;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoResult;
 import org.wdf4j.host.client.PendingIo;
+import org.wdf4j.host.fuse.FuseTests;
 
 /**
  * Device stacks built by the host's PnP manager (ST3, ST4): the toaster function driver with a lower filter and an
@@ -115,6 +116,31 @@ class StackHostTest {
             assertThat(stats.status()).isEqualTo(NtStatus.STATUS_SUCCESS);
             // The function driver answers first; each filter above adds its line on the way back up. The lower filter
             // sees nothing: the function driver completes the toaster's requests itself, as Microsoft's does.
+            assertThat(new String(stats.data(), 0, (int) stats.information(), StandardCharsets.UTF_8).lines())
+                    .containsExactly("toaster reads=1 writes=1 controls=0", "tupper reads=1 writes=1 controls=0",
+                            "tclass reads=1 writes=1 controls=0");
+        }
+    }
+
+    // ST3, issue #12's toaster: a real program (devclient.py, a process of its own) writes and reads the toaster through
+    // its device file; its requests enter the stack at the top, and the filters above the function driver count them
+    // on their way down and back, as they count the client API's.
+    @Test
+    void st3_aProgramReadsAndWritesAToasterThroughItsDeviceFileWhileTheFiltersCountItsRequests() throws Exception {
+        FuseTests.assumeFuse();
+        Path root = host.mountDevices(dir.resolve("dev")).root();
+        host.pnp().addDevice("ROOT\\TOASTER");
+        Path file = root.resolve("toaster0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(file));
+
+        assertThat(FuseTests.client("write", file.toString(), "toast")).isEqualTo("wrote 5");
+        assertThat(FuseTests.client("read-block", file.toString()).lines()).containsExactly("reading",
+                "data " + java.util.HexFormat.of().formatHex("toast".getBytes(StandardCharsets.UTF_8)));
+
+        String path = host.client().interfaces(GUID_DEVINTERFACE_TOASTER).getFirst().path();
+        try (DeviceHandle toaster = host.client().open(path).value()) {
+            IoResult stats = toaster.deviceIoControl(IOCTL_TOASTER_STATS, new byte[0], 1024);
+            assertThat(stats.status()).isEqualTo(NtStatus.STATUS_SUCCESS);
             assertThat(new String(stats.data(), 0, (int) stats.information(), StandardCharsets.UTF_8).lines())
                     .containsExactly("toaster reads=1 writes=1 controls=0", "tupper reads=1 writes=1 controls=0",
                             "tclass reads=1 writes=1 controls=0");
