@@ -40,15 +40,39 @@ public final class HoldingFilterDriver implements DriverEntry {
     }
 
     static NtStatus deviceAdd(WdfDriver driver, WdfDeviceInit init) {
+        return deviceAdd(init, false);
+    }
+
+    /**
+     * The filter's device: a parallel default queue that keeps every write; {@code pendCancelable}: marked cancelable, with
+     * a cancel routine that completes it with STATUS_CANCELLED ({@link PendingFilterDriver}).
+     */
+    static NtStatus deviceAdd(WdfDeviceInit init, boolean pendCancelable) {
         init.setFilter();
         NtResult<WdfDevice> device = WdfDevice.create(init, WdfObjectAttributes.of(DEVICE));
         if (!device.isSuccess()) {
             return device.status();
         }
         return WdfQueue.create(device.value(), WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
-                .withIoWrite(HoldingFilterDriver::write)
+                .withIoWrite(pendCancelable ? HoldingFilterDriver::pend : HoldingFilterDriver::write)
                 .withIoStop((queue, request, action, cancelable) -> request.stopAcknowledge(false)),
                 WdfObjectAttributes.NONE).status();
+    }
+
+    /** Keeps the write, cancelable: its cancel routine takes it off the list and completes it with STATUS_CANCELLED. */
+    static void pend(WdfQueue queue, WdfRequest request, long length) {
+        List<WdfRequest> held = DEVICE.get(queue.device()).held;
+        synchronized (held) {
+            held.add(request);
+            request.markCancelable(r -> {
+                synchronized (held) {
+                    held.remove(r);
+                }
+                DbgPrint.print("cancel routine %s: STATUS_CANCELLED", r);
+                r.complete(NtStatus.STATUS_CANCELLED);
+            });
+        }
+        DbgPrint.print("EvtIoWrite %s of %d bytes: pended, cancelable", request, length);
     }
 
     /** Keeps the write: the bug an unload report has to name. */
