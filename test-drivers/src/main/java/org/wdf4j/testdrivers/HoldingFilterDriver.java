@@ -1,6 +1,5 @@
 package org.wdf4j.testdrivers;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.wdf4j.DbgPrint;
 import org.wdf4j.NtResult;
@@ -26,12 +25,8 @@ import org.wdf4j.object.WdfObjectAttributes;
  */
 public final class HoldingFilterDriver implements DriverEntry {
 
-    static final class DeviceContext {
-        /** The writes it holds; guarded by itself (the parallel queue calls EvtIoWrite on several threads). */
-        final List<WdfRequest> held = new ArrayList<>();
-    }
-
-    static final ContextType<DeviceContext> DEVICE = ContextType.declare(DeviceContext.class, DeviceContext::new);
+    /** {@link HoldingWriteDriver}'s context; its list of writes is guarded by itself here (a parallel queue). */
+    static final ContextType<HoldingWriteDriver.DeviceContext> DEVICE = HoldingWriteDriver.DEVICE;
 
     @Override
     public NtStatus driverEntry(DriverObject driverObject, String registryPath) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.wdf4j.NtStatus;
@@ -145,7 +146,7 @@ class StackTeardownTest {
         BlockingQueue<WdfRequest> parked = new LinkedBlockingQueue<>();
         Queue<String> order = StackTestDrivers.order();
         AtomicInteger cancelRoutines = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<WdfQueue> manual = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<WdfQueue> manual = new AtomicReference<>();
         StackTestDrivers.Built built = stacks.build(node("st10-unplug"), STRICT,
                 level("st10u-bus", false, WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
                         .withIoRead((q, r, length) -> {

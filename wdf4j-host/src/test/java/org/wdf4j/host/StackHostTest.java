@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -131,11 +133,11 @@ class StackHostTest {
         Path root = host.mountDevices(dir.resolve("dev")).root();
         host.pnp().addDevice("ROOT\\TOASTER");
         Path file = root.resolve("toaster0");
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(file));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
 
         assertThat(FuseTests.client("write", file.toString(), "toast")).isEqualTo("wrote 5");
         assertThat(FuseTests.client("read-block", file.toString()).lines()).containsExactly("reading",
-                "data " + java.util.HexFormat.of().formatHex("toast".getBytes(StandardCharsets.UTF_8)));
+                "data " + HexFormat.of().formatHex("toast".getBytes(StandardCharsets.UTF_8)));
 
         String path = host.client().interfaces(GUID_DEVINTERFACE_TOASTER).getFirst().path();
         try (DeviceHandle toaster = host.client().open(path).value()) {

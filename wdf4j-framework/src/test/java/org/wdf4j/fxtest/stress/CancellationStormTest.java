@@ -324,19 +324,8 @@ class CancellationStormTest {
 
         /** A driver thread: takes the requests the driver keeps from the work list and moves each one step on. */
         void work(AtomicBoolean stop) {
-            while (!stop.get()) {
-                Slot slot = work.poll();
-                if (slot == null) {
-                    Thread.onSpinWait();
-                    Thread.yield();
-                    continue;
-                }
-                try {
-                    step(slot);
-                } catch (WdfBugCheck e) {
-                    errors.add("the driver's step on request " + slot.id + " was a bug check: " + e.getMessage());
-                }
-            }
+            StressDrivers.work(work, stop, this::step, (slot, e) -> errors.add("the driver's step on request " + slot.id
+                    + " was a bug check: " + e.getMessage()));
         }
 
         /**

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +34,7 @@ import org.wdf4j.framework.FxFileHandle;
 import org.wdf4j.framework.FxIoStatus;
 import org.wdf4j.framework.FxIrp;
 import org.wdf4j.framework.FxPnpMachine;
+import org.wdf4j.io.EvtIoWrite;
 import org.wdf4j.io.WdfIoQueueConfig;
 import org.wdf4j.io.WdfIoQueueDispatchType;
 import org.wdf4j.io.WdfIoTarget;
@@ -38,6 +42,7 @@ import org.wdf4j.io.WdfIoTargetSentIoAction;
 import org.wdf4j.io.WdfQueue;
 import org.wdf4j.io.WdfRequest;
 import org.wdf4j.io.WdfRequestSendOptions;
+import org.wdf4j.io.WdfRequestor;
 import org.wdf4j.object.WdfObjectAttributes;
 
 /**
@@ -160,6 +165,16 @@ class StackCancellationStormTest {
                     StressDrivers.describe(g.findings())).isEqualTo(baseline[i]);
             drivers.assertCleanStop(g, g.name());
         }
+    }
+
+    /** EvtDriverDeviceAdd of every level: the device, with a parallel default queue whose writes go to {@code write}. */
+    private static NtStatus writesDevice(WdfDeviceInit init, EvtIoWrite write) {
+        NtResult<WdfDevice> device = WdfDevice.create(init, WdfObjectAttributes.NONE);
+        if (!device.isSuccess()) {
+            return device.status();
+        }
+        return WdfQueue.create(device.value(), WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
+                .withIoWrite(write), WdfObjectAttributes.NONE).status();
     }
 
     private static Thread thread(String name, CyclicBarrier start, Queue<Throwable> failures, Seeds.ThrowingRunnable body) {
@@ -289,12 +304,7 @@ class StackCancellationStormTest {
         }
 
         NtStatus deviceAdd(WdfDeviceInit init) {
-            NtResult<WdfDevice> device = WdfDevice.create(init, WdfObjectAttributes.NONE);
-            if (!device.isSuccess()) {
-                return device.status();
-            }
-            return WdfQueue.create(device.value(), WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
-                    .withIoWrite(this::ioWrite), WdfObjectAttributes.NONE).status();
+            return writesDevice(init, this::ioWrite);
         }
 
         void ioWrite(WdfQueue queue, WdfRequest request, long length) {
@@ -359,19 +369,8 @@ class StackCancellationStormTest {
         }
 
         void work(AtomicBoolean stop) {
-            while (!stop.get()) {
-                Held held = work.poll();
-                if (held == null) {
-                    Thread.onSpinWait();
-                    Thread.yield();
-                    continue;
-                }
-                try {
-                    step(held);
-                } catch (WdfBugCheck e) {
-                    ledger.errors.add("the bottom's step on request " + held.id + " was a bug check: " + e.getMessage());
-                }
-            }
+            StressDrivers.work(work, stop, this::step, (held, e) -> ledger.errors.add("the bottom's step on request "
+                    + held.id + " was a bug check: " + e.getMessage()));
         }
 
         /** One look at a request the bottom keeps cancelable: wait a round, or unmark it and complete or re-mark it. */
@@ -449,12 +448,7 @@ class StackCancellationStormTest {
             if (level != FUNCTION) {
                 init.setFilter();
             }
-            NtResult<WdfDevice> device = WdfDevice.create(init, WdfObjectAttributes.NONE);
-            if (!device.isSuccess()) {
-                return device.status();
-            }
-            return WdfQueue.create(device.value(), WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
-                    .withIoWrite(this::ioWrite), WdfObjectAttributes.NONE).status();
+            return writesDevice(init, this::ioWrite);
         }
 
         void ioWrite(WdfQueue queue, WdfRequest request, long length) {
@@ -627,7 +621,7 @@ class StackCancellationStormTest {
         int success;
         int cancelled;
         int refused;
-        final java.util.Map<String, Integer> failedSends = new java.util.TreeMap<>();
+        final Map<String, Integer> failedSends = new TreeMap<>();
 
         @Override
         public String toString() {
@@ -719,7 +713,7 @@ class StackCancellationStormTest {
                 FxDevice top = plug.stack().top();
                 if (top != null) {
                     try {
-                        NtResult<FxFileHandle> opened = top.open(new org.wdf4j.io.WdfRequestor(1000 + index, 0, 0), "")
+                        NtResult<FxFileHandle> opened = top.open(new WdfRequestor(1000 + index, 0, 0), "")
                                 .get(StressDrivers.ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         if (opened.isSuccess()) {
                             handles.add(opened.value());
@@ -727,7 +721,7 @@ class StackCancellationStormTest {
                         }
                         assertThat(opened.status()).as("an open that fails while the child is unplugged")
                                 .isEqualTo(NtStatus.STATUS_DELETE_PENDING);
-                    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+                    } catch (ExecutionException | TimeoutException e) {
                         throw new AssertionError("open of " + top + " did not answer", e);
                     }
                 }

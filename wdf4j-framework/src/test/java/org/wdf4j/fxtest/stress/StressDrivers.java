@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.wdf4j.Irql;
 import org.wdf4j.NtResult;
@@ -99,6 +103,27 @@ final class StressDrivers {
             return opened.value();
         } catch (Exception e) {
             throw new AssertionError("open of " + device + " did not answer", e);
+        }
+    }
+
+    /**
+     * A driver thread of a stress test: until {@code stop}, takes the next item of {@code work} and moves it one step on
+     * ({@code step}, which may put it back), spinning briefly when there is none; a step that is a bug check is told to
+     * {@code bugCheck} and the loop goes on.
+     */
+    static <T> void work(Queue<T> work, AtomicBoolean stop, Consumer<T> step, BiConsumer<T, WdfBugCheck> bugCheck) {
+        while (!stop.get()) {
+            T item = work.poll();
+            if (item == null) {
+                Thread.onSpinWait();
+                Thread.yield();
+                continue;
+            }
+            try {
+                step.accept(item);
+            } catch (WdfBugCheck e) {
+                bugCheck.accept(item, e);
+            }
         }
     }
 
