@@ -471,13 +471,7 @@ class CancellationStormTest {
                     handle = open(index);
                     inFlight.clear();
                 }
-                int pause = random.nextInt(8) == 0 ? random.nextInt(500) : 0;
-                for (int i = 0; i < pause; i++) {
-                    Thread.onSpinWait();
-                }
-                if (inFlight.size() > 64) {
-                    inFlight.removeIf(i -> irps.get(i).future().isDone());
-                }
+                StressDrivers.pauseAndPrune(random, inFlight, irps);
             }
         }
 
@@ -509,13 +503,7 @@ class CancellationStormTest {
         }
 
         CompletableFuture<?>[] futures() {
-            CompletableFuture<?>[] all = new CompletableFuture<?>[count];
-            for (int i = 0; i < count; i++) {
-                CompletableFuture<FxIoStatus> answer = counted.get(i);
-                all[i] = answer == null ? CompletableFuture.failedFuture(new AssertionError("request " + i + " never sent"))
-                        : answer;
-            }
-            return all;
+            return StressDrivers.answers(counted);
         }
 
         String unanswered(StormDriver driver) {
@@ -575,10 +563,7 @@ class CancellationStormTest {
         }
 
         void closeAll() {
-            FxFileHandle h;
-            while ((h = handles.poll()) != null) {
-                h.close();
-            }
+            StressDrivers.closeAll(handles);
         }
     }
 }

@@ -686,13 +686,7 @@ class StackCancellationStormTest {
                     handle = open(index);
                     inFlight.clear();
                 }
-                int pause = random.nextInt(8) == 0 ? random.nextInt(500) : 0;
-                for (int i = 0; i < pause; i++) {
-                    Thread.onSpinWait();
-                }
-                if (inFlight.size() > 64) {
-                    inFlight.removeIf(i -> irps.get(i).future().isDone());
-                }
+                StressDrivers.pauseAndPrune(random, inFlight, irps);
             }
         }
 
@@ -731,13 +725,7 @@ class StackCancellationStormTest {
         }
 
         CompletableFuture<?>[] futures() {
-            CompletableFuture<?>[] all = new CompletableFuture<?>[ledger.count];
-            for (int i = 0; i < ledger.count; i++) {
-                CompletableFuture<FxIoStatus> answer = counted.get(i);
-                all[i] = answer == null ? CompletableFuture.failedFuture(new AssertionError("request " + i + " never sent"))
-                        : answer;
-            }
-            return all;
+            return StressDrivers.answers(counted);
         }
 
         String unanswered() {
@@ -820,10 +808,7 @@ class StackCancellationStormTest {
         }
 
         void closeAll() {
-            FxFileHandle h;
-            while ((h = handles.poll()) != null) {
-                h.close();
-            }
+            StressDrivers.closeAll(handles);
         }
     }
 }
