@@ -237,7 +237,7 @@ class BusDriverTest {
     }
 
     /** One of the bus's I/O controls: the serial number, little-endian, then the hardware ID in UTF-8. */
-    private static NtStatus control(DeviceHandle bus, int code, int serialNo, String hardwareId) {
+    static NtStatus control(DeviceHandle bus, int code, int serialNo, String hardwareId) {
         byte[] id = hardwareId.getBytes(StandardCharsets.UTF_8);
         byte[] input = ByteBuffer.allocate(4 + id.length).order(ByteOrder.LITTLE_ENDIAN).putInt(serialNo).put(id).array();
         return bus.deviceIoControl(code, input, 0).status();
