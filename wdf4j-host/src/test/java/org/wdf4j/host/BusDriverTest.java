@@ -135,15 +135,7 @@ class BusDriverTest {
     @Test
     void st10_aToasterUnpluggedWithWritesOutstandingThroughTwoFiltersCompletesEachOnceAndUnloadsClean()
             throws Exception {
-        DriverPackage toaster = TestDrivers.sample(TestDrivers.TOASTER);
-        host.install(toaster.withHosting(hosting)
-                .withSetup(toaster.setup().withFilters(List.of("tpend", "tupper", "ttop"), List.of())), true);
-        host.install(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.PendingFilterDriver", "tpend",
-                DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
-        for (String filter : List.of("tupper", "ttop")) {
-            host.install(DriverPackage.of(TestDrivers.TOASTER, StackHostTest.FILTER, filter,
-                    DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
-        }
+        installToasterWithPendingFilters(host, hosting);
         DevNode bus = host.pnp().addDevice("ROOT\\BUSENUM");
         try (DeviceHandle enumerator = openBus()) {
             assertThat(control(enumerator, PLUGIN, 5, "")).isEqualTo(NtStatus.STATUS_SUCCESS);
@@ -169,6 +161,27 @@ class BusDriverTest {
             assertThat(journalOf("tpend")).filteredOn(l -> l.startsWith("cancel routine")).hasSize(3);
             file.close();
         }
+        stopToasterFiltersAndBus(host);
+    }
+
+    /**
+     * The toaster (replaced) with three upper filters, bottom first: {@code tpend} (PendingFilterDriver: keeps writes
+     * cancelable) and {@code tupper} and {@code ttop} (the sample's counting filter), each where {@code hosting} says.
+     */
+    static void installToasterWithPendingFilters(DriverHost host, HostingModel hosting) throws Exception {
+        DriverPackage toaster = TestDrivers.sample(TestDrivers.TOASTER);
+        host.install(toaster.withHosting(hosting)
+                .withSetup(toaster.setup().withFilters(List.of("tpend", "tupper", "ttop"), List.of())), true);
+        host.install(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.PendingFilterDriver", "tpend",
+                DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
+        for (String filter : List.of("tupper", "ttop")) {
+            host.install(DriverPackage.of(TestDrivers.TOASTER, StackHostTest.FILTER, filter,
+                    DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
+        }
+    }
+
+    /** Stops the filters of {@link #installToasterWithPendingFilters}, the toaster and the bus; each unloads clean. */
+    static void stopToasterFiltersAndBus(DriverHost host) {
         for (String driver : List.of("ttop", "tupper", "tpend", "toaster")) {
             UnloadReport report = host.stop(host.driver(driver));
             assertThat(report.clean()).as("%s", report.render()).isTrue();

@@ -74,15 +74,7 @@ class StackStormHostTest {
     void installBusToasterAndFilters() throws Exception {
         host = DriverHost.create(dir.resolve("state"));
         host.install(TestDrivers.sample(TestDrivers.TOASTER_BUS).withHosting(hosting), false);
-        DriverPackage toaster = TestDrivers.sample(TestDrivers.TOASTER);
-        host.install(toaster.withHosting(hosting)
-                .withSetup(toaster.setup().withFilters(List.of("tpend", "tupper", "ttop"), List.of())), false);
-        host.install(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.PendingFilterDriver", "tpend",
-                DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
-        for (String filter : List.of("tupper", "ttop")) {
-            host.install(DriverPackage.of(TestDrivers.TOASTER, StackHostTest.FILTER, filter,
-                    DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
-        }
+        BusDriverTest.installToasterWithPendingFilters(host, hosting);
     }
 
     @AfterEach
@@ -190,15 +182,7 @@ class StackStormHostTest {
         assertThat(outcomes).as("reads the toaster answered").containsKey("read STATUS_SUCCESS");
         assertThat(unplugs).as("unplugs during the storm").hasValueGreaterThan(0);
 
-        for (String driver : List.of("ttop", "tupper", "tpend", "toaster")) {
-            UnloadReport report = host.stop(host.driver(driver));
-            assertThat(report.clean()).as("%s", report.render()).isTrue();
-        }
-        // As in BusDriverTest: the bus driver's class loader is not always collected once it has had a child (a leak
-        // of its own); no request, no finding.
-        UnloadReport busReport = host.stop(host.driver("busenum"));
-        assertThat(busReport.findings()).as("%s", busReport.render()).isEmpty();
-        assertThat(busReport.leaks()).as("%s", busReport.render()).allMatch(l -> l.kind().equals("class loader"));
+        BusDriverTest.stopToasterFiltersAndBus(host);
     }
 
     /** A client: reads and writes on the toaster, cancels, closes and reopens, and follows it across unplugs. */
