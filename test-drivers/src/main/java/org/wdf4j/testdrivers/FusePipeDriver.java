@@ -58,8 +58,13 @@ import org.wdf4j.object.WdfObjectAttributes;
  *   <li>{@link #IOCTL_FUSEPIPE_OPENER_PID}: the process ID of the program that opened the handle the code was sent
  *       through ({@code WdfFileObject.requestor().processId()}), 64-bit little-endian;</li>
  *   <li>{@link #IOCTL_FUSEPIPE_PENDING_READS}: how many reads are pended now, 32-bit little-endian;</li>
+ *   <li>{@link #IOCTL_FUSEPIPE_INTERNAL_COUNT}: how many internal device controls reached its
+ *       EvtIoInternalDeviceControl, 64-bit little-endian (only a driver can send one: a program's ioctl never is one,
+ *       ST8);</li>
  *   <li>any other code fails with STATUS_INVALID_DEVICE_REQUEST.</li>
  * </ul>
+ * Its EvtIoInternalDeviceControl counts and completes every internal device control with STATUS_SUCCESS, whatever its
+ * code.
  * A code whose output buffer is too short fails with STATUS_BUFFER_TOO_SMALL.
  *
  * <h2>Cancellation</h2>
@@ -85,6 +90,8 @@ public final class FusePipeDriver implements DriverEntry {
     public static final int IOCTL_FUSEPIPE_OPENER_PID = CtlCode.ioctlIor('P', 3, 8);
     /** {@code _IOR('P', 4, int)}: the number of pended reads, 4 bytes little-endian. */
     public static final int IOCTL_FUSEPIPE_PENDING_READS = CtlCode.ioctlIor('P', 4, 4);
+    /** {@code _IOR('P', 5, long)}: the number of internal device controls received, 8 bytes little-endian. */
+    public static final int IOCTL_FUSEPIPE_INTERNAL_COUNT = CtlCode.ioctlIor('P', 5, 8);
 
     static final class DeviceContext {
         /** Guards every field below. */
@@ -96,6 +103,8 @@ public final class FusePipeDriver implements DriverEntry {
         final Deque<WdfRequest> pendingReads = new ArrayDeque<>();
         /** Reads completed with STATUS_CANCELLED. */
         long cancelled;
+        /** Internal device controls received. */
+        long internalControls;
         WdfDevice device;
     }
 
@@ -126,7 +135,8 @@ public final class FusePipeDriver implements DriverEntry {
         status = WdfQueue.create(device.value(), WdfIoQueueConfig.initDefaultQueue(WdfIoQueueDispatchType.PARALLEL)
                 .withIoRead(FusePipeDriver::read)
                 .withIoWrite(FusePipeDriver::write)
-                .withIoDeviceControl(FusePipeDriver::deviceControl), WdfObjectAttributes.NONE).status();
+                .withIoDeviceControl(FusePipeDriver::deviceControl)
+                .withIoInternalDeviceControl(FusePipeDriver::internalDeviceControl), WdfObjectAttributes.NONE).status();
         if (!status.isSuccess()) {
             return status;
         }
@@ -237,6 +247,12 @@ public final class FusePipeDriver implements DriverEntry {
                 cancelled = context.cancelled;
             }
             answerLong(request, cancelled);
+        } else if (ioControlCode == IOCTL_FUSEPIPE_INTERNAL_COUNT) {
+            long internal;
+            synchronized (context.lock) {
+                internal = context.internalControls;
+            }
+            answerLong(request, internal);
         } else if (ioControlCode == IOCTL_FUSEPIPE_OPENER_PID) {
             answerLong(request, request.fileObject().requestor().processId());
         } else if (ioControlCode == IOCTL_FUSEPIPE_PENDING_READS) {
@@ -271,6 +287,17 @@ public final class FusePipeDriver implements DriverEntry {
         } else {
             request.complete(NtStatus.STATUS_INVALID_DEVICE_REQUEST);
         }
+    }
+
+    /** EvtIoInternalDeviceControl: counts it and completes it, whatever its code. */
+    static void internalDeviceControl(WdfQueue queue, WdfRequest request, long outputBufferLength,
+                                      long inputBufferLength, int ioControlCode) {
+        DbgPrint.print("EvtIoInternalDeviceControl 0x%08x", ioControlCode);
+        DeviceContext context = DEVICE.get(queue.device());
+        synchronized (context.lock) {
+            context.internalControls++;
+        }
+        request.complete(NtStatus.STATUS_SUCCESS);
     }
 
     private static void answerLong(WdfRequest request, long value) {

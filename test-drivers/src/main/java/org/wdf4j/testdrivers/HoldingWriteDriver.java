@@ -29,7 +29,10 @@ public final class HoldingWriteDriver implements DriverEntry {
     public static final UUID GUID_HOLDWRITE = UUID.fromString("6a1c2f0e-3b4d-4e5f-8a9b-0c1d2e3f4a5b");
 
     static final class DeviceContext {
-        /** The writes it holds; touched only in EvtIoWrite, which the sequential queue calls one at a time. */
+        /**
+         * The writes it holds; touched only in EvtIoWrite, which the sequential queue calls one at a time
+         * ({@link HoldingFilterDriver}'s parallel queue and cancel routine lock the list itself).
+         */
         final List<WdfRequest> held = new ArrayList<>();
     }
 

@@ -42,6 +42,7 @@ class DeviceFilesTest {
     static final int IOCTL_FUSEPIPE_REVERSE = CtlCode.ioctlIowr('P', 2, 16);
     static final int IOCTL_FUSEPIPE_OPENER_PID = CtlCode.ioctlIor('P', 3, 8);
     static final int IOCTL_FUSEPIPE_PENDING_READS = CtlCode.ioctlIor('P', 4, 4);
+    static final int IOCTL_FUSEPIPE_INTERNAL_COUNT = CtlCode.ioctlIor('P', 5, 8);
 
     @TempDir
     Path dir;
@@ -249,6 +250,26 @@ class DeviceFilesTest {
         Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(FuseTests.ok("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", FuseTests.PYTHON,
                 client.toString(), "open", file.toString()).trim()).isEqualTo("ok");
+    }
+
+    // ST8: a program's ioctl on a device file is a device control, never an internal one. The pipe's
+    // EvtIoInternalDeviceControl would complete any code with success and count it; the program's ioctls reach
+    // EvtIoDeviceControl instead (a code it knows answers, one it does not fails with ENOTTY), and the internal
+    // handler never ran.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void st8_aProgramsIoctlOnADeviceFileNeverArrivesAsAnInternalDeviceControl(HostingModel hosting) throws Exception {
+        HostedDriver pipe = startPipe(hosting);
+        Path file = root.resolve("fusepipe0");
+        for (int code : new int[] {CtlCode.ioctlIor('P', 99, 4), CtlCode.ioctlIow('P', 98, 4), CtlCode.ioctlIo('P', 97)}) {
+            assertThat(FuseTests.client("ioctl", file.toString(), Integer.toUnsignedString(code), "01020304",
+                    code == CtlCode.ioctlIor('P', 99, 4) ? "4" : "0"))
+                    .as("ioctl 0x%08x reaches EvtIoDeviceControl, which does not know it", code).isEqualTo("errno ENOTTY");
+        }
+        assertThat(FuseTests.client("ioctl", file.toString(), Integer.toUnsignedString(IOCTL_FUSEPIPE_REVERSE),
+                "000102030405060708090a0b0c0d0e0f", "16")).isEqualTo("ok 0 0f0e0d0c0b0a09080706050403020100");
+        assertThat(ioctlLong(file, IOCTL_FUSEPIPE_INTERNAL_COUNT, 8)).as("internal device controls received").isZero();
+        assertThat(pipe.runtime().journal()).noneMatch(e -> e.detail().contains("EvtIoInternalDeviceControl"));
     }
 
     @ParameterizedTest(name = "{0}")

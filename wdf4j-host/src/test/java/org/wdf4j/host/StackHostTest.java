@@ -1,11 +1,15 @@
 package org.wdf4j.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -16,12 +20,15 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.wdf4j.NtStatus;
+import org.wdf4j.framework.Finding;
 import org.wdf4j.framework.JournalEntry;
 import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.host.PnpManager.DevNode;
 import org.wdf4j.host.PnpManager.Status;
 import org.wdf4j.host.client.DeviceHandle;
 import org.wdf4j.host.client.IoResult;
+import org.wdf4j.host.client.PendingIo;
+import org.wdf4j.host.fuse.FuseTests;
 
 /**
  * Device stacks built by the host's PnP manager (ST3, ST4): the toaster function driver with a lower filter and an
@@ -117,6 +124,31 @@ class StackHostTest {
         }
     }
 
+    // ST3, issue #12's toaster: a real program (devclient.py, a process of its own) writes and reads the toaster through
+    // its device file; its requests enter the stack at the top, and the filters above the function driver count them
+    // on their way down and back, as they count the client API's.
+    @Test
+    void st3_aProgramReadsAndWritesAToasterThroughItsDeviceFileWhileTheFiltersCountItsRequests() throws Exception {
+        FuseTests.assumeFuse();
+        Path root = host.mountDevices(dir.resolve("dev")).root();
+        host.pnp().addDevice("ROOT\\TOASTER");
+        Path file = root.resolve("toaster0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+
+        assertThat(FuseTests.client("write", file.toString(), "toast")).isEqualTo("wrote 5");
+        assertThat(FuseTests.client("read-block", file.toString()).lines()).containsExactly("reading",
+                "data " + HexFormat.of().formatHex("toast".getBytes(StandardCharsets.UTF_8)));
+
+        String path = host.client().interfaces(GUID_DEVINTERFACE_TOASTER).getFirst().path();
+        try (DeviceHandle toaster = host.client().open(path).value()) {
+            IoResult stats = toaster.deviceIoControl(IOCTL_TOASTER_STATS, new byte[0], 1024);
+            assertThat(stats.status()).isEqualTo(NtStatus.STATUS_SUCCESS);
+            assertThat(new String(stats.data(), 0, (int) stats.information(), StandardCharsets.UTF_8).lines())
+                    .containsExactly("toaster reads=1 writes=1 controls=0", "tupper reads=1 writes=1 controls=0",
+                            "tclass reads=1 writes=1 controls=0");
+        }
+    }
+
     @Test
     void st3_aNodeWaitsForAFilterItNamesThatIsNotInstalledAndIsBuiltWhenItStarts() throws Exception {
         DriverPackage toaster = TestDrivers.sample(TestDrivers.TOASTER);
@@ -157,6 +189,50 @@ class StackHostTest {
         DevNode again = host.pnp().device(node.instanceId()).orElseThrow();
         assertThat(again.status()).isEqualTo(Status.STARTED);
         assertThat(again.stack()).containsExactlyElementsOf(STACK);
+    }
+
+    // ST10: a filter in the middle of the stack (HoldingFilterDriver, an upper filter between the toaster and tupper)
+    // keeps a client's write and never completes it nor lets it be cancelled. `wdf4j driver stop` of it removes its
+    // node's whole stack first (U7): the client's write is answered exactly once (STATUS_NO_SUCH_DEVICE, when the top
+    // gives up on it after the verifier's wait), and the unload report names the request the driver still holds, the
+    // level of the stack it holds it at (3 of 5), and the client that asked for it.
+    @Test
+    void st10_theUnloadReportOfADriverInTheMiddleNamesTheRequestItHoldsItsLevelAndItsRequestor() throws Exception {
+        host.pnp().autoStartVerifier(VerifierSettings.on().withWaitTimeout(Duration.ofMillis(1600)));
+        host.install(DriverPackage.of(TestDrivers.JAR, "org.wdf4j.testdrivers.HoldingFilterDriver", "thold",
+                DriverPackage.FRAMEWORK_VERSION).withHosting(hosting), false);
+        DriverPackage toaster = TestDrivers.sample(TestDrivers.TOASTER);
+        host.install(toaster.withHosting(hosting)
+                .withSetup(toaster.setup().withFilters(List.of("thold", "tupper"), List.of("tlower"))), true);
+        DevNode node = host.pnp().addDevice("ROOT\\TOASTER");
+        assertThat(node.stack()).containsExactly("tlower (lower filter)", "toaster (function driver)",
+                "thold (upper filter)", "tupper (upper filter)", "tclass (upper class filter)");
+        String path = host.client().interfaces(GUID_DEVINTERFACE_TOASTER).getFirst().path();
+        DeviceHandle toasterFile = host.client().open(path).value();
+        PendingIo write = toasterFile.writeAsync("held".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(10)).until(() -> host.driver("thold").runtime().journal().stream()
+                .anyMatch(e -> e.kind() == JournalEntry.Kind.DBG_PRINT && e.detail().contains("held, never completed")));
+
+        UnloadReport report = host.stop("thold");
+
+        assertThat(report.devicesRemoved()).containsExactly(node.instanceId());
+        IoResult answer = write.await(Duration.ofSeconds(10));
+        assertThat(answer.status()).isEqualTo(NtStatus.STATUS_NO_SUCH_DEVICE);
+        assertThat(write.result()).isDone();
+        assertThat(report.leaks()).as("%s", report.render()).singleElement().satisfies(leak -> {
+            assertThat(leak.kind()).isEqualTo("request");
+            assertThat(leak.description()).contains("held by the driver", "the client was told STATUS_NO_SUCH_DEVICE",
+                    "level 3 of 5 (1 is the bottom) of device node " + node.instanceId(),
+                    "requestor " + toasterFile.requestor());
+        });
+        assertThat(report.findings()).as("the removal waited for the held write")
+                .anyMatch(f -> f.kind() == Finding.Kind.VIOLATION && f.rule().equals("HUNG"));
+        assertThat(report.render()).contains("level 3 of 5", "requestor " + toasterFile.requestor());
+        assertThat(report.clean()).isFalse();
+        for (String other : List.of("tlower", "toaster", "tupper", "tclass")) {
+            assertThat(host.driver(other).runtime().failure()).as("%s", other).isNull();
+        }
+        toasterFile.close();
     }
 
     /** The PNP lines the four drivers printed ({@code Toaster.tracePnp}), in the order they ran. */

@@ -324,19 +324,8 @@ class CancellationStormTest {
 
         /** A driver thread: takes the requests the driver keeps from the work list and moves each one step on. */
         void work(AtomicBoolean stop) {
-            while (!stop.get()) {
-                Slot slot = work.poll();
-                if (slot == null) {
-                    Thread.onSpinWait();
-                    Thread.yield();
-                    continue;
-                }
-                try {
-                    step(slot);
-                } catch (WdfBugCheck e) {
-                    errors.add("the driver's step on request " + slot.id + " was a bug check: " + e.getMessage());
-                }
-            }
+            StressDrivers.work(work, stop, this::step, (slot, e) -> errors.add("the driver's step on request " + slot.id
+                    + " was a bug check: " + e.getMessage()));
         }
 
         /**
@@ -482,13 +471,7 @@ class CancellationStormTest {
                     handle = open(index);
                     inFlight.clear();
                 }
-                int pause = random.nextInt(8) == 0 ? random.nextInt(500) : 0;
-                for (int i = 0; i < pause; i++) {
-                    Thread.onSpinWait();
-                }
-                if (inFlight.size() > 64) {
-                    inFlight.removeIf(i -> irps.get(i).future().isDone());
-                }
+                StressDrivers.pauseAndPrune(random, inFlight, irps);
             }
         }
 
@@ -520,13 +503,7 @@ class CancellationStormTest {
         }
 
         CompletableFuture<?>[] futures() {
-            CompletableFuture<?>[] all = new CompletableFuture<?>[count];
-            for (int i = 0; i < count; i++) {
-                CompletableFuture<FxIoStatus> answer = counted.get(i);
-                all[i] = answer == null ? CompletableFuture.failedFuture(new AssertionError("request " + i + " never sent"))
-                        : answer;
-            }
-            return all;
+            return StressDrivers.answers(counted);
         }
 
         String unanswered(StormDriver driver) {
@@ -586,10 +563,7 @@ class CancellationStormTest {
         }
 
         void closeAll() {
-            FxFileHandle h;
-            while ((h = handles.poll()) != null) {
-                h.close();
-            }
+            StressDrivers.closeAll(handles);
         }
     }
 }

@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.wdf4j.Irql;
 import org.wdf4j.NtResult;
@@ -19,6 +26,8 @@ import org.wdf4j.framework.FxDevice;
 import org.wdf4j.framework.FxDriverGlobals;
 import org.wdf4j.framework.FxDriverState;
 import org.wdf4j.framework.FxFileHandle;
+import org.wdf4j.framework.FxIoStatus;
+import org.wdf4j.framework.FxIrp;
 import org.wdf4j.framework.FxPnpMachine;
 import org.wdf4j.framework.VerifierSettings;
 import org.wdf4j.io.WdfRequestor;
@@ -99,6 +108,63 @@ final class StressDrivers {
             return opened.value();
         } catch (Exception e) {
             throw new AssertionError("open of " + device + " did not answer", e);
+        }
+    }
+
+    /**
+     * A driver thread of a stress test: until {@code stop}, takes the next item of {@code work} and moves it one step on
+     * ({@code step}, which may put it back), spinning briefly when there is none; a step that is a bug check is told to
+     * {@code bugCheck} and the loop goes on.
+     */
+    static <T> void work(Queue<T> work, AtomicBoolean stop, Consumer<T> step, BiConsumer<T, WdfBugCheck> bugCheck) {
+        while (!stop.get()) {
+            T item = work.poll();
+            if (item == null) {
+                Thread.onSpinWait();
+                Thread.yield();
+                continue;
+            }
+            try {
+                step.accept(item);
+            } catch (WdfBugCheck e) {
+                bugCheck.accept(item, e);
+            }
+        }
+    }
+
+    /**
+     * A client's answers, one per request id, for {@code CompletableFuture.allOf}: the counting future of each request,
+     * or a failed one for a request never sent.
+     */
+    static CompletableFuture<?>[] answers(AtomicReferenceArray<CompletableFuture<FxIoStatus>> counted) {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[counted.length()];
+        for (int i = 0; i < all.length; i++) {
+            CompletableFuture<FxIoStatus> answer = counted.get(i);
+            all[i] = answer == null ? CompletableFuture.failedFuture(new AssertionError("request " + i + " never sent"))
+                    : answer;
+        }
+        return all;
+    }
+
+    /**
+     * A client's step between requests: a pause now and then ({@code random}), and the requests already answered
+     * dropped from {@code inFlight} once it holds more than 64 ids.
+     */
+    static void pauseAndPrune(SplittableRandom random, List<Integer> inFlight, AtomicReferenceArray<FxIrp> irps) {
+        int pause = random.nextInt(8) == 0 ? random.nextInt(500) : 0;
+        for (int i = 0; i < pause; i++) {
+            Thread.onSpinWait();
+        }
+        if (inFlight.size() > 64) {
+            inFlight.removeIf(i -> irps.get(i).future().isDone());
+        }
+    }
+
+    /** Closes every handle of {@code handles}, emptying it. */
+    static void closeAll(Queue<FxFileHandle> handles) {
+        FxFileHandle h;
+        while ((h = handles.poll()) != null) {
+            h.close();
         }
     }
 
