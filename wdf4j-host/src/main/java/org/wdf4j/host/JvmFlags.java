@@ -60,12 +60,26 @@ public final class JvmFlags {
      */
     public static final List<String> DRIVER_MODULES = List.of("--add-modules=ALL-DEFAULT");
 
+    /**
+     * What makes an unload provable by collection in a JVM that runs several drivers one after another (the host's, a
+     * pool's driver host): soft references cleared at every collection unless used since the one before. The JDK
+     * keeps some conversions of shared method handles in soft caches ({@code MethodHandle.asType}); a driver whose
+     * record's {@code equals}, {@code hashCode} or {@code toString} ran leaves its record class there
+     * ({@code java.lang.runtime.ObjectMethods}), and with the JVM's default policy its class loader stayed until memory
+     * ran short: the toaster bus sample's unload report said "Class loader collected: NO" in-process. Caches that are
+     * in use survive; an unused one is made again when next needed.
+     */
+    public static final List<String> UNLOAD_PROOF = List.of("-XX:SoftRefLRUPolicyMSPerMB=0");
+
     private JvmFlags() {
     }
 
-    /** The options of the host's JVM, as the {@code wdf4j} launcher passes them: hardening, native access, modules. */
+    /**
+     * The options of the host's JVM, as the {@code wdf4j} launcher passes them: hardening, native access, modules, the
+     * unload proof.
+     */
     public static List<String> host() {
-        return Stream.of(HARDENING, HOST_NATIVE_ACCESS, DRIVER_MODULES).flatMap(List::stream).toList();
+        return Stream.of(HARDENING, HOST_NATIVE_ACCESS, DRIVER_MODULES, UNLOAD_PROOF).flatMap(List::stream).toList();
     }
 
     /**
@@ -90,8 +104,12 @@ public final class JvmFlags {
         return List.copyOf(command);
     }
 
-    /** The options of a driver host's JVM besides its size and collector: hardening, its drivers' native access, modules. */
+    /**
+     * The options of a driver host's JVM besides its size and collector: hardening, its drivers' native access, modules,
+     * the unload proof (a pool's driver host unloads drivers one by one).
+     */
     public static List<String> driverHost() {
-        return Stream.of(HARDENING, DRIVER_HOST_NATIVE_ACCESS, DRIVER_MODULES).flatMap(List::stream).toList();
+        return Stream.of(HARDENING, DRIVER_HOST_NATIVE_ACCESS, DRIVER_MODULES, UNLOAD_PROOF).flatMap(List::stream)
+                .toList();
     }
 }

@@ -186,11 +186,10 @@ class BusDriverTest {
             UnloadReport report = host.stop(host.driver(driver));
             assertThat(report.clean()).as("%s", report.render()).isTrue();
         }
-        // The bus driver leaves no request and no finding. Its class loader is not always collected once it has had a
-        // child (in-process and pooled, with or without filters, I/O or not): a separate leak, not this rule's.
+        // The bus driver's record (a child's identification) once left its class loader in a JDK soft cache, not
+        // collected in-process and pooled (JvmFlags.UNLOAD_PROOF, LeakDiagnosisTest#u6_aDriverWhoseRecords...).
         UnloadReport busReport = host.stop(host.driver("busenum"));
-        assertThat(busReport.findings()).as("%s", busReport.render()).isEmpty();
-        assertThat(busReport.leaks()).as("%s", busReport.render()).allMatch(l -> l.kind().equals("class loader"));
+        assertThat(busReport.clean()).as("%s", busReport.render()).isTrue();
     }
 
     @Test

@@ -55,6 +55,20 @@ class LeakDiagnosisTest {
         assertThat(report.toJson()).contains("\"gcRootPath\":null");
     }
 
+    // U6 (step 6): a driver whose records' equals, hashCode and toString ran left its class loader reachable through
+    // a soft cache of the JDK's (MethodHandle.asTypeSoftCache on java.lang.runtime.ObjectMethods' shared handles)
+    // until memory ran short: the toaster bus sample's report said "Class loader collected: NO" with no strong path.
+    // The host's JVMs clear unused soft references at every collection (JvmFlags.UNLOAD_PROOF; this test JVM too).
+    @Test
+    void u6_aDriverWhoseRecordsEqualsHashCodeAndToStringRanIsCollected() throws Exception {
+        assertThat(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+                .as("the test JVM runs with JvmFlags.UNLOAD_PROOF (wdf4j-host/pom.xml's argLine)")
+                .containsAll(JvmFlags.UNLOAD_PROOF);
+        UnloadReport report = host.stop(host.start(TestDrivers.pkg("RecordDriver", "diag-record")));
+        assertThat(report.clean()).as("%s", report.render()).isTrue();
+        assertThat(report.classLoaderCollected()).isTrue();
+    }
+
     // 1. A thread the driver started and left running: its name, where it is now and WHERE IT WAS STARTED (JFR).
     @Test
     void threadLeftRunningIsReportedWithWhereItWasStarted() throws Exception {

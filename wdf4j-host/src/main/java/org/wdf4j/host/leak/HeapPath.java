@@ -77,8 +77,11 @@ final class HeapPath {
      * @param steps root first, the loader last
      * @param text the path in one line
      * @param objects how many objects the graph held, for the log
+     * @param soft whether the path goes through a {@code SoftReference}'s referent: no strong path exists, and the
+     *     loader stays until the JVM clears soft references (when memory runs short, or at the next collection with
+     *     {@code -XX:SoftRefLRUPolicyMSPerMB=0})
      */
-    record Result(String root, String rootThread, List<Step> steps, String text, int objects) {
+    record Result(String root, String rootThread, List<Step> steps, String text, int objects, boolean soft) {
     }
 
     private static final class ClassInfo {
@@ -96,6 +99,7 @@ final class HeapPath {
         int[] refOffsets; // reference fields of the whole hierarchy, as byte offsets into the instance data
         String[] refLabels; // Declaring.field for each of them
         int skipOffset = -1; // the referent of a weak, soft or phantom reference
+        boolean soft; // a SoftReference: its referent is an edge of the soft search (kept in the graph negated)
         boolean thread;
 
         ClassInfo(long id) {
@@ -133,7 +137,8 @@ final class HeapPath {
 
     /**
      * Finds the shortest path from a GC root to the driver class loader whose {@code ClassLoader.nameAndId} is
-     * {@code loaderNameAndId} (e.g. {@code 'wdf4j-driver:leaky' @1b6d3586}); null when no strong path exists.
+     * {@code loaderNameAndId} (e.g. {@code 'wdf4j-driver:leaky' @1b6d3586}); when no strong path exists, the shortest
+     * one through a soft reference ({@link Result#soft}); null when there is neither.
      */
     static Result find(Path hprof, String loaderNameAndId) throws IOException {
         HeapPath heap = new HeapPath();
@@ -151,8 +156,12 @@ final class HeapPath {
                 throw new IOException("the heap dump holds no " + DRIVER_LOADER_CLASS + " named " + loaderNameAndId
                         + " (it may have been collected meanwhile)");
             }
-            int[] path = heap.search(target);
-            return path == null ? null : heap.render(in, path, loaderNameAndId);
+            int[] path = heap.search(target, false);
+            if (path != null) {
+                return heap.render(in, path, loaderNameAndId, false);
+            }
+            path = heap.search(target, true);
+            return path == null ? null : heap.render(in, path, loaderNameAndId, true);
         }
     }
 
@@ -283,8 +292,11 @@ final class HeapPath {
         boolean weak = false;
         for (ClassInfo k = c; k != null; k = classes.get(k.superId)) {
             switch (k.name) {
-                case "java.lang.ref.WeakReference", "java.lang.ref.SoftReference", "java.lang.ref.PhantomReference" ->
-                        weak = true;
+                case "java.lang.ref.WeakReference", "java.lang.ref.PhantomReference" -> weak = true;
+                case "java.lang.ref.SoftReference" -> {
+                    weak = true;
+                    c.soft = true;
+                }
                 case "java.lang.Thread" -> c.thread = true;
                 default -> { }
             }
@@ -469,10 +481,10 @@ final class HeapPath {
         if (c != null) {
             for (int r = 0; r < c.refOffsets.length; r++) {
                 int at = c.refOffsets[r];
-                if (at != c.skipOffset && at + idSize <= length) {
+                if ((at != c.skipOffset || c.soft) && at + idSize <= length) {
                     long value = in.idAt(at);
                     if (value != 0) {
-                        edge(value);
+                        edge(at == c.skipOffset ? -value : value); // a soft referent: negated, for the soft search
                     }
                 }
             }
@@ -623,7 +635,7 @@ final class HeapPath {
     }
 
     /** Breadth-first from the roots (threads and classes first); the node path root..target, or null. */
-    private int[] search(long target) {
+    private int[] search(long target, boolean throughSoft) {
         int targetNode = index.get(target);
         if (targetNode < 0) {
             return null;
@@ -656,7 +668,10 @@ final class HeapPath {
             } else {
                 int end = node + 1 < nodes ? edgeStart[node + 1] : edgeCount;
                 for (int e = edgeStart[node]; e < end; e++) {
-                    tail = visit(edges[e], node, parent, queue, tail);
+                    long next = edges[e];
+                    if (next > 0 || throughSoft) {
+                        tail = visit(Math.abs(next), node, parent, queue, tail);
+                    }
                 }
             }
         }
@@ -700,7 +715,7 @@ final class HeapPath {
     }
 
     /** The path in words; path[0] is the root's index, the rest are nodes. */
-    private Result render(HprofReader in, int[] path, String loaderNameAndId) throws IOException {
+    private Result render(HprofReader in, int[] path, String loaderNameAndId, boolean soft) throws IOException {
         int root = path[0];
         int rootKind = rootKinds[root];
         String rootThreadName = null;
@@ -793,7 +808,7 @@ final class HeapPath {
             }
             steps.add(new Step(edge, label, className, isClass, ofDriver, threadName));
         }
-        return new Result(rootWords, rootThreadName, steps, text.toString(), nodes);
+        return new Result(rootWords, rootThreadName, steps, text.toString(), nodes, soft);
     }
 
     private String frameWords(int root) {
@@ -866,7 +881,7 @@ final class HeapPath {
                 in.ensure(length);
                 if (c != null) {
                     for (int r = 0; r < c.refOffsets.length; r++) {
-                        if (c.refOffsets[r] != c.skipOffset && in.idAt(c.refOffsets[r]) == to) {
+                        if ((c.refOffsets[r] != c.skipOffset || c.soft) && in.idAt(c.refOffsets[r]) == to) {
                             return c.refLabels[r];
                         }
                     }

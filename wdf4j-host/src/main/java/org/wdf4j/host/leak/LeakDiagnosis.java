@@ -18,6 +18,7 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.slf4j.LoggerFactory;
+import org.wdf4j.host.JvmFlags;
 import org.wdf4j.host.UnloadReport;
 
 /**
@@ -104,6 +105,17 @@ public final class LeakDiagnosis {
         }
         String why = "something outside the driver still references one of its classes or objects";
         boolean explained = false;
+        if (path != null && path.soft()) {
+            // A JDK cache, not the driver: MethodHandle.asType's soft cache on a method handle the JDK shares keeps the
+            // last type converted to, a record class's for each record whose equals, hashCode or toString ran
+            // (java.lang.runtime.ObjectMethods). Found by the toaster bus sample's record.
+            leaks.add(new UnloadReport.Leak("class loader", "the driver's class loader is reachable only through a soft"
+                    + " reference, a cache of the JDK's; it goes when the JVM clears soft references: when memory runs"
+                    + " short, or at the next collection in a JVM run with " + JvmFlags.UNLOAD_PROOF.getFirst()
+                    + " (as the wdf4j launcher, driver hosts and the host's tests run; add it to the JVM that embeds"
+                    + " the host or runs the test kit)\nshortest path from a GC root: " + path.text(), ""));
+            return new Result(leaks, path.text());
+        }
         if (path != null) {
             UnloadReport.Leak cause = classify(path, threadNames);
             if (cause != null && leaks.stream().noneMatch(l -> l.kind().equals(cause.kind()))) {
