@@ -123,6 +123,34 @@ class ReloadCliTest {
         assertThat(stop.exit()).as("%s", stop).isZero();
     }
 
+    // Issue #13: wdf4j driver restart stops a running driver and starts it again with its installed package, where it
+    // ran; its device comes back; the package is not touched; a driver that is not running is refused.
+    @ParameterizedTest
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void restartStopsAndStartsARunningDriverWithItsDevicesAndKeepsItsPackage(HostingModel hosting) throws Exception {
+        String name = "restart-" + hosting.label();
+        String hardwareId = "ROOT\\RESTART" + (hosting.isIsolated() ? "ISO" : "LOCAL");
+        Path work = build(tmp.resolve(name + ".jar"), "org.wdf4j.testdrivers.PnpTestDriver", name, hardwareId, 1);
+        assertThat(cli("install", "--hosting", hosting.label(), work.toString()).exit()).isZero();
+        CliRun notRunning = cli("driver", "restart", name);
+        assertThat(notRunning.exit()).as("%s", notRunning).isEqualTo(1);
+        assertThat(notRunning.err()).contains("driver " + name + " is not running; start it with wdf4j driver start");
+        assertThat(cli("driver", "start", name).exit()).isZero();
+        assertThat(cli("device", "add", hardwareId).exit()).isZero();
+        String device = hardwareId + "\\0000";
+        String installed = sha256(tmp.resolve("s"), name);
+        build(work, "org.wdf4j.testdrivers.PnpTestDriver", name, hardwareId, 2); // rebuilt: a restart does not take it
+
+        CliRun restart = cli("driver", "restart", name);
+        assertThat(restart.exit()).as("%s", restart).isZero();
+        assertThat(restart.out()).containsSubsequence("Unload report for driver " + name, "Verdict: clean",
+                "driver " + name + " started again (STARTED, " + hosting, "device " + device + ": STARTED")
+                .doesNotContain("replaced driver");
+        assertThat(sha256(tmp.resolve("s"), name)).isEqualTo(installed);
+        assertThat(cli("devices").out()).containsPattern("\\Q" + device + "\\E .*" + name + " +STARTED");
+        assertThat(cli("driver", "stop", name).exit()).isZero();
+    }
+
     @Test
     void anUncleanUnloadReportEndsTheReloadUnlessForced() throws Exception {
         String name = "reload-leaky";

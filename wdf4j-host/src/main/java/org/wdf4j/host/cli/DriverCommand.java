@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 /** {@code wdf4j driver start|stop|reload NAME}: drivers in the running host. */
 @Command(name = "driver", mixinStandardHelpOptions = true,
         description = "Start, stop or reload an installed driver in the running host (wdf4j host).",
-        subcommands = {DriverCommand.Start.class, DriverCommand.Stop.class, DriverCommand.Reload.class})
+        subcommands = {DriverCommand.Start.class, DriverCommand.Stop.class, DriverCommand.Restart.class,
+                DriverCommand.Reload.class})
 final class DriverCommand implements Runnable {
 
     @CommandLine.Spec
@@ -76,6 +77,39 @@ final class DriverCommand implements Runnable {
         @Override
         public Integer call() {
             return state.onHost("driver stop", new Request("stop", json ? Map.of("json", "") : Map.of(), name));
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = {"Stop a running driver and start it again with its installed package, where it ran and with"
+                    + " the same verifier settings: its unload report is printed, and the devices it had come back to"
+                    + " it. A report that is not clean ends the restart (the driver stays stopped) unless --force. To"
+                    + " replace the package too, use wdf4j driver reload.",
+                    "Exit status: 0 restarted, 1 refused (not installed, not running, or the stop was refused), 3 the"
+                            + " report was not clean (stopped), DriverEntry failed or a device did not start again."})
+    static final class Restart implements Callable<Integer> {
+        @Mixin
+        StateDirMixin state;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The running driver.")
+        String name;
+
+        @Option(names = "--force", description = "Start it again even when its unload report is not clean.")
+        boolean force;
+
+        @Option(names = "--json", description = "Print the unload report as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            if (force) {
+                options.put("force", "");
+            }
+            if (json) {
+                options.put("json", "");
+            }
+            return state.onHost("driver restart", new Request("restart", options, name));
         }
     }
 

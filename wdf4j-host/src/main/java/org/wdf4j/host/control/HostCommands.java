@@ -72,7 +72,8 @@ public final class HostCommands {
                 case "reports" -> reports(request.argument(), request.flag("json"), out);
                 case "start" -> start(name(request), request.flag("no-verifier"), hosting(request), out);
                 case "stop" -> stop(name(request), request.flag("json"), out);
-                case "reload" -> new Reload(host, request, out).run();
+                case "reload" -> new Reload(host, request, out, true).run();
+                case "restart" -> new Reload(host, request, out, false).run();
                 case "inspect" -> inspect(request, out);
                 case "devices" -> devices(request.flag("json"), request.flag("verbose"), out);
                 case "device-add" -> deviceAdd(argument(request, "a hardware ID"), request.flag("once"), out);

@@ -31,29 +31,41 @@ import org.wdf4j.host.UnloadReport;
  *       printed; one that does not start again makes the answer NOT_CLEAN.</li>
  * </ol>
  * A driver that is not running (or a store without a host) has its package replaced only.
+ *
+ * <p>{@code restart NAME [--force] [--json]} ({@code wdf4j driver restart}) is the same without the package: steps 2
+ * and 4 with the package installed; a driver that is not running is refused.
  */
 final class Reload {
 
     private final DriverHost host;
     private final Request request;
     private final Output out;
+    /** Whether the package is replaced ({@code driver reload}) or kept ({@code driver restart}). */
+    private final boolean replace;
 
-    Reload(DriverHost host, Request request, Output out) {
+    Reload(DriverHost host, Request request, Output out, boolean replace) {
         this.host = host;
         this.request = request;
         this.out = out;
+        this.replace = replace;
     }
 
     int run() throws DriverPackageException, DriverStoreException, IOException {
         String name = request.argument();
+        String verb = replace ? "reload" : "restart";
         if (name.isEmpty()) {
-            throw new IllegalArgumentException("reload needs a driver name");
+            throw new IllegalArgumentException(verb + " needs a driver name");
         }
         DriverStore.InstalledDriver installed = host.store().get(name).orElseThrow(() -> new DriverStoreException(
                 "no driver named " + name + " is installed; install it first (wdf4j install JAR)"));
         Path jar = Path.of(request.option("jar") != null ? request.option("jar") : installed.source());
-        DriverPackage pkg = HostCommands.reloadPackage(jar, installed, request).check(); // before anything stops
+        // before anything stops
+        DriverPackage pkg = replace ? HostCommands.reloadPackage(jar, installed, request).check() : null;
         HostedDriver loaded = host.driver(name);
+        if (loaded == null && !replace) {
+            throw new DriverStoreException("driver " + name + " is not running; start it with wdf4j driver start "
+                    + name);
+        }
         if (loaded == null) {
             host.install(pkg, true);
             out.out("replaced driver " + name + " from " + jar + "; it is not running (start it with wdf4j driver start "
@@ -76,20 +88,12 @@ final class Reload {
             if (host.startState() != null) {
                 host.startState().driverStopped(name);
             }
-            out.err("the unload report of driver " + name + " is not clean (above): the reload stops here, with the "
-                    + "driver stopped and its old package installed. Fix what the report names and reload again, or "
-                    + "reload anyway with --force");
+            out.err("the unload report of driver " + name + " is not clean (above): the " + verb + " stops here, with"
+                    + " the driver stopped" + (replace ? " and its old package installed" : "") + ". Fix what the report"
+                    + " names and " + verb + " again, or " + verb + " anyway with --force");
             return HostCommands.NOT_CLEAN;
         }
-        boolean replaced = false;
-        try {
-            DriverStore.InstalledDriver now = host.install(pkg, true);
-            replaced = true;
-            out.out("replaced driver " + name + " from " + now.source() + " (sha256 " + now.sha256() + ")");
-        } catch (DriverPackageException | DriverStoreException | IOException e) {
-            out.err("the package of driver " + name + " was not replaced (" + e.getMessage() + "); starting the "
-                    + "installed one again");
-        }
+        boolean replaced = !replace || replacePackage(name, pkg);
         HostedDriver again = host.start(name, verifier, hosting);
         if (again.report() != null) {
             if (host.startState() != null) {
@@ -123,5 +127,18 @@ final class Reload {
             out.err("not every device of driver " + name + " started again (above); wdf4j devices shows why");
         }
         return replaced && allBack ? HostCommands.OK : HostCommands.NOT_CLEAN;
+    }
+
+    /** Replaces the stopped driver's package; answers false, the old package kept, when that fails. */
+    private boolean replacePackage(String name, DriverPackage pkg) {
+        try {
+            DriverStore.InstalledDriver now = host.install(pkg, true);
+            out.out("replaced driver " + name + " from " + now.source() + " (sha256 " + now.sha256() + ")");
+            return true;
+        } catch (DriverPackageException | DriverStoreException | IOException e) {
+            out.err("the package of driver " + name + " was not replaced (" + e.getMessage() + "); starting the "
+                    + "installed one again");
+            return false;
+        }
     }
 }
