@@ -171,6 +171,11 @@ final class DriverHostProcess implements RemoteFileCarrier {
         this.shared = shared;
         this.channel = shared != null ? shared.hostEnd()
                 : new Channel(process.getInputStream(), process.getOutputStream());
+        // A read into a caller's buffer (a device file's reply) gets its data read there from the channel, no array.
+        this.channel.outputSinks(io -> {
+            RemoteIrp irp = requests.get(io);
+            return irp == null ? null : irp.into();
+        });
         this.reader = new ChannelReader(channel, spinNanos, this::handle, e -> {
             // Part of a message may have been read: the channel cannot be trusted any more.
             LOG.warn("driver host {}: its connection broke: {}; ending it", pid, e.getMessage());

@@ -8,8 +8,8 @@ import org.wdf4j.framework.FxIrpEndpoint;
 
 /**
  * A request sent on a {@link RemoteFile}: completed when the other end says so, or when it ends. A read into the
- * caller's buffer ({@link #into}, e.g. a device file's reply) gets its output copied there from the channel's message,
- * and its status carries none.
+ * caller's buffer ({@link #into}, e.g. a device file's reply) gets its output read there by the channel's reader (or
+ * copied there), and its status carries none.
  */
 final class RemoteIrp implements FxIrpEndpoint {
 
@@ -46,6 +46,11 @@ final class RemoteIrp implements FxIrpEndpoint {
         file.process.awaitDirect(future);
     }
 
+    /** Where its output goes, or null: the channel's reader reads it straight there ({@code Channel#outputSinks}). */
+    ByteBuffer into() {
+        return into;
+    }
+
     /** The other end completed it: readiness, then the output (into the caller's buffer, if it gave one), then done. */
     void done(Message.IoDone d) {
         file.readiness(d.readiness(), false);
@@ -54,9 +59,8 @@ final class RemoteIrp implements FxIrpEndpoint {
             return;
         }
         ByteBuffer out = d.output();
-        if (out != null && out.hasRemaining()) {
-            // The channel's bytes were read into the message's array; a device file's reply is a native buffer. The
-            // copy remains until the channel reads a completion's output straight into the waiting buffer.
+        if (!d.deliveredTo(into) && out != null && out.hasRemaining()) {
+            // Read into an array of its own (a channel without sinks, or more bytes than room): copied here.
             into.put(into.position(), out, out.position(), Math.min(out.remaining(), into.remaining()));
         }
         complete(new FxIoStatus(d.status(), d.information(), new byte[0]));

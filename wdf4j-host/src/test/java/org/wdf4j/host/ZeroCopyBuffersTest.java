@@ -171,9 +171,28 @@ class ZeroCopyBuffersTest {
                 "wrote into a buffer of WDFREQUEST#\\d+ .*after the request was completed"));
     }
 
-    @Test
-    void h11_readsThroughADeviceFileAllocateNoArrayOfTheirSizeInProcess() throws Exception {
-        Device d = device("alloc", VerifierSettings.OFF, HostingModel.IN_PROCESS);
+    /** What the threads of the JVM {@code pid} (a driver host) allocated so far, through its management agent. */
+    private static long driverHostAllocated(long pid) throws Exception {
+        // The attach API by reflection: the tests compile as part of the host's module, which does not read jdk.attach.
+        Class<?> type = Class.forName("com.sun.tools.attach.VirtualMachine");
+        Object vm = type.getMethod("attach", String.class).invoke(null, Long.toString(pid));
+        try {
+            String address = (String) type.getMethod("startLocalManagementAgent").invoke(vm);
+            try (javax.management.remote.JMXConnector c = javax.management.remote.JMXConnectorFactory.connect(
+                    new javax.management.remote.JMXServiceURL(address))) {
+                return ManagementFactory.newPlatformMXBeanProxy(c.getMBeanServerConnection(),
+                        ManagementFactory.THREAD_MXBEAN_NAME, com.sun.management.ThreadMXBean.class)
+                        .getTotalThreadAllocatedBytes();
+            }
+        } finally {
+            type.getMethod("detach").invoke(vm);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = HostingModel.class, names = {"IN_PROCESS", "ISOLATED"})
+    void h11_readsThroughADeviceFileAllocateNoArrayOfTheirSize(HostingModel hosting) throws Exception {
+        Device d = device((hosting.isIsolated() ? "iso" : "loc") + "alloc", VerifierSettings.OFF, hosting);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ByteBuffer into = ByteBuffer.allocateDirect(SIZE);
         try (FileChannel ch = FileChannel.open(d.file(), StandardOpenOption.READ)) {
@@ -188,12 +207,29 @@ class ZeroCopyBuffersTest {
                 assertThat(ch.read(into)).isEqualTo(SIZE);
             }
             long perRead = (threads.getTotalThreadAllocatedBytes() - before) / reads;
-            System.out.printf("in-process device-file read of 64 KiB: %d bytes allocated per read (whole JVM)%n",
-                    perRead);
-            // Before issue #14 each read allocated its 64 KiB output array; what is left is the request's objects.
+            // The driver host's allocation, read through its management agent (whose own allocation is counted too).
+            long driverHostBefore = hosting.isIsolated() ? driverHostAllocated(d.driver().pid()) : 0;
+            for (int i = 0; i < reads; i++) {
+                into.clear();
+                assertThat(ch.read(into)).isEqualTo(SIZE);
+            }
+            if (hosting.isIsolated()) {
+                long driverHostPerRead = (driverHostAllocated(d.driver().pid()) - driverHostBefore) / reads;
+                System.out.printf("isolated device-file read of 64 KiB: %d bytes allocated per read in the driver host "
+                        + "(whole JVM, with the JMX connection's own)%n", driverHostPerRead);
+                // Before issue #14 the driver host allocated the 64 KiB output array of each read; now a pooled one.
+                assertThat(driverHostPerRead).isLessThan(SIZE / 4);
+            }
+            System.out.printf("%s device-file read of 64 KiB: %d bytes allocated per read in the host (whole JVM)%n",
+                    hosting.label(), perRead);
+            // Before issue #14 each read allocated its 64 KiB output array (isolated: the completion's array, which the
+            // host's channel reader now reads straight into the reply); what is left is the request's objects.
             assertThat(perRead).isLessThan(SIZE / 4);
             assertThat(into.flip()).isEqualTo(ByteBuffer.wrap(pattern(SIZE)));
         }
-        assertThat(host.stop(d.driver()).findings()).isEmpty();
+        // The management agent this test started in the driver host set JVM-wide properties, which the unload's
+        // JVM-state check (rightly) reports against the driver: not the driver's doing, so left out here.
+        assertThat(host.stop(d.driver()).findings()).filteredOn(f -> !f.message().contains("java.rmi.")
+                && !f.message().contains("com.sun.management.")).isEmpty();
     }
 }

@@ -80,6 +80,24 @@ public sealed interface Message {
 
     /** Reads the message whose tag was just read. */
     static Message read(int tag, DataInputStream in) throws IOException {
+        return read(tag, in, null);
+    }
+
+    /**
+     * As {@link #read(int, DataInputStream)}; an {@link IoDone}'s output goes straight into the buffer {@code sinks}
+     * answers for its request, when it answers one with room (then the message's output is that very buffer, its bytes
+     * from its position; see {@link IoDone#deliveredTo}).
+     */
+    static Message read(int tag, DataInputStream in, java.util.function.LongFunction<java.nio.ByteBuffer> sinks)
+            throws IOException {
+        if (tag == IoDone.TAG && sinks != null) {
+            long io = in.readLong();
+            NtStatus status = Message.statusOf(in);
+            long information = in.readLong();
+            java.nio.ByteBuffer into = sinks.apply(io);
+            java.nio.ByteBuffer output = Wire.bytesInto(in, into);
+            return new IoDone(io, status, information, output, Wire.readiness(in));
+        }
         return switch (tag) {
             case Load.TAG -> new Load(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in), Wire.string(in),
                     Wire.string(in), Message.verifierOf(in));
@@ -689,6 +707,11 @@ public sealed interface Message {
             out.writeLong(information);
             Wire.bytes(out, output);
             Wire.readiness(out, readiness);
+        }
+
+        /** Whether the output was read straight into {@code buffer} (the buffer itself is the output). */
+        public boolean deliveredTo(java.nio.ByteBuffer buffer) {
+            return buffer != null && output == buffer;
         }
 
         /** The output as an array (read back, the array it was read into; never null). */

@@ -78,7 +78,40 @@ public final class Wire {
         }
     }
 
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+    /**
+     * As large as the channel's stream buffer, so that a read through it bypasses that buffer (one copy from the ring
+     * into it, one on into a native buffer).
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+    /**
+     * Bytes written by {@link #bytes(DataOutputStream, java.nio.ByteBuffer)}: read into {@code into} from its position
+     * when it has room for them (then {@code into} itself is answered; its position and limit are left alone), else
+     * into a new array (answered wrapped; null for null).
+     */
+    public static java.nio.ByteBuffer bytesInto(DataInputStream in, java.nio.ByteBuffer into) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        if (into == null || into.remaining() < n) {
+            byte[] b = new byte[n];
+            in.readFully(b);
+            return java.nio.ByteBuffer.wrap(b);
+        }
+        if (into.hasArray()) {
+            in.readFully(into.array(), into.arrayOffset() + into.position(), n);
+            return into;
+        }
+        byte[] chunk = SCRATCH.get();
+        for (int done = 0; done < n; ) {
+            int part = Math.min(chunk.length, n - done);
+            in.readFully(chunk, 0, part);
+            into.put(into.position() + done, chunk, 0, part);
+            done += part;
+        }
+        return into;
+    }
 
     /**
      * Bytes written by {@link #bytes(DataOutputStream, java.nio.ByteBuffer)}, read into an array of {@code pool} (its
