@@ -46,6 +46,8 @@ final class RemoteIrp implements FxIrpEndpoint {
         file.process.awaitDirect(future);
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     /** Where its output goes, or null: the channel's reader reads it straight there ({@code Channel#outputSinks}). */
     ByteBuffer into() {
         return into;
@@ -63,7 +65,7 @@ final class RemoteIrp implements FxIrpEndpoint {
             // Read into an array of its own (a channel without sinks, or more bytes than room): copied here.
             into.put(into.position(), out, out.position(), Math.min(out.remaining(), into.remaining()));
         }
-        complete(new FxIoStatus(d.status(), d.information(), new byte[0]));
+        complete(new FxIoStatus(d.status(), d.information(), NO_BYTES));
     }
 
     /** Completes the client's side, once; false when it was complete already. */

@@ -200,31 +200,39 @@ class ZeroCopyBuffersTest {
                 into.clear();
                 ch.read(into);
             }
-            int reads = 500;
-            long before = threads.getTotalThreadAllocatedBytes();
-            for (int i = 0; i < reads; i++) {
-                into.clear();
-                assertThat(ch.read(into)).isEqualTo(SIZE);
-            }
-            long perRead = (threads.getTotalThreadAllocatedBytes() - before) / reads;
-            // The driver host's allocation, read through its management agent (whose own allocation is counted too).
-            long driverHostBefore = hosting.isIsolated() ? driverHostAllocated(d.driver().pid()) : 0;
-            for (int i = 0; i < reads; i++) {
-                into.clear();
-                assertThat(ch.read(into)).isEqualTo(SIZE);
-            }
-            if (hosting.isIsolated()) {
-                long driverHostPerRead = (driverHostAllocated(d.driver().pid()) - driverHostBefore) / reads;
-                System.out.printf("isolated device-file read of 64 KiB: %d bytes allocated per read in the driver host "
-                        + "(whole JVM, with the JMX connection's own)%n", driverHostPerRead);
-                // Before issue #14 the driver host allocated the 64 KiB output array of each read; now a pooled one.
-                assertThat(driverHostPerRead).isLessThan(SIZE / 4);
+            // The least of three batches: the whole JVM is measured, and another thread may allocate meanwhile.
+            int reads = 300;
+            long perRead = Long.MAX_VALUE;
+            long driverHostPerRead = Long.MAX_VALUE;
+            for (int batch = 0; batch < 3; batch++) {
+                long before = threads.getTotalThreadAllocatedBytes();
+                for (int i = 0; i < reads; i++) {
+                    into.clear();
+                    assertThat(ch.read(into)).isEqualTo(SIZE);
+                }
+                perRead = Math.min(perRead, (threads.getTotalThreadAllocatedBytes() - before) / reads);
+                if (hosting.isIsolated()) {
+                    // The driver host's, read through its management agent (whose own allocation is counted too).
+                    long driverHostBefore = driverHostAllocated(d.driver().pid());
+                    for (int i = 0; i < reads; i++) {
+                        into.clear();
+                        assertThat(ch.read(into)).isEqualTo(SIZE);
+                    }
+                    driverHostPerRead = Math.min(driverHostPerRead,
+                            (driverHostAllocated(d.driver().pid()) - driverHostBefore) / reads);
+                }
             }
             System.out.printf("%s device-file read of 64 KiB: %d bytes allocated per read in the host (whole JVM)%n",
                     hosting.label(), perRead);
             // Before issue #14 each read allocated its 64 KiB output array (isolated: the completion's array, which the
             // host's channel reader now reads straight into the reply); what is left is the request's objects.
             assertThat(perRead).isLessThan(SIZE / 4);
+            if (hosting.isIsolated()) {
+                System.out.printf("isolated device-file read of 64 KiB: %d bytes allocated per read in the driver host "
+                        + "(whole JVM, with the JMX connection's own)%n", driverHostPerRead);
+                // Before issue #14 the driver host allocated the 64 KiB output array of each read; now a pooled one.
+                assertThat(driverHostPerRead).isLessThan(SIZE / 4);
+            }
             assertThat(into.flip()).isEqualTo(ByteBuffer.wrap(pattern(SIZE)));
         }
         // The management agent this test started in the driver host set JVM-wide properties, which the unload's

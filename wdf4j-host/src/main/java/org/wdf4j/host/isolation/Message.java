@@ -63,12 +63,11 @@ public sealed interface Message {
         if (status == null) {
             return new IoDone(io, NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, (byte[]) null, readiness);
         }
-        java.nio.ByteBuffer output = java.nio.ByteBuffer.wrap(status.output());
-        if (into != null) {
-            int n = status.status().isError() ? 0 : (int) Math.max(0, Math.min(status.information(), into.remaining()));
-            output = into.slice(into.position(), n);
+        if (into == null) {
+            return new IoDone(io, status.status(), status.information(), status.output(), readiness);
         }
-        return new IoDone(io, status.status(), status.information(), output, readiness);
+        int n = status.status().isError() ? 0 : (int) Math.max(0, Math.min(status.information(), into.remaining()));
+        return new IoDone(io, status.status(), status.information(), into.slice(into.position(), n), readiness);
     }
 
 
