@@ -182,7 +182,9 @@ final class DriverHostMain {
                 ByteBuffer into = ByteBuffer.wrap(out, 0, Math.max(0, r.length()));
                 submit(r.io(), r.file(), f -> f.readInto(into, r.offset()), into, () -> Message.DATA.give(out));
             }
-            // The driver reads the data where the channel put it, a pooled array, given back after the completion.
+            // The driver reads the data where the channel put it, a pooled array, given back after the completion. A copy
+            // (out of the ring) remains: the channel is a byte stream, whose reader cannot lend a view of the ring to a
+            // request while the messages after it are read.
             case Message.Write w -> submit(w.io(), w.file(), f -> f.writeLent(w.data(), w.offset()), null, w::release);
             case Message.Flush fl -> submit(fl.io(), fl.file(), f -> f.flushBuffers(), null, null);
             case Message.Ioctl c -> submit(c.io(), c.file(), f -> f.deviceIoControl(c.ioControlCode(), c.input(),
