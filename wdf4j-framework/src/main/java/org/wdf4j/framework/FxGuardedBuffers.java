@@ -21,6 +21,7 @@ final class FxGuardedBuffers {
     private final MemorySegment segment;
     private final FxMemory.Region input;
     private final FxMemory.Region output;
+    private final java.util.concurrent.atomic.AtomicBoolean retired = new java.util.concurrent.atomic.AtomicBoolean();
     /** The request's name, for a finding; set once at retirement. */
     private volatile String request;
 
@@ -44,8 +45,11 @@ final class FxGuardedBuffers {
         return output;
     }
 
-    /** The request completed (its output copied out): fill, and hand to {@code globals}' quarantine. */
+    /** The request completed (its output copied out): fill, and hand to {@code globals}' quarantine; once. */
     void retire(FxDriverGlobals globals, String requestName) {
+        if (!retired.compareAndSet(false, true)) {
+            return; // a second finish of the same request (refused there): retired already
+        }
         request = requestName;
         segment.fill(PATTERN);
         globals.bufferQuarantine().admit(this);
