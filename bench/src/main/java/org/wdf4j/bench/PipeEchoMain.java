@@ -33,9 +33,9 @@ public final class PipeEchoMain {
                 case Message.Read r -> channel.send(new Message.IoDone(r.io(), NtStatus.STATUS_SUCCESS, r.length(),
                         new byte[r.length()], WdfIoReadiness.READ_WRITE));
                 case Message.Write w -> channel.send(new Message.IoDone(w.io(), NtStatus.STATUS_SUCCESS,
-                        w.data().length, null, WdfIoReadiness.READ_WRITE));
+                        w.data().remaining(), (byte[]) null, WdfIoReadiness.READ_WRITE));
                 case Message.Ioctl c -> channel.send(new Message.IoDone(c.io(),
-                        NtStatus.STATUS_INVALID_DEVICE_REQUEST, 0, null, WdfIoReadiness.READ_WRITE));
+                        NtStatus.STATUS_INVALID_DEVICE_REQUEST, 0, (byte[]) null, WdfIoReadiness.READ_WRITE));
                 default -> throw new IOException("PipeEchoMain: unexpected message " + m);
             }
         }

@@ -86,6 +86,8 @@ public final class FxDriverGlobals {
     private final boolean countObjects;
     /** The journal and findings (FxDriverJournal): thread-safe, its own lock. */
     private final FxDriverJournal journal;
+    /** The verifier's retired request buffers ({@link FxGuardedBuffers}); checked and emptied at teardown. */
+    private final FxBufferQuarantine bufferQuarantine = new FxBufferQuarantine(this);
     private final Object stopLock = new Object();
     private volatile FxDriver driver;
     private volatile FxDriverState state = FxDriverState.LOADED;
@@ -281,6 +283,7 @@ public final class FxDriverGlobals {
      */
     private void teardown() {
         FxDriver d = driver;
+        bufferQuarantine.drain();
         if (d == null) {
             passive.runPending();
             return;
@@ -961,6 +964,10 @@ public final class FxDriverGlobals {
 
     public String registryPath() {
         return registryPath;
+    }
+
+    FxBufferQuarantine bufferQuarantine() {
+        return bufferQuarantine;
     }
 
     public VerifierSettings verifier() {

@@ -1,5 +1,6 @@
 package org.wdf4j.framework;
 
+import java.nio.ByteBuffer;
 import org.wdf4j.io.WdfIoReadiness;
 
 /**
@@ -35,6 +36,20 @@ public interface FxFileEndpoint {
 
     /** {@code WriteFile} at {@code offset} of an array the caller hands over and never touches again (no copy). */
     FxIrpEndpoint writeOwned(byte[] data, long offset);
+
+    /**
+     * {@code ReadFile} of up to {@code into.remaining()} bytes at {@code offset} straight into the caller's buffer (from
+     * its position): the driver writes there itself where it can. {@code into} is the request's until its future
+     * completes, and the caller's again after, when its first {@code information} bytes from its position are the data
+     * (the status's output is empty). Neither position nor limit is changed.
+     */
+    FxIrpEndpoint readInto(ByteBuffer into, long offset);
+
+    /**
+     * {@code WriteFile} at {@code offset} of the bytes from {@code data}'s position to its limit, lent to the request
+     * without a copy: the caller must not touch them until the request's future completes.
+     */
+    FxIrpEndpoint writeLent(ByteBuffer data, long offset);
 
     /** {@code FlushFileBuffers}: a {@code FLUSH_BUFFERS} request, which the driver sees in its EvtIoDefault. */
     FxIrpEndpoint flushBuffers();

@@ -1,5 +1,6 @@
 package org.wdf4j.framework;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,6 +111,19 @@ public final class FxFileHandle implements FxFileEndpoint {
     @Override
     public FxIrp writeOwned(byte[] data, long offset) {
         return submit(new FxIrp(WdfRequestType.WRITE, data, 0, 0, offset, this));
+    }
+
+    /** {@code ReadFile} into the transport's buffer (see {@link FxFileEndpoint#readInto}); no copy. */
+    @Override
+    public FxIrp readInto(ByteBuffer into, long offset) {
+        FxMemory.Region out = FxMemory.Region.of(into);
+        return submit(new FxIrp(WdfRequestType.READ, FxMemory.Region.EMPTY, out, out.length(), 0, offset, this));
+    }
+
+    /** {@code WriteFile} of the transport's buffer (see {@link FxFileEndpoint#writeLent}); no copy. */
+    @Override
+    public FxIrp writeLent(ByteBuffer data, long offset) {
+        return submit(new FxIrp(WdfRequestType.WRITE, FxMemory.Region.of(data), null, 0, 0, offset, this));
     }
 
     /** {@code FlushFileBuffers}: a FLUSH_BUFFERS request (no buffers), which reaches the driver's EvtIoDefault. */

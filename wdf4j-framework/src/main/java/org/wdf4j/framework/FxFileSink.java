@@ -1,6 +1,5 @@
 package org.wdf4j.framework;
 
-import java.util.Arrays;
 import org.wdf4j.NtStatus;
 
 /**
@@ -20,8 +19,9 @@ final class FxFileSink implements FxIrpSink {
 
     @Override
     public void submit(FxIrp irp) {
-        byte[] input = irp.inputLength == 0 ? FxIoStatus.NO_BYTES
-                : Arrays.copyOfRange(irp.input, irp.inputOffset, irp.inputOffset + irp.inputLength);
+        // The other process's open takes an array of its own (its channel copies it on), so a copy remains here.
+        byte[] input = new byte[irp.inputLength];
+        irp.input.copyTo(0, input, input.length);
         FxIrpEndpoint sent = switch (irp.type) {
             case READ -> file.read(irp.outputLength, irp.deviceOffset);
             case WRITE -> file.writeOwned(input, irp.deviceOffset);
@@ -39,7 +39,7 @@ final class FxFileSink implements FxIrpSink {
             byte[] out = s.output();
             if (FxIrp.hasOutput(irp.type) && out != null && out.length > 0) {
                 FxMemory.Region r = irp.outputRegion();
-                System.arraycopy(out, 0, r.array(), r.offset(), Math.min(out.length, r.length()));
+                r.buffer().put(r.offset(), out, 0, Math.min(out.length, r.length()));
             }
             irp.complete(s.status(), s.information());
         });

@@ -423,7 +423,7 @@ public final class FxFunctions implements WdfFunctions {
                     + bufferSize + " bytes; the size must be from 1 to " + WdfMemory.MAX_SIZE, false);
             return NtResult.failure(NtStatus.STATUS_INVALID_PARAMETER);
         }
-        FxMemory.Region region = new FxMemory.Region(new byte[(int) bufferSize], 0, (int) bufferSize);
+        FxMemory.Region region = FxMemory.Region.of(new byte[(int) bufferSize]);
         return widen(p.globals.createObject("WdfMemoryCreate", p, attrs,
                 () -> new FxMemory(p.globals, p, attrs, region, false)));
     }

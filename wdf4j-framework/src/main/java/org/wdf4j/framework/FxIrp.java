@@ -17,18 +17,25 @@ import org.wdf4j.io.WdfRequestor;
  * for a request passes the same IRP down untouched.
  *
  * <h2>Buffers</h2>
- * The input is a region of an array ({@link #input}, {@link #inputOffset}, {@link #inputLength}). The output is a
- * region too: this IRP's own array, made when first asked for (a client's request), the output region of another IRP
- * ({@link #outputOf}: a request forwarded with its current type fills the buffer of the request above, as in WDF the
- * same system buffer serves every level), or a memory object's array (a request formatted with a {@code WdfMemory}).
+ * The input is a region of a buffer ({@link #input}): the client's array, or a view of memory the transport owns (a
+ * FUSE message, a driver host's pooled buffer), never copied on the way. The output is a region too: this IRP's own,
+ * either given by the transport (the reply being built: {@link FxFileHandle#readInto}) or made when first asked for
+ * (the client API's array); the output region of another IRP ({@link #outputOf}: a request forwarded with its current
+ * type fills the buffer of the request above, as in WDF the same system buffer serves every level); or a memory
+ * object's (a request formatted with a {@code WdfMemory}). A transport's buffer is the request's until the request
+ * completes, and the transport's again (reused) after.
+ *
+ * <p>With the verifier on, a client's request hands the driver buffers of its own instead ({@link FxGuardedBuffers}):
+ * the input is copied in, the output copied out at completion, and then they are kept filled with a pattern for a
+ * while and closed, so a driver that keeps a buffer past completion is reported (naming the request) or fails, and
+ * never writes into a later request's data.
  * The host's client API and reflectors hold only the future.
  */
 public final class FxIrp implements FxIrpEndpoint {
 
     final WdfRequestType type;
-    /** The data of a write, the input of a control code: {@link #inputLength} bytes from {@link #inputOffset}. */
-    final byte[] input;
-    final int inputOffset;
+    /** The data of a write, the input of a control code; empty for none. */
+    final FxMemory.Region input;
     final int inputLength;
     /** The length of a read, the output length of a control code. */
     final int outputLength;
@@ -45,9 +52,15 @@ public final class FxIrp implements FxIrpEndpoint {
     private final FxIrp passTo;
     /** The IRP whose output region this one writes (formatted with its current type); null: its own region. */
     private final FxIrp outputOf;
-    /** The output region when it is this IRP's own: made on first use for a client, given for a memory object. */
-    private byte[] out;
-    private int outOffset;
+    /**
+     * The output region when it is this IRP's own: made on first use for a client, given by the transport or for a
+     * memory object, or the verifier's; guarded by this.
+     */
+    private FxMemory.Region out;
+    /** The transport's output region, when the transport gave one ({@link #out} may be the verifier's instead). */
+    private final FxMemory.Region transportOut;
+    /** The verifier's buffers of a client's request, or null. */
+    private final FxGuardedBuffers guarded;
     /**
      * Where this IRP went on: the lower IRP of a send-and-forget, which completes this one directly, or the request
      * that carries it to a device of another process ({@link FxFileSink}). A cancel of this IRP goes to it.
@@ -65,10 +78,30 @@ public final class FxIrp implements FxIrpEndpoint {
     /** A client's request through {@code file}, at {@code deviceOffset} (reads and writes of a disk; else 0). */
     FxIrp(WdfRequestType type, byte[] input, int outputLength, int ioControlCode, long deviceOffset,
           FxFileHandle file) {
+        this(type, input == null ? FxMemory.Region.EMPTY : FxMemory.Region.of(input), null, outputLength, ioControlCode,
+                deviceOffset, file);
+    }
+
+    /**
+     * A client's request through {@code file} whose buffers the transport owns: {@code input}, and the output region
+     * {@code output} (null: made on first use); both are the request's until it completes. With the verifier on, the
+     * driver gets buffers of its own instead (see the class comment).
+     */
+    FxIrp(WdfRequestType type, FxMemory.Region input, FxMemory.Region output, int outputLength, int ioControlCode,
+          long deviceOffset, FxFileHandle file) {
         this.type = type;
-        this.input = input == null ? FxIoStatus.NO_BYTES : input;
-        this.inputOffset = 0;
-        this.inputLength = this.input.length;
+        this.transportOut = output;
+        if (file != null && file.device.globals.verifier().enabled()
+                && (input.length() > 0 || (hasOutput(type) && outputLength > 0))) {
+            this.guarded = new FxGuardedBuffers(input, hasOutput(type) ? outputLength : 0);
+            this.input = guarded.input();
+            this.out = guarded.output();
+        } else {
+            this.guarded = null;
+            this.input = input;
+            this.out = output;
+        }
+        this.inputLength = this.input.length();
         this.outputLength = outputLength;
         this.ioControlCode = ioControlCode;
         this.deviceOffset = deviceOffset;
@@ -91,9 +124,8 @@ public final class FxIrp implements FxIrpEndpoint {
      */
     private FxIrp(FxRequest at, FxIoFormat format, FxIrp above) {
         this.type = format.type();
-        this.input = format.input() == null ? FxIoStatus.NO_BYTES : format.input();
-        this.inputOffset = format.inputOffset();
-        this.inputLength = format.input() == null ? 0 : format.inputLength();
+        this.input = format.input() == null ? FxMemory.Region.EMPTY : format.input();
+        this.inputLength = this.input.length();
         this.outputLength = format.outputLength();
         this.ioControlCode = format.ioControlCode();
         this.deviceOffset = format.deviceOffset();
@@ -103,15 +135,15 @@ public final class FxIrp implements FxIrpEndpoint {
         this.origin = at.irp.origin;
         this.outputOf = format.outputOf();
         this.out = format.output();
-        this.outOffset = format.outputOffset();
+        this.transportOut = null;
+        this.guarded = null;
         this.passTo = above;
     }
 
     /** The request a driver creates ({@code WdfRequestCreate}): the top of its own chain, with no buffers yet. */
     FxIrp(WdfRequestor requestor) {
         this.type = null;
-        this.input = FxIoStatus.NO_BYTES;
-        this.inputOffset = 0;
+        this.input = FxMemory.Region.EMPTY;
         this.inputLength = 0;
         this.outputLength = 0;
         this.ioControlCode = 0;
@@ -122,6 +154,8 @@ public final class FxIrp implements FxIrpEndpoint {
         this.origin = this;
         this.outputOf = null;
         this.passTo = null;
+        this.transportOut = null;
+        this.guarded = null;
     }
 
     /** Completes once, with the status the request was completed with; never exceptionally. */
@@ -190,50 +224,62 @@ public final class FxIrp implements FxIrpEndpoint {
 
     /** The input region as a buffer from 0 to its length. */
     ByteBuffer inputBuffer() {
-        return ByteBuffer.wrap(input, inputOffset, inputLength).slice();
+        return input.view();
     }
 
     /** The output region as a buffer from 0 to {@link #outputLength}, made on first use when it is this IRP's own. */
     ByteBuffer outputBuffer() {
-        FxMemory.Region r = outputRegion();
-        return ByteBuffer.wrap(r.array(), r.offset(), r.length()).slice();
+        return outputRegion().view();
     }
 
-    /** The output region's array and offset, for a memory object over it; made on first use. */
+    /** The output region, for a memory object over it; made on first use. */
     FxMemory.Region outputRegion() {
         if (outputOf != null) {
             FxMemory.Region above = outputOf.outputRegion();
-            return new FxMemory.Region(above.array(), above.offset(), outputLength);
+            return above.part(0, Math.min(outputLength, above.length()));
         }
         synchronized (this) {
             if (out == null) {
-                out = new byte[outputLength];
-                outOffset = 0;
+                out = FxMemory.Region.of(new byte[outputLength]);
             }
-            return new FxMemory.Region(out, outOffset, outputLength);
+            return out;
         }
     }
 
-    /** What the client receives: the first {@code info} bytes of the output, for reads and controls that did not fail. */
+    /**
+     * What the client receives: the first {@code info} bytes of the output, for reads and controls that did not fail;
+     * nothing when the transport gave the output region (the bytes are there already: copied there from the verifier's
+     * buffer if it was on).
+     */
     private byte[] outputFor(NtStatus status, long info) {
         if (status.isError() || info <= 0 || !hasOutput(type)) {
             return FxIoStatus.NO_BYTES;
         }
         int n = (int) Math.min(info, outputLength);
-        byte[] src;
+        FxMemory.Region src;
         synchronized (this) {
             src = out;
-            if (src != null && outOffset == 0 && src.length == n) {
+            if (src == null) {
+                return transportOut == null ? new byte[n] : FxIoStatus.NO_BYTES;
+            }
+            if (transportOut == null && guarded == null && src.offset() == 0 && src.buffer().hasArray()
+                    && src.buffer().array().length == n) {
                 // The whole buffer was returned: it becomes the client's (a completed request's buffers are no longer
                 // the driver's, as in WDF), without a copy.
                 out = null;
-                return src;
+                return src.buffer().array();
             }
         }
-        byte[] copy = new byte[n];
-        if (src != null) {
-            System.arraycopy(src, outOffset, copy, 0, n);
+        if (transportOut != null) {
+            if (src != transportOut) {
+                transportOut.buffer().put(transportOut.offset(), src.buffer(), src.offset(), n); // the verifier's
+            }
+            return FxIoStatus.NO_BYTES;
         }
+        // The client API answers with an array of its own: the one copy at its edge (the driver wrote into a buffer
+        // the client does not own: a verifier's, or a part of a larger one).
+        byte[] copy = new byte[n];
+        src.copyTo(0, copy, n);
         return copy;
     }
 
@@ -270,6 +316,10 @@ public final class FxIrp implements FxIrpEndpoint {
 
     /** Completes the client's side; answers false when it was already complete (never happens for a correct request). */
     boolean finish(FxIoStatus status) {
+        if (guarded != null) {
+            FxRequest r = request;
+            guarded.retire(file.device.globals, r != null ? r.toString() : toString());
+        }
         if (file != null) {
             file.requestLeaving(this); // before the client sees the result: outstanding() never counts a finished request
         }

@@ -9,7 +9,7 @@ import org.wdf4j.memory.WdfMemoryOffset;
 import org.wdf4j.object.WdfObjectAttributes;
 
 /**
- * {@code WDFMEMORY}: a region of a byte array with a handle. Either a buffer of its own ({@code WdfMemoryCreate}, a
+ * {@code WDFMEMORY}: a region of a buffer (heap or direct) with a handle. Either a buffer of its own ({@code WdfMemoryCreate}, a
  * child of the object its attributes name, by default the driver object), or a view of a request's input or output
  * (a child of the request, which the driver cannot delete; it goes when the request completes).
  *
@@ -17,8 +17,39 @@ import org.wdf4j.object.WdfObjectAttributes;
  */
 final class FxMemory extends FxObject implements WdfMemory {
 
-    /** A part of an array. */
-    record Region(byte[] array, int offset, int length) {
+    /**
+     * A part of a buffer: {@code length} bytes from index {@code offset} of {@code buffer} (absolute: the buffer's
+     * position and limit do not matter). The buffer is a heap array's, a direct one the transport owns (a FUSE message,
+     * a reply being built, a driver host's pooled buffer), or a verifier-guarded segment of one request.
+     */
+    record Region(ByteBuffer buffer, int offset, int length) {
+
+        static final Region EMPTY = of(FxIoStatus.NO_BYTES);
+
+        /** All of {@code array}. */
+        static Region of(byte[] array) {
+            return new Region(ByteBuffer.wrap(array), 0, array.length);
+        }
+
+        /** The bytes from {@code buffer}'s position to its limit. */
+        static Region of(ByteBuffer buffer) {
+            return new Region(buffer, buffer.position(), buffer.remaining());
+        }
+
+        /** A new buffer over the region, from 0 to its length. */
+        ByteBuffer view() {
+            return buffer.slice(offset, length);
+        }
+
+        /** The part of {@code length} bytes from {@code start} of this region. */
+        Region part(int start, int length) {
+            return new Region(buffer, offset + start, length);
+        }
+
+        /** Copies {@code count} bytes from {@code at} of this region into {@code to} from 0. */
+        void copyTo(int at, byte[] to, int count) {
+            buffer.get(offset + at, to, 0, count);
+        }
     }
 
     private final Region region;
@@ -58,13 +89,13 @@ final class FxMemory extends FxObject implements WdfMemory {
         if (start > region.length() || length < 0 || start + length > region.length()) {
             return null;
         }
-        return new Region(region.array(), region.offset() + (int) start, (int) length);
+        return region.part((int) start, (int) length);
     }
 
     @Override
     public ByteBuffer buffer() {
         checkValid("WdfMemoryGetBuffer");
-        return ByteBuffer.wrap(region.array(), region.offset(), region.length()).slice();
+        return region.view();
     }
 
     @Override
@@ -80,7 +111,7 @@ final class FxMemory extends FxObject implements WdfMemory {
         if (refused != null) {
             return refused;
         }
-        System.arraycopy(region.array(), region.offset() + (int) sourceOffset, buffer, 0, (int) numBytesToCopyTo);
+        region.copyTo((int) sourceOffset, buffer, (int) numBytesToCopyTo);
         return NtStatus.STATUS_SUCCESS;
     }
 
@@ -91,7 +122,7 @@ final class FxMemory extends FxObject implements WdfMemory {
         if (refused != null) {
             return refused;
         }
-        System.arraycopy(buffer, 0, region.array(), region.offset() + (int) destinationOffset, (int) numBytesToCopyFrom);
+        region.buffer().put(region.offset() + (int) destinationOffset, buffer, 0, (int) numBytesToCopyFrom);
         return NtStatus.STATUS_SUCCESS;
     }
 

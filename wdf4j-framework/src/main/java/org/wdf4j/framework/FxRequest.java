@@ -670,7 +670,7 @@ final class FxRequest extends FxObject implements WdfRequest {
         FxMemory m;
         synchronized (this) {
             if (input && inputMemory == null) {
-                inputMemory = viewOf(new FxMemory.Region(irp.input, irp.inputOffset, irp.inputLength));
+                inputMemory = viewOf(irp.input);
             } else if (!input && outputMemory == null) {
                 outputMemory = viewOf(irp.outputRegion());
             }

@@ -1,5 +1,6 @@
 package org.wdf4j.host;
 
+import java.nio.ByteBuffer;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -187,11 +188,19 @@ final class DriverHostMain {
 
     private void handle(Message m) {
         switch (m) {
-            case Message.Read r -> submit(r.io(), r.file(), f -> f.read(r.length(), r.offset()));
-            case Message.Write w -> submit(w.io(), w.file(), f -> f.writeOwned(w.data(), w.offset()));
-            case Message.Flush fl -> submit(fl.io(), fl.file(), f -> f.flushBuffers());
+            case Message.Read r -> {
+                // The driver writes its data straight into a pooled array, which the completion is sent from.
+                byte[] out = Message.DATA.take(Math.max(0, r.length()));
+                ByteBuffer into = ByteBuffer.wrap(out, 0, Math.max(0, r.length()));
+                submit(r.io(), r.file(), f -> f.readInto(into, r.offset()), into, () -> Message.DATA.give(out));
+            }
+            // The driver reads the data where the channel put it, a pooled array, given back after the completion. A copy
+            // (out of the ring) remains: the channel is a byte stream, whose reader cannot lend a view of the ring to a
+            // request while the messages after it are read.
+            case Message.Write w -> submit(w.io(), w.file(), f -> f.writeLent(w.data(), w.offset()), null, w::release);
+            case Message.Flush fl -> submit(fl.io(), fl.file(), f -> f.flushBuffers(), null, null);
             case Message.Ioctl c -> submit(c.io(), c.file(), f -> f.deviceIoControl(c.ioControlCode(), c.input(),
-                    c.outputLength()));
+                    c.outputLength()), null, null);
             case Message.Cancel c -> {
                 FxIrp irp = requests.get(c.io());
                 if (irp != null) {
@@ -488,11 +497,19 @@ final class DriverHostMain {
         send(new Message.DeviceWake(deviceId));
     }
 
-    /** Submits a request on the reader thread; its completion is sent from whichever thread completes it. */
-    private void submit(long io, int fileId, java.util.function.Function<FxFileHandle, FxIrp> call) {
+    /**
+     * Submits a request on the reader thread; its completion is sent from whichever thread completes it, with its output
+     * from {@code into} (the buffer a read was made into) or the status, then {@code done} runs (may be null): the
+     * request's buffers are free again.
+     */
+    private void submit(long io, int fileId, java.util.function.Function<FxFileHandle, FxIrp> call, ByteBuffer into,
+                        Runnable done) {
         FxFileHandle file = files.get(fileId);
         if (file == null) {
-            send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, null, WdfIoReadiness.READ_WRITE));
+            send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, (byte[]) null, WdfIoReadiness.READ_WRITE));
+            if (done != null) {
+                done.run();
+            }
             return;
         }
         mark(Blackbox.READER, driverOf(file));
@@ -507,9 +524,13 @@ final class DriverHostMain {
         irp.future().whenComplete((status, failure) -> {
             requests.remove(io);
             irpFiles.remove(irp);
-            FxIoStatus s = status != null ? status
-                    : new FxIoStatus(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, new byte[0]);
-            send(new Message.IoDone(io, s.status(), s.information(), s.output(), file.ioReadiness()));
+            try {
+                send(Message.ioDone(io, status, into, file.ioReadiness()));
+            } finally {
+                if (done != null) {
+                    done.run();
+                }
+            }
         });
     }
 

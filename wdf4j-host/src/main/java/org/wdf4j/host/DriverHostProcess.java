@@ -173,6 +173,11 @@ final class DriverHostProcess implements RemoteFileCarrier {
         this.shared = shared;
         this.channel = shared != null ? shared.hostEnd()
                 : new Channel(process.getInputStream(), process.getOutputStream());
+        // A read into a caller's buffer (a device file's reply) gets its data read there from the channel, no array.
+        this.channel.outputSinks(io -> {
+            RemoteIrp irp = requests.get(io);
+            return irp == null ? null : irp.into();
+        });
         this.reader = new ChannelReader(channel, spinNanos, this::handle, e -> {
             // Part of a message may have been read: the channel cannot be trusted any more.
             LOG.warn("driver host {}: its connection broke: {}; ending it", pid, e.getMessage());
@@ -556,9 +561,10 @@ final class DriverHostProcess implements RemoteFileCarrier {
     }
 
     @Override
-    public RemoteIrp submit(RemoteFile file, java.util.function.LongFunction<Message> message) {
+    public RemoteIrp submit(RemoteFile file, java.util.function.LongFunction<Message> message,
+                            java.nio.ByteBuffer into) {
         long io = nextIo.getAndIncrement();
-        RemoteIrp irp = new RemoteIrp(io, file);
+        RemoteIrp irp = new RemoteIrp(io, file, into);
         requests.put(io, irp);
         if (ended.get() != null) { // ended() may have gone over the requests before this one was put
             requests.remove(io);
@@ -676,8 +682,7 @@ final class DriverHostProcess implements RemoteFileCarrier {
                 RemoteIrp irp = requests.remove(d.io());
                 if (irp != null) {
                     reader.answered(System.nanoTime() - irp.sentNanos);
-                    irp.file.readiness(d.readiness(), false);
-                    irp.complete(new FxIoStatus(d.status(), d.information(), d.output()));
+                    irp.done(d);
                 }
             }
             case Message.FileReadiness r -> {
@@ -769,11 +774,11 @@ final class DriverHostProcess implements RemoteFileCarrier {
                         : null, found.isSuccess() ? found.value().driverName() : null));
             }
             case Message.OpenTarget o -> openTarget(o);
-            case Message.Read r -> targetIo(r.io(), r.file(), f -> f.read(r.length(), r.offset()));
-            case Message.Write w -> targetIo(w.io(), w.file(), f -> f.writeOwned(w.data(), w.offset()));
-            case Message.Flush fl -> targetIo(fl.io(), fl.file(), FxFileEndpoint::flushBuffers);
+            case Message.Read r -> targetIo(r.io(), r.file(), f -> f.read(r.length(), r.offset()), null);
+            case Message.Write w -> targetIo(w.io(), w.file(), f -> f.writeLent(w.data(), w.offset()), w::release);
+            case Message.Flush fl -> targetIo(fl.io(), fl.file(), FxFileEndpoint::flushBuffers, null);
             case Message.Ioctl c -> targetIo(c.io(), c.file(), f -> f.deviceIoControl(c.ioControlCode(), c.input(),
-                    c.outputLength()));
+                    c.outputLength()), null);
             case Message.Cancel c -> targetIo.execute(() -> {
                 FxIrpEndpoint irp = targetRequests.get(c.io());
                 if (irp != null) {
@@ -856,21 +861,32 @@ final class DriverHostProcess implements RemoteFileCarrier {
         });
     }
 
-    /** A target's request, submitted in order off the reader thread; its completion goes back as {@code IoDone}. */
-    private void targetIo(long io, int fileId, java.util.function.Function<FxFileEndpoint, FxIrpEndpoint> call) {
+    /**
+     * A target's request, submitted in order off the reader thread; its completion goes back as {@code IoDone}, then
+     * {@code done} runs (may be null: the request's data is free again).
+     */
+    private void targetIo(long io, int fileId, java.util.function.Function<FxFileEndpoint, FxIrpEndpoint> call,
+                          Runnable done) {
         targetIo.execute(() -> {
             FxFileEndpoint file = targetFiles.get(fileId);
             if (file == null) {
-                send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, null, null));
+                send(new Message.IoDone(io, NtStatus.STATUS_FILE_CLOSED, 0, (byte[]) null, null));
+                if (done != null) {
+                    done.run();
+                }
                 return;
             }
             FxIrpEndpoint irp = call.apply(file);
             targetRequests.put(io, irp);
             irp.future().whenComplete((status, failure) -> {
                 targetRequests.remove(io);
-                FxIoStatus s = status != null ? status
-                        : new FxIoStatus(NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, new byte[0]);
-                send(new Message.IoDone(io, s.status(), s.information(), s.output(), file.ioReadiness()));
+                try {
+                    send(Message.ioDone(io, status, null, file.ioReadiness()));
+                } finally {
+                    if (done != null) {
+                        done.run();
+                    }
+                }
             });
         });
     }

@@ -102,6 +102,21 @@ final class HostDeviceHandle implements DeviceHandle {
     }
 
     @Override
+    public PendingIo readIntoAsync(ByteBuffer into, long offset) {
+        FxFileEndpoint f = file;
+        return f == null ? failed("ReadFile") : new HostPendingIo(f.readInto(into, offset), () -> "ReadFile of "
+                + into.remaining() + " bytes at " + offset + " on " + path);
+    }
+
+    @Override
+    public PendingIo writeLentAsync(ByteBuffer data, long offset) {
+        FxFileEndpoint f = file;
+        int length = data.remaining();
+        return f == null ? failed("WriteFile") : new HostPendingIo(f.writeLent(data, offset), () -> "WriteFile of "
+                + length + " bytes at " + offset + " on " + path);
+    }
+
+    @Override
     public PendingIo flushBuffersAsync() {
         FxFileEndpoint f = file;
         return f == null ? failed("FlushFileBuffers")

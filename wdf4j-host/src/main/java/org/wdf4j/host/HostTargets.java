@@ -148,8 +148,7 @@ final class HostTargets implements FxTargetResolver, RemoteFileCarrier {
     void ioDone(Message.IoDone d) {
         RemoteIrp irp = requests.remove(d.io());
         if (irp != null) {
-            irp.file.readiness(d.readiness(), false);
-            irp.complete(new FxIoStatus(d.status(), d.information(), d.output()));
+            irp.done(d);
         }
     }
 
@@ -157,9 +156,9 @@ final class HostTargets implements FxTargetResolver, RemoteFileCarrier {
     // RemoteFileCarrier: the requests of a target on the host's device
 
     @Override
-    public RemoteIrp submit(RemoteFile file, LongFunction<Message> message) {
+    public RemoteIrp submit(RemoteFile file, LongFunction<Message> message, java.nio.ByteBuffer into) {
         long io = nextIo.getAndIncrement();
-        RemoteIrp irp = new RemoteIrp(io, file);
+        RemoteIrp irp = new RemoteIrp(io, file, into);
         requests.put(io, irp);
         send.accept(message.apply(io));
         return irp;

@@ -1,5 +1,6 @@
 package org.wdf4j.host;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.wdf4j.framework.FxDeviceEndpoint;
 import org.wdf4j.framework.FxFileEndpoint;
@@ -47,12 +48,22 @@ final class RemoteFile implements FxFileEndpoint {
     }
 
     @Override
+    public FxIrpEndpoint readInto(ByteBuffer into, long offset) {
+        return process.readInto(this, into, offset);
+    }
+
+    @Override
     public FxIrpEndpoint write(byte[] data, long offset) {
-        return process.write(this, data == null ? new byte[0] : data.clone(), offset);
+        return process.write(this, ByteBuffer.wrap(data == null ? new byte[0] : data.clone()), offset);
     }
 
     @Override
     public FxIrpEndpoint writeOwned(byte[] data, long offset) {
+        return process.write(this, ByteBuffer.wrap(data), offset);
+    }
+
+    @Override
+    public FxIrpEndpoint writeLent(ByteBuffer data, long offset) {
         return process.write(this, data, offset);
     }
 

@@ -1,5 +1,6 @@
 package org.wdf4j.host;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.Future;
 import java.util.function.LongFunction;
 import org.wdf4j.host.isolation.Message;
@@ -13,15 +14,27 @@ import org.wdf4j.host.isolation.Message;
  */
 interface RemoteFileCarrier {
 
-    /** Sends the request {@code message} makes from its I/O number; its {@code IoDone} completes the answer. */
-    RemoteIrp submit(RemoteFile file, LongFunction<Message> message);
+    /**
+     * Sends the request {@code message} makes from its I/O number; its {@code IoDone} completes the answer, its output
+     * copied into {@code into} when not null (see {@link RemoteIrp}).
+     */
+    RemoteIrp submit(RemoteFile file, LongFunction<Message> message, ByteBuffer into);
+
+    default RemoteIrp submit(RemoteFile file, LongFunction<Message> message) {
+        return submit(file, message, null);
+    }
 
     default RemoteIrp read(RemoteFile file, int length, long offset) {
         return submit(file, io -> new Message.Read(io, file.id, length, offset));
     }
 
-    /** Sends {@code data}, which the caller no longer touches. */
-    default RemoteIrp write(RemoteFile file, byte[] data, long offset) {
+    /** A read whose output goes into {@code into}, the caller's until the request completes. */
+    default RemoteIrp readInto(RemoteFile file, ByteBuffer into, long offset) {
+        return submit(file, io -> new Message.Read(io, file.id, into.remaining(), offset), into);
+    }
+
+    /** Sends {@code data}'s remaining bytes, which the caller does not touch until the request completes. */
+    default RemoteIrp write(RemoteFile file, ByteBuffer data, long offset) {
         return submit(file, io -> new Message.Write(io, file.id, data, offset));
     }
 

@@ -45,6 +45,21 @@ public interface DeviceHandle extends AutoCloseable {
     /** {@code WriteFile} of the buffer's remaining bytes (consumed, one copy) at byte {@code offset} of the device. */
     PendingIo writeAsync(ByteBuffer data, long offset);
 
+    /**
+     * {@code ReadFile} of up to {@code into.remaining()} bytes at byte {@code offset} of the device straight into
+     * {@code into} (from its position; position and limit are left alone): where the driver runs in this process it
+     * writes there itself, without a copy. The buffer is the request's until the result completes: the caller must not
+     * touch it before. Then the result's {@code information()} bytes from the position are the data (its
+     * {@code data()} is empty). What the host's device files use; answers at once.
+     */
+    PendingIo readIntoAsync(ByteBuffer into, long offset);
+
+    /**
+     * {@code WriteFile} of the buffer's remaining bytes at byte {@code offset}, lent to the request without a copy
+     * (position left alone): the caller must not touch them until the result completes. Answers at once.
+     */
+    PendingIo writeLentAsync(ByteBuffer data, long offset);
+
     /** {@code FlushFileBuffers}: a {@code FLUSH_BUFFERS} request, which the driver sees in its EvtIoDefault. */
     PendingIo flushBuffersAsync();
 

@@ -2,6 +2,7 @@ package org.wdf4j.host.fuse;
 
 import static org.wdf4j.host.fuse.FuseProtocol.*;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -141,8 +142,32 @@ public final class DeviceFileHandler implements FuseFileHandler {
         if (open == null) {
             return;
         }
-        forward(request, open.handle.readAsync(size), false,
-                result -> request.replyRead(result.data(), 0, Math.min(result.data().length, size)));
+        readInto(request, open, 0, size);
+    }
+
+    /**
+     * Reads {@code size} bytes at {@code offset} straight into a reply buffer from the session's pool, and answers from
+     * it: the driver in this process writes its data where the reply is sent from (no copy; a driver host's data is
+     * copied there from its channel). The buffer goes back to the pool when the device request completed, whoever
+     * answered the program (an interrupt may have answered it first).
+     */
+    private void readInto(FuseRequest request, Open open, long offset, int size) {
+        MemorySegment reply = request.replyBuffer(size);
+        PendingIo io = open.handle.readIntoAsync(FuseRequest.replyData(reply, size).asByteBuffer(), offset);
+        forward(request, io, false,
+                result -> request.replyRead(reply, (int) Math.min(Math.max(0, result.information()), size)),
+                () -> request.giveReplyBuffer(reply));
+    }
+
+    /**
+     * Writes the program's data as it lies in the message the session read, lent to the device request without a
+     * copy ({@link FuseRequest#keepMessage}); the message buffer is released when the device request completed.
+     */
+    private void writeLent(FuseRequest request, Open open, long offset, ByteBuffer data) {
+        int length = data.remaining();
+        request.keepMessage();
+        forward(request, open.handle.writeLentAsync(data, offset), false,
+                result -> request.replyWrite((int) Math.min(result.information(), length)), request::releaseMessage);
     }
 
     @Override
@@ -151,9 +176,7 @@ public final class DeviceFileHandler implements FuseFileHandler {
         if (open == null) {
             return;
         }
-        int length = data.remaining();
-        forward(request, open.handle.writeAsync(data), false,
-                result -> request.replyWrite((int) Math.min(result.information(), length)));
+        writeLent(request, open, 0, data);
     }
 
     @Override
@@ -175,8 +198,7 @@ public final class DeviceFileHandler implements FuseFileHandler {
             request.replyRead(FuseRequest.NO_BYTES, 0, 0); // end of the disk
             return;
         }
-        forward(request, open.handle.readAsync(length, offset), false,
-                result -> request.replyRead(result.data(), 0, Math.min(result.data().length, length)));
+        readInto(request, open, offset, length);
     }
 
     @Override
@@ -203,8 +225,7 @@ public final class DeviceFileHandler implements FuseFileHandler {
         }
         int length = (int) Math.min(data.remaining(), disk.sizeBytes() - offset);
         ByteBuffer part = data.slice(data.position(), length);
-        forward(request, open.handle.writeAsync(part, offset), false,
-                result -> request.replyWrite((int) Math.min(result.information(), length)));
+        writeLent(request, open, offset, part);
     }
 
     @Override
@@ -239,24 +260,31 @@ public final class DeviceFileHandler implements FuseFileHandler {
         byte[] bytes = new byte[input.remaining()];
         input.get(bytes);
         forward(request, open.handle.deviceIoControlAsync(command, bytes, outputSize), true,
-                result -> request.replyIoctl(0, result.data(), 0, Math.min(result.data().length, outputSize)));
+                result -> request.replyIoctl(0, result.data(), 0, Math.min(result.data().length, outputSize)), null);
     }
 
     /**
-     * Answers {@code request} when {@code io} completes: its errno, or {@code success}; the program's signal cancels
-     * the device request.
+     * Answers {@code request} when {@code io} completes: its errno, or {@code success}; then runs {@code done} (may be
+     * null). The program's signal cancels the device request.
      */
-    private void forward(FuseRequest request, PendingIo io, boolean controlCode, Consumer<IoResult> success) {
+    private void forward(FuseRequest request, PendingIo io, boolean controlCode, Consumer<IoResult> success,
+                         Runnable done) {
         request.onInterrupt(io::cancel);
         // A driver host's quick answer is read on this thread and answered from it, without waking another (H11);
         // never longer than the channel's spin, so this reader goes back to the device soon whatever the driver does.
         io.awaitBriefly();
-        io.result().thenAccept(result -> {
-            int errno = errno(result, controlCode);
-            if (errno != 0) {
-                request.replyError(errno);
-            } else {
-                success.accept(result);
+        io.result().whenComplete((result, failure) -> {
+            try {
+                int errno = result == null ? LibC.EIO : errno(result, controlCode);
+                if (errno != 0) {
+                    request.replyError(errno);
+                } else {
+                    success.accept(result);
+                }
+            } finally {
+                if (done != null) {
+                    done.run(); // after the reply: the buffers it lent are free again
+                }
             }
         });
     }

@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,19 @@ public final class FuseRequest {
     /** Taken (set to null) by whoever runs it, so it runs at most once. */
     private final AtomicReference<Runnable> interruptAction = new AtomicReference<>();
     private volatile boolean interrupted;
+    /**
+     * Who gives back the message buffer a write's data lies in, when the handler keeps it past its call
+     * ({@link #keepMessage}): {@link #MESSAGE_NOT_KEPT}, {@link #MESSAGE_KEPT} (the reader has not looked yet),
+     * {@link #MESSAGE_RELEASED} (released before the reader looked: the reader reuses it) or {@link #MESSAGE_GIVEN_UP}
+     * (the reader took another: the release gives it back to the pool).
+     */
+    private final AtomicInteger messageState = new AtomicInteger(MESSAGE_NOT_KEPT);
+    private static final int MESSAGE_NOT_KEPT = 0;
+    private static final int MESSAGE_KEPT = 1;
+    private static final int MESSAGE_RELEASED = 2;
+    private static final int MESSAGE_GIVEN_UP = 3;
+    /** The message buffer the request came in; set by the reader before the handler sees the request. */
+    private MemorySegment message;
 
     FuseRequest(FuseSession session, int fd, long unique, int uid, int gid, int pid) {
         this.session = session;
@@ -73,6 +87,37 @@ public final class FuseRequest {
 
     long unique() {
         return unique;
+    }
+
+    /** The reader's buffer this request's message lies in; before the handler sees the request. */
+    void message(MemorySegment buffer) {
+        this.message = buffer;
+    }
+
+    /**
+     * The handler keeps the data of this write (a view of the message the reader read) past its call, without a copy:
+     * the reader reads its next message into another buffer. The handler must call {@link #releaseMessage} once it no
+     * longer needs the data (the device request completed), whoever answered the request.
+     */
+    public void keepMessage() {
+        messageState.compareAndSet(MESSAGE_NOT_KEPT, MESSAGE_KEPT);
+    }
+
+    /** The data kept with {@link #keepMessage} is no longer needed: its buffer goes back to the reader or the pool. */
+    public void releaseMessage() {
+        if (!messageState.compareAndSet(MESSAGE_KEPT, MESSAGE_RELEASED)
+                && messageState.get() == MESSAGE_GIVEN_UP && message != null) {
+            session.buffers().give(message);
+            message = null;
+        }
+    }
+
+    /**
+     * The reader's turn, after the handler returned: whether the handler still keeps the message buffer (then the
+     * reader takes another; the release gives this one back).
+     */
+    boolean messageKept() {
+        return messageState.compareAndSet(MESSAGE_KEPT, MESSAGE_GIVEN_UP);
     }
 
     /** Whether the request was answered already. */
@@ -153,6 +198,36 @@ public final class FuseRequest {
         MemorySegment.copy(data, offset, out, ValueLayout.JAVA_BYTE, OUT_HEADER_SIZE, length);
         send(out, 0, length);
         return true;
+    }
+
+    /**
+     * A buffer a read's data can be written into before {@link #replyRead(MemorySegment, int)} sends it: room for the
+     * reply's header and {@code size} bytes, from the session's pool (the driver writes straight into it).
+     */
+    public MemorySegment replyBuffer(int size) {
+        return session.buffers().take(OUT_HEADER_SIZE + (long) size);
+    }
+
+    /** Where the data goes in a buffer from {@link #replyBuffer}: {@code size} bytes after the header. */
+    public static MemorySegment replyData(MemorySegment reply, int size) {
+        return reply.asSlice(OUT_HEADER_SIZE, size);
+    }
+
+    /**
+     * Answers a read with the first {@code length} bytes of the data in {@code reply} (from {@link #replyBuffer}),
+     * without a copy; the buffer is the caller's to give back ({@link #giveReplyBuffer}) after.
+     */
+    public boolean replyRead(MemorySegment reply, int length) {
+        if (!claim()) {
+            return false;
+        }
+        send(reply, 0, length);
+        return true;
+    }
+
+    /** Gives a buffer from {@link #replyBuffer} back to the pool; nobody may use it after. */
+    public void giveReplyBuffer(MemorySegment reply) {
+        session.buffers().give(reply);
     }
 
     /** Answers a read with {@code length} zero bytes (what a device with nothing but zeros answers). */

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wdf4j.host.isolation.BufferPool;
 
 /**
  * A directory of device files served over FUSE, without libfuse: the kernel turns each open, read, write, ioctl, poll
@@ -165,6 +166,9 @@ public final class FuseSession implements AutoCloseable {
     private final List<Thread> readers = new ArrayList<>();
     /** Readers inside a request now, with since when (nanoTime); what the watchdog reads. */
     private final Map<Thread, Long> busySince = new ConcurrentHashMap<>();
+    /** The buffers lent to requests: messages (a write's data) and read replies. */
+    private final BufferPool<MemorySegment> buffers =
+            new BufferPool<>(n -> Arena.ofAuto().allocate(n, 8), MemorySegment::byteSize, 16);
     /** The watchdog's periodic check of this session; set once the readers run. */
     private volatile java.util.concurrent.ScheduledFuture<?> watch;
     private int protocolMinor;
@@ -516,8 +520,10 @@ public final class FuseSession implements AutoCloseable {
 
     /** A reader thread: answers requests until the connection ends, then closes its fd. */
     private void serve(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment in = arena.allocate(MIN_READ_BUFFER, 8);
+        // The message buffer comes from the pool and may be lent to a write whose driver keeps it (FuseRequest
+        // keepMessage): then this reader takes another and the write's completion gives the old one back.
+        MemorySegment in = buffers.take(MIN_READ_BUFFER);
+        try {
             while (true) {
                 int n = readRequest(fd, in);
                 if (n < 0) {
@@ -530,7 +536,9 @@ public final class FuseSession implements AutoCloseable {
                 Thread self = Thread.currentThread();
                 busySince.put(self, System.nanoTime());
                 try {
-                    dispatch(fd, in);
+                    if (dispatch(fd, in)) {
+                        in = buffers.take(MIN_READ_BUFFER);
+                    }
                 } finally {
                     busySince.remove(self);
                 }
@@ -542,13 +550,15 @@ public final class FuseSession implements AutoCloseable {
         }
     }
 
-    private void dispatch(int fd, MemorySegment in) {
+    /** Answers whether a handler kept {@code in} (a write's data): then the caller reads into another buffer. */
+    private boolean dispatch(int fd, MemorySegment in) {
         int opcode = in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_OPCODE);
         long unique = in.get(ValueLayout.JAVA_LONG_UNALIGNED, IN_UNIQUE);
         long nodeId = in.get(ValueLayout.JAVA_LONG_UNALIGNED, IN_NODEID);
         MemorySegment arg = in.asSlice(IN_HEADER_SIZE);
         FuseRequest request = new FuseRequest(this, fd, unique, in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_UID),
                 in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_GID), in.get(ValueLayout.JAVA_INT_UNALIGNED, IN_PID));
+        request.message(in);
         try {
             switch (opcode) {
                 case FORGET -> forget(nodeId, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, FORGET_IN_NLOOKUP));
@@ -608,7 +618,7 @@ public final class FuseSession implements AutoCloseable {
                         track(request);
                         node.handler.write(request, arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_FH),
                                 arg.get(ValueLayout.JAVA_LONG_UNALIGNED, RW_IN_OFFSET),
-                                arg.asSlice(RW_IN_SIZE, size).asByteBuffer().asReadOnlyBuffer());
+                                arg.asSlice(RW_IN_SIZE, size).asByteBuffer());
                     }
                 }
                 case FSYNC -> {
@@ -635,6 +645,7 @@ public final class FuseSession implements AutoCloseable {
             LOG.warn("FUSE request " + unique + " (opcode " + opcode + ") failed", e);
             request.replyError(LibC.EIO);
         }
+        return request.messageKept();
     }
 
     /** Remembers a request a handler may answer later, so that an INTERRUPT finds it. */
@@ -900,6 +911,10 @@ public final class FuseSession implements AutoCloseable {
      * longer waits for ({@code ENOENT}: interrupted and answered, or the program gone) or on a connection that is
      * gone ({@code ENODEV}) is dropped.
      */
+    BufferPool<MemorySegment> buffers() {
+        return buffers;
+    }
+
     void send(int fd, MemorySegment out, long unique, int error, int bodyLength) {
         try {
             writeMessage(fd, out, unique, error, bodyLength);

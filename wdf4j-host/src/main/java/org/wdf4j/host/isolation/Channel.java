@@ -21,6 +21,11 @@ public final class Channel implements AutoCloseable {
     private final SharedRing.Reader ring;
     /** Guarded by itself: one message is written and flushed at a time. */
     private final DataOutputStream out;
+    /**
+     * Where a completion's output goes, by request number (null: into a new array); set once before the channel is
+     * read.
+     */
+    private volatile java.util.function.LongFunction<java.nio.ByteBuffer> outputSinks;
 
     public Channel(InputStream in, OutputStream out) {
         this.ring = in instanceof SharedRing.Reader r ? r : null;
@@ -53,10 +58,18 @@ public final class Channel implements AutoCloseable {
             return null;
         }
         try {
-            return Message.read(tag, in);
+            return Message.read(tag, in, outputSinks);
         } catch (EOFException e) {
             throw new IOException("driver-host protocol: the connection ended inside a message (tag " + tag + ")", e);
         }
+    }
+
+    /**
+     * Lets the reader of this end put the output of a request's {@code IoDone} straight into the buffer {@code sinks}
+     * answers for its number (null: none; a new array), without an array of its size per request.
+     */
+    public void outputSinks(java.util.function.LongFunction<java.nio.ByteBuffer> sinks) {
+        this.outputSinks = sinks;
     }
 
     /**

@@ -46,6 +46,31 @@ import org.wdf4j.io.WdfIoReadiness;
  */
 public sealed interface Message {
 
+    /**
+     * The arrays the data of requests crossing a driver-host channel is read into and sent from (a {@link Write}'s data
+     * read back, a read's output in the driver host): reused once the request is done, so the channel allocates no
+     * array per request ({@link BufferPool}).
+     */
+    BufferPool<byte[]> DATA = new BufferPool<>(byte[]::new, a -> a.length, 32);
+
+    /**
+     * The completion of request {@code io} as the framework ended it ({@code status}; null: it failed inside), its output
+     * taken from {@code into} (the buffer a read was made into: its first {@code information} bytes) or from the
+     * status.
+     */
+    static IoDone ioDone(long io, org.wdf4j.framework.FxIoStatus status, java.nio.ByteBuffer into,
+                         WdfIoReadiness readiness) {
+        if (status == null) {
+            return new IoDone(io, NtStatus.STATUS_DRIVER_INTERNAL_ERROR, 0, (byte[]) null, readiness);
+        }
+        if (into == null) {
+            return new IoDone(io, status.status(), status.information(), status.output(), readiness);
+        }
+        int n = status.status().isError() ? 0 : (int) Math.max(0, Math.min(status.information(), into.remaining()));
+        return new IoDone(io, status.status(), status.information(), into.slice(into.position(), n), readiness);
+    }
+
+
     /** The tag that starts this message's frame. */
     int tag();
 
@@ -54,6 +79,24 @@ public sealed interface Message {
 
     /** Reads the message whose tag was just read. */
     static Message read(int tag, DataInputStream in) throws IOException {
+        return read(tag, in, null);
+    }
+
+    /**
+     * As {@link #read(int, DataInputStream)}; an {@link IoDone}'s output goes straight into the buffer {@code sinks}
+     * answers for its request, when it answers one with room (then the message's output is that very buffer, its bytes
+     * from its position; see {@link IoDone#deliveredTo}).
+     */
+    static Message read(int tag, DataInputStream in, java.util.function.LongFunction<java.nio.ByteBuffer> sinks)
+            throws IOException {
+        if (tag == IoDone.TAG && sinks != null) {
+            long io = in.readLong();
+            NtStatus status = Message.statusOf(in);
+            long information = in.readLong();
+            java.nio.ByteBuffer into = sinks.apply(io);
+            java.nio.ByteBuffer output = Wire.bytesInto(in, into);
+            return new IoDone(io, status, information, output, Wire.readiness(in));
+        }
         return switch (tag) {
             case Load.TAG -> new Load(in.readInt(), in.readInt(), Wire.string(in), Wire.string(in), Wire.string(in),
                     Wire.string(in), Message.verifierOf(in));
@@ -76,7 +119,7 @@ public sealed interface Message {
             case Open.TAG -> new Open(in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readInt(),
                     Wire.string(in));
             case Read.TAG -> new Read(in.readLong(), in.readInt(), in.readInt(), in.readLong());
-            case Write.TAG -> new Write(in.readLong(), in.readInt(), Wire.bytes(in), in.readLong());
+            case Write.TAG -> new Write(in.readLong(), in.readInt(), Wire.pooledBytes(in, DATA), in.readLong());
             case Flush.TAG -> new Flush(in.readLong(), in.readInt());
             case Ioctl.TAG -> new Ioctl(in.readLong(), in.readInt(), in.readInt(), Wire.bytes(in), in.readInt());
             case Cancel.TAG -> new Cancel(in.readLong());
@@ -101,8 +144,8 @@ public sealed interface Message {
                     Wire.enumValue(in, FxPnpMachine.State.class), Message.statusOf(in), in.readBoolean(), in.readBoolean()));
             case OpenDone.TAG -> new OpenDone(in.readInt(), Message.statusOf(in), in.readInt(),
                     Wire.readiness(in));
-            case IoDone.TAG -> new IoDone(in.readLong(), Message.statusOf(in), in.readLong(), Wire.bytes(in),
-                    Wire.readiness(in));
+            case IoDone.TAG -> new IoDone(in.readLong(), Message.statusOf(in), in.readLong(),
+                    java.nio.ByteBuffer.wrap(Wire.bytes(in)), Wire.readiness(in));
             case FileReadiness.TAG -> new FileReadiness(in.readInt(), Wire.readiness(in));
             case DeviceWake.TAG -> new DeviceWake(in.readInt());
             case ClaimName.TAG -> new ClaimName(in.readInt(), Wire.string(in), DeviceInfo.read(in));
@@ -408,13 +451,17 @@ public sealed interface Message {
         }
     }
 
-    /** {@code WriteFile} at a device offset (0 for stream devices); completed by {@link IoDone}. */
-    record Write(long io, int file, byte[] data, long offset) implements Message {
+    /**
+     * {@code WriteFile} at a device offset (0 for stream devices); completed by {@link IoDone}. {@code data} is the
+     * bytes from its position to its limit (left alone); read back, it lies in an array of {@link #DATA}, which the
+     * receiver gives back ({@link #release}) once the request it made completed.
+     */
+    record Write(long io, int file, java.nio.ByteBuffer data, long offset) implements Message {
         static final int TAG = 8;
 
         /** A write at offset 0. */
         public Write(long io, int file, byte[] data) {
-            this(io, file, data, 0);
+            this(io, file, java.nio.ByteBuffer.wrap(data), 0);
         }
 
         public int tag() {
@@ -426,6 +473,13 @@ public sealed interface Message {
             out.writeInt(file);
             Wire.bytes(out, data);
             out.writeLong(offset);
+        }
+
+        /** The receiver is done with the data of a write it read: its array goes back to {@link #DATA}. */
+        public void release() {
+            if (data != null && data.hasArray()) {
+                DATA.give(data.array());
+            }
         }
     }
 
@@ -692,9 +746,14 @@ public sealed interface Message {
     }
 
     /** A request completed; with the file's readiness after it. */
-    record IoDone(long io, NtStatus status, long information, byte[] output, WdfIoReadiness readiness)
+    record IoDone(long io, NtStatus status, long information, java.nio.ByteBuffer output, WdfIoReadiness readiness)
             implements Message {
         static final int TAG = 27;
+
+        /** A completion returning {@code output} (may be null: nothing). */
+        public IoDone(long io, NtStatus status, long information, byte[] output, WdfIoReadiness readiness) {
+            this(io, status, information, output == null ? null : java.nio.ByteBuffer.wrap(output), readiness);
+        }
 
         public int tag() {
             return TAG;
@@ -706,6 +765,25 @@ public sealed interface Message {
             out.writeLong(information);
             Wire.bytes(out, output);
             Wire.readiness(out, readiness);
+        }
+
+        /** Whether the output was read straight into {@code buffer} (the buffer itself is the output). */
+        public boolean deliveredTo(java.nio.ByteBuffer buffer) {
+            return buffer != null && output == buffer;
+        }
+
+        /** The output as an array (read back, the array it was read into; never null). */
+        public byte[] outputArray() {
+            if (output == null) {
+                return new byte[0];
+            }
+            if (output.hasArray() && output.arrayOffset() == 0 && output.position() == 0
+                    && output.remaining() == output.array().length) {
+                return output.array();
+            }
+            byte[] copy = new byte[output.remaining()];
+            output.get(output.position(), copy);
+            return copy;
         }
     }
 

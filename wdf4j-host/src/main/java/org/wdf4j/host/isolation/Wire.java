@@ -53,6 +53,80 @@ public final class Wire {
         out.write(b);
     }
 
+    /**
+     * The bytes from {@code b}'s position to its limit (position left alone), encoded as {@link #bytes(DataOutputStream,
+     * byte[])} does: an array's are written from it (one copy, into the channel: a large write goes past the stream's
+     * buffer, straight to the ring); a direct buffer's through a small array of this thread's.
+     */
+    public static void bytes(DataOutputStream out, java.nio.ByteBuffer b) throws IOException {
+        if (b == null) {
+            out.writeInt(-1);
+            return;
+        }
+        int n = b.remaining();
+        out.writeInt(n);
+        if (b.hasArray()) {
+            out.write(b.array(), b.arrayOffset() + b.position(), n);
+            return;
+        }
+        byte[] chunk = SCRATCH.get();
+        for (int done = 0; done < n; ) {
+            int part = Math.min(chunk.length, n - done);
+            b.get(b.position() + done, chunk, 0, part);
+            out.write(chunk, 0, part);
+            done += part;
+        }
+    }
+
+    /**
+     * As large as the channel's stream buffer, so that a read through it bypasses that buffer (one copy from the ring
+     * into it, one on into a native buffer).
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+    /**
+     * Bytes written by {@link #bytes(DataOutputStream, java.nio.ByteBuffer)}: read into {@code into} from its position
+     * when it has room for them (then {@code into} itself is answered; its position and limit are left alone), else
+     * into a new array (answered wrapped; null for null).
+     */
+    public static java.nio.ByteBuffer bytesInto(DataInputStream in, java.nio.ByteBuffer into) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        if (into == null || into.remaining() < n) {
+            byte[] b = new byte[n];
+            in.readFully(b);
+            return java.nio.ByteBuffer.wrap(b);
+        }
+        if (into.hasArray()) {
+            in.readFully(into.array(), into.arrayOffset() + into.position(), n);
+            return into;
+        }
+        byte[] chunk = SCRATCH.get();
+        for (int done = 0; done < n; ) {
+            int part = Math.min(chunk.length, n - done);
+            in.readFully(chunk, 0, part);
+            into.put(into.position() + done, chunk, 0, part);
+            done += part;
+        }
+        return into;
+    }
+
+    /**
+     * Bytes written by {@link #bytes(DataOutputStream, java.nio.ByteBuffer)}, read into an array of {@code pool} (its
+     * reader gives it back when done); null read back as empty.
+     */
+    public static java.nio.ByteBuffer pooledBytes(DataInputStream in, BufferPool<byte[]> pool) throws IOException {
+        int n = in.readInt();
+        if (n <= 0) {
+            return java.nio.ByteBuffer.allocate(0);
+        }
+        byte[] b = pool.take(n);
+        in.readFully(b, 0, n);
+        return java.nio.ByteBuffer.wrap(b, 0, n);
+    }
+
     public static byte[] bytesOrNull(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
