@@ -94,22 +94,33 @@ final class DriverCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The running driver.")
         String name;
 
-        @Option(names = "--force", description = "Start it again even when its unload report is not clean.")
+        @Mixin
+        StopOptions stop;
+
+        @Override
+        public Integer call() {
+            Map<String, String> options = new java.util.LinkedHashMap<>();
+            stop.into(options);
+            return state.onHost("driver restart", new Request("restart", options, name));
+        }
+    }
+
+    /** What restart and reload do with the stop's unload report. */
+    static final class StopOptions {
+        @Option(names = "--force", description = "Go on (replace the package, for reload) and start the driver again "
+                + "even when its unload report is not clean.")
         boolean force;
 
         @Option(names = "--json", description = "Print the unload report as one JSON object.")
         boolean json;
 
-        @Override
-        public Integer call() {
-            Map<String, String> options = new java.util.LinkedHashMap<>();
+        void into(Map<String, String> options) {
             if (force) {
                 options.put("force", "");
             }
             if (json) {
                 options.put("json", "");
             }
-            return state.onHost("driver restart", new Request("restart", options, name));
         }
     }
 
@@ -141,11 +152,8 @@ final class DriverCommand implements Runnable {
                 + "one).")
         String entry;
 
-        @Option(names = "--force", description = "Replace and start it again even when its unload report is not clean.")
-        boolean force;
-
-        @Option(names = "--json", description = "Print the unload report as one JSON object.")
-        boolean json;
+        @Mixin
+        StopOptions stop;
 
         @Override
         public Integer call() {
@@ -156,12 +164,7 @@ final class DriverCommand implements Runnable {
             if (entry != null) {
                 options.put("entry", entry);
             }
-            if (force) {
-                options.put("force", "");
-            }
-            if (json) {
-                options.put("json", "");
-            }
+            stop.into(options);
             return state.onHostOrStore("driver reload", new Request("reload", options, name));
         }
     }
