@@ -1,6 +1,7 @@
 package org.wdf4j.framework;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
 import org.wdf4j.WdfBugCheckCode;
 
 /**
@@ -8,7 +9,9 @@ import org.wdf4j.WdfBugCheckCode;
  * checked at every later retirement, when it leaves, and when the driver unloads ({@link #drain}); a buffer whose
  * pattern changed is reported as a verifier finding naming its request. A buffer that leaves is closed.
  *
- * <p>Thread-safe: the queue is guarded by this.
+ * <p>Thread-safe: the queue is guarded by {@link #lock} (a lock object, not this monitor, so that
+ * {@link #checkLocked} can assert it under Lincheck too, whose monitors {@code Thread.holdsLock} does not see:
+ * {@code RequestCancelRaceLincheckTest} runs with the verifier on).
  */
 final class FxBufferQuarantine {
 
@@ -16,7 +19,8 @@ final class FxBufferQuarantine {
     static final int KEPT = 8;
 
     private final FxDriverGlobals globals;
-    /** Guarded by this. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
     private final ArrayDeque<FxGuardedBuffers> kept = new ArrayDeque<>();
 
     FxBufferQuarantine(FxDriverGlobals globals) {
@@ -26,12 +30,15 @@ final class FxBufferQuarantine {
     /** Keeps {@code retired}; checks every kept buffer; the oldest beyond {@link #KEPT} leaves (checked, closed). */
     void admit(FxGuardedBuffers retired) {
         FxGuardedBuffers leaving = null;
-        synchronized (this) {
-            check();
+        lock.lock();
+        try {
+            checkLocked();
             kept.addLast(retired);
             if (kept.size() > KEPT) {
                 leaving = kept.removeFirst();
             }
+        } finally {
+            lock.unlock();
         }
         if (leaving != null) {
             leaving.close();
@@ -40,15 +47,18 @@ final class FxBufferQuarantine {
 
     /** Checks and closes every kept buffer (the driver unloads). */
     void drain() {
-        synchronized (this) {
-            check();
+        lock.lock();
+        try {
+            checkLocked();
             kept.forEach(FxGuardedBuffers::close);
             kept.clear();
+        } finally {
+            lock.unlock();
         }
     }
 
-    private void check() {
-        assert Thread.holdsLock(this);
+    private void checkLocked() {
+        assert lock.isHeldByCurrentThread();
         for (FxGuardedBuffers b : kept) {
             if (b.written()) {
                 b.refill();
