@@ -23,7 +23,7 @@ import org.wdf4j.host.JvmFlags;
  * The two commands of a new driver project, end to end: {@code wdf4j new driver} (run in a JVM of its own as the
  * launcher runs it), then the project's own Maven wrapper, offline, runs {@code verify wdf4j:run}: it compiles the
  * driver, runs its test with the test kit, packages and checks the driver JAR with the plugin, and runs the driver
- * with its device.
+ * with its device; then {@code wdf4j verify} runs its battery on the package the build made (issue #13's proof).
  *
  * <p>The nested build must not write into the shared {@code ~/.m2}: it gets a local repository of its own in a
  * temporary directory, holding this reactor's wdf4j artifacts (each module's POM, and a JAR of its
@@ -45,7 +45,7 @@ class NewDriverProjectTest {
             "wdf4j-maven-plugin", "wdf4j-maven-plugin");
 
     @Test
-    void aNewDriverProjectBuildsOfflineRunsItsTestAndRunsTheDriver() throws Exception {
+    void aNewDriverProjectBuildsOfflineRunsItsTestAndRunsTheDriverAndPassesWdf4jVerify() throws Exception {
         Path wrapper = M2.resolve("wrapper/dists");
         assumeTrue(Files.isDirectory(M2.resolve("repository")), "no ~/.m2/repository to take the third-party artifacts from");
         assumeTrue(Files.isDirectory(wrapper) && hasMavenDistribution(wrapper),
@@ -85,6 +85,15 @@ class NewDriverProjectTest {
                 .contains("BUILD SUCCESS");
         // the shared repository was only read: nothing of this build was installed there
         assertThat(M2.resolve("repository/com/example/mydrv")).doesNotExist();
+
+        // wdf4j verify on the package the build made: the whole battery passes, with JUnit XML written
+        Path xml = tmp.resolve("verify.xml");
+        Ran verified = run(JvmFlags.hostCommand(List.of("verify", project.resolve("target/mydrv.jar").toString(),
+                "--device", "ROOT\\MYDRV", "--junit-xml", xml.toString())), tmp, Map.of(), 240);
+        assertThat(verified.exit()).as(verified.output()).isZero();
+        assertThat(verified.output()).contains("PASS  disable-enable", "PASS  allocate-fail", "cases passed")
+                .doesNotContain("FAIL ");
+        assertThat(Files.readString(xml)).contains("<testsuite", "failures=\"0\"");
     }
 
     private static boolean hasMavenDistribution(Path dists) throws IOException {
