@@ -161,13 +161,14 @@ public final class DeviceFileHandler implements FuseFileHandler {
 
     /**
      * Writes the program's data as it lies in the message the session read, lent to the device request without a
-     * copy ({@link FuseRequest#keepMessage}); the message buffer is released when the device request completed.
+     * copy, or copied once a bounded number of messages are lent ({@link FuseRequest#lendData}); what was lent is
+     * released when the device request completed.
      */
     private void writeLent(FuseRequest request, Open open, long offset, ByteBuffer data) {
         int length = data.remaining();
-        request.keepMessage();
-        forward(request, open.handle.writeLentAsync(data, offset), false,
-                result -> request.replyWrite((int) Math.min(result.information(), length)), request::releaseMessage);
+        FuseRequest.Lent lent = request.lendData(data);
+        forward(request, open.handle.writeLentAsync(lent.data(), offset), false,
+                result -> request.replyWrite((int) Math.min(result.information(), length)), lent.release());
     }
 
     @Override

@@ -113,6 +113,32 @@ public final class FuseRequest {
     }
 
     /**
+     * {@code data} (a view of this request's message) for a device request that keeps it until {@code release} runs:
+     * the message itself ({@link #keepMessage}) while the session lends fewer than {@link FuseSession#LENT_MESSAGES}
+     * messages, else a copy in a pooled buffer of the data's size. A message buffer holds a whole FUSE message (over
+     * 1 MiB), so a driver holding thousands of small writes would otherwise hold gigabytes of the host's memory; with
+     * the bound, pending writes beyond it hold memory in proportion to their data.
+     *
+     * @return the data to lend, and what to run once the device request no longer needs it
+     */
+    public Lent lendData(java.nio.ByteBuffer data) {
+        if (session.lendMessage()) {
+            keepMessage();
+            return new Lent(data, () -> {
+                releaseMessage();
+                session.messageReturned();
+            });
+        }
+        MemorySegment copy = session.buffers().take(data.remaining());
+        java.nio.ByteBuffer bytes = copy.asSlice(0, data.remaining()).asByteBuffer().put(data.duplicate()).flip();
+        return new Lent(bytes, () -> session.buffers().give(copy));
+    }
+
+    /** Data lent to a device request ({@link #lendData}) and what gives it back. */
+    public record Lent(java.nio.ByteBuffer data, Runnable release) {
+    }
+
+    /**
      * The reader's turn, after the handler returned: whether the handler still keeps the message buffer (then the
      * reader takes another; the release gives this one back).
      */

@@ -167,6 +167,13 @@ public final class FuseSession implements AutoCloseable {
     /** Readers inside a request now, with since when (nanoTime); what the watchdog reads. */
     private final Map<Thread, Long> busySince = new ConcurrentHashMap<>();
     /** The buffers lent to requests: messages (a write's data) and read replies. */
+    /**
+     * How many message buffers the session lends to device requests at once at most ({@link FuseRequest#lendData});
+     * past it a write's data is copied into a buffer of its size.
+     */
+    static final int LENT_MESSAGES = 16;
+    /** Message buffers lent now; see {@link #LENT_MESSAGES}. */
+    private final java.util.concurrent.atomic.AtomicInteger lentMessages = new java.util.concurrent.atomic.AtomicInteger();
     private final BufferPool<MemorySegment> buffers =
             new BufferPool<>(n -> Arena.ofAuto().allocate(n, 8), MemorySegment::byteSize, 16);
     /** The watchdog's periodic check of this session; set once the readers run. */
@@ -911,6 +918,25 @@ public final class FuseSession implements AutoCloseable {
      * longer waits for ({@code ENOENT}: interrupted and answered, or the program gone) or on a connection that is
      * gone ({@code ENODEV}) is dropped.
      */
+    /** Takes one of the {@link #LENT_MESSAGES}; false (nothing taken) when they are all lent. */
+    boolean lendMessage() {
+        if (lentMessages.incrementAndGet() <= LENT_MESSAGES) {
+            return true;
+        }
+        lentMessages.decrementAndGet();
+        return false;
+    }
+
+    /** A message lent with {@link #lendMessage} is back. */
+    void messageReturned() {
+        lentMessages.decrementAndGet();
+    }
+
+    /** Message buffers lent now, for the tests. */
+    int lentMessages() {
+        return lentMessages.get();
+    }
+
     BufferPool<MemorySegment> buffers() {
         return buffers;
     }

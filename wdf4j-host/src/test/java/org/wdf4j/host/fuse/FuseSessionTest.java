@@ -1,5 +1,7 @@
 package org.wdf4j.host.fuse;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -285,6 +287,54 @@ class FuseSessionTest {
         session.addFile("f", h, 0, 0, 0600);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.addFile("f", h, 0, 0, 0600))
                 .hasMessageContaining("already");
+    }
+
+    // Issue #14: a write's data is lent to the device request as a view of the FUSE message, but a message buffer is
+    // over 1 MiB: a handler that holds many small writes would hold gigabytes. Past FuseSession.LENT_MESSAGES the data
+    // is copied into a buffer of its size, and every held write's data stays intact while the readers go on.
+    @Test
+    void pastTheLentMessagesBoundHeldWritesAreCopiesAndAllStayIntact() throws Exception {
+        mount(2);
+        int writes = FuseSession.LENT_MESSAGES + 8;
+        Queue<FuseRequest> held = new ConcurrentLinkedQueue<>();
+        Queue<FuseRequest.Lent> lent = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < writes; i++) {
+            session.addFile("w" + i, new GreetingHandler() {
+                @Override
+                public void write(FuseRequest request, long fh, ByteBuffer data) {
+                    lent.add(request.lendData(data)); // held: answered at the end
+                    held.add(request);
+                }
+            }, 0, 0, 0600);
+        }
+        List<Thread> programs = new ArrayList<>();
+        for (int i = 0; i < writes; i++) {
+            Path file = session.path().resolve("w" + i);
+            byte[] bytes = ("data of write " + i).getBytes(StandardCharsets.UTF_8);
+            programs.add(Thread.ofPlatform().start(() -> {
+                try {
+                    Files.write(file, bytes);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> held.size() == writes);
+            assertThat(session.lentMessages()).isEqualTo(FuseSession.LENT_MESSAGES);
+            assertThat(lent).extracting(l -> StandardCharsets.UTF_8.decode(l.data().duplicate()).toString())
+                    .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, writes)
+                            .mapToObj(i -> "data of write " + i).toList());
+        } finally { // answered whatever happened: a program blocked in write(2) would keep the mount busy
+            for (FuseRequest request : held) {
+                request.replyWrite(0);
+            }
+            lent.forEach(l -> l.release().run());
+            for (Thread program : programs) {
+                program.join(Duration.ofSeconds(10));
+            }
+        }
+        assertThat(session.lentMessages()).isZero();
     }
 
     @Test
