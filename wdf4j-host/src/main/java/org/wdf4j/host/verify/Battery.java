@@ -19,7 +19,7 @@ public final class Battery {
      * @param allocateFail when not null, the allocate-fail case runs only that N (a replay)
      */
     public static Battery all(Integer allocateFail) {
-        return new Battery(List.of(new DisableEnableCase(), new RemoveCase(), new SurpriseRemoveCase(),
+        return new Battery(List.of(new DisableEnableCase(), RemovalCase.orderly(), RemovalCase.surprise(),
                 new SleepResumeCase(), new CancelStormCase(), new UnloadOutstandingCase(),
                 new AllocateFailCase(allocateFail), new InterleavingCase()));
     }
